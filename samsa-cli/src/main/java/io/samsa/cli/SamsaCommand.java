@@ -1,10 +1,112 @@
 package io.samsa.cli;
 
-/** Entry point of the {@code samsa} command (placeholder until the CLI lands). */
-public final class SamsaCommand {
-    private SamsaCommand() {}
+import java.io.BufferedWriter;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
+/**
+ * The {@code samsa} command: {@code server}, {@code topics}, {@code produce}, {@code consume}, {@code version}.
+ *
+ * <p>Exit codes: 0 success, 1 a runtime failure (broker unreachable, send failed, startup failed), 2 a usage error
+ * or an invalid configuration. Every failure prints one line {@code samsa: <message>} on stderr; {@code -v} adds
+ * the stack trace.
+ *
+ * <p>In-process use (tests): {@code SamsaCommand.newCommandLine(stdin, out, err).execute(args)} installs the error
+ * handlers and the UTF-8 streams; stdin is read by {@code produce}. Not thread-safe: one instance per execution.
+ */
+@Command(
+        name = "samsa",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Samsa: an event streaming platform that speaks the Apache Kafka protocol.",
+        subcommands = {
+            ServerCommand.class,
+            TopicsCommand.class,
+            ProduceCommand.class,
+            ConsumeCommand.class,
+            VersionCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class SamsaCommand implements Runnable {
+    /** Exit code of a runtime failure. */
+    public static final int EXIT_FAILURE = 1;
+    /** Exit code of a usage error or an invalid configuration. */
+    public static final int EXIT_USAGE = 2;
+
+    private final InputStream in;
+
+    @Option(
+            names = {"-v", "--verbose"},
+            scope = ScopeType.INHERIT,
+            description = "More output; print the stack trace of a failure.")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** A command reading {@code System.in}. */
+    public SamsaCommand() {
+        this(System.in);
+    }
+
+    /** A command whose {@code produce} reads the given stream instead of {@code System.in}. */
+    public SamsaCommand(InputStream in) {
+        this.in = Objects.requireNonNull(in, "in");
+    }
+
+    /** The standard input of the commands. */
+    InputStream in() {
+        return in;
+    }
+
+    @Override
+    public void run() {
+        // No subcommand: show the usage.
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** A command line with the error handlers installed, reading {@code in} and writing {@code out}/{@code err}. */
+    public static CommandLine newCommandLine(InputStream in, PrintWriter out, PrintWriter err) {
+        ErrorHandler handler = new ErrorHandler();
+        return new CommandLine(new SamsaCommand(in))
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(handler)
+                .setParameterExceptionHandler(handler)
+                .setOut(out)
+                .setErr(err);
+    }
+
+    /** Runs the command and exits the JVM with its exit code. */
     public static void main(String[] args) {
-        System.out.println("samsa");
+        // Before the first logger is created: the server logs INFO to stdout, client commands WARN to stderr.
+        if (isServer(args)) {
+            LogMode.useServerLogging();
+        }
+        PrintWriter out = utf8Writer(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
+        PrintWriter err = utf8Writer(new OutputStreamWriter(System.err, StandardCharsets.UTF_8));
+        int exitCode = newCommandLine(System.in, out, err).execute(args);
+        out.flush();
+        err.flush();
+        System.exit(exitCode);
+    }
+
+    static boolean isServer(String[] args) {
+        for (String arg : args) {
+            if (!arg.startsWith("-")) {
+                return arg.equals("server");
+            }
+        }
+        return false;
+    }
+
+    private static PrintWriter utf8Writer(OutputStreamWriter writer) {
+        return new PrintWriter(new BufferedWriter(writer, 1 << 16), true);
     }
 }

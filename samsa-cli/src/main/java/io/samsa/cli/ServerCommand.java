@@ -1,0 +1,76 @@
+package io.samsa.cli;
+
+import io.samsa.broker.SamsaBroker;
+import io.samsa.broker.config.BrokerConfig;
+import io.samsa.broker.config.ConfigException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code samsa server}: starts one broker from a Kafka-style config and runs until the JVM is asked to stop
+ * (SIGTERM, Ctrl-C); the shutdown hook closes the broker cleanly, which writes the clean-shutdown marker.
+ * Exit codes: 0 after a clean stop, 1 startup failure, 2 invalid configuration.
+ */
+@Command(name = "server", description = "Start a Samsa broker (default: one node on localhost:9092, data in ./samsa-data).",
+        mixinStandardHelpOptions = true)
+final class ServerCommand implements Callable<Integer> {
+    private static final Logger LOGGER = LoggerFactory.getLogger(ServerCommand.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "A server.properties file (Kafka keys).")
+    Path config;
+
+    @Option(names = "--override", paramLabel = "KEY=VALUE", description = "A config that wins over the file.")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws InterruptedException {
+        LogMode.installJulBridge();
+        BrokerConfig brokerConfig;
+        try {
+            brokerConfig = BrokerConfig.fromProperties(ServerConfigLoader.properties(config, overrides));
+        } catch (ConfigException e) {
+            throw new CliException(Errors.message(e), SamsaCommand.EXIT_USAGE, e);
+        }
+        SamsaBroker broker;
+        try {
+            broker = SamsaBroker.start(brokerConfig);
+        } catch (ConfigException e) {
+            throw new CliException(Errors.message(e), SamsaCommand.EXIT_USAGE, e);
+        } catch (Exception e) {
+            throw new CliException("cannot start the broker: " + Errors.message(e), SamsaCommand.EXIT_FAILURE, e);
+        }
+        Thread hook = new Thread(() -> closeQuietly(broker), "samsa-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        LOGGER.info("Samsa started: listening on {}, data in {}", broker.bootstrapServers(),
+                brokerConfig.logDirs().stream().map(Path::toString).collect(Collectors.joining(",")));
+        broker.awaitShutdown();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook is closing the broker
+        }
+        return 0;
+    }
+
+    private static void closeQuietly(SamsaBroker broker) {
+        LOGGER.info("Samsa stopping");
+        try {
+            broker.close();
+            LOGGER.info("Samsa stopped cleanly");
+        } catch (RuntimeException e) {
+            LOGGER.error("Samsa did not stop cleanly: {}", e.toString(), e);
+        }
+    }
+}

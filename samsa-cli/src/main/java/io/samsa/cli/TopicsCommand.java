@@ -1,0 +1,25 @@
+package io.samsa.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code samsa topics}: create, list, describe and delete topics through the Kafka Admin API. */
+@Command(
+        name = "topics",
+        description = "Create, list, describe and delete topics.",
+        mixinStandardHelpOptions = true,
+        subcommands = {
+            TopicsCreateCommand.class,
+            TopicsListCommand.class,
+            TopicsDescribeCommand.class,
+            TopicsDeleteCommand.class
+        })
+final class TopicsCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(
+                spec.commandLine(), "missing subcommand: create, list, describe or delete");
+    }
+}
