@@ -1,30 +1,196 @@
 package io.samsa.broker;
 
 import io.samsa.broker.config.BrokerConfig;
+import io.samsa.broker.handlers.CreateTopicsHandler;
+import io.samsa.broker.handlers.DeleteTopicsHandler;
+import io.samsa.broker.handlers.DescribeClusterHandler;
+import io.samsa.broker.handlers.FetchHandler;
+import io.samsa.broker.handlers.InitProducerIdHandler;
+import io.samsa.broker.handlers.ListOffsetsHandler;
+import io.samsa.broker.handlers.MetadataHandler;
+import io.samsa.broker.handlers.ProduceHandler;
+import io.samsa.broker.replica.DelayedFetchPurgatory;
+import io.samsa.broker.replica.ReplicaManager;
+import io.samsa.metadata.BrokerRegistration;
+import io.samsa.metadata.MetadataQuorum;
+import io.samsa.metadata.QuorumConfig;
+import io.samsa.protocol.ApiRegistry;
+import io.samsa.protocol.KafkaWireServer;
+import io.samsa.protocol.ServerOptions;
+import io.samsa.storage.LogManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One Samsa node: the metadata quorum member, the log manager, the partition manager and the Kafka listener, wired
+ * One Samsa node: the metadata quorum member, the log manager, the replica manager and the Kafka listener, wired
  * together. {@code samsa server} starts one; the integration tests start several in one JVM.
+ *
+ * <p>Start-up order: logs are recovered, the metadata quorum replays its log, the listener binds, then the broker
+ * registers its endpoints. Close runs the reverse and leaves a clean-shutdown marker in every log directory.
  *
  * <p>Thread-safe: start once, close once.
  */
 public final class SamsaBroker implements AutoCloseable {
-    SamsaBroker() {
+    private static final Logger LOGGER = LoggerFactory.getLogger(SamsaBroker.class);
+    private static final long FLUSH_CHECK_DEFAULT_MS = 1_000;
+
+    private final BrokerConfig config;
+    private final LogManager logManager;
+    private final MetadataQuorum quorum;
+    private final DelayedFetchPurgatory purgatory;
+    private final ReplicaManager replicas;
+    private final ExecutorService ioPool;
+    private final ScheduledExecutorService scheduler;
+    private final List<KafkaWireServer> servers = new ArrayList<>();
+    private final CountDownLatch shutdown = new CountDownLatch(1);
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile List<BrokerRegistration.Endpoint> endpoints = List.of();
+
+    private SamsaBroker(BrokerConfig config, LogManager logManager, MetadataQuorum quorum) {
+        this.config = config;
+        this.logManager = logManager;
+        this.quorum = quorum;
+        this.purgatory = new DelayedFetchPurgatory();
+        this.replicas = new ReplicaManager(config.nodeId(), logManager, quorum::image, config.logDefaults(), purgatory);
+        this.ioPool = Executors.newFixedThreadPool(config.numIoThreads(), daemon("samsa-io"));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("samsa-scheduler"));
     }
 
-    /** Recovers the logs and the metadata, registers the broker, then binds the listener. */
-    public static SamsaBroker start(BrokerConfig config) throws Exception { throw new UnsupportedOperationException(); }
+    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Recovers the logs and the metadata, binds the listeners, then registers the broker. */
+    public static SamsaBroker start(BrokerConfig config) throws Exception {
+        LogManager logManager = LogManager.open(config.logDirs(), config.logDefaults(), Time.SYSTEM);
+        MetadataQuorum quorum;
+        try {
+            quorum = MetadataQuorum.start(new QuorumConfig(config.nodeId(), config.metadataLogDir(),
+                    config.controllerQuorumVoters()));
+        } catch (Exception e) {
+            logManager.close();
+            throw e;
+        }
+        SamsaBroker broker = new SamsaBroker(config, logManager, quorum);
+        try {
+            broker.startServing();
+        } catch (Exception e) {
+            broker.close();
+            throw e;
+        }
+        return broker;
+    }
+
+    private void startServing() throws Exception {
+        quorum.addListener(replicas::onImage);
+        replicas.onImage(quorum.image());
+        long flushEvery = config.logFlushSchedulerIntervalMs() == Long.MAX_VALUE
+                ? FLUSH_CHECK_DEFAULT_MS : config.logFlushSchedulerIntervalMs();
+        scheduler.scheduleWithFixedDelay(this::flushDirtyLogs, flushEvery, flushEvery, TimeUnit.MILLISECONDS);
+
+        BrokerContext ctx = new BrokerContext(config, quorum, replicas, purgatory,
+                new ProducerIdManager(config.nodeId(), quorum), new TopicCreator(config, quorum), ioPool,
+                () -> endpoints);
+        ApiRegistry registry = new ApiRegistry()
+                .register(new MetadataHandler(ctx))
+                .register(new ProduceHandler(ctx))
+                .register(new FetchHandler(ctx))
+                .register(new ListOffsetsHandler(ctx))
+                .register(new CreateTopicsHandler(ctx))
+                .register(new DeleteTopicsHandler(ctx))
+                .register(new DescribeClusterHandler(ctx))
+                .register(new InitProducerIdHandler(ctx));
+
+        List<BrokerRegistration.Endpoint> bound = new ArrayList<>();
+        for (BrokerConfig.Listener listener : config.listeners()) {
+            KafkaWireServer server = KafkaWireServer.start(new ServerOptions(listener.host(), listener.port(),
+                    listener.name(), config.socketRequestMaxBytes(), 100, config.numNetworkThreads()), registry);
+            servers.add(server);
+            BrokerConfig.Listener advertised = config.advertisedListeners().stream()
+                    .filter(a -> a.name().equals(listener.name())).findFirst().orElse(listener);
+            String host = advertised.host() == null || advertised.host().isEmpty() || advertised.host().equals("0.0.0.0")
+                    ? "localhost" : advertised.host();
+            int port = advertised.port() == 0 || advertised == listener ? server.port() : advertised.port();
+            bound.add(new BrokerRegistration.Endpoint(listener.name(), host, port));
+        }
+        endpoints = List.copyOf(bound);
+        quorum.registerBroker(config.nodeId(), endpoints, null).get(30, TimeUnit.SECONDS);
+        LOGGER.info("Samsa broker {} started: listening on {}, data in {}", config.nodeId(), bootstrapServers(),
+                config.logDirs());
+    }
+
+    private void flushDirtyLogs() {
+        try {
+            logManager.flushDirtyLogs();
+        } catch (RuntimeException e) {
+            LOGGER.error("Periodic flush failed", e);
+        }
+    }
 
     /** The bound port of the first listener (useful with port 0). */
-    public int port() { throw new UnsupportedOperationException(); }
+    public int port() {
+        return servers.get(0).port();
+    }
 
     /** "host:port" clients can bootstrap from. */
-    public String bootstrapServers() { throw new UnsupportedOperationException(); }
+    public String bootstrapServers() {
+        BrokerRegistration.Endpoint ep = endpoints.get(0);
+        return ep.host() + ":" + ep.port();
+    }
+
+    /** The broker's settings. */
+    public BrokerConfig config() {
+        return config;
+    }
 
     /** Blocks until {@link #close()} has run. */
-    public void awaitShutdown() throws InterruptedException { throw new UnsupportedOperationException(); }
+    public void awaitShutdown() throws InterruptedException {
+        shutdown.await();
+    }
 
     /** Stops the listener, flushes and closes the logs cleanly (writing the clean-shutdown marker), then the quorum. */
     @Override
-    public void close() { throw new UnsupportedOperationException(); }
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        LOGGER.info("Samsa broker {} shutting down", config.nodeId());
+        servers.forEach(KafkaWireServer::close);
+        purgatory.close();
+        scheduler.shutdownNow();
+        ioPool.shutdown();
+        try {
+            ioPool.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        replicas.close();
+        try {
+            logManager.close();
+        } catch (Exception e) {
+            LOGGER.error("Closing the logs failed", e);
+        }
+        try {
+            quorum.close();
+        } catch (Exception e) {
+            LOGGER.error("Closing the metadata quorum failed", e);
+        }
+        shutdown.countDown();
+        LOGGER.info("Samsa broker {} shut down", config.nodeId());
+    }
 }

@@ -1,0 +1,42 @@
+package io.samsa.broker;
+
+import io.samsa.broker.config.BrokerConfig;
+import io.samsa.broker.replica.DelayedFetchPurgatory;
+import io.samsa.broker.replica.ReplicaManager;
+import io.samsa.metadata.BrokerRegistration;
+import io.samsa.metadata.ClusterImage;
+import io.samsa.metadata.MetadataQuorum;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+/**
+ * The services API handlers use, passed to each handler at construction.
+ *
+ * @param config      the broker's settings
+ * @param quorum      the metadata quorum member (controller requests, the current image)
+ * @param replicas    the partitions this broker hosts
+ * @param purgatory   parked fetches
+ * @param producerIds hands out producer ids (InitProducerId)
+ * @param topics      topic creation with defaults (CreateTopics, auto-creation)
+ * @param ioPool      where disk work runs ({@code num.io.threads}); never a Netty event loop
+ * @param endpoints   this broker's advertised endpoints, with the bound ports
+ */
+public record BrokerContext(
+        BrokerConfig config,
+        MetadataQuorum quorum,
+        ReplicaManager replicas,
+        DelayedFetchPurgatory purgatory,
+        ProducerIdManager producerIds,
+        TopicCreator topics,
+        Executor ioPool,
+        Supplier<List<BrokerRegistration.Endpoint>> endpoints) {
+
+    public ClusterImage image() {
+        return quorum.image();
+    }
+
+    public int nodeId() {
+        return config.nodeId();
+    }
+}

@@ -1,0 +1,103 @@
+package io.samsa.broker.handlers;
+
+import io.samsa.broker.BrokerContext;
+import io.samsa.broker.replica.ReplicaManager;
+import io.samsa.metadata.ClusterImage;
+import io.samsa.metadata.TopicImage;
+import io.samsa.protocol.ApiHandler;
+import io.samsa.protocol.RequestContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchRequestData.FetchPartition;
+import org.apache.kafka.common.message.FetchRequestData.FetchTopic;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.FetchMetadata;
+
+/**
+ * Fetch (API 1, v4-18) for consumers: reads whole batches below the high watermark of each requested partition,
+ * within {@code MaxBytes} and each partition's {@code PartitionMaxBytes} (the first batch always whole, KIP-74), and
+ * long-polls: when fewer than {@code MinBytes} are available the request is parked until appends bring enough or
+ * {@code MaxWaitMs} passes. Topics by name (v4-12) or id (v13+, KIP-516). Sessionless (KIP-227): every response is a
+ * full response with session id 0, answering every requested partition; an incremental request gets
+ * FETCH_SESSION_ID_NOT_FOUND. Records travel as file regions (sendfile).
+ */
+public final class FetchHandler implements ApiHandler<FetchRequestData> {
+    private final BrokerContext ctx;
+
+    public FetchHandler(BrokerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.FETCH;
+    }
+
+    @Override
+    public CompletableFuture<FetchResponseData> handle(RequestContext context, FetchRequestData request) {
+        if (request.sessionId() != FetchMetadata.INVALID_SESSION_ID
+                || (request.sessionEpoch() != FetchMetadata.INITIAL_EPOCH
+                    && request.sessionEpoch() != FetchMetadata.FINAL_EPOCH)) {
+            return CompletableFuture.completedFuture(new FetchResponseData()
+                    .setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code()).setSessionId(0));
+        }
+        List<FetchedPartition> partitions = resolve(request, context.apiVersion() >= 13);
+        DelayedFetch fetch = new DelayedFetch(ctx.replicas(), partitions, request.maxBytes(),
+                Math.max(1, request.minBytes()), context.apiVersion() >= 13);
+        CompletableFuture<FetchResponseData> result = new CompletableFuture<>();
+        ctx.ioPool().execute(() -> {
+            try {
+                if (request.maxWaitMs() <= 0 || partitions.isEmpty() || fetch.tryComplete()) {
+                    fetch.forceComplete();
+                } else {
+                    ctx.purgatory().watch(fetch, fetch.watchedPartitions(), request.maxWaitMs());
+                }
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        fetch.response().whenComplete((r, e) -> {
+            if (e != null) {
+                result.completeExceptionally(e);
+            } else {
+                result.complete(r);
+            }
+        });
+        return result;
+    }
+
+    private List<FetchedPartition> resolve(FetchRequestData request, boolean byId) {
+        ClusterImage image = ctx.image();
+        List<FetchedPartition> out = new ArrayList<>();
+        for (FetchTopic t : request.topics()) {
+            Optional<TopicImage> topic = byId
+                    ? image.topic(new UUID(t.topicId().getMostSignificantBits(), t.topicId().getLeastSignificantBits()))
+                    : image.topic(t.topic());
+            Uuid topicId = topic.map(ti -> ReplicaManager.toKafka(ti.topicId())).orElse(t.topicId());
+            String name = topic.map(TopicImage::name).orElse(t.topic());
+            for (FetchPartition p : t.partitions()) {
+                Errors error = Errors.NONE;
+                if (topic.isEmpty()) {
+                    error = byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+                }
+                out.add(new FetchedPartition(name == null ? "" : name, topicId,
+                        new TopicPartition(name == null ? "" : name, p.partition()), p.fetchOffset(),
+                        p.partitionMaxBytes(), error));
+            }
+        }
+        return out;
+    }
+
+    /** One requested partition, resolved against the image. */
+    record FetchedPartition(String topic, Uuid topicId, TopicPartition tp, long fetchOffset, int maxBytes,
+                            Errors error) {
+    }
+}

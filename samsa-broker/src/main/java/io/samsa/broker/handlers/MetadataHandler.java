@@ -1,0 +1,157 @@
+package io.samsa.broker.handlers;
+
+import io.samsa.broker.BrokerContext;
+import io.samsa.broker.replica.ReplicaManager;
+import io.samsa.metadata.BrokerRegistration;
+import io.samsa.metadata.ClusterImage;
+import io.samsa.metadata.PartitionImage;
+import io.samsa.metadata.TopicImage;
+import io.samsa.protocol.ApiHandler;
+import io.samsa.protocol.RequestContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseBroker;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponsePartition;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopic;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * Metadata (API 3, v0-13): brokers, cluster id, controller id, and topics with their stable ids (v10+) and
+ * partitions. Topics named but missing are auto-created when the request allows it (v4+
+ * {@code AllowAutoTopicCreation}) and {@code auto.create.topics.enable} is on; the response waits (up to 5 s) for the
+ * creation to commit, so clients see the new topic at once.
+ */
+public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
+    private static final long AUTO_CREATE_WAIT_MS = 5_000;
+    private final BrokerContext ctx;
+
+    public MetadataHandler(BrokerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.METADATA;
+    }
+
+    @Override
+    public CompletableFuture<MetadataResponseData> handle(RequestContext context, MetadataRequestData request) {
+        short version = context.apiVersion();
+        boolean allTopics = request.topics() == null || (version == 0 && request.topics().isEmpty());
+        boolean allowAutoCreate = version < 4 || request.allowAutoTopicCreation();
+        List<CompletableFuture<?>> creations = new ArrayList<>();
+        if (!allTopics) {
+            ClusterImage image = ctx.image();
+            for (MetadataRequestData.MetadataRequestTopic t : request.topics()) {
+                if (t.name() != null && image.topic(t.name()).isEmpty() && allowAutoCreate
+                        && ctx.topics().mayAutoCreate(t.name())) {
+                    creations.add(ctx.topics().autoCreate(t.name()).exceptionally(e -> null));
+                }
+            }
+        }
+        CompletableFuture<Void> created = CompletableFuture.allOf(creations.toArray(CompletableFuture[]::new))
+                .completeOnTimeout(null, AUTO_CREATE_WAIT_MS, TimeUnit.MILLISECONDS);
+        return created.thenApply(v -> build(context, request, allTopics, allowAutoCreate));
+    }
+
+    private MetadataResponseData build(RequestContext context, MetadataRequestData request, boolean allTopics,
+                                       boolean allowAutoCreate) {
+        ClusterImage image = ctx.image();
+        MetadataResponseData response = new MetadataResponseData()
+                .setClusterId(image.clusterId())
+                .setControllerId(image.controllerId() >= 0 ? image.controllerId() : ctx.nodeId())
+                .setClusterAuthorizedOperations(Integer.MIN_VALUE);
+        addBrokers(image, context.listenerName(), response);
+        if (allTopics) {
+            for (TopicImage topic : image.topics().values()) {
+                response.topics().add(topic(topic));
+            }
+        } else {
+            for (MetadataRequestData.MetadataRequestTopic t : request.topics()) {
+                response.topics().add(requestedTopic(image, t, allowAutoCreate));
+            }
+        }
+        return response;
+    }
+
+    private void addBrokers(ClusterImage image, String listener, MetadataResponseData response) {
+        boolean self = false;
+        for (BrokerRegistration b : image.brokers().values()) {
+            if (b.fenced()) {
+                continue;
+            }
+            List<BrokerRegistration.Endpoint> endpoints = b.nodeId() == ctx.nodeId() ? ctx.endpoints().get() : b.endpoints();
+            BrokerRegistration.Endpoint ep = pick(endpoints, listener);
+            if (ep != null) {
+                response.brokers().add(new MetadataResponseBroker().setNodeId(b.nodeId()).setHost(ep.host())
+                        .setPort(ep.port()).setRack(b.rack()));
+                self |= b.nodeId() == ctx.nodeId();
+            }
+        }
+        if (!self) { // not registered yet (start-up): still advertise ourselves so clients can proceed
+            BrokerRegistration.Endpoint ep = pick(ctx.endpoints().get(), listener);
+            if (ep != null) {
+                response.brokers().add(new MetadataResponseBroker().setNodeId(ctx.nodeId()).setHost(ep.host())
+                        .setPort(ep.port()));
+            }
+        }
+    }
+
+    static BrokerRegistration.Endpoint pick(List<BrokerRegistration.Endpoint> endpoints, String listener) {
+        for (BrokerRegistration.Endpoint ep : endpoints) {
+            if (ep.listener().equals(listener)) {
+                return ep;
+            }
+        }
+        return endpoints.isEmpty() ? null : endpoints.get(0);
+    }
+
+    private MetadataResponseTopic requestedTopic(ClusterImage image, MetadataRequestData.MetadataRequestTopic t,
+                                                 boolean allowAutoCreate) {
+        if (t.name() == null) {
+            Uuid id = t.topicId();
+            return image.topic(new UUID(id.getMostSignificantBits(), id.getLeastSignificantBits()))
+                    .map(this::topic)
+                    .orElseGet(() -> new MetadataResponseTopic().setTopicId(id).setName(null)
+                            .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()));
+        }
+        return image.topic(t.name()).map(this::topic).orElseGet(() -> {
+            Errors error;
+            if (!Topic.isValid(t.name())) {
+                error = Errors.INVALID_TOPIC_EXCEPTION;
+            } else if (allowAutoCreate && ctx.topics().mayAutoCreate(t.name())) {
+                error = Errors.LEADER_NOT_AVAILABLE; // creation still in flight: the client retries
+            } else {
+                error = Errors.UNKNOWN_TOPIC_OR_PARTITION;
+            }
+            return new MetadataResponseTopic().setName(t.name()).setErrorCode(error.code());
+        });
+    }
+
+    private MetadataResponseTopic topic(TopicImage topic) {
+        MetadataResponseTopic out = new MetadataResponseTopic()
+                .setName(topic.name())
+                .setTopicId(ReplicaManager.toKafka(topic.topicId()))
+                .setIsInternal(Topic.isInternal(topic.name()))
+                .setTopicAuthorizedOperations(Integer.MIN_VALUE);
+        for (PartitionImage p : topic.partitions()) {
+            out.partitions().add(new MetadataResponsePartition()
+                    .setPartitionIndex(p.partition())
+                    .setErrorCode(p.leader() < 0 ? Errors.LEADER_NOT_AVAILABLE.code() : Errors.NONE.code())
+                    .setLeaderId(p.leader())
+                    .setLeaderEpoch(p.leaderEpoch())
+                    .setReplicaNodes(new ArrayList<>(p.replicas()))
+                    .setIsrNodes(new ArrayList<>(p.isr()))
+                    .setOfflineReplicas(new ArrayList<>()));
+        }
+        return out;
+    }
+}

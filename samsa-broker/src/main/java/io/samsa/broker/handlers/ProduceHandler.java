@@ -1,0 +1,145 @@
+package io.samsa.broker.handlers;
+
+import io.samsa.broker.BrokerContext;
+import io.samsa.metadata.ClusterImage;
+import io.samsa.metadata.TopicImage;
+import io.samsa.protocol.ApiHandler;
+import io.samsa.protocol.RequestContext;
+import io.samsa.storage.LogAppendInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData;
+import org.apache.kafka.common.message.ProduceRequestData.TopicProduceData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
+import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.CompressionType;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Produce (API 0, v3-13, advertised from v0): appends each partition's batch as leader, with acks 0, 1 or -1 (all).
+ * On a single node acks=all completes once the leader has appended, as the ISR is the leader alone. acks=0 sends no
+ * response. Topics are addressed by name (v0-12) or topic id (v13, KIP-516); unknown topics are auto-created when
+ * {@code auto.create.topics.enable} is on and the batch appended once they exist.
+ *
+ * <p>Appends run on the broker's I/O pool, all partitions of a request in one task.
+ */
+public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
+    private static final Logger LOGGER = LoggerFactory.getLogger(ProduceHandler.class);
+    private static final long AUTO_CREATE_WAIT_MS = 5_000;
+    private final BrokerContext ctx;
+
+    public ProduceHandler(BrokerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.PRODUCE;
+    }
+
+    @Override
+    public short oldestVersion() {
+        return ApiKeys.PRODUCE_API_VERSIONS_RESPONSE_MIN_VERSION;
+    }
+
+    @Override
+    public CompletableFuture<ProduceResponseData> handle(RequestContext context, ProduceRequestData request) {
+        short version = context.apiVersion();
+        boolean topicIds = version >= 13;
+        List<CompletableFuture<?>> creations = new ArrayList<>();
+        if (!topicIds) {
+            ClusterImage image = ctx.image();
+            for (TopicProduceData t : request.topicData()) {
+                if (image.topic(t.name()).isEmpty() && ctx.topics().mayAutoCreate(t.name())) {
+                    creations.add(ctx.topics().autoCreate(t.name()).exceptionally(e -> null));
+                }
+            }
+        }
+        CompletableFuture<Void> ready = creations.isEmpty() ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.allOf(creations.toArray(CompletableFuture[]::new))
+                        .completeOnTimeout(null, AUTO_CREATE_WAIT_MS, TimeUnit.MILLISECONDS);
+        CompletableFuture<ProduceResponseData> response =
+                ready.thenApplyAsync(v -> append(request, version, topicIds), ctx.ioPool());
+        if (request.acks() == 0) {
+            return response.handle((r, e) -> {
+                if (e != null) {
+                    LOGGER.debug("acks=0 produce from {} failed", context.clientId(), e);
+                }
+                return null;
+            });
+        }
+        return response;
+    }
+
+    private ProduceResponseData append(ProduceRequestData request, short version, boolean topicIds) {
+        ProduceResponseData response = new ProduceResponseData();
+        boolean validAcks = request.acks() == 0 || request.acks() == 1 || request.acks() == -1;
+        ClusterImage image = ctx.image();
+        for (TopicProduceData t : request.topicData()) {
+            Optional<TopicImage> topic = topicIds
+                    ? image.topic(new UUID(t.topicId().getMostSignificantBits(), t.topicId().getLeastSignificantBits()))
+                    : image.topic(t.name());
+            TopicProduceResponse out = new TopicProduceResponse().setName(t.name()).setTopicId(t.topicId());
+            for (PartitionProduceData p : t.partitionData()) {
+                PartitionProduceResponse pr = new PartitionProduceResponse().setIndex(p.index());
+                if (!validAcks) {
+                    error(pr, Errors.INVALID_REQUIRED_ACKS, null);
+                } else if (topic.isEmpty()) {
+                    error(pr, topicIds ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
+                } else {
+                    appendPartition(new TopicPartition(topic.get().name(), p.index()), p, version, pr);
+                }
+                out.partitionResponses().add(pr);
+            }
+            response.responses().add(out);
+        }
+        return response;
+    }
+
+    private void appendPartition(TopicPartition tp, PartitionProduceData p, short version,
+                                 PartitionProduceResponse pr) {
+        if (!(p.records() instanceof MemoryRecords records)) {
+            error(pr, Errors.INVALID_REQUEST, "Produce records must be in memory");
+            return;
+        }
+        if (version < 7) {
+            for (RecordBatch batch : records.batches()) {
+                if (batch.compressionType() == CompressionType.ZSTD) {
+                    error(pr, Errors.UNSUPPORTED_COMPRESSION_TYPE, "ZStandard compression needs Produce v7 or later");
+                    return;
+                }
+            }
+        }
+        try {
+            LogAppendInfo info = ctx.replicas().appendAsLeader(tp, records);
+            pr.setErrorCode(Errors.NONE.code())
+                    .setBaseOffset(info.firstOffset())
+                    .setLogAppendTimeMs(info.logAppendTimeMs())
+                    .setLogStartOffset(info.logStartOffset());
+        } catch (RuntimeException e) {
+            Errors err = ErrorMapper.toError(e);
+            if (err == Errors.UNKNOWN_SERVER_ERROR) {
+                LOGGER.warn("Append to {} failed", tp, e);
+            }
+            error(pr, err, ErrorMapper.message(e));
+        }
+    }
+
+    private static void error(PartitionProduceResponse pr, Errors error, String message) {
+        pr.setErrorCode(error.code()).setErrorMessage(message).setBaseOffset(-1L).setLogAppendTimeMs(-1L)
+                .setLogStartOffset(-1L);
+    }
+
+}

@@ -1,0 +1,187 @@
+package io.samsa.broker.replica;
+
+import io.samsa.broker.config.TopicConfigs;
+import io.samsa.metadata.ClusterImage;
+import io.samsa.metadata.ConfigResource;
+import io.samsa.metadata.PartitionImage;
+import io.samsa.metadata.TopicImage;
+import io.samsa.storage.FetchDataInfo;
+import io.samsa.storage.LogAppendInfo;
+import io.samsa.storage.LogConfig;
+import io.samsa.storage.LogManager;
+import io.samsa.storage.PartitionLog;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The partitions this broker hosts, kept in step with the metadata image (Kafka's {@code ReplicaManager}): creates
+ * the log of each partition it leads, deletes the logs of topics that are gone, appends produce batches and moves the
+ * high watermark, and serves reads to fetches.
+ *
+ * <p>On a single node the ISR is the leader alone, so the high watermark follows the log end offset after each
+ * append; replication will hold it back until followers catch up.
+ *
+ * <p>Thread-safe. Appends and reads may block on disk: call them from the broker's I/O pool, never a Netty event
+ * loop.
+ */
+public final class ReplicaManager implements AutoCloseable {
+    private static final Logger LOGGER = LoggerFactory.getLogger(ReplicaManager.class);
+
+    private final int nodeId;
+    private final LogManager logManager;
+    private final Supplier<ClusterImage> image;
+    private final LogConfig brokerDefaults;
+    private final DelayedFetchPurgatory purgatory;
+    private final ExecutorService metadataApplier = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "samsa-metadata-applier");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public ReplicaManager(int nodeId, LogManager logManager, Supplier<ClusterImage> image, LogConfig brokerDefaults,
+                          DelayedFetchPurgatory purgatory) {
+        this.nodeId = nodeId;
+        this.logManager = logManager;
+        this.image = image;
+        this.brokerDefaults = brokerDefaults;
+        this.purgatory = purgatory;
+    }
+
+    public static Uuid toKafka(UUID id) {
+        return new Uuid(id.getMostSignificantBits(), id.getLeastSignificantBits());
+    }
+
+    public static UUID fromKafka(Uuid id) {
+        return new UUID(id.getMostSignificantBits(), id.getLeastSignificantBits());
+    }
+
+    /** Called with each new metadata image (on the apply thread); does the file work on its own thread. */
+    public void onImage(ClusterImage newImage) {
+        metadataApplier.execute(() -> reconcile(newImage));
+    }
+
+    private void reconcile(ClusterImage ignored) {
+        ClusterImage current = image.get();
+        for (TopicImage topic : current.topics().values()) {
+            for (PartitionImage p : topic.partitions()) {
+                if (p.replicas().contains(nodeId)) {
+                    TopicPartition tp = new TopicPartition(topic.name(), p.partition());
+                    try {
+                        logManager.getOrCreate(tp, toKafka(topic.topicId()), logConfig(current, topic.name()));
+                    } catch (IOException | RuntimeException e) {
+                        LOGGER.error("Could not create the log of {}", tp, e);
+                    }
+                }
+            }
+        }
+        for (Map.Entry<TopicPartition, PartitionLog> e : Map.copyOf(logManager.logs()).entrySet()) {
+            TopicPartition tp = e.getKey();
+            // Re-read the newest image: a log created meanwhile for a newer topic must survive.
+            Optional<TopicImage> topic = image.get().topic(tp.topic());
+            boolean sameTopic = topic.isPresent() && toKafka(topic.get().topicId()).equals(e.getValue().topicId());
+            boolean hosted = topic.isPresent() && tp.partition() < topic.get().partitions().size()
+                    && topic.get().partitions().get(tp.partition()).replicas().contains(nodeId);
+            if (!hosted || !sameTopic) {
+                try {
+                    LOGGER.info("Deleting the log of {} (topic deleted or partition moved)", tp);
+                    purgatory.partitionGone(tp);
+                    logManager.delete(tp);
+                } catch (IOException | RuntimeException ex) {
+                    LOGGER.error("Could not delete the log of {}", tp, ex);
+                }
+            }
+        }
+    }
+
+    private LogConfig logConfig(ClusterImage current, String topic) {
+        return TopicConfigs.toLogConfig(current.configs(ConfigResource.topic(topic)), brokerDefaults);
+    }
+
+    /**
+     * The log of a partition this broker leads, created on first use.
+     *
+     * @throws UnknownTopicOrPartitionException when the topic or partition does not exist
+     * @throws NotLeaderOrFollowerException     when another broker leads it
+     */
+    public PartitionLog leaderLog(TopicPartition tp) {
+        ClusterImage current = image.get();
+        TopicImage topic = current.topic(tp.topic()).orElseThrow(() ->
+                new UnknownTopicOrPartitionException("Topic " + tp.topic() + " does not exist"));
+        if (tp.partition() < 0 || tp.partition() >= topic.partitions().size()) {
+            throw new UnknownTopicOrPartitionException("Partition " + tp + " does not exist");
+        }
+        PartitionImage p = topic.partitions().get(tp.partition());
+        if (p.leader() != nodeId) {
+            throw new NotLeaderOrFollowerException("Broker " + nodeId + " is not the leader of " + tp);
+        }
+        Optional<PartitionLog> log = logManager.get(tp);
+        if (log.isPresent() && log.get().topicId().equals(toKafka(topic.topicId()))) {
+            return log.get();
+        }
+        try {
+            return logManager.getOrCreate(tp, toKafka(topic.topicId()), logConfig(current, tp.topic()));
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cannot create the log of " + tp, e);
+        }
+    }
+
+    /** The leader epoch of a partition per the current image, or -1. */
+    public int leaderEpoch(TopicPartition tp) {
+        return image.get().topic(tp.topic())
+                .filter(t -> tp.partition() >= 0 && tp.partition() < t.partitions().size())
+                .map(t -> t.partitions().get(tp.partition()).leaderEpoch())
+                .orElse(-1);
+    }
+
+    /**
+     * Appends one partition's produce batch as leader and advances the high watermark (the ISR is the leader alone),
+     * then wakes parked fetches of the partition.
+     *
+     * @throws org.apache.kafka.common.errors.ApiException with the Kafka error for this partition
+     */
+    public LogAppendInfo appendAsLeader(TopicPartition tp, MemoryRecords records) {
+        PartitionLog log = leaderLog(tp);
+        LogAppendInfo info = log.appendAsLeader(records, Math.max(0, leaderEpoch(tp)));
+        log.updateHighWatermark(log.logEndOffset());
+        if (!info.duplicate()) {
+            purgatory.onAppend(tp);
+        }
+        return info;
+    }
+
+    /**
+     * Reads committed data (below the high watermark) of one partition for a consumer fetch.
+     *
+     * @param maxBytes      byte budget for this partition
+     * @param minOneMessage return the first batch whole even when it exceeds {@code maxBytes} (KIP-74)
+     */
+    public PartitionReadResult read(TopicPartition tp, long fetchOffset, int maxBytes, boolean minOneMessage) {
+        try {
+            PartitionLog log = leaderLog(tp);
+            long hw = log.highWatermark();
+            FetchDataInfo data = log.read(fetchOffset, maxBytes, hw, minOneMessage);
+            return new PartitionReadResult(Errors.NONE, data.records(), hw, log.logStartOffset());
+        } catch (RuntimeException e) {
+            return PartitionReadResult.error(Errors.forException(e));
+        }
+    }
+
+    @Override
+    public void close() {
+        metadataApplier.shutdownNow();
+    }
+}
