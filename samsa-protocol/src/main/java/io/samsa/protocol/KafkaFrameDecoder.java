@@ -1,0 +1,50 @@
+package io.samsa.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.TooLongFrameException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Splits the byte stream into Kafka frames: an int32 size then that many bytes of header and body. Emits the body
+ * (size prefix stripped) as a retained slice; the receiver owns it.
+ *
+ * <p>A size above {@code maxRequestBytes} or below zero closes the connection as soon as the prefix is read,
+ * before anything is allocated for the frame (Kafka's {@code NetworkReceive} throws {@code InvalidReceiveException}
+ * and {@code SocketServer} closes the channel). After that, the rest of the input is discarded.
+ */
+final class KafkaFrameDecoder extends LengthFieldBasedFrameDecoder {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(KafkaFrameDecoder.class);
+    private static final int SIZE_PREFIX_BYTES = 4;
+
+    private final int maxRequestBytes;
+    private boolean rejected;
+
+    KafkaFrameDecoder(int maxRequestBytes) {
+        // Frame length checked by the superclass includes the prefix; failFast rejects as soon as it is read.
+        super(Math.min(maxRequestBytes, Integer.MAX_VALUE - SIZE_PREFIX_BYTES) + SIZE_PREFIX_BYTES, 0, SIZE_PREFIX_BYTES, 0, SIZE_PREFIX_BYTES, true);
+        this.maxRequestBytes = maxRequestBytes;
+    }
+
+    @Override
+    protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
+        if (rejected) {
+            in.skipBytes(in.readableBytes());
+            return null;
+        }
+        try {
+            return super.decode(ctx, in);
+        } catch (TooLongFrameException | CorruptedFrameException e) {
+            rejected = true;
+            LOGGER.warn("Closing connection from {}: request size prefix outside [0, {}] bytes (socket.request.max.bytes)",
+                    ctx.channel().remoteAddress(), maxRequestBytes);
+            in.skipBytes(in.readableBytes());
+            ctx.close();
+            return null;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.samsa.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.concurrent.PromiseCombiner;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import org.apache.kafka.common.network.TransferableChannel;
+
+/**
+ * Adapts a Netty pipeline to kafka-clients' {@link TransferableChannel} so a {@code Send} can write itself
+ * without copies: {@code write(ByteBuffer...)} wraps the buffers ({@link Unpooled#wrappedBuffer}) and
+ * {@code transferFrom(FileChannel, position, count)} becomes a {@link SharedFileRegion} that the NIO transport sends
+ * with {@code FileChannel.transferTo} (sendfile) and that never closes the log's file channel.
+ *
+ * <p>Every write is accepted in full, so {@link #hasPendingWrites()} is always false. The source buffers' positions
+ * are advanced as a real channel would. Writes are queued, not flushed; each part's promise joins {@code parts}.
+ * Event loop only; one instance per response.
+ */
+final class NettyTransferableChannel implements TransferableChannel {
+
+    private final ChannelHandlerContext ctx;
+    private final PromiseCombiner parts;
+
+    NettyTransferableChannel(ChannelHandlerContext ctx, PromiseCombiner parts) {
+        this.ctx = ctx;
+        this.parts = parts;
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) {
+        long total = 0;
+        int nonEmpty = 0;
+        for (int i = offset; i < offset + length; i++) {
+            if (srcs[i].hasRemaining()) {
+                total += srcs[i].remaining();
+                nonEmpty++;
+            }
+        }
+        if (nonEmpty == 0) {
+            return 0;
+        }
+        ByteBuffer[] slices = new ByteBuffer[nonEmpty];
+        int j = 0;
+        for (int i = offset; i < offset + length; i++) {
+            ByteBuffer src = srcs[i];
+            if (src.hasRemaining()) {
+                slices[j++] = src.slice();
+                src.position(src.limit());
+            }
+        }
+        emit(Unpooled.wrappedBuffer(slices));
+        return total;
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs) {
+        return write(srcs, 0, srcs.length);
+    }
+
+    @Override
+    public int write(ByteBuffer src) {
+        int n = src.remaining();
+        if (n == 0) {
+            return 0;
+        }
+        ByteBuf wrapped = Unpooled.wrappedBuffer(src.slice());
+        src.position(src.limit());
+        emit(wrapped);
+        return n;
+    }
+
+    @Override
+    public long transferFrom(FileChannel fileChannel, long position, long count) {
+        if (count <= 0) {
+            return 0;
+        }
+        parts.add(ctx.write(new SharedFileRegion(fileChannel, position, count)));
+        return count;
+    }
+
+    private void emit(ByteBuf buf) {
+        parts.add(ctx.write(buf));
+    }
+
+    @Override
+    public boolean hasPendingWrites() {
+        return false;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return ctx.channel().isOpen();
+    }
+
+    /** Does nothing: the Netty channel's lifetime is not a Send's business. */
+    @Override
+    public void close() {
+    }
+}
