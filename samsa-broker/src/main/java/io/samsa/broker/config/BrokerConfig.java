@@ -1,20 +1,35 @@
 package io.samsa.broker.config;
 
+import static io.samsa.broker.config.BrokerConfigDefs.*;
+
 import io.samsa.storage.LogConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.record.TimestampType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The broker's settings, parsed once from Kafka-style properties ({@code server.properties} plus overrides) with
- * Kafka's key names and defaults. Immutable.
+ * Kafka's key names and defaults ({@link BrokerConfigDefs}). Immutable and thread-safe. Sizes are in bytes, times in
+ * milliseconds.
  *
- * @param nodeId                    {@code node.id} (default 1)
- * @param listeners                 {@code listeners} (default {@code PLAINTEXT://localhost:9092})
- * @param advertisedListeners       {@code advertised.listeners} (default: the listeners)
+ * <p>Listeners named in {@code controller.listener.names} belong to the metadata quorum, whose address comes from
+ * {@link #controllerQuorumVoters}: they are left out of {@link #listeners} and {@link #advertisedListeners}, which
+ * serve Kafka clients. A listener on port 0 binds an ephemeral port; the broker must advertise the bound port.
+ *
+ * @param nodeId                    {@code node.id} (default 1; {@code broker.id} accepted as its alias)
+ * @param listeners                 client listeners from {@code listeners} (default {@code PLAINTEXT://localhost:9092});
+ *                                  an empty host means all interfaces
+ * @param advertisedListeners       {@code advertised.listeners} (default: the listeners, with an empty, 0.0.0.0 or
+ *                                  :: host advertised as {@code localhost} so that zero-config works locally)
  * @param logDirs                   {@code log.dirs} / {@code log.dir} (default {@code ./samsa-data})
  * @param metadataLogDir            {@code metadata.log.dir} (default: first log dir + {@code /__samsa_metadata})
- * @param controllerQuorumVoters    {@code controller.quorum.voters} as id to host:port (default: this node, port 0)
+ * @param controllerQuorumVoters    {@code controller.quorum.voters} as id to host:port, in the given order
+ *                                  (default: the single {@code controller.quorum.bootstrap.servers} entry for this node,
+ *                                  else this node at {@code localhost:0})
  * @param numPartitions             {@code num.partitions} (default 1)
  * @param defaultReplicationFactor  {@code default.replication.factor} (default 1)
  * @param autoCreateTopicsEnable    {@code auto.create.topics.enable} (default true)
@@ -25,6 +40,7 @@ import java.util.Map;
  * @param logDefaults               broker-level log settings ({@code log.segment.bytes}, {@code log.roll.ms}/
  *                                  {@code log.roll.hours}, {@code log.flush.interval.messages}, ...)
  * @param original                  the properties as given (after overrides)
+ * @param values                    every broker key's parsed value, defaults included (for keys without a field)
  */
 public record BrokerConfig(
         int nodeId,
@@ -41,16 +57,156 @@ public record BrokerConfig(
         int numIoThreads,
         long logFlushSchedulerIntervalMs,
         LogConfig logDefaults,
-        Map<String, String> original) {
+        Map<String, String> original,
+        ConfigValues values) {
 
-    /** One listener: {@code NAME://host:port}. */
+    private static final Logger LOGGER = LoggerFactory.getLogger(BrokerConfig.class);
+
+    /**
+     * One listener: {@code NAME://host:port}; the name is upper case, an IPv6 host is kept without brackets.
+     *
+     * @param port 0..65535; 0 binds an ephemeral port
+     */
     public record Listener(String name, String host, int port) {
+        @Override
+        public String toString() {
+            return name + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
+
+    public BrokerConfig {
+        listeners = List.copyOf(listeners);
+        advertisedListeners = List.copyOf(advertisedListeners);
+        logDirs = List.copyOf(logDirs);
+        controllerQuorumVoters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(controllerQuorumVoters));
+        original = Map.copyOf(original);
+    }
+
+    /** The contract's original components; {@link #values} is parsed from {@code original}. */
+    public BrokerConfig(int nodeId, List<Listener> listeners, List<Listener> advertisedListeners, List<Path> logDirs,
+            Path metadataLogDir, Map<Integer, String> controllerQuorumVoters, int numPartitions,
+            short defaultReplicationFactor, boolean autoCreateTopicsEnable, int socketRequestMaxBytes,
+            int numNetworkThreads, int numIoThreads, long logFlushSchedulerIntervalMs, LogConfig logDefaults,
+            Map<String, String> original) {
+        this(nodeId, listeners, advertisedListeners, logDirs, metadataLogDir, controllerQuorumVoters, numPartitions,
+                defaultReplicationFactor, autoCreateTopicsEnable, socketRequestMaxBytes, numNetworkThreads,
+                numIoThreads, logFlushSchedulerIntervalMs, logDefaults, original, DEF.parse(original));
+    }
+
+    /** All defaults: a single local node ({@code samsa server} with no arguments). */
+    public static BrokerConfig defaults() {
+        return fromProperties(Map.of());
     }
 
     /**
-     * Parses and validates. Unknown keys are logged as warnings and ignored.
+     * Reads {@code file} (null: none) and applies {@code key=value} overrides on top, then parses.
+     *
+     * @throws ConfigException for a missing file, a malformed override or an invalid value
+     */
+    public static BrokerConfig load(Path fileOrNull, List<String> overrides) {
+        return fromProperties(PropertiesLoader.load(fileOrNull, overrides));
+    }
+
+    /**
+     * Parses and validates. Unknown keys are logged as warnings (one per key) and ignored; keys Samsa accepts but does
+     * not use yet are logged once at INFO.
      *
      * @throws ConfigException naming the key, the value and why, for an invalid value
      */
-    public static BrokerConfig fromProperties(Map<String, String> props) { throw new UnsupportedOperationException(); }
+    public static BrokerConfig fromProperties(Map<String, String> props) {
+        ConfigValues values = DEF.parse(props);
+        for (String key : DEF.unknownKeys(props)) {
+            LOGGER.warn("Unknown configuration key '{}' ignored", key);
+        }
+        List<String> unused = values.explicitKeys().stream()
+                .filter(key -> !DEF.key(key).orElseThrow().used()).sorted().toList();
+        if (!unused.isEmpty()) {
+            LOGGER.info("Configuration keys accepted, not yet used by Samsa: {}", unused);
+        }
+        int nodeId = nodeId(values);
+        List<Path> logDirs = (values.isExplicit(LOG_DIRS) ? values.getList(LOG_DIRS) : values.getList(LOG_DIR))
+                .stream().map(Path::of).toList();
+        String metadataDir = values.getString(METADATA_LOG_DIR);
+        BrokerListeners listeners = BrokerListeners.resolve(values);
+        return new BrokerConfig(nodeId, listeners.listeners(), listeners.advertised(), logDirs,
+                metadataDir != null ? Path.of(metadataDir) : logDirs.getFirst().resolve(METADATA_DIR_NAME),
+                BrokerListeners.voters(values, nodeId), values.getInt(NUM_PARTITIONS),
+                values.getInt(DEFAULT_REPLICATION_FACTOR).shortValue(), values.getBoolean(AUTO_CREATE_TOPICS_ENABLE),
+                values.getInt(SOCKET_REQUEST_MAX_BYTES), values.getInt(NUM_NETWORK_THREADS),
+                values.getInt(NUM_IO_THREADS), values.getLong(LOG_FLUSH_SCHEDULER_INTERVAL_MS), logDefaults(values),
+                props, values);
+    }
+
+    /** The keys of {@link #original} that Samsa does not know (each was logged at WARN). */
+    public Set<String> unknownKeys() {
+        return DEF.unknownKeys(original);
+    }
+
+    /**
+     * {@code log.retention.ms}, else {@code log.retention.minutes}, else {@code log.retention.hours} (default 168
+     * hours), in ms; -1 (any negative value) means no time limit.
+     */
+    public long retentionMs() {
+        Long ms = values.getLong(LOG_RETENTION_MS);
+        if (ms == null) {
+            Integer minutes = values.getInt(LOG_RETENTION_MINUTES);
+            ms = minutes != null ? minutes * 60_000L : values.getInt(LOG_RETENTION_HOURS) * 3_600_000L;
+        }
+        return ms < 0 ? -1 : ms;
+    }
+
+    /** {@code log.retention.bytes} (default -1: no size limit). */
+    public long retentionBytes() {
+        return values.getLong(LOG_RETENTION_BYTES);
+    }
+
+    /** {@code log.segment.delete.delay.ms} (default 60000). */
+    public long segmentDeleteDelayMs() {
+        return values.getLong(LOG_SEGMENT_DELETE_DELAY_MS);
+    }
+
+    /** {@code compression.type} (default {@code producer}). */
+    public String compressionType() {
+        return values.getString(COMPRESSION_TYPE);
+    }
+
+    /** {@code min.insync.replicas} (default 1). */
+    public int minInsyncReplicas() {
+        return values.getInt(MIN_INSYNC_REPLICAS);
+    }
+
+    private static int nodeId(ConfigValues values) {
+        int nodeId = values.getInt(NODE_ID);
+        if (!values.isExplicit(BROKER_ID)) {
+            return nodeId;
+        }
+        int brokerId = values.getInt(BROKER_ID);
+        if (!values.isExplicit(NODE_ID)) {
+            if (brokerId < 0) {
+                throw new ConfigException(BROKER_ID, brokerId, "Value must be at least 0");
+            }
+            return brokerId;
+        }
+        if (brokerId != nodeId) {
+            throw new ConfigException(BROKER_ID, brokerId, "Must equal node.id (" + nodeId + ") when both are set");
+        }
+        return nodeId;
+    }
+
+    private static LogConfig logDefaults(ConfigValues values) {
+        Long rollMs = values.getLong(LOG_ROLL_MS);
+        Long flushMs = values.getLong(LOG_FLUSH_INTERVAL_MS);
+        return new LogConfig(
+                values.getInt(LOG_SEGMENT_BYTES),
+                rollMs != null ? rollMs : values.getInt(LOG_ROLL_HOURS) * 3_600_000L,
+                values.getInt(LOG_INDEX_SIZE_MAX_BYTES),
+                values.getInt(LOG_INDEX_INTERVAL_BYTES),
+                values.getInt(MESSAGE_MAX_BYTES),
+                values.getLong(LOG_FLUSH_INTERVAL_MESSAGES),
+                flushMs != null ? flushMs : values.getLong(LOG_FLUSH_SCHEDULER_INTERVAL_MS),
+                TimestampType.forName(values.getString(LOG_MESSAGE_TIMESTAMP_TYPE)),
+                values.getLong(LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS),
+                values.getLong(LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS),
+                values.getList(LOG_CLEANUP_POLICY).contains("compact"));
+    }
 }

@@ -1,0 +1,155 @@
+package io.samsa.broker.config;
+
+import static io.samsa.broker.config.ConfigKey.Importance.HIGH;
+import static io.samsa.broker.config.ConfigKey.Importance.LOW;
+import static io.samsa.broker.config.ConfigKey.Importance.MEDIUM;
+import static io.samsa.broker.config.ConfigType.BOOLEAN;
+import static io.samsa.broker.config.ConfigType.INT;
+import static io.samsa.broker.config.ConfigType.LIST;
+import static io.samsa.broker.config.ConfigType.LONG;
+import static io.samsa.broker.config.ConfigType.STRING;
+import static io.samsa.broker.config.Validators.atLeast;
+import static io.samsa.broker.config.Validators.between;
+import static io.samsa.broker.config.Validators.listOf;
+import static io.samsa.broker.config.Validators.oneOf;
+
+import java.util.List;
+
+/**
+ * The broker-level keys (Kafka's {@code KafkaConfig}/{@code ServerLogConfigs} names and defaults) that Samsa acts on,
+ * plus, via {@link AcceptedBrokerConfigDefs}, the common Kafka keys it accepts without acting on them yet.
+ *
+ * <p>Samsa's defaults differ from Kafka's on purpose in four places, so that {@code samsa server} with no arguments
+ * runs one node locally: {@code node.id} defaults to 1 (Kafka: required), {@code listeners} to
+ * {@code PLAINTEXT://localhost:9092} (Kafka: {@code PLAINTEXT://:9092}), {@code log.dir} to {@code ./samsa-data}
+ * (Kafka: {@code /tmp/kafka-logs}) and {@code process.roles} to {@code broker,controller} (Kafka: required).
+ */
+public final class BrokerConfigDefs {
+    public static final String NODE_ID = "node.id";
+    public static final String BROKER_ID = "broker.id";
+    public static final String LISTENERS = "listeners";
+    public static final String ADVERTISED_LISTENERS = "advertised.listeners";
+    public static final String LISTENER_SECURITY_PROTOCOL_MAP = "listener.security.protocol.map";
+    public static final String CONTROLLER_LISTENER_NAMES = "controller.listener.names";
+    public static final String CONTROLLER_QUORUM_VOTERS = "controller.quorum.voters";
+    public static final String CONTROLLER_QUORUM_BOOTSTRAP_SERVERS = "controller.quorum.bootstrap.servers";
+    public static final String LOG_DIR = "log.dir";
+    public static final String LOG_DIRS = "log.dirs";
+    public static final String METADATA_LOG_DIR = "metadata.log.dir";
+    public static final String NUM_PARTITIONS = "num.partitions";
+    public static final String DEFAULT_REPLICATION_FACTOR = "default.replication.factor";
+    public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
+    public static final String SOCKET_REQUEST_MAX_BYTES = "socket.request.max.bytes";
+    public static final String NUM_NETWORK_THREADS = "num.network.threads";
+    public static final String NUM_IO_THREADS = "num.io.threads";
+    public static final String LOG_FLUSH_SCHEDULER_INTERVAL_MS = "log.flush.scheduler.interval.ms";
+    public static final String LOG_SEGMENT_BYTES = "log.segment.bytes";
+    public static final String LOG_ROLL_MS = "log.roll.ms";
+    public static final String LOG_ROLL_HOURS = "log.roll.hours";
+    public static final String LOG_INDEX_SIZE_MAX_BYTES = "log.index.size.max.bytes";
+    public static final String LOG_INDEX_INTERVAL_BYTES = "log.index.interval.bytes";
+    public static final String MESSAGE_MAX_BYTES = "message.max.bytes";
+    public static final String LOG_FLUSH_INTERVAL_MESSAGES = "log.flush.interval.messages";
+    public static final String LOG_FLUSH_INTERVAL_MS = "log.flush.interval.ms";
+    public static final String LOG_MESSAGE_TIMESTAMP_TYPE = "log.message.timestamp.type";
+    public static final String LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS = "log.message.timestamp.before.max.ms";
+    public static final String LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS = "log.message.timestamp.after.max.ms";
+    public static final String LOG_CLEANUP_POLICY = "log.cleanup.policy";
+    public static final String LOG_RETENTION_MS = "log.retention.ms";
+    public static final String LOG_RETENTION_MINUTES = "log.retention.minutes";
+    public static final String LOG_RETENTION_HOURS = "log.retention.hours";
+    public static final String LOG_RETENTION_BYTES = "log.retention.bytes";
+    public static final String LOG_SEGMENT_DELETE_DELAY_MS = "log.segment.delete.delay.ms";
+    public static final String COMPRESSION_TYPE = "compression.type";
+    public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
+
+    /** Samsa's default listener: the local machine only, Kafka's port. */
+    public static final String DEFAULT_LISTENERS = "PLAINTEXT://localhost:9092";
+    /** Samsa's default data folder, relative to the working directory (Kafka: {@code /tmp/kafka-logs}). */
+    public static final String DEFAULT_LOG_DIR = "./samsa-data";
+    /** The metadata (Ratis) folder inside the first log dir when {@code metadata.log.dir} is not set. */
+    public static final String METADATA_DIR_NAME = "__samsa_metadata";
+
+    /** Every broker key Samsa knows, used or accepted. */
+    public static final ConfigDef DEF = AcceptedBrokerConfigDefs.defineInto(new ConfigDef()
+            .define(NODE_ID, INT, 1, atLeast(0), HIGH,
+                    "The id of this node, broker and controller alike (Samsa default 1; Kafka requires it).")
+            .define(BROKER_ID, INT, -1, null, HIGH,
+                    "Legacy name of node.id; when set it must equal node.id.")
+            .define(LISTENERS, LIST, List.of(DEFAULT_LISTENERS), Validators.nonEmptyList(), HIGH,
+                    "Comma-separated NAME://host:port URIs to listen on; empty host: all interfaces.")
+            .define(ADVERTISED_LISTENERS, LIST, null, null, HIGH,
+                    "Listener addresses given to clients; default: the listeners, empty host as localhost.")
+            .define(LISTENER_SECURITY_PROTOCOL_MAP, STRING,
+                    "SASL_SSL:SASL_SSL,PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT", null, LOW,
+                    "Map of listener names to security protocols, NAME:PROTOCOL,...")
+            .define(CONTROLLER_LISTENER_NAMES, LIST, List.of(), null, HIGH,
+                    "Names of the listeners used by the controller quorum; Samsa does not serve clients on them.")
+            .define(CONTROLLER_QUORUM_VOTERS, LIST, List.of(), null, HIGH,
+                    "The quorum voters, id@host:port,...; default: this node alone.")
+            .define(CONTROLLER_QUORUM_BOOTSTRAP_SERVERS, LIST, List.of(), null, HIGH,
+                    "Quorum endpoints host:port,...; one entry without voters means this node alone at it.")
+            .define(LOG_DIR, LIST, List.of(DEFAULT_LOG_DIR), Validators.nonEmptyList(), HIGH,
+                    "Directories of the log data, when log.dirs is not set.")
+            .define(LOG_DIRS, LIST, null, Validators.nonEmptyList(), HIGH,
+                    "Comma-separated directories of the log data; default: log.dir.")
+            .define(METADATA_LOG_DIR, STRING, null, null, HIGH,
+                    "Directory of the metadata log; default: " + METADATA_DIR_NAME + " in the first log dir.")
+            .define(NUM_PARTITIONS, INT, 1, atLeast(1), MEDIUM,
+                    "Default number of partitions of a new topic.")
+            .define(DEFAULT_REPLICATION_FACTOR, INT, 1, between(1, Short.MAX_VALUE), MEDIUM,
+                    "Default replication factor of a new topic.")
+            .define(AUTO_CREATE_TOPICS_ENABLE, BOOLEAN, true, null, HIGH,
+                    "Create a topic when a client asks for metadata of an unknown one.")
+            .define(SOCKET_REQUEST_MAX_BYTES, INT, 104_857_600, atLeast(1), HIGH,
+                    "Maximum size of a request.")
+            .define(NUM_NETWORK_THREADS, INT, 3, atLeast(1), HIGH,
+                    "Threads receiving requests and sending responses.")
+            .define(NUM_IO_THREADS, INT, 8, atLeast(1), HIGH,
+                    "Threads processing requests, which may include disk I/O.")
+            .define(LOG_FLUSH_SCHEDULER_INTERVAL_MS, LONG, Long.MAX_VALUE, null, HIGH,
+                    "How often (ms) the flusher checks whether a log needs to be flushed.")
+            .define(LOG_SEGMENT_BYTES, INT, 1024 * 1024 * 1024, atLeast(TopicConfigDefs.MIN_SEGMENT_BYTES), HIGH,
+                    "Maximum size of a single segment file.")
+            .define(LOG_ROLL_MS, LONG, null, atLeast(1), HIGH,
+                    "Maximum age (ms) of a segment before a roll; default: log.roll.hours.", LOG_ROLL_HOURS)
+            .define(LOG_ROLL_HOURS, INT, 168, atLeast(1), HIGH,
+                    "Maximum age (hours) of a segment before a roll, secondary to log.roll.ms.")
+            .define(LOG_INDEX_SIZE_MAX_BYTES, INT, 10 * 1024 * 1024, atLeast(4), MEDIUM,
+                    "Maximum size of the offset index.")
+            .define(LOG_INDEX_INTERVAL_BYTES, INT, 4096, atLeast(0), MEDIUM,
+                    "Bytes between offset index entries.")
+            .define(MESSAGE_MAX_BYTES, INT, 1024 * 1024 + 12, atLeast(0), HIGH,
+                    "Largest record batch accepted (after compression).")
+            .define(LOG_FLUSH_INTERVAL_MESSAGES, LONG, Long.MAX_VALUE, atLeast(1), HIGH,
+                    "Messages accumulated on a partition before a flush.")
+            .define(LOG_FLUSH_INTERVAL_MS, LONG, null, null, HIGH,
+                    "Maximum time (ms) a message stays unflushed; default: log.flush.scheduler.interval.ms.",
+                    LOG_FLUSH_SCHEDULER_INTERVAL_MS)
+            .define(LOG_MESSAGE_TIMESTAMP_TYPE, STRING, "CreateTime", oneOf("CreateTime", "LogAppendTime"), MEDIUM,
+                    "Whether record timestamps are create time or log append time.")
+            .define(LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS, LONG, Long.MAX_VALUE, atLeast(0), MEDIUM,
+                    "How far a CreateTime timestamp may lie before the broker's time (ms).")
+            .define(LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS, LONG, 3_600_000L, atLeast(0), MEDIUM,
+                    "How far a CreateTime timestamp may lie after the broker's time (ms).")
+            .define(LOG_CLEANUP_POLICY, LIST, List.of("delete"), listOf("compact", "delete"), MEDIUM,
+                    "Default retention policy of a topic: delete, compact or both.")
+            .define(LOG_RETENTION_MS, LONG, null, null, HIGH,
+                    "Time (ms) to keep a segment; -1: no limit; default: log.retention.minutes.",
+                    LOG_RETENTION_MINUTES, LOG_RETENTION_HOURS)
+            .define(LOG_RETENTION_MINUTES, INT, null, null, HIGH,
+                    "Time (minutes) to keep a segment, secondary to log.retention.ms.", LOG_RETENTION_HOURS)
+            .define(LOG_RETENTION_HOURS, INT, 168, null, HIGH,
+                    "Time (hours) to keep a segment, tertiary to log.retention.ms.")
+            .define(LOG_RETENTION_BYTES, LONG, -1L, null, HIGH,
+                    "Maximum size of a partition before old segments are deleted; -1: no limit.")
+            .define(LOG_SEGMENT_DELETE_DELAY_MS, LONG, 60_000L, atLeast(0), HIGH,
+                    "Time to wait before deleting a file from the filesystem.")
+            .define(COMPRESSION_TYPE, STRING, "producer", oneOf(TopicConfigDefs.COMPRESSION_TYPES.toArray(String[]::new)),
+                    HIGH, "Default final compression of a topic; 'producer' keeps the producer's codec.")
+            .define(MIN_INSYNC_REPLICAS, INT, 1, atLeast(1), HIGH,
+                    "Default minimum in-sync replicas for an acks=all write."));
+
+    private BrokerConfigDefs() {
+    }
+}
