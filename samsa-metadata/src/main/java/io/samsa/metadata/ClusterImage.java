@@ -18,6 +18,10 @@ import java.util.UUID;
  *                       to key/value
  * @param nextProducerId the first producer id not yet handed out to any broker
  * @param appliedIndex   the Raft log index of the last applied entry
+ *
+ * <p>All maps are unmodifiable. {@code clusterId} is null only before the quorum's first leader has formatted the
+ * log ({@link MetadataQuorum#start} returns after that). {@code controllerId} and {@code controllerEpoch} are not in
+ * the log: they describe the Raft leadership when the image was read.
  */
 public record ClusterImage(
         String clusterId,
@@ -30,6 +34,11 @@ public record ClusterImage(
         long nextProducerId,
         long appliedIndex) {
 
+    /** The image of a log with nothing applied: no cluster id, no brokers, no topics. */
+    public static ClusterImage empty() {
+        return new ClusterImage(null, -1, 0, Map.of(), Map.of(), Map.of(), Map.of(), 0, 0);
+    }
+
     public Optional<TopicImage> topic(String name) {
         return Optional.ofNullable(topics.get(name));
     }
@@ -40,5 +49,14 @@ public record ClusterImage(
 
     public Map<String, String> configs(ConfigResource resource) {
         return configs.getOrDefault(resource, Map.of());
+    }
+
+    /** This image with another controller (Raft leader node id) and controller epoch (Raft term). */
+    public ClusterImage withController(int newControllerId, long newControllerEpoch) {
+        if (newControllerId == controllerId && newControllerEpoch == controllerEpoch) {
+            return this;
+        }
+        return new ClusterImage(clusterId, newControllerId, newControllerEpoch, brokers, topics, topicsById, configs,
+                nextProducerId, appliedIndex);
     }
 }

@@ -1,8 +1,32 @@
 package io.samsa.metadata;
 
+import io.samsa.metadata.record.MetadataRecord;
+import io.samsa.metadata.record.MetadataRecord.ClusterIdRecord;
+import io.samsa.metadata.record.MetadataRecord.ProducerIdsRecord;
+import io.samsa.metadata.record.MetadataRecord.RegisterBrokerRecord;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SnapshotManagementRequest;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -11,26 +35,162 @@ import java.util.function.Consumer;
  * applied on commit into a new {@link ClusterImage}. The active controller is the Raft leader; the controller epoch
  * is the Raft term.
  *
+ * <p>Each request is planned against the current image on the calling thread (cheap, no I/O), submitted to the
+ * local Ratis server when this node leads (or forwarded to the leader through a Ratis client with bounded retries),
+ * and completes once its batch has been applied here (leader) or on the leader (forwarded), with a result or a
+ * {@link ControllerException}. A batch that lost a race for a broker epoch or producer id range is re-planned a few
+ * times; a request that does not finish within 30 s fails with REQUEST_TIMED_OUT (it may still commit later).
+ *
  * <p>Thread-safe. Futures complete on a Ratis or internal thread: never block in a callback.
  */
 public final class MetadataQuorum implements AutoCloseable {
-    MetadataQuorum() {
+    private static final Logger LOGGER = LoggerFactory.getLogger(MetadataQuorum.class);
+
+    private final QuorumConfig config;
+    private final RaftServer server;
+    private final MetadataStateMachine stateMachine;
+    private final RaftClient forwardingClient;
+    private final RaftPeerId selfId;
+    private final QuorumWriter writer;
+    private final InetSocketAddress address;
+    private volatile boolean closed;
+
+    private MetadataQuorum(QuorumConfig config, RaftServer server, MetadataStateMachine stateMachine,
+                           RaftClient forwardingClient, Tuning tuning, InetSocketAddress address) {
+        this.config = config;
+        this.server = server;
+        this.stateMachine = stateMachine;
+        this.forwardingClient = forwardingClient;
+        this.selfId = RatisSettings.peerId(config.nodeId());
+        this.address = address;
+        this.writer = new QuorumWriter(server, selfId, forwardingClient, stateMachine::image, tuning);
     }
 
     /**
      * Starts (or recovers from {@code config.metadataDir()}) this node's Ratis server and waits until the state
-     * machine has replayed the log; for a one-voter quorum also until it is leader.
+     * machine has replayed the log; for a one-voter quorum also until it is leader. Returns when a leader is known
+     * and the cluster id is set (the first leader of an empty log writes it), so {@link #image()} is current.
+     * Typically 0.5–1.5 s for a single voter.
+     *
+     * @throws IOException the directory or port is unusable, or no leader emerged within 60 s
+     * @throws IllegalArgumentException this node is not among the voters, or port 0 with several voters
      */
-    public static MetadataQuorum start(QuorumConfig config) throws java.io.IOException { throw new UnsupportedOperationException(); }
+    public static MetadataQuorum start(QuorumConfig config) throws IOException {
+        return start(config, Tuning.DEFAULT);
+    }
 
-    /** The latest applied image. Never null. */
-    public ClusterImage image() { throw new UnsupportedOperationException(); }
+    static MetadataQuorum start(QuorumConfig config, Tuning tuning) throws IOException {
+        JulBridge.installOnce();
+        String selfAddress = config.voters().get(config.nodeId());
+        if (selfAddress == null) {
+            throw new IllegalArgumentException("Node " + config.nodeId() + " is not a voter in " + config.voters());
+        }
+        boolean singleVoter = config.voters().size() == 1;
+        InetSocketAddress self = RatisSettings.resolveSelf(selfAddress, singleVoter);
+        RaftGroup group = RatisSettings.group(config.voters(), config.nodeId(), self);
+        Files.createDirectories(config.metadataDir());
+
+        long startNanos = System.nanoTime();
+        var stateMachine = new MetadataStateMachine();
+        RaftServer server = RaftServer.newBuilder()
+                .setServerId(RatisSettings.peerId(config.nodeId()))
+                .setGroup(group)
+                .setStateMachine(stateMachine)
+                .setProperties(RatisSettings.serverProperties(config.metadataDir(), self, singleVoter,
+                        tuning.snapshotThreshold()))
+                .setOption(RaftStorage.StartupOption.RECOVER)
+                .build();
+        RaftClient client = RaftClient.newBuilder()
+                .setRaftGroup(group)
+                .setProperties(RatisSettings.clientProperties(tuning.requestTimeout()))
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(10, RatisSettings.millis(200)))
+                .setClientId(ClientId.randomId())
+                .build();
+        var quorum = new MetadataQuorum(config, server, stateMachine, client, tuning, self);
+        stateMachine.onLeaderReady(quorum::formatIfNeeded);
+        try {
+            server.start();
+            quorum.awaitReady(tuning.startTimeout().toNanos());
+        } catch (IOException | RuntimeException e) {
+            quorum.close();
+            throw e;
+        }
+        ClusterImage image = quorum.image();
+        LOGGER.info("Metadata quorum started nodeId={} address={} clusterId={} controllerId={} controllerEpoch={} "
+                        + "appliedIndex={} topics={} in {} ms", config.nodeId(), RatisSettings.hostPort(self),
+                image.clusterId(), image.controllerId(), image.controllerEpoch(), image.appliedIndex(),
+                image.topics().size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+        return quorum;
+    }
+
+    /** Waits for a leader and a cluster id; a single voter also waits to be the ready leader itself. */
+    private void awaitReady(long timeoutNanos) throws IOException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        boolean singleVoter = config.voters().size() == 1;
+        if (singleVoter) {
+            await(() -> division().isLeaderReady(), deadline, "this single voter to become leader");
+            formatIfNeeded();
+        }
+        await(() -> image().clusterId() != null && image().controllerId() >= 0, deadline,
+                "a metadata leader and the cluster id");
+    }
+
+    private void await(BooleanSupplier condition, long deadline, String what) throws IOException {
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IOException("Timed out waiting for " + what + " (node " + config.nodeId() + ")");
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedIOException("Interrupted waiting for " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
+    private DivisionInfo division() {
+        try {
+            return server.getDivision(RatisSettings.GROUP_ID).getInfo();
+        } catch (IOException e) {
+            throw new IllegalStateException("The metadata Raft group is not running", e);
+        }
+    }
+
+    /** On a ready leader: writes the cluster id if the log has none yet. Never blocks. */
+    private void formatIfNeeded() {
+        if (closed || image().clusterId() != null) {
+            return;
+        }
+        String clusterId = Uuids.randomClusterId();
+        writer.write(image -> image.clusterId() != null
+                        ? QuorumWriter.Plan.nothing(image.clusterId())
+                        : new QuorumWriter.Plan<>(List.of(new ClusterIdRecord(clusterId)), clusterId))
+                .whenComplete((id, error) -> {
+                    if (error != null) {
+                        LOGGER.debug("Cluster id not written yet: {}", error.toString());
+                    } else {
+                        LOGGER.info("Metadata log formatted with clusterId={}", id);
+                    }
+                });
+    }
+
+    /** The latest applied image, with the current controller. Never null. */
+    public ClusterImage image() {
+        return stateMachine.image();
+    }
 
     /** Calls {@code listener} with each new image, in apply order, on the apply thread. Keep it quick. */
-    public void addListener(Consumer<ClusterImage> listener) { throw new UnsupportedOperationException(); }
+    public void addListener(Consumer<ClusterImage> listener) {
+        stateMachine.addListener(listener);
+    }
 
     /** Registers (or re-registers) a broker; completes with its new broker epoch. */
-    public CompletableFuture<Long> registerBroker(int nodeId, List<BrokerRegistration.Endpoint> endpoints, String rack) { throw new UnsupportedOperationException(); }
+    public CompletableFuture<Long> registerBroker(int nodeId, List<BrokerRegistration.Endpoint> endpoints,
+                                                  String rack) {
+        return writer.write(image -> {
+            RegisterBrokerRecord record = ControllerLogic.registerBroker(image, nodeId, endpoints, rack);
+            return new QuorumWriter.Plan<>(List.of(record), record.brokerEpoch());
+        });
+    }
 
     /**
      * Creates a topic with a fresh topic id and {@code numPartitions} partitions placed round-robin over unfenced
@@ -41,18 +201,78 @@ public final class MetadataQuorum implements AutoCloseable {
      *         INVALID_REPLICATION_FACTOR (more replicas than brokers)
      */
     public CompletableFuture<TopicImage> createTopic(String name, int numPartitions, short replicationFactor,
-                                                     Map<String, String> configs, boolean validateOnly) { throw new UnsupportedOperationException(); }
+                                                     Map<String, String> configs, boolean validateOnly) {
+        Map<String, String> topicConfigs = configs == null ? Map.of() : configs;
+        if (validateOnly) {
+            try {
+                return CompletableFuture.completedFuture(ControllerLogic.planTopic(image(), name, numPartitions,
+                        replicationFactor, topicConfigs, Uuids.randomId()));
+            } catch (ControllerException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        return writer.write(image -> {
+            TopicImage topic = ControllerLogic.planTopic(image, name, numPartitions, replicationFactor, topicConfigs,
+                    Uuids.randomId());
+            return new QuorumWriter.Plan<>(ControllerLogic.createTopicRecords(topic, topicConfigs), topic);
+        });
+    }
 
     /** Deletes a topic by name. Fails with UNKNOWN_TOPIC_OR_PARTITION when absent. */
-    public CompletableFuture<Void> deleteTopic(String name) { throw new UnsupportedOperationException(); }
+    public CompletableFuture<Void> deleteTopic(String name) {
+        return writer.write(image -> new QuorumWriter.Plan<>(List.of(ControllerLogic.deleteTopic(image, name)),
+                null));
+    }
 
     /**
      * Reserves {@code count} producer ids for {@code brokerId}; completes with the first one. Ids are never handed
      * out twice, across restarts (the counter is in the replicated log).
      */
-    public CompletableFuture<Long> allocateProducerIds(int brokerId, int count) { throw new UnsupportedOperationException(); }
+    public CompletableFuture<Long> allocateProducerIds(int brokerId, int count) {
+        return writer.write(image -> {
+            ProducerIdsRecord record = ControllerLogic.allocateProducerIds(image, brokerId, count);
+            return new QuorumWriter.Plan<>(List.<MetadataRecord>of(record), record.firstProducerId());
+        });
+    }
 
-    /** Stops the Ratis server (taking a snapshot). */
+    /**
+     * Writes a snapshot of the applied image now (also taken automatically every 10,000 log entries and on close)
+     * and lets Ratis purge the log up to it. Blocks up to 30 s.
+     *
+     * @return the log index the snapshot covers
+     */
+    public long takeSnapshot() throws IOException {
+        var request = SnapshotManagementRequest.newCreate(ClientId.randomId(), selfId, RatisSettings.GROUP_ID, 0,
+                30_000, 1);
+        RaftClientReply reply = server.snapshotManagementAsync(request).orTimeout(30, TimeUnit.SECONDS).join();
+        if (!reply.isSuccess()) {
+            throw new IOException("Snapshot failed", reply.getException());
+        }
+        return reply.getLogIndex();
+    }
+
+    /** The address this node's Raft server listens on ("host:port"; the chosen port when configured as 0). */
+    public String raftAddress() {
+        return RatisSettings.hostPort(address);
+    }
+
+    /** Stops the Ratis server (taking a snapshot). Idempotent; blocks about a second. */
     @Override
-    public void close() { throw new UnsupportedOperationException(); }
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            forwardingClient.close();
+        } catch (IOException e) {
+            LOGGER.warn("Closing the metadata forwarding client failed", e);
+        }
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOGGER.warn("Closing the metadata Raft server failed nodeId={}", config.nodeId(), e);
+        }
+        LOGGER.info("Metadata quorum stopped nodeId={}", config.nodeId());
+    }
 }

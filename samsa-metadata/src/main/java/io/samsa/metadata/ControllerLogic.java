@@ -1,0 +1,157 @@
+package io.samsa.metadata;
+
+import io.samsa.metadata.ControllerException.Error;
+import io.samsa.metadata.record.MetadataRecord;
+import io.samsa.metadata.record.MetadataRecord.ConfigRecord;
+import io.samsa.metadata.record.MetadataRecord.PartitionRecord;
+import io.samsa.metadata.record.MetadataRecord.ProducerIdsRecord;
+import io.samsa.metadata.record.MetadataRecord.RegisterBrokerRecord;
+import io.samsa.metadata.record.MetadataRecord.RemoveTopicRecord;
+import io.samsa.metadata.record.MetadataRecord.TopicRecord;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * The controller's decisions: validates a request against the current image and turns it into the records to
+ * append. Runs on the leader, before the append; pure functions of (image, request, the ids passed in), so every
+ * choice that needs randomness (topic ids) is made by the caller and lands in the records.
+ *
+ * <p>Validation here is the friendly, complete one (Kafka's error for each bad argument); {@link ImageApplier}
+ * re-checks only what a racing commit can change. Throws {@link ControllerException} on a refused request.
+ */
+final class ControllerLogic {
+    /** Kafka's limit on a topic name ({@code Topic.MAX_NAME_LENGTH}). */
+    static final int MAX_TOPIC_NAME_LENGTH = 249;
+    /** The most producer ids one request may reserve. */
+    static final int MAX_PRODUCER_ID_BLOCK = 1_000_000;
+
+    private ControllerLogic() {
+    }
+
+    /**
+     * The topic a create request would make: {@code numPartitions} partitions, replicas round-robin over the
+     * unfenced brokers in node id order starting at an offset that moves with the number of partitions already in
+     * the cluster (so leaders spread across topics), leader = first replica, ISR = replicas, epochs 0.
+     *
+     * @throws ControllerException INVALID_TOPIC_EXCEPTION, TOPIC_ALREADY_EXISTS, INVALID_PARTITIONS,
+     *                             INVALID_REPLICATION_FACTOR, INVALID_CONFIG
+     */
+    static TopicImage planTopic(ClusterImage image, String name, int numPartitions, short replicationFactor,
+                                Map<String, String> configs, UUID topicId) {
+        validateTopicName(name);
+        if (image.topics().containsKey(name)) {
+            throw new ControllerException(Error.TOPIC_ALREADY_EXISTS, "Topic '" + name + "' already exists.");
+        }
+        if (numPartitions < 1) {
+            throw new ControllerException(Error.INVALID_PARTITIONS, "Number of partitions must be at least 1, got "
+                    + numPartitions + ".");
+        }
+        List<Integer> brokers = image.brokers().values().stream()
+                .filter(b -> !b.fenced())
+                .map(BrokerRegistration::nodeId)
+                .sorted()
+                .toList();
+        if (replicationFactor < 1 || replicationFactor > brokers.size()) {
+            throw new ControllerException(Error.INVALID_REPLICATION_FACTOR, "Replication factor: "
+                    + replicationFactor + " larger than available brokers: " + brokers.size() + ".");
+        }
+        validateConfigs(configs);
+        int offset = image.topics().values().stream().mapToInt(t -> t.partitions().size()).sum();
+        var partitions = new ArrayList<PartitionImage>(numPartitions);
+        for (int p = 0; p < numPartitions; p++) {
+            var replicas = new ArrayList<Integer>(replicationFactor);
+            for (int r = 0; r < replicationFactor; r++) {
+                replicas.add(brokers.get(Math.floorMod(offset + p + r, brokers.size())));
+            }
+            partitions.add(new PartitionImage(p, List.copyOf(replicas), List.copyOf(replicas), replicas.getFirst(),
+                    0, 0));
+        }
+        return new TopicImage(name, topicId, List.copyOf(partitions));
+    }
+
+    /** The batch that creates {@code topic}: TopicRecord, one PartitionRecord per partition, one ConfigRecord per key. */
+    static List<MetadataRecord> createTopicRecords(TopicImage topic, Map<String, String> configs) {
+        var records = new ArrayList<MetadataRecord>(1 + topic.partitions().size() + configs.size());
+        records.add(new TopicRecord(topic.name(), topic.topicId()));
+        for (PartitionImage p : topic.partitions()) {
+            records.add(new PartitionRecord(topic.topicId(), p.partition(), p.replicas(), p.isr(), p.leader(),
+                    p.leaderEpoch(), p.partitionEpoch()));
+        }
+        new TreeMap<>(configs).forEach((key, value) ->
+                records.add(new ConfigRecord(ConfigResource.topic(topic.name()), key, value)));
+        return records;
+    }
+
+    /** @throws ControllerException UNKNOWN_TOPIC_OR_PARTITION when no topic has this name */
+    static RemoveTopicRecord deleteTopic(ClusterImage image, String name) {
+        TopicImage topic = image.topics().get(name);
+        if (topic == null) {
+            throw new ControllerException(Error.UNKNOWN_TOPIC_OR_PARTITION, "Topic '" + name
+                    + "' does not exist.");
+        }
+        return new RemoveTopicRecord(topic.topicId());
+    }
+
+    /**
+     * A (re-)registration with a broker epoch greater than both this node's previous epoch and the applied index, so
+     * epochs increase per node and across restarts of the quorum. The broker is registered unfenced (there are no
+     * heartbeats yet; see ADR 0002).
+     */
+    static RegisterBrokerRecord registerBroker(ClusterImage image, int nodeId,
+                                               List<BrokerRegistration.Endpoint> endpoints, String rack) {
+        if (nodeId < 0) {
+            throw new ControllerException(Error.UNKNOWN_SERVER_ERROR, "Invalid node id " + nodeId);
+        }
+        BrokerRegistration previous = image.brokers().get(nodeId);
+        long epoch = Math.max(image.appliedIndex() + 1, previous == null ? 0 : previous.brokerEpoch() + 1);
+        return new RegisterBrokerRecord(nodeId, epoch, endpoints, rack, false);
+    }
+
+    /** Reserves {@code [nextProducerId, nextProducerId + count)}. */
+    static ProducerIdsRecord allocateProducerIds(ClusterImage image, int brokerId, int count) {
+        if (count < 1 || count > MAX_PRODUCER_ID_BLOCK) {
+            throw new ControllerException(Error.UNKNOWN_SERVER_ERROR, "Producer id block size " + count
+                    + " is not in [1, " + MAX_PRODUCER_ID_BLOCK + "]");
+        }
+        long first = image.nextProducerId();
+        if (first > Long.MAX_VALUE - count) {
+            throw new ControllerException(Error.UNKNOWN_SERVER_ERROR, "Producer ids are exhausted");
+        }
+        return new ProducerIdsRecord(brokerId, first, first + count);
+    }
+
+    /** Kafka's rule ({@code Topic.validate}): 1..249 characters of [a-zA-Z0-9._-], and not "." or "..". */
+    static void validateTopicName(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new ControllerException(Error.INVALID_TOPIC_EXCEPTION, "Topic name is illegal, it can't be empty");
+        }
+        if (name.equals(".") || name.equals("..")) {
+            throw new ControllerException(Error.INVALID_TOPIC_EXCEPTION, "Topic name cannot be \".\" or \"..\"");
+        }
+        if (name.length() > MAX_TOPIC_NAME_LENGTH) {
+            throw new ControllerException(Error.INVALID_TOPIC_EXCEPTION, "Topic name is illegal, it can't be longer "
+                    + "than " + MAX_TOPIC_NAME_LENGTH + " characters, topic name: " + name);
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean legal = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == '-';
+            if (!legal) {
+                throw new ControllerException(Error.INVALID_TOPIC_EXCEPTION, "Topic name \"" + name + "\" is "
+                        + "illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'");
+            }
+        }
+    }
+
+    private static void validateConfigs(Map<String, String> configs) {
+        configs.forEach((key, value) -> {
+            if (key == null || key.isEmpty() || value == null) {
+                throw new ControllerException(Error.INVALID_CONFIG, "Invalid config " + key + "=" + value);
+            }
+        });
+    }
+}

@@ -1,0 +1,232 @@
+package io.samsa.metadata;
+
+import io.samsa.metadata.ControllerException.Error;
+import io.samsa.metadata.record.MetadataRecord;
+import io.samsa.metadata.record.MetadataRecord.ClusterIdRecord;
+import io.samsa.metadata.record.MetadataRecord.ConfigRecord;
+import io.samsa.metadata.record.MetadataRecord.PartitionRecord;
+import io.samsa.metadata.record.MetadataRecord.ProducerIdsRecord;
+import io.samsa.metadata.record.MetadataRecord.RegisterBrokerRecord;
+import io.samsa.metadata.record.MetadataRecord.RemoveTopicRecord;
+import io.samsa.metadata.record.MetadataRecord.TopicRecord;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Applies a batch of records to an image: the authoritative validation and the only place the metadata changes.
+ * Pure and deterministic (no clock, no randomness, no I/O), and total: every batch yields an {@link ApplyOutcome},
+ * never an exception. A batch is all or nothing; the first record that does not fit refuses the whole batch.
+ *
+ * <p>What apply re-checks is exactly what can change between the leader planning a batch and the batch committing:
+ * a topic name or id taken, a topic deleted, a broker epoch or producer id range taken, a partition epoch moved on.
+ * Everything else (name syntax, replica placement) was validated by {@link ControllerLogic} on the leader.
+ *
+ * <p>One instance per batch; not thread-safe. Maps are copied on first write, so a batch touching only brokers
+ * shares the topic maps with the previous image.
+ */
+final class ImageApplier {
+    private final ClusterImage base;
+    private String clusterId;
+    private long nextProducerId;
+    private Map<Integer, BrokerRegistration> brokers;
+    private Map<String, TopicImage> topics;
+    private Map<UUID, TopicImage> topicsById;
+    private Map<ConfigResource, Map<String, String>> configs;
+    private final Set<UUID> createdTopics = new HashSet<>();
+
+    private ImageApplier(ClusterImage base) {
+        this.base = base;
+        this.clusterId = base.clusterId();
+        this.nextProducerId = base.nextProducerId();
+        this.brokers = base.brokers();
+        this.topics = base.topics();
+        this.topicsById = base.topicsById();
+        this.configs = base.configs();
+    }
+
+    /**
+     * Applies {@code batch} on top of {@code image} as the log entry at {@code index}.
+     *
+     * @return {@link ApplyOutcome.Applied} with the new image (its {@code appliedIndex} is {@code index}), or
+     *         {@link ApplyOutcome.Refused} (the caller keeps {@code image}, advancing only its applied index)
+     */
+    static ApplyOutcome apply(ClusterImage image, List<MetadataRecord> batch, long index) {
+        var applier = new ImageApplier(image);
+        for (MetadataRecord record : batch) {
+            ApplyOutcome.Refused refused = applier.applyOne(record);
+            if (refused != null) {
+                return refused;
+            }
+        }
+        for (UUID id : applier.createdTopics) {
+            TopicImage topic = applier.topicsById.get(id);
+            if (topic != null && topic.partitions().isEmpty()) {
+                return new ApplyOutcome.Refused(Error.INVALID_PARTITIONS, "Topic " + topic.name()
+                        + " was created without partitions", false);
+            }
+        }
+        return new ApplyOutcome.Applied(applier.build(index));
+    }
+
+    /** {@code image} after a refused batch at {@code index}: unchanged but for its applied index. */
+    static ClusterImage advance(ClusterImage image, long index) {
+        return new ClusterImage(image.clusterId(), image.controllerId(), image.controllerEpoch(), image.brokers(),
+                image.topics(), image.topicsById(), image.configs(), image.nextProducerId(), index);
+    }
+
+    private ApplyOutcome.Refused applyOne(MetadataRecord record) {
+        return switch (record) {
+            case ClusterIdRecord r -> clusterId(r);
+            case RegisterBrokerRecord r -> registerBroker(r);
+            case TopicRecord r -> topic(r);
+            case PartitionRecord r -> partition(r);
+            case ConfigRecord r -> config(r);
+            case RemoveTopicRecord r -> removeTopic(r);
+            case ProducerIdsRecord r -> producerIds(r);
+        };
+    }
+
+    private ApplyOutcome.Refused clusterId(ClusterIdRecord r) {
+        if (clusterId != null) {
+            return new ApplyOutcome.Refused(Error.UNKNOWN_SERVER_ERROR, "The cluster id is already " + clusterId,
+                    false);
+        }
+        clusterId = r.clusterId();
+        return null;
+    }
+
+    private ApplyOutcome.Refused registerBroker(RegisterBrokerRecord r) {
+        BrokerRegistration existing = brokers.get(r.nodeId());
+        if (existing != null && r.brokerEpoch() <= existing.brokerEpoch()) {
+            return ApplyOutcome.Refused.conflict("Broker " + r.nodeId() + " already has epoch "
+                    + existing.brokerEpoch() + " >= " + r.brokerEpoch());
+        }
+        brokers = writable(brokers, base.brokers());
+        brokers.put(r.nodeId(), new BrokerRegistration(r.nodeId(), r.brokerEpoch(), r.endpoints(), r.rack(),
+                r.fenced()));
+        return null;
+    }
+
+    private ApplyOutcome.Refused topic(TopicRecord r) {
+        if (topics.containsKey(r.name())) {
+            return new ApplyOutcome.Refused(Error.TOPIC_ALREADY_EXISTS, "Topic '" + r.name() + "' already exists.",
+                    false);
+        }
+        if (topicsById.containsKey(r.topicId())) {
+            return ApplyOutcome.Refused.conflict("Topic id " + r.topicId() + " is already taken");
+        }
+        putTopic(new TopicImage(r.name(), r.topicId(), List.of()));
+        createdTopics.add(r.topicId());
+        return null;
+    }
+
+    private ApplyOutcome.Refused partition(PartitionRecord r) {
+        TopicImage topic = topicsById.get(r.topicId());
+        if (topic == null) {
+            return new ApplyOutcome.Refused(Error.UNKNOWN_TOPIC_ID, "No topic with id " + r.topicId(), false);
+        }
+        int size = topic.partitions().size();
+        if (r.partition() < 0 || r.partition() > size) {
+            return new ApplyOutcome.Refused(Error.INVALID_PARTITIONS, "Partition " + r.partition() + " of "
+                    + topic.name() + " is not in [0, " + size + "]", false);
+        }
+        if (r.replicas().isEmpty() || new HashSet<>(r.replicas()).size() != r.replicas().size()) {
+            return new ApplyOutcome.Refused(Error.INVALID_REPLICA_ASSIGNMENT, "Replicas " + r.replicas() + " of "
+                    + topic.name() + "-" + r.partition() + " are empty or repeat a broker", false);
+        }
+        if (r.partition() < size && r.partitionEpoch() <= topic.partitions().get(r.partition()).partitionEpoch()) {
+            return ApplyOutcome.Refused.conflict("Partition " + topic.name() + "-" + r.partition()
+                    + " moved past epoch " + r.partitionEpoch());
+        }
+        var partitions = new ArrayList<>(topic.partitions());
+        var image = new PartitionImage(r.partition(), r.replicas(), r.isr(), r.leader(), r.leaderEpoch(),
+                r.partitionEpoch());
+        if (r.partition() == size) {
+            partitions.add(image);
+        } else {
+            partitions.set(r.partition(), image);
+        }
+        putTopic(new TopicImage(topic.name(), topic.topicId(), List.copyOf(partitions)));
+        return null;
+    }
+
+    private ApplyOutcome.Refused config(ConfigRecord r) {
+        if (r.resource().type() == ConfigResource.Type.TOPIC && !topics.containsKey(r.resource().name())) {
+            return new ApplyOutcome.Refused(Error.UNKNOWN_TOPIC_OR_PARTITION, "Topic '" + r.resource().name()
+                    + "' does not exist.", false);
+        }
+        configs = writable(configs, base.configs());
+        var values = new HashMap<>(configs.getOrDefault(r.resource(), Map.of()));
+        if (r.value() == null) {
+            values.remove(r.key());
+        } else {
+            values.put(r.key(), r.value());
+        }
+        if (values.isEmpty()) {
+            configs.remove(r.resource());
+        } else {
+            configs.put(r.resource(), Map.copyOf(values));
+        }
+        return null;
+    }
+
+    private ApplyOutcome.Refused removeTopic(RemoveTopicRecord r) {
+        TopicImage topic = topicsById.get(r.topicId());
+        if (topic == null) {
+            return new ApplyOutcome.Refused(Error.UNKNOWN_TOPIC_OR_PARTITION, "No topic with id " + r.topicId(),
+                    false);
+        }
+        topics = writable(topics, base.topics());
+        topicsById = writable(topicsById, base.topicsById());
+        topics.remove(topic.name());
+        topicsById.remove(topic.topicId());
+        createdTopics.remove(topic.topicId());
+        var resource = ConfigResource.topic(topic.name());
+        if (configs.containsKey(resource)) {
+            configs = writable(configs, base.configs());
+            configs.remove(resource);
+        }
+        return null;
+    }
+
+    private ApplyOutcome.Refused producerIds(ProducerIdsRecord r) {
+        if (r.firstProducerId() != nextProducerId) {
+            return ApplyOutcome.Refused.conflict("Producer ids from " + r.firstProducerId()
+                    + " are gone; the next free one is " + nextProducerId);
+        }
+        if (r.nextProducerId() <= r.firstProducerId()) {
+            return new ApplyOutcome.Refused(Error.UNKNOWN_SERVER_ERROR, "Empty producer id range ["
+                    + r.firstProducerId() + ", " + r.nextProducerId() + ")", false);
+        }
+        nextProducerId = r.nextProducerId();
+        return null;
+    }
+
+    private void putTopic(TopicImage topic) {
+        topics = writable(topics, base.topics());
+        topicsById = writable(topicsById, base.topicsById());
+        topics.put(topic.name(), topic);
+        topicsById.put(topic.topicId(), topic);
+    }
+
+    /** The working map: a private copy the first time a map of the base image is written. */
+    private static <K, V> Map<K, V> writable(Map<K, V> current, Map<K, V> fromBase) {
+        return current == fromBase ? new HashMap<>(current) : current;
+    }
+
+    private static <K, V> Map<K, V> frozen(Map<K, V> current, Map<K, V> fromBase) {
+        return current == fromBase ? current : Map.copyOf(current);
+    }
+
+    private ClusterImage build(long index) {
+        return new ClusterImage(clusterId, base.controllerId(), base.controllerEpoch(),
+                frozen(brokers, base.brokers()), frozen(topics, base.topics()),
+                frozen(topicsById, base.topicsById()), frozen(configs, base.configs()), nextProducerId, index);
+    }
+}

@@ -1,0 +1,100 @@
+package io.samsa.metadata.record;
+
+import io.samsa.metadata.BrokerRegistration;
+import io.samsa.metadata.ConfigResource;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * One change to the cluster metadata, as appended to the Raft log. A log entry carries a batch of records that is
+ * applied atomically (all or nothing); see {@link MetadataRecordCodec} for the bytes.
+ *
+ * <p>Everything apply needs is in the record: ids, epochs and producer id ranges are chosen on the leader before the
+ * append, so applying a record never reads a clock or a random source and every replica computes the same image.
+ * Records are immutable values; their list fields are copied on construction.
+ */
+public sealed interface MetadataRecord {
+
+    /**
+     * The cluster id, written once by the first leader of a freshly formatted log.
+     *
+     * @param clusterId 22-character URL-safe base64 UUID without padding (Kafka's {@code Uuid.toString()})
+     */
+    record ClusterIdRecord(String clusterId) implements MetadataRecord {
+        public ClusterIdRecord {
+            Objects.requireNonNull(clusterId, "clusterId");
+        }
+    }
+
+    /**
+     * A broker registered (or re-registered) with a new broker epoch. Apply refuses an epoch that does not increase.
+     *
+     * @param nodeId      {@code node.id}
+     * @param brokerEpoch chosen by the controller; strictly increasing per node
+     * @param endpoints   advertised listeners
+     * @param rack        {@code broker.rack} or null
+     * @param fenced      whether the broker may lead partitions
+     */
+    record RegisterBrokerRecord(int nodeId, long brokerEpoch, List<BrokerRegistration.Endpoint> endpoints, String rack,
+                                boolean fenced) implements MetadataRecord {
+        public RegisterBrokerRecord {
+            endpoints = List.copyOf(endpoints);
+        }
+    }
+
+    /** A topic is born; its partitions follow as {@link PartitionRecord}s in the same batch. */
+    record TopicRecord(String name, UUID topicId) implements MetadataRecord {
+        public TopicRecord {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(topicId, "topicId");
+        }
+    }
+
+    /**
+     * A partition's full state (KRaft's PartitionRecord): creates partition {@code partition} (which must be the next
+     * one) or replaces it, in which case {@code partitionEpoch} must increase.
+     *
+     * @param replicas node ids, preferred leader first
+     * @param isr      in-sync replicas
+     * @param leader   leader node id, -1 if none
+     */
+    record PartitionRecord(UUID topicId, int partition, List<Integer> replicas, List<Integer> isr, int leader,
+                           int leaderEpoch, int partitionEpoch) implements MetadataRecord {
+        public PartitionRecord {
+            Objects.requireNonNull(topicId, "topicId");
+            replicas = List.copyOf(replicas);
+            isr = List.copyOf(isr);
+        }
+    }
+
+    /**
+     * Sets ({@code value != null}) or deletes ({@code value == null}) one dynamic config key. A TOPIC resource must
+     * name an existing topic.
+     */
+    record ConfigRecord(ConfigResource resource, String key, String value) implements MetadataRecord {
+        public ConfigRecord {
+            Objects.requireNonNull(resource, "resource");
+            Objects.requireNonNull(key, "key");
+        }
+    }
+
+    /** Deletes a topic, its partitions and its configs. */
+    record RemoveTopicRecord(UUID topicId) implements MetadataRecord {
+        public RemoveTopicRecord {
+            Objects.requireNonNull(topicId, "topicId");
+        }
+    }
+
+    /**
+     * Hands the producer ids {@code [firstProducerId, nextProducerId)} to {@code brokerId}. Apply accepts it only if
+     * {@code firstProducerId} equals the image's counter (compare-and-set), so two racing allocations never overlap;
+     * the counter then becomes {@code nextProducerId}. (Kafka's record carries only the next block start because its
+     * controller is single-threaded; ours validates on the leader concurrently, so the record states its range.)
+     *
+     * @param brokerId broker the block goes to, -1 when written by a snapshot
+     */
+    record ProducerIdsRecord(int brokerId, long firstProducerId, long nextProducerId) implements MetadataRecord {
+    }
+}
