@@ -49,4 +49,44 @@ public record LogConfig(
         return new LogConfig(bytes, segmentMs, segmentIndexBytes, indexIntervalBytes, maxMessageBytes, flushMessages,
                 flushMs, timestampType, timestampBeforeMaxMs, timestampAfterMaxMs, compact);
     }
+
+    public LogConfig withSegmentMs(long value) {
+        return new LogConfig(segmentBytes, value, segmentIndexBytes, indexIntervalBytes, maxMessageBytes, flushMessages, flushMs, timestampType, timestampBeforeMaxMs, timestampAfterMaxMs, compact);
+    }
+
+    public LogConfig withSegmentIndexBytes(int value) {
+        return new LogConfig(segmentBytes, segmentMs, value, indexIntervalBytes, maxMessageBytes, flushMessages, flushMs, timestampType, timestampBeforeMaxMs, timestampAfterMaxMs, compact);
+    }
+
+    public LogConfig withIndexIntervalBytes(int value) {
+        return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, value, maxMessageBytes, flushMessages, flushMs, timestampType, timestampBeforeMaxMs, timestampAfterMaxMs, compact);
+    }
+
+    public LogConfig withMaxMessageBytes(int value) {
+        return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, value, flushMessages, flushMs, timestampType, timestampBeforeMaxMs, timestampAfterMaxMs, compact);
+    }
+
+    public LogConfig withFlushMessages(long value) {
+        return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, maxMessageBytes, value, flushMs, timestampType, timestampBeforeMaxMs, timestampAfterMaxMs, compact);
+    }
+
+    public LogConfig withFlushMs(long value) {
+        return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, maxMessageBytes, flushMessages, value, timestampType, timestampBeforeMaxMs, timestampAfterMaxMs, compact);
+    }
+
+    public LogConfig withTimestampType(TimestampType value) {
+        return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, maxMessageBytes, flushMessages, flushMs, value, timestampBeforeMaxMs, timestampAfterMaxMs, compact);
+    }
+
+    public LogConfig withTimestampBeforeMaxMs(long value) {
+        return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, maxMessageBytes, flushMessages, flushMs, timestampType, value, timestampAfterMaxMs, compact);
+    }
+
+    public LogConfig withTimestampAfterMaxMs(long value) {
+        return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, maxMessageBytes, flushMessages, flushMs, timestampType, timestampBeforeMaxMs, value, compact);
+    }
+
+    public LogConfig withCompact(boolean value) {
+        return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, maxMessageBytes, flushMessages, flushMs, timestampType, timestampBeforeMaxMs, timestampAfterMaxMs, value);
+    }
 }

@@ -1,13 +1,27 @@
 package io.samsa.storage;
 
+import io.samsa.storage.checkpoint.PartitionMetadataFile;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Owns every partition log of one broker under its log directories (Kafka's {@code LogManager}): loads and
@@ -15,10 +29,36 @@ import org.apache.kafka.common.utils.Time;
  * past the {@code recovery-point-offset-checkpoint} are scanned and torn tails truncated), creates and deletes
  * partitions, runs the {@code flush.ms} policy, and on close flushes, checkpoints and writes the marker.
  *
- * <p>Thread-safe.
+ * <p><b>Durability.</b> An append returns once its batch is written to the OS page cache. A <em>process</em> crash
+ * (kill -9, OOM) therefore loses nothing that was acknowledged: the kernel still writes the pages, and recovery
+ * only truncates a batch torn by a crash in the middle of a write. A <em>power loss or kernel crash</em> loses what
+ * was not fsynced: everything above the recovery point. Fsync happens when {@code flush.messages} records are
+ * unflushed, when {@link #flushDirtyLogs()} finds an append older than {@code flush.ms}, in the background for each
+ * rolled segment, and on close. Kafka's defaults (both Long.MAX_VALUE) never fsync on the append path and rely on
+ * replication instead.
+ *
+ * <p>Thread-safe. Each log directory is locked with {@code .lock} while open.
  */
 public final class LogManager implements Closeable {
-    LogManager() {
+    private static final Logger LOGGER = LoggerFactory.getLogger(LogManager.class);
+
+    private final List<LogDirectory> dirs;
+    private final LogConfig defaultConfig;
+    private final Time time;
+    private final ExecutorService background;
+    private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, LogDirectory> placement = new ConcurrentHashMap<>();
+    private boolean closed;
+
+    private LogManager(List<LogDirectory> dirs, LogConfig defaultConfig, Time time) {
+        this.dirs = dirs;
+        this.defaultConfig = defaultConfig;
+        this.time = time;
+        this.background = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "samsa-log-flusher");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
@@ -27,30 +67,243 @@ public final class LogManager implements Closeable {
      * @param logDirs       {@code log.dirs}; new partitions go to the directory holding the fewest
      * @param defaultConfig the broker-level log settings, used for loaded partitions until {@link #updateConfig}
      * @param time          clock for segment.ms, flush.ms and LogAppendTime (inject a mock in tests)
+     * @throws KafkaStorageException when a directory is locked by another process
+     * @throws IOException           when a directory cannot be read or a log cannot be recovered
      */
-    public static LogManager open(java.util.List<Path> logDirs, LogConfig defaultConfig, Time time) throws IOException { throw new UnsupportedOperationException(); }
+    public static LogManager open(List<Path> logDirs, LogConfig defaultConfig, Time time) throws IOException {
+        if (logDirs.isEmpty()) {
+            throw new IllegalArgumentException("at least one log directory is required");
+        }
+        List<LogDirectory> opened = new ArrayList<>();
+        try {
+            for (Path path : logDirs) {
+                opened.add(LogDirectory.open(path.toAbsolutePath()));
+            }
+        } catch (IOException | RuntimeException e) {
+            for (LogDirectory dir : opened) {
+                dir.unlock();
+            }
+            throw e;
+        }
+        LogManager manager = new LogManager(List.copyOf(opened), defaultConfig, time);
+        for (LogDirectory dir : opened) {
+            manager.loadDirectory(dir);
+        }
+        return manager;
+    }
+
+    private void loadDirectory(LogDirectory dir) throws IOException {
+        boolean clean = dir.hadCleanShutdown();
+        Map<TopicPartition, LogLoader.Checkpoints> checkpoints = dir.readCheckpoints();
+        List<Path> children;
+        try (Stream<Path> list = Files.list(dir.path())) {
+            children = list.filter(Files::isDirectory).sorted().toList();
+        }
+        for (Path child : children) {
+            String name = child.getFileName().toString();
+            if (name.endsWith("-delete")) {
+                deleteRecursively(child);
+                continue;
+            }
+            if (name.endsWith("-future") || name.endsWith("-stray")) {
+                continue;
+            }
+            Optional<TopicPartition> tp = LogLoader.parseDirName(name);
+            if (tp.isEmpty()) {
+                continue;
+            }
+            Uuid topicId = PartitionMetadataFile.read(child).orElse(Uuid.ZERO_UUID);
+            PartitionLog log = LogLoader.load(child, tp.get(), topicId, defaultConfig, time, clean,
+                    checkpoints.getOrDefault(tp.get(), LogLoader.Checkpoints.NONE), background);
+            logs.put(tp.get(), log);
+            placement.put(tp.get(), dir);
+        }
+        LOGGER.info("Loaded log directory dir={} partitions={} cleanShutdown={}", dir.path(),
+                logsIn(dir).size(), clean);
+        dir.writeCheckpoints(logsIn(dir));
+        dir.deleteCleanShutdownMarker();
+    }
 
     /** Every loaded partition log. */
-    public Map<TopicPartition, PartitionLog> logs() { throw new UnsupportedOperationException(); }
+    public Map<TopicPartition, PartitionLog> logs() {
+        return Map.copyOf(logs);
+    }
 
-    public Optional<PartitionLog> get(TopicPartition tp) { throw new UnsupportedOperationException(); }
+    public Optional<PartitionLog> get(TopicPartition tp) {
+        return Optional.ofNullable(logs.get(tp));
+    }
+
+    /** The log directories, as given to {@link #open}. */
+    public List<Path> logDirs() {
+        return dirs.stream().map(LogDirectory::path).toList();
+    }
 
     /**
      * Returns the log of {@code tp}, creating its directory and {@code partition.metadata} (with the topic id) when
-     * it does not exist yet.
+     * it does not exist yet. A loaded log without a topic id gets {@code topicId}.
+     *
+     * @throws org.apache.kafka.common.errors.InconsistentTopicIdException when the existing log has another topic id
      */
-    public PartitionLog getOrCreate(TopicPartition tp, Uuid topicId, LogConfig config) throws IOException { throw new UnsupportedOperationException(); }
+    public synchronized PartitionLog getOrCreate(TopicPartition tp, Uuid topicId, LogConfig config)
+            throws IOException {
+        ensureOpen();
+        PartitionLog existing = logs.get(tp);
+        if (existing != null) {
+            if (existing.topicId().equals(Uuid.ZERO_UUID) && !topicId.equals(Uuid.ZERO_UUID)) {
+                PartitionMetadataFile.write(existing.dir(), topicId);
+                existing.topicId(topicId);
+            } else {
+                PartitionMetadataFile.verify(existing.dir(), existing.topicId(), topicId);
+            }
+            existing.updateConfig(config);
+            return existing;
+        }
+        LogDirectory dir = dirs.stream().min(Comparator.comparingInt(d -> logsIn(d).size())).orElseThrow();
+        Path path = dir.path().resolve(tp.topic() + "-" + tp.partition());
+        Files.createDirectories(path);
+        if (!topicId.equals(Uuid.ZERO_UUID)) {
+            PartitionMetadataFile.write(path, topicId);
+        }
+        PartitionLog log = LogLoader.load(path, tp, topicId, config, time, true, LogLoader.Checkpoints.NONE,
+                background);
+        logs.put(tp, log);
+        placement.put(tp, dir);
+        LOGGER.info("Created log topicPartition={} dir={}", tp, path);
+        return log;
+    }
 
     /** Replaces the settings of an existing log (next roll/append uses them). */
-    public void updateConfig(TopicPartition tp, LogConfig config) { throw new UnsupportedOperationException(); }
+    public void updateConfig(TopicPartition tp, LogConfig config) {
+        PartitionLog log = logs.get(tp);
+        if (log != null) {
+            log.updateConfig(config);
+        }
+    }
 
-    /** Closes and removes the partition's log and its files. No-op when absent. */
-    public void delete(TopicPartition tp) throws IOException { throw new UnsupportedOperationException(); }
+    /**
+     * Closes and removes the partition's log and its files. No-op when absent. Slices returned by earlier reads
+     * become unreadable.
+     */
+    public synchronized void delete(TopicPartition tp) throws IOException {
+        PartitionLog log = logs.remove(tp);
+        LogDirectory dir = placement.remove(tp);
+        if (log == null) {
+            return;
+        }
+        Path renamed = log.dir().resolveSibling(log.dir().getFileName() + "." + Uuid.randomUuid() + "-delete");
+        log.deleteFiles();
+        Files.move(log.dir(), renamed);
+        deleteRecursively(renamed);
+        if (dir != null) {
+            dir.writeCheckpoints(logsIn(dir));
+        }
+        LOGGER.info("Deleted log topicPartition={}", tp);
+    }
 
     /** Flushes every log whose oldest unflushed append is older than its {@code flush.ms}. Called periodically. */
-    public void flushDirtyLogs() { throw new UnsupportedOperationException(); }
+    public void flushDirtyLogs() {
+        long now = time.milliseconds();
+        for (PartitionLog log : logs.values()) {
+            if (log.flushDue(now)) {
+                try {
+                    log.flush();
+                } catch (IOException | KafkaStorageException e) {
+                    LOGGER.error("Flush failed topicPartition={} error={}", log.topicPartition(), e.toString());
+                }
+            }
+        }
+        try {
+            checkpoint();
+        } catch (IOException e) {
+            LOGGER.error("Checkpoint write failed error={}", e.toString());
+        }
+    }
+
+    /** Writes the recovery-point, log-start-offset and high-watermark checkpoints of every directory. */
+    public synchronized void checkpoint() throws IOException {
+        if (closed) {
+            return;
+        }
+        for (LogDirectory dir : dirs) {
+            dir.writeCheckpoints(logsIn(dir));
+        }
+    }
 
     /** Flushes everything, writes checkpoints and producer snapshots, and marks the directories cleanly shut down. */
     @Override
-    public void close() throws IOException { throw new UnsupportedOperationException(); }
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        background.shutdown();
+        try {
+            background.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        IOException failure = null;
+        for (LogDirectory dir : dirs) {
+            boolean ok = true;
+            List<PartitionLog> inDir = logsIn(dir);
+            for (PartitionLog log : inDir) {
+                try {
+                    log.close();
+                } catch (IOException | RuntimeException e) {
+                    ok = false;
+                    LOGGER.error("Close failed topicPartition={} error={}", log.topicPartition(), e.toString());
+                    failure = failure == null ? new IOException("closing " + log.topicPartition(), e) : failure;
+                }
+            }
+            try {
+                dir.writeCheckpoints(inDir);
+                if (ok) {
+                    dir.writeCleanShutdownMarker();
+                }
+            } finally {
+                dir.unlock();
+            }
+        }
+        logs.clear();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private List<PartitionLog> logsIn(LogDirectory dir) {
+        List<PartitionLog> result = new ArrayList<>();
+        placement.forEach((tp, d) -> {
+            PartitionLog log = logs.get(tp);
+            if (d == dir && log != null) {
+                result.add(log);
+            }
+        });
+        return result;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new KafkaStorageException("log manager is closed");
+        }
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Number of partitions per log directory (placement tests). */
+    Map<Path, Integer> partitionCounts() {
+        Map<Path, Integer> counts = new HashMap<>();
+        for (LogDirectory dir : dirs) {
+            counts.put(dir.path(), logsIn(dir).size());
+        }
+        return counts;
+    }
 }

@@ -1,11 +1,31 @@
 package io.samsa.storage;
 
+import io.samsa.storage.checkpoint.OffsetCheckpointFile;
+import io.samsa.storage.producer.BatchMetadata;
+import io.samsa.storage.producer.ProducerStateManager;
+import io.samsa.storage.segment.LogSegment;
+import io.samsa.storage.segment.LogSegments;
+import io.samsa.storage.validation.BatchValidator;
+import io.samsa.storage.validation.ValidatedBatch;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.FileRecords;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.Records;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One partition's log: an ordered list of segments in {@code <log.dir>/<topic>-<partition>/}, in Kafka's on-disk
@@ -13,24 +33,90 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
  * per-producer idempotence state.
  *
  * <p>Thread-safety: appends, flushes and HW updates are serialized by an internal lock; reads run concurrently with
- * appends and see only whole, already appended batches.
+ * appends and see only whole, already appended batches (the LEO and its byte position are published only after the
+ * write completed). {@link #appendAsLeader} may fsync (when {@code flush.messages} is reached) and {@link #flush}
+ * always does: never call them on a network event loop.
  */
 public final class PartitionLog {
-    PartitionLog() {
+    private static final Logger LOGGER = LoggerFactory.getLogger(PartitionLog.class);
+
+    private final TopicPartition topicPartition;
+    private final Path dir;
+    private final Time time;
+    private final LogSegments segments;
+    private final ProducerStateManager producerState;
+    private final Executor background;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Object hwLock = new Object();
+    private volatile Uuid topicId;
+    private volatile LogConfig config;
+    private volatile LogOffsetMetadata logEnd;
+    private volatile LogOffsetMetadata highWatermark;
+    private volatile long logStartOffset;
+    private volatile long recoveryPoint;
+    private volatile int latestEpoch;
+    private volatile long firstUnflushedAppendMs = -1;
+    private long unflushedMessages;
+    private boolean closed;
+
+    PartitionLog(TopicPartition topicPartition, Uuid topicId, Path dir, LogConfig config, Time time,
+                 LogSegments segments, ProducerStateManager producerState, Executor background,
+                 LoadedState state) {
+        this.topicPartition = topicPartition;
+        this.topicId = topicId;
+        this.dir = dir;
+        this.config = config;
+        this.time = time;
+        this.segments = segments;
+        this.producerState = producerState;
+        this.background = background;
+        LogSegment active = segments.active();
+        this.logEnd = new LogOffsetMetadata(state.logEndOffset(), active.baseOffset(), active.size());
+        this.logStartOffset = state.logStartOffset();
+        this.recoveryPoint = state.recoveryPoint();
+        this.latestEpoch = state.latestEpoch();
+        this.highWatermark = new LogOffsetMetadata(state.logStartOffset(), 0, 0);
+        this.highWatermark = positionOf(Math.max(state.logStartOffset(),
+                Math.min(state.highWatermark(), state.logEndOffset())));
     }
 
-    public TopicPartition topicPartition() { throw new UnsupportedOperationException(); }
+    /** What recovery established when the log was opened. */
+    record LoadedState(long logStartOffset, long logEndOffset, long recoveryPoint, long highWatermark,
+                       int latestEpoch) {
+    }
 
-    public Uuid topicId() { throw new UnsupportedOperationException(); }
+    public TopicPartition topicPartition() {
+        return topicPartition;
+    }
 
-    public LogConfig config() { throw new UnsupportedOperationException(); }
+    public Uuid topicId() {
+        return topicId;
+    }
+
+    void topicId(Uuid id) {
+        this.topicId = id;
+    }
+
+    public LogConfig config() {
+        return config;
+    }
+
+    void updateConfig(LogConfig newConfig) {
+        this.config = newConfig;
+    }
+
+    /** The partition directory. */
+    public Path dir() {
+        return dir;
+    }
 
     /**
      * Validates {@code records} as Kafka's {@code LogValidator} does for a client produce (magic 2, exactly one batch,
      * baseOffset 0, CRC, record count, timestamps, size, keys on compacted logs, idempotence), assigns offsets in place
-     * (header rewrite only), and appends.
+     * (header rewrite only), and appends. The high watermark does not move: call {@link #updateHighWatermark}.
      *
-     * @param records     the produce request's records for this partition (exactly as received)
+     * @param records     the produce request's records for this partition (exactly as received); its buffer is
+     *                    rewritten in place and must not be reused by the caller
      * @param leaderEpoch written into each batch's partitionLeaderEpoch field
      * @return where the batch landed; for an idempotent duplicate, the original offsets and {@code duplicate=true}
      * @throws org.apache.kafka.common.InvalidRecordException         INVALID_RECORD (87)
@@ -40,9 +126,85 @@ public final class PartitionLog {
      * @throws org.apache.kafka.common.errors.InvalidTimestampException INVALID_TIMESTAMP (32)
      * @throws org.apache.kafka.common.errors.OutOfOrderSequenceException OUT_OF_ORDER_SEQUENCE_NUMBER (45)
      * @throws org.apache.kafka.common.errors.InvalidProducerEpochException INVALID_PRODUCER_EPOCH (47)
-     * @throws org.apache.kafka.common.errors.KafkaStorageException   on an I/O failure
+     * @throws org.apache.kafka.common.errors.KafkaStorageException   on an I/O failure or a closed log
      */
-    public LogAppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch) { throw new UnsupportedOperationException(); }
+    public LogAppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch) {
+        LogConfig cfg = config;
+        long now = time.milliseconds();
+        ValidatedBatch validated = BatchValidator.validate(records, cfg, now);
+        MutableRecordBatch batch = validated.batch();
+        boolean flushNow;
+        LogAppendInfo info;
+        lock.lock();
+        try {
+            ensureOpen();
+            if (batch.hasProducerId()) {
+                Optional<BatchMetadata> duplicate = producerState.check(batch.producerId(), batch.producerEpoch(),
+                        batch.baseSequence(), batch.lastSequence());
+                if (duplicate.isPresent()) {
+                    BatchMetadata original = duplicate.get();
+                    long appendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME ? original.timestamp() : -1;
+                    return new LogAppendInfo(original.firstOffset(), original.lastOffset(), appendTime,
+                            logStartOffset, 0, true);
+                }
+            }
+            long firstOffset = logEnd.offset();
+            long lastOffset = firstOffset + validated.count() - 1;
+            long maxTimestamp = BatchValidator.assignOffsets(validated, firstOffset, leaderEpoch, cfg.timestampType(), now);
+            LogSegment segment = segments.active();
+            if (segment.shouldRoll(cfg.segmentBytes(), cfg.segmentMs(), records.sizeInBytes(), lastOffset, now)) {
+                segment = roll(cfg, now);
+            }
+            int position = segment.append(lastOffset, maxTimestamp, records);
+            if (batch.hasProducerId()) {
+                producerState.update(batch.producerId(), batch.producerEpoch(), new BatchMetadata(
+                        batch.baseSequence(), batch.lastSequence(), firstOffset, lastOffset, maxTimestamp));
+            }
+            logEnd = new LogOffsetMetadata(lastOffset + 1, segment.baseOffset(), position + records.sizeInBytes());
+            latestEpoch = leaderEpoch;
+            unflushedMessages += validated.count();
+            if (firstUnflushedAppendMs < 0) {
+                firstUnflushedAppendMs = now;
+            }
+            flushNow = unflushedMessages >= cfg.flushMessages();
+            long appendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME ? now : -1;
+            info = new LogAppendInfo(firstOffset, lastOffset, appendTime, logStartOffset, validated.count(), false);
+        } catch (IOException e) {
+            throw new KafkaStorageException("append to " + topicPartition + " failed", e);
+        } finally {
+            lock.unlock();
+        }
+        if (flushNow) {
+            flushOrThrow();
+        }
+        return info;
+    }
+
+    /** Starts a new active segment at the LEO (caller holds the lock). */
+    private LogSegment roll(LogConfig cfg, long now) throws IOException {
+        LogSegment previous = segments.active();
+        long newBase = logEnd.offset();
+        if (previous.baseOffset() == newBase) {
+            throw new IllegalStateException("cannot roll empty segment " + previous + " of " + topicPartition);
+        }
+        previous.onBecomeInactive();
+        producerState.takeSnapshot(newBase);
+        LogSegment segment = LogSegment.open(dir, newBase, cfg.indexIntervalBytes(), cfg.segmentIndexBytes(), now);
+        segments.add(segment);
+        logEnd = new LogOffsetMetadata(newBase, newBase, 0);
+        LOGGER.debug("Rolled segment topicPartition={} baseOffset={}", topicPartition, newBase);
+        if (background != null) {
+            background.execute(() -> {
+                try {
+                    flush(newBase);
+                } catch (IOException | RuntimeException e) {
+                    LOGGER.warn("Background flush failed topicPartition={} upTo={} error={}", topicPartition, newBase,
+                            e.toString());
+                }
+            });
+        }
+        return segment;
+    }
 
     /**
      * Reads whole batches starting with the batch that holds {@code fetchOffset}.
@@ -50,36 +212,222 @@ public final class PartitionLog {
      * @param fetchOffset   first offset wanted
      * @param maxBytes      byte budget; batches past it are left out, except that with {@code minOneMessage} the
      *                      first batch is returned whole even if larger (KIP-74)
-     * @param maxOffset     exclusive upper bound, normally the high watermark; nothing at or above it is returned
+     * @param maxOffset     exclusive upper bound, normally the high watermark; no batch holding it or anything above
+     *                      it is returned
      * @param minOneMessage return at least one whole batch when any is readable
-     * @throws org.apache.kafka.common.errors.OffsetOutOfRangeException when fetchOffset &lt; log start offset or &gt; LEO
+     * @throws OffsetOutOfRangeException when fetchOffset &lt; log start offset or &gt; LEO
+     * @throws KafkaStorageException     on an I/O failure
      */
-    public FetchDataInfo read(long fetchOffset, int maxBytes, long maxOffset, boolean minOneMessage) { throw new UnsupportedOperationException(); }
+    public FetchDataInfo read(long fetchOffset, int maxBytes, long maxOffset, boolean minOneMessage) {
+        LogOffsetMetadata end = logEnd;
+        long start = logStartOffset;
+        if (fetchOffset < start || fetchOffset > end.offset()) {
+            throw new OffsetOutOfRangeException("offset " + fetchOffset + " is outside [" + start + ", "
+                    + end.offset() + "] of " + topicPartition);
+        }
+        if (fetchOffset == end.offset() || fetchOffset >= maxOffset) {
+            return new FetchDataInfo(fetchOffset, MemoryRecords.EMPTY);
+        }
+        LogOffsetMetadata bound = maxOffset >= end.offset() ? end : positionOf(maxOffset);
+        try {
+            Optional<LogSegment> candidate = segments.floor(fetchOffset);
+            while (candidate.isPresent()) {
+                LogSegment segment = candidate.get();
+                if (segment.baseOffset() > bound.segmentBaseOffset()) {
+                    break;
+                }
+                int maxPosition = segment.baseOffset() == bound.segmentBaseOffset()
+                        ? bound.relativePosition() : segment.size();
+                Records records = segment.read(fetchOffset, maxBytes, maxPosition, minOneMessage);
+                if (records != null) {
+                    return new FetchDataInfo(fetchOffset, records);
+                }
+                candidate = segments.higher(segment.baseOffset());
+            }
+            return new FetchDataInfo(fetchOffset, MemoryRecords.EMPTY);
+        } catch (IOException | UncheckedIOException e) {
+            throw new KafkaStorageException("read from " + topicPartition + " failed", e);
+        }
+    }
+
+    /** Where {@code offset} (at most the LEO) sits: the start of the batch holding it, or the LEO position. */
+    private LogOffsetMetadata positionOf(long offset) {
+        LogOffsetMetadata end = logEnd;
+        if (offset >= end.offset()) {
+            return end;
+        }
+        LogOffsetMetadata hw = highWatermark;
+        if (hw.offset() == offset) {
+            return hw;
+        }
+        for (LogSegment segment : segments.range(offset, Long.MAX_VALUE)) {
+            FileRecords.LogOffsetPosition position = segment.translateOffset(offset);
+            if (position != null) {
+                return new LogOffsetMetadata(offset, segment.baseOffset(), position.position);
+            }
+        }
+        return end;
+    }
 
     /** The first offset still in the log. */
-    public long logStartOffset() { throw new UnsupportedOperationException(); }
+    public long logStartOffset() {
+        return logStartOffset;
+    }
 
     /** The offset the next appended record will get (LEO). */
-    public long logEndOffset() { throw new UnsupportedOperationException(); }
+    public long logEndOffset() {
+        return logEnd.offset();
+    }
 
     /** Offsets below the high watermark are committed and visible to consumers. */
-    public long highWatermark() { throw new UnsupportedOperationException(); }
+    public long highWatermark() {
+        return highWatermark.offset();
+    }
+
+    /** Offset up to which the log is known to be fsynced (exclusive). */
+    public long recoveryPoint() {
+        return recoveryPoint;
+    }
+
+    /** Leader epoch of the last appended batch (-1 when none). */
+    public int latestEpoch() {
+        return latestEpoch;
+    }
 
     /** Moves the high watermark forward to {@code offset} (bounded by the LEO); never moves it back. */
-    public void updateHighWatermark(long offset) { throw new UnsupportedOperationException(); }
+    public void updateHighWatermark(long offset) {
+        synchronized (hwLock) {
+            long target = Math.min(offset, logEnd.offset());
+            if (target > highWatermark.offset()) {
+                highWatermark = positionOf(target);
+            }
+        }
+    }
 
     /**
      * ListOffsets lookup (Kafka's {@code fetchOffsetByTimestamp}): {@code -2} earliest (log start offset),
      * {@code -1} latest (high watermark), {@code -3} the record with the largest timestamp, {@code -4} earliest local,
-     * {@code >= 0} the first record whose timestamp is at or after it (time index, then batch scan).
+     * {@code >= 0} the first record whose timestamp is at or after it (time index, then batch scan). The result is
+     * not capped by the high watermark for {@code -3} and {@code >= 0}: the caller hides offsets at or above it.
      *
      * @return empty when no record qualifies
      */
-    public Optional<FileRecords.TimestampAndOffset> fetchOffsetByTimestamp(long timestamp) { throw new UnsupportedOperationException(); }
+    public Optional<FileRecords.TimestampAndOffset> fetchOffsetByTimestamp(long timestamp) {
+        return new TimestampLookup(segments, logStartOffset, logEnd.offset(), highWatermark(), latestEpoch)
+                .lookup(timestamp);
+    }
 
     /** Forces every appended byte to disk (fsync of segments and indexes) and advances the recovery point. */
-    public void flush() throws IOException { throw new UnsupportedOperationException(); }
+    public void flush() throws IOException {
+        flush(Long.MAX_VALUE);
+    }
+
+    /** Fsyncs segments holding offsets below {@code upTo} (capped at the LEO) and advances the recovery point. */
+    void flush(long upTo) throws IOException {
+        long target;
+        List<LogSegment> dirty;
+        lock.lock();
+        try {
+            ensureOpen();
+            target = Math.min(upTo, logEnd.offset());
+            if (target <= recoveryPoint) {
+                return;
+            }
+            dirty = segments.range(recoveryPoint, target);
+            if (target == logEnd.offset()) {
+                unflushedMessages = 0;
+                firstUnflushedAppendMs = -1;
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (LogSegment segment : dirty) {
+            segment.flush();
+        }
+        OffsetCheckpointFile.fsyncDirectory(dir);
+        lock.lock();
+        try {
+            recoveryPoint = Math.max(recoveryPoint, target);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void flushOrThrow() {
+        try {
+            flush();
+        } catch (IOException e) {
+            throw new KafkaStorageException("flush of " + topicPartition + " failed", e);
+        }
+    }
+
+    /** True when an append older than {@code flush.ms} has not been fsynced. */
+    boolean flushDue(long nowMs) {
+        long first = firstUnflushedAppendMs;
+        return first >= 0 && nowMs - first >= config.flushMs();
+    }
 
     /** Number of segments (for tests and metrics). */
-    public int numberOfSegments() { throw new UnsupportedOperationException(); }
+    public int numberOfSegments() {
+        return segments.size();
+    }
+
+    /** Segments in base-offset order (read-only use: tests, tools, benchmarks). */
+    public List<LogSegment> segments() {
+        return List.copyOf(segments.all());
+    }
+
+    /** The idempotence state (read-only use under no lock is not safe: for tests). */
+    ProducerStateManager producerState() {
+        return producerState;
+    }
+
+    /** Flushes, snapshots producer state at the LEO, trims indexes and closes every file. */
+    void close() throws IOException {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        flush();
+        lock.lock();
+        try {
+            producerState.takeSnapshot(logEnd.offset());
+            for (LogSegment segment : segments.all()) {
+                segment.close();
+            }
+            closed = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes every file and deletes the segments and snapshots (the directory is removed by the caller). */
+    void deleteFiles() throws IOException {
+        lock.lock();
+        try {
+            closed = true;
+            for (LogSegment segment : segments.all()) {
+                segment.deleteIfExists();
+            }
+            producerState.deleteSnapshots();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new KafkaStorageException("log of " + topicPartition + " is closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PartitionLog(" + topicPartition + ", logStartOffset=" + logStartOffset + ", logEndOffset="
+                + logEnd.offset() + ", highWatermark=" + highWatermark.offset() + ")";
+    }
 }

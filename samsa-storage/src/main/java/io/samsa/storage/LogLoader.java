@@ -1,0 +1,244 @@
+package io.samsa.storage;
+
+import io.samsa.storage.index.CorruptIndexException;
+import io.samsa.storage.producer.ProducerStateManager;
+import io.samsa.storage.segment.LogSegment;
+import io.samsa.storage.segment.LogSegments;
+import io.samsa.storage.segment.SegmentFiles;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executor;
+import java.util.stream.Stream;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.record.internal.FileLogInputStream.FileChannelRecordBatch;
+import org.apache.kafka.common.record.internal.FileRecords;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens a partition directory and recovers it (Kafka's {@code LogLoader}):
+ * <ol>
+ *   <li>deletes leftovers ({@code .deleted}, {@code .cleaned}, {@code .tmp}, orphan indexes) and resolves
+ *       {@code .swap} files;</li>
+ *   <li>opens every segment; a missing or corrupt index is rebuilt from the {@code .log};</li>
+ *   <li>after an unclean shutdown, rescans every segment from the one holding the recovery point: CRC, magic and
+ *       offset checks, index rebuild, and truncation at the first torn or corrupt batch; segments after a
+ *       truncation are deleted;</li>
+ *   <li>rebuilds producer state from the newest snapshot plus the batches after it.</li>
+ * </ol>
+ * Stateless; runs single-threaded before the log is published.
+ */
+final class LogLoader {
+    private static final Logger LOGGER = LoggerFactory.getLogger(LogLoader.class);
+
+    private LogLoader() {
+    }
+
+    /** Checkpointed offsets of one partition (missing entries are -1). */
+    record Checkpoints(long recoveryPoint, long logStartOffset, long highWatermark) {
+        static final Checkpoints NONE = new Checkpoints(-1, -1, -1);
+    }
+
+    static PartitionLog load(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Time time,
+                             boolean cleanShutdown, Checkpoints checkpoints, Executor background) throws IOException {
+        Files.createDirectories(dir);
+        removeTemporaryFiles(dir);
+        long now = time.milliseconds();
+        LogSegments segments = new LogSegments();
+        Set<Long> recovered = new HashSet<>();
+        boolean truncated = false;
+        for (long base : segmentBaseOffsets(dir)) {
+            if (truncated) {
+                deleteSegmentFiles(dir, base);
+                continue;
+            }
+            boolean indexesExist = SegmentFiles.offsetIndexFile(dir, base).exists()
+                    && SegmentFiles.timeIndexFile(dir, base).exists();
+            LogSegment segment = LogSegment.open(dir, base, config.indexIntervalBytes(), config.segmentIndexBytes(), now);
+            segments.add(segment);
+            if (!indexesExist || !indexesSane(segment)) {
+                LOGGER.info("Rebuilding indexes topicPartition={} segment={}", tp, base);
+                recovered.add(base);
+                truncated = recover(tp, segment) > 0;
+            }
+        }
+        if (segments.isEmpty()) {
+            long base = Math.max(0, checkpoints.logStartOffset());
+            segments.add(LogSegment.open(dir, base, config.indexIntervalBytes(), config.segmentIndexBytes(), now));
+        }
+        long recoveryPoint = Math.max(0, checkpoints.recoveryPoint());
+        if (!cleanShutdown) {
+            boolean cut = false;
+            for (LogSegment segment : segments.range(recoveryPoint, Long.MAX_VALUE)) {
+                if (cut) {
+                    segments.remove(segment.baseOffset());
+                    segment.deleteIfExists();
+                } else if (!recovered.contains(segment.baseOffset())) {
+                    cut = recover(tp, segment) > 0;
+                }
+            }
+        }
+        LogSegment active = segments.active();
+        for (LogSegment segment : segments.all()) {
+            if (segment != active) {
+                segment.onBecomeInactive();
+            }
+        }
+        active.offsetIndex().expandTo(config.segmentIndexBytes());
+        active.timeIndex().expandTo(config.segmentIndexBytes());
+
+        long logEndOffset = active.readNextOffset();
+        long logStartOffset = Math.max(checkpoints.logStartOffset(), segments.first().orElseThrow().baseOffset());
+        if (logStartOffset > logEndOffset) {
+            LOGGER.warn("Log end below log start: deleting all segments topicPartition={} logStart={} logEnd={}", tp,
+                    logStartOffset, logEndOffset);
+            for (LogSegment segment : List.copyOf(segments.all())) {
+                segments.remove(segment.baseOffset());
+                segment.deleteIfExists();
+            }
+            active = LogSegment.open(dir, logStartOffset, config.indexIntervalBytes(), config.segmentIndexBytes(), now);
+            segments.add(active);
+            logEndOffset = logStartOffset;
+        }
+        ProducerStateManager producers = new ProducerStateManager(dir);
+        int latestEpoch = rebuildProducerState(segments, producers, logStartOffset, logEndOffset);
+        long newRecoveryPoint = cleanShutdown ? logEndOffset : Math.min(recoveryPoint, logEndOffset);
+        PartitionLog.LoadedState state = new PartitionLog.LoadedState(logStartOffset, logEndOffset, newRecoveryPoint,
+                checkpoints.highWatermark(), latestEpoch);
+        return new PartitionLog(tp, topicId, dir, config, time, segments, producers, background, state);
+    }
+
+    private static int recover(TopicPartition tp, LogSegment segment) throws IOException {
+        int truncated = segment.recover();
+        if (truncated > 0) {
+            LOGGER.warn("Truncated torn or corrupt tail topicPartition={} segment={} bytes={} newSize={}", tp,
+                    segment.baseOffset(), truncated, segment.size());
+        }
+        return truncated;
+    }
+
+    private static boolean indexesSane(LogSegment segment) {
+        try {
+            segment.offsetIndex().sanityCheck(segment.size());
+            segment.timeIndex().sanityCheck();
+            return true;
+        } catch (CorruptIndexException e) {
+            LOGGER.warn("Corrupt index segment={} reason={}", segment.file(), e.getMessage());
+            return false;
+        }
+    }
+
+    /** Replays producer state from the newest snapshot; returns the leader epoch of the last batch (or -1). */
+    private static int rebuildProducerState(LogSegments segments, ProducerStateManager producers, long logStartOffset,
+                                            long logEndOffset) throws IOException {
+        long from = producers.loadLatestSnapshot(logStartOffset, logEndOffset).orElse(logStartOffset);
+        int latestEpoch = -1;
+        for (LogSegment segment : segments.range(from, logEndOffset)) {
+            FileRecords.LogOffsetPosition start = segment.translateOffset(from);
+            if (start == null) {
+                continue;
+            }
+            for (FileChannelRecordBatch batch : segment.log().batchesFrom(start.position)) {
+                if (batch.lastOffset() >= from) {
+                    producers.replay(batch);
+                }
+                latestEpoch = batch.partitionLeaderEpoch();
+            }
+        }
+        if (latestEpoch < 0) {
+            latestEpoch = lastBatchEpoch(segments);
+        }
+        return latestEpoch;
+    }
+
+    private static int lastBatchEpoch(LogSegments segments) {
+        List<LogSegment> all = new ArrayList<>(segments.all());
+        for (int i = all.size() - 1; i >= 0; i--) {
+            LogSegment segment = all.get(i);
+            int position = segment.offsetIndex().entries() == 0 ? 0
+                    : segment.offsetIndex().entry(segment.offsetIndex().entries() - 1).position();
+            int epoch = -1;
+            for (FileChannelRecordBatch batch : segment.log().batchesFrom(position)) {
+                epoch = batch.partitionLeaderEpoch();
+            }
+            if (epoch >= 0) {
+                return epoch;
+            }
+        }
+        return -1;
+    }
+
+    /** Base offsets of the {@code .log} files in {@code dir}, ascending. */
+    private static TreeSet<Long> segmentBaseOffsets(Path dir) throws IOException {
+        TreeSet<Long> bases = new TreeSet<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(SegmentFiles.LOG_SUFFIX))
+                    .mapToLong(SegmentFiles::offsetFromFileName).filter(o -> o >= 0).forEach(bases::add);
+        }
+        return bases;
+    }
+
+    private static void removeTemporaryFiles(Path dir) throws IOException {
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.toList();
+        }
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            if (name.endsWith(SegmentFiles.DELETED_SUFFIX) || name.endsWith(SegmentFiles.CLEANED_SUFFIX)
+                    || name.endsWith(".tmp")) {
+                Files.deleteIfExists(file);
+            } else if (name.endsWith(SegmentFiles.SWAP_SUFFIX)) {
+                Path target = file.resolveSibling(name.substring(0, name.length() - SegmentFiles.SWAP_SUFFIX.length()));
+                if (Files.exists(target)) {
+                    Files.delete(file);
+                } else {
+                    Files.move(file, target);
+                }
+            }
+        }
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.toList();
+        }
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            if (name.endsWith(SegmentFiles.INDEX_SUFFIX) || name.endsWith(SegmentFiles.TIME_INDEX_SUFFIX)
+                    || name.endsWith(SegmentFiles.TXN_INDEX_SUFFIX)) {
+                long base = SegmentFiles.offsetFromFileName(name);
+                if (base >= 0 && !SegmentFiles.logFile(dir, base).exists()) {
+                    Files.delete(file);
+                }
+            }
+        }
+    }
+
+    private static void deleteSegmentFiles(Path dir, long base) throws IOException {
+        for (File file : List.of(SegmentFiles.logFile(dir, base), SegmentFiles.offsetIndexFile(dir, base),
+                SegmentFiles.timeIndexFile(dir, base))) {
+            Files.deleteIfExists(file.toPath());
+        }
+    }
+
+    /** Parses {@code <topic>-<partition>}; empty for names that are not partition directories. */
+    static Optional<TopicPartition> parseDirName(String name) {
+        int dash = name.lastIndexOf('-');
+        if (dash <= 0 || dash == name.length() - 1) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new TopicPartition(name.substring(0, dash), Integer.parseInt(name.substring(dash + 1))));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+}

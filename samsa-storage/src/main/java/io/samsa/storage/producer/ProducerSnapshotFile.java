@@ -1,0 +1,110 @@
+package io.samsa.storage.producer;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.utils.Crc32C;
+
+/**
+ * Reads and writes Kafka's producer-state snapshot files ({@code <20-digit offset>.snapshot}, Kafka's
+ * {@code ProducerStateManager.writeSnapshot}, message {@code ProducerSnapshot} version 1):
+ *
+ * <pre>
+ * Version i16 = 1 | Crc u32 (CRC-32C of everything after it) | count i32 |
+ * count x { ProducerId i64, Epoch i16, LastSequence i32, LastOffset i64, OffsetDelta i32, Timestamp i64,
+ *           CoordinatorEpoch i32, CurrentTxnFirstOffset i64 }
+ * </pre>
+ *
+ * Only the last batch of each producer is stored, as in Kafka. Writes go to a {@code .tmp} file that is fsynced and
+ * atomically renamed. Stateless and thread-safe.
+ */
+public final class ProducerSnapshotFile {
+    static final short VERSION = 1;
+    private static final int HEADER = 2 + 4 + 4;
+    private static final int ENTRY = 8 + 2 + 4 + 8 + 4 + 8 + 4 + 8;
+
+    /**
+     * One snapshot row.
+     *
+     * @param producerId producer id
+     * @param epoch      producer epoch
+     * @param last       the producer's last batch
+     */
+    public record Row(long producerId, short epoch, BatchMetadata last) {
+    }
+
+    private ProducerSnapshotFile() {
+    }
+
+    /** Writes {@code rows} to {@code file} durably. */
+    public static void write(File file, Collection<Row> rows) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(HEADER + ENTRY * rows.size());
+        buffer.putShort(VERSION).putInt(0).putInt(rows.size());
+        for (Row row : rows) {
+            BatchMetadata b = row.last();
+            buffer.putLong(row.producerId()).putShort(row.epoch()).putInt(b.lastSeq()).putLong(b.lastOffset())
+                    .putInt(b.offsetDelta()).putLong(b.timestamp()).putInt(-1).putLong(-1L);
+        }
+        buffer.putInt(2, (int) Crc32C.compute(buffer, 6, buffer.limit() - 6));
+        buffer.flip();
+        Path target = file.toPath();
+        Path tmp = target.resolveSibling(file.getName() + ".tmp");
+        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        }
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Reads a snapshot.
+     *
+     * @throws CorruptRecordException when the version, length or CRC is wrong
+     */
+    public static List<Row> read(File file) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(Files.readAllBytes(file.toPath()));
+        if (buffer.remaining() < HEADER) {
+            throw new CorruptRecordException("snapshot " + file + " is too short");
+        }
+        short version = buffer.getShort(0);
+        if (version != VERSION) {
+            throw new CorruptRecordException("snapshot " + file + " has version " + version);
+        }
+        long crc = buffer.getInt(2) & 0xffffffffL;
+        if (crc != Crc32C.compute(buffer, 6, buffer.limit() - 6)) {
+            throw new CorruptRecordException("snapshot " + file + " failed its CRC check");
+        }
+        int count = buffer.getInt(6);
+        if (count < 0 || buffer.limit() != HEADER + (long) ENTRY * count) {
+            throw new CorruptRecordException("snapshot " + file + " has a bad length for " + count + " entries");
+        }
+        buffer.position(HEADER);
+        List<Row> rows = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            long producerId = buffer.getLong();
+            short epoch = buffer.getShort();
+            int lastSeq = buffer.getInt();
+            long lastOffset = buffer.getLong();
+            int offsetDelta = buffer.getInt();
+            long timestamp = buffer.getLong();
+            buffer.getInt(); // coordinator epoch
+            buffer.getLong(); // current transaction first offset
+            int firstSeq = lastSeq < 0 ? lastSeq : (int) Math.floorMod((long) lastSeq - offsetDelta, (long) Integer.MAX_VALUE + 1);
+            rows.add(new Row(producerId, epoch,
+                    new BatchMetadata(firstSeq, lastSeq, lastOffset - offsetDelta, lastOffset, timestamp)));
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,344 @@
+package io.samsa.storage.segment;
+
+import io.samsa.storage.index.OffsetIndex;
+import io.samsa.storage.index.OffsetPosition;
+import io.samsa.storage.index.TimeIndex;
+import io.samsa.storage.index.TimestampOffset;
+import java.io.Closeable;
+import java.io.File;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.record.internal.FileLogInputStream.FileChannelRecordBatch;
+import org.apache.kafka.common.record.internal.FileRecords;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.record.internal.Records;
+
+/**
+ * One segment of a partition log (Kafka's {@code LogSegment}): a {@code .log} file of v2 record batches exactly as
+ * they travel on the wire, plus its sparse {@link OffsetIndex} and {@link TimeIndex}. All files are named by the
+ * segment's base offset, the first offset it may hold.
+ *
+ * <p>Thread-safety: the owning {@code PartitionLog} is the single writer ({@link #append}, {@link #recover},
+ * {@link #onBecomeInactive}, {@link #close}); {@link #read}, {@link #translateOffset} and
+ * {@link #findOffsetByTimestamp} may run concurrently with it. Readers must bound reads by a position that the writer
+ * has published (a completed append), which {@code PartitionLog} does.
+ */
+public final class LogSegment implements Closeable {
+    private static final int HEADER_SIZE = Records.LOG_OVERHEAD;
+
+    private final long baseOffset;
+    private final FileRecords log;
+    private final OffsetIndex offsetIndex;
+    private final TimeIndex timeIndex;
+    private final int indexIntervalBytes;
+    private final long createdMs;
+    private int bytesSinceLastIndexEntry;
+    /** Max timestamp so far and the last offset of the batch that carried it. */
+    private volatile TimestampOffset maxTimestampSoFar;
+    private OptionalLong rollingBasedTimestamp = OptionalLong.empty();
+
+    private LogSegment(long baseOffset, FileRecords log, OffsetIndex offsetIndex, TimeIndex timeIndex,
+                       int indexIntervalBytes, long createdMs) {
+        this.baseOffset = baseOffset;
+        this.log = log;
+        this.offsetIndex = offsetIndex;
+        this.timeIndex = timeIndex;
+        this.indexIntervalBytes = indexIntervalBytes;
+        this.createdMs = createdMs;
+        this.maxTimestampSoFar = timeIndex.lastEntry();
+    }
+
+    /**
+     * Opens (creating when absent) the segment with base offset {@code baseOffset} in {@code dir}.
+     *
+     * @param indexBytes preallocation of each index in bytes ({@code segment.index.bytes}); existing index files keep
+     *                   their length
+     * @param nowMs      creation time used for {@code segment.ms} until the first batch carries a timestamp
+     */
+    public static LogSegment open(Path dir, long baseOffset, int indexIntervalBytes, int indexBytes, long nowMs)
+            throws IOException {
+        FileRecords log = FileRecords.open(SegmentFiles.logFile(dir, baseOffset));
+        OffsetIndex offsetIndex = new OffsetIndex(SegmentFiles.offsetIndexFile(dir, baseOffset), baseOffset, indexBytes);
+        TimeIndex timeIndex = new TimeIndex(SegmentFiles.timeIndexFile(dir, baseOffset), baseOffset, indexBytes);
+        return new LogSegment(baseOffset, log, offsetIndex, timeIndex, indexIntervalBytes, nowMs);
+    }
+
+    public long baseOffset() {
+        return baseOffset;
+    }
+
+    /** The {@code .log} file contents (whole file, current size). */
+    public FileRecords log() {
+        return log;
+    }
+
+    public OffsetIndex offsetIndex() {
+        return offsetIndex;
+    }
+
+    public TimeIndex timeIndex() {
+        return timeIndex;
+    }
+
+    /** Bytes in the {@code .log} (published after each completed append). */
+    public int size() {
+        return log.sizeInBytes();
+    }
+
+    /** Largest batch max-timestamp in this segment (ms), or -1. */
+    public long maxTimestampSoFar() {
+        return maxTimestampSoFar.timestamp();
+    }
+
+    /** Max timestamp so far with the last offset of the batch holding it. */
+    public TimestampOffset maxTimestampAndOffsetSoFar() {
+        return maxTimestampSoFar;
+    }
+
+    /** True when {@code offset} fits this segment's 4-byte relative offsets. */
+    public boolean canConvertToRelativeOffset(long offset) {
+        long relative = offset - baseOffset;
+        return relative >= 0 && relative <= Integer.MAX_VALUE;
+    }
+
+    /**
+     * Whether the log must roll before appending a batch (Kafka's {@code LogSegment.shouldRoll}): the batch would take
+     * the segment past {@code segmentBytes}; the segment is non-empty and older than {@code segmentMs} (age counted from
+     * the first batch's max timestamp, or from creation when that is absent); an index is full; or
+     * {@code lastOffset} does not fit a relative offset.
+     */
+    public boolean shouldRoll(int segmentBytes, long segmentMs, int batchBytes, long lastOffset, long nowMs) {
+        int size = size();
+        boolean tooOld = size > 0 && timeWaitedForRoll(nowMs) > segmentMs;
+        return (long) size + batchBytes > segmentBytes || tooOld || offsetIndex.isFull() || timeIndex.isFull()
+                || !canConvertToRelativeOffset(lastOffset);
+    }
+
+    private long timeWaitedForRoll(long nowMs) {
+        if (rollingBasedTimestamp.isEmpty()) {
+            for (FileChannelRecordBatch batch : log.batches()) {
+                rollingBasedTimestamp = OptionalLong.of(batch.maxTimestamp());
+                break;
+            }
+        }
+        long ts = rollingBasedTimestamp.orElse(-1);
+        return nowMs - (ts >= 0 ? ts : createdMs);
+    }
+
+    /**
+     * Appends one already validated and renumbered batch with a single channel write, then indexes it.
+     *
+     * @param lastOffset   the batch's last offset
+     * @param maxTimestamp the batch's max timestamp (ms)
+     * @param records      exactly one batch
+     * @return the byte position the batch was written at
+     */
+    public int append(long lastOffset, long maxTimestamp, MemoryRecords records) throws IOException {
+        int position = log.sizeInBytes();
+        if (!canConvertToRelativeOffset(lastOffset)) {
+            throw new IllegalArgumentException("offset " + lastOffset + " out of range for segment " + baseOffset);
+        }
+        if (position == 0) {
+            rollingBasedTimestamp = OptionalLong.of(maxTimestamp);
+        }
+        log.append(records);
+        if (maxTimestamp > maxTimestampSoFar.timestamp()) {
+            maxTimestampSoFar = new TimestampOffset(maxTimestamp, lastOffset);
+        }
+        indexBatch(lastOffset, position, records.sizeInBytes());
+        return position;
+    }
+
+    private void indexBatch(long lastOffset, int position, int size) {
+        if (bytesSinceLastIndexEntry > indexIntervalBytes) {
+            offsetIndex.append(lastOffset, position);
+            TimestampOffset max = maxTimestampSoFar;
+            timeIndex.maybeAppend(max.timestamp(), max.offset(), false);
+            bytesSinceLastIndexEntry = 0;
+        }
+        bytesSinceLastIndexEntry += size;
+    }
+
+    /**
+     * The first batch whose last offset is at least {@code offset}, searching from the index's floor entry.
+     *
+     * @return the batch's last offset, start position and size, or null when no such batch is in the segment
+     */
+    public FileRecords.LogOffsetPosition translateOffset(long offset) {
+        OffsetPosition floor = offsetIndex.lookup(offset);
+        return log.searchForOffsetFromPosition(offset, floor.position());
+    }
+
+    /**
+     * Reads whole batches from the batch holding {@code startOffset}.
+     *
+     * @param maxSize       byte budget
+     * @param maxPosition   exclusive byte bound, a batch boundary the writer has published
+     * @param minOneMessage return the first batch whole even when larger than {@code maxSize} (KIP-74)
+     * @return a slice (no copy), {@link MemoryRecords#EMPTY}, or null when {@code startOffset} is past this segment
+     */
+    public Records read(long startOffset, int maxSize, int maxPosition, boolean minOneMessage) throws IOException {
+        FileRecords.LogOffsetPosition start = translateOffset(startOffset);
+        if (start == null) {
+            return null;
+        }
+        if (start.position >= maxPosition) {
+            return MemoryRecords.EMPTY;
+        }
+        if (start.size > maxSize) {
+            return minOneMessage ? log.slice(start.position, start.size) : MemoryRecords.EMPTY;
+        }
+        long limit = Math.min(maxPosition, (long) start.position + maxSize);
+        int end = limit == maxPosition ? maxPosition : lastBoundaryAtOrBefore(start.position + start.size, (int) limit);
+        return log.slice(start.position, end - start.position);
+    }
+
+    /** The largest batch boundary in {@code [from, limit]}, where {@code from} is a boundary. */
+    private int lastBoundaryAtOrBefore(int from, int limit) throws IOException {
+        int position = Math.max(from, offsetIndex.lookupByPosition(limit).position());
+        ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
+        while (position + HEADER_SIZE <= limit) {
+            header.clear();
+            if (!readFully(header, position)) {
+                break;
+            }
+            int size = HEADER_SIZE + header.getInt(Records.SIZE_OFFSET);
+            if (size <= HEADER_SIZE || (long) position + size > limit) {
+                break;
+            }
+            position += size;
+        }
+        return position;
+    }
+
+    private boolean readFully(ByteBuffer buffer, long position) throws IOException {
+        while (buffer.hasRemaining()) {
+            int n = log.channel().read(buffer, position + buffer.position());
+            if (n < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The first record at or after {@code startingOffset} whose timestamp is at least {@code timestampMs}.
+     */
+    public Optional<FileRecords.TimestampAndOffset> findOffsetByTimestamp(long timestampMs, long startingOffset) {
+        TimestampOffset floor = timeIndex.lookup(timestampMs);
+        int position = offsetIndex.lookup(Math.max(floor.offset(), startingOffset)).position();
+        return Optional.ofNullable(log.searchForTimestamp(timestampMs, position, startingOffset));
+    }
+
+    /** The offset after the last batch (the base offset when empty). */
+    public long readNextOffset() {
+        OffsetPosition last = offsetIndex.entries() == 0 ? new OffsetPosition(baseOffset, 0)
+                : offsetIndex.entry(offsetIndex.entries() - 1);
+        long next = baseOffset;
+        for (FileChannelRecordBatch batch : log.batchesFrom(last.position())) {
+            next = batch.nextOffset();
+        }
+        return next;
+    }
+
+    /**
+     * Rebuilds both indexes and the max timestamp by scanning every batch, and truncates the {@code .log} at the first
+     * batch that is partial, fails its CRC, is not magic v2, or whose offsets do not increase (Kafka's
+     * {@code LogSegment.recover}).
+     *
+     * @return number of bytes truncated
+     */
+    public int recover() throws IOException {
+        offsetIndex.reset();
+        timeIndex.reset();
+        maxTimestampSoFar = new TimestampOffset(RecordBatch.NO_TIMESTAMP, baseOffset);
+        bytesSinceLastIndexEntry = 0;
+        rollingBasedTimestamp = OptionalLong.empty();
+        int validBytes = 0;
+        long nextOffset = baseOffset;
+        try {
+            for (FileChannelRecordBatch batch : log.batches()) {
+                if (batch.magic() != RecordBatch.MAGIC_VALUE_V2) {
+                    throw new CorruptRecordException("magic " + batch.magic() + " at position " + validBytes);
+                }
+                batch.ensureValid();
+                if (batch.baseOffset() < nextOffset || batch.lastOffset() < batch.baseOffset()
+                        || !canConvertToRelativeOffset(batch.lastOffset())) {
+                    throw new CorruptRecordException("offsets " + batch.baseOffset() + ".." + batch.lastOffset()
+                            + " do not follow " + nextOffset + " at position " + validBytes);
+                }
+                if (batch.maxTimestamp() > maxTimestampSoFar.timestamp()) {
+                    maxTimestampSoFar = new TimestampOffset(batch.maxTimestamp(), batch.lastOffset());
+                }
+                indexBatch(batch.lastOffset(), validBytes, batch.sizeInBytes());
+                validBytes += batch.sizeInBytes();
+                nextOffset = batch.nextOffset();
+            }
+        } catch (CorruptRecordException | org.apache.kafka.common.InvalidRecordException e) {
+            // the tail from validBytes on is torn or corrupt: truncated below
+        }
+        int truncated = log.sizeInBytes() - validBytes;
+        if (truncated > 0) {
+            log.truncateTo(validBytes);
+        }
+        return truncated;
+    }
+
+    /**
+     * Called when a newer segment becomes active: records the final max timestamp in the time index and trims both
+     * indexes (and the log) to their valid size.
+     */
+    public void onBecomeInactive() throws IOException {
+        TimestampOffset max = maxTimestampSoFar;
+        timeIndex.maybeAppend(max.timestamp(), max.offset(), true);
+        offsetIndex.trimToValidSize();
+        timeIndex.trimToValidSize();
+        log.trim();
+    }
+
+    /** Forces the log and both indexes to disk. */
+    public void flush() throws IOException {
+        log.flush();
+        offsetIndex.flush();
+        timeIndex.flush();
+    }
+
+    /** Last-modified time of the {@code .log} in ms. */
+    public long lastModifiedMs() {
+        return log.file().lastModified();
+    }
+
+    /** Records the final max timestamp, trims the indexes and closes every file. */
+    @Override
+    public void close() throws IOException {
+        TimestampOffset max = maxTimestampSoFar;
+        timeIndex.maybeAppend(max.timestamp(), max.offset(), true);
+        offsetIndex.close();
+        timeIndex.close();
+        log.close();
+    }
+
+    /** Closes every file and deletes them. */
+    public void deleteIfExists() throws IOException {
+        offsetIndex.deleteIfExists();
+        timeIndex.deleteIfExists();
+        log.closeHandlers();
+        Files.deleteIfExists(log.file().toPath());
+    }
+
+    /** The segment's {@code .log} file. */
+    public File file() {
+        return log.file();
+    }
+
+    @Override
+    public String toString() {
+        return "LogSegment(baseOffset=" + baseOffset + ", size=" + size() + ")";
+    }
+}

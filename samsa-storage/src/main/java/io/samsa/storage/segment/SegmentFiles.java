@@ -1,0 +1,56 @@
+package io.samsa.storage.segment;
+
+import java.io.File;
+import java.nio.file.Path;
+
+/**
+ * File names of Kafka's on-disk layout ({@code LogFileUtils}): a segment's files are named by its base offset padded to
+ * 20 digits, e.g. {@code 00000000000000000042.log}.
+ */
+public final class SegmentFiles {
+    public static final String LOG_SUFFIX = ".log";
+    public static final String INDEX_SUFFIX = ".index";
+    public static final String TIME_INDEX_SUFFIX = ".timeindex";
+    public static final String SNAPSHOT_SUFFIX = ".snapshot";
+    public static final String TXN_INDEX_SUFFIX = ".txnindex";
+    public static final String DELETED_SUFFIX = ".deleted";
+    public static final String CLEANED_SUFFIX = ".cleaned";
+    public static final String SWAP_SUFFIX = ".swap";
+
+    private SegmentFiles() {
+    }
+
+    /** {@code offset} zero-padded to 20 digits. */
+    public static String prefix(long offset) {
+        return String.format("%020d", offset);
+    }
+
+    public static File logFile(Path dir, long baseOffset) {
+        return dir.resolve(prefix(baseOffset) + LOG_SUFFIX).toFile();
+    }
+
+    public static File offsetIndexFile(Path dir, long baseOffset) {
+        return dir.resolve(prefix(baseOffset) + INDEX_SUFFIX).toFile();
+    }
+
+    public static File timeIndexFile(Path dir, long baseOffset) {
+        return dir.resolve(prefix(baseOffset) + TIME_INDEX_SUFFIX).toFile();
+    }
+
+    public static File snapshotFile(Path dir, long offset) {
+        return dir.resolve(prefix(offset) + SNAPSHOT_SUFFIX).toFile();
+    }
+
+    /** The offset a file name starts with ({@code 00000000000000000042.log} gives 42), or -1 when not a number. */
+    public static long offsetFromFileName(String name) {
+        int dot = name.indexOf('.');
+        if (dot != 20) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(name.substring(0, dot));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}
