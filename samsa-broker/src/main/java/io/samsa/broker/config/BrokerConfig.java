@@ -4,6 +4,8 @@ import static io.samsa.broker.config.BrokerConfigDefs.*;
 
 import io.samsa.storage.LogConfig;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -78,7 +80,7 @@ public record BrokerConfig(
         listeners = List.copyOf(listeners);
         advertisedListeners = List.copyOf(advertisedListeners);
         logDirs = List.copyOf(logDirs);
-        controllerQuorumVoters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(controllerQuorumVoters));
+        controllerQuorumVoters = Collections.unmodifiableMap(new LinkedHashMap<>(controllerQuorumVoters));
         original = Map.copyOf(original);
     }
 
