@@ -54,8 +54,8 @@ public final class ProducerSnapshotFile {
             buffer.putLong(row.producerId()).putShort(row.epoch()).putInt(b.lastSeq()).putLong(b.lastOffset())
                     .putInt(b.offsetDelta()).putLong(b.timestamp()).putInt(-1).putLong(-1L);
         }
-        buffer.putInt(2, (int) Crc32C.compute(buffer, 6, buffer.limit() - 6));
         buffer.flip();
+        buffer.putInt(2, (int) Crc32C.compute(buffer, 6, buffer.limit() - 6)); // offsets relative to position 0
         Path target = file.toPath();
         Path tmp = target.resolveSibling(file.getName() + ".tmp");
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
