@@ -84,6 +84,11 @@ final class ClientOptions {
             return new CliException(
                     "cannot reach the broker at " + bootstrap(), SamsaCommand.EXIT_FAILURE, failure);
         }
+        if (cause instanceof org.apache.kafka.common.config.ConfigException
+                && String.valueOf(cause.getMessage()).startsWith("No resolvable bootstrap urls")) {
+            return new CliException(
+                    "cannot resolve the broker address " + bootstrap(), SamsaCommand.EXIT_FAILURE, failure);
+        }
         if (failure instanceof RuntimeException runtime) {
             return runtime;
         }

@@ -175,8 +175,7 @@ final class ConsumeCommand implements Callable<Integer> {
     }
 
     private List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer) {
-        List<PartitionInfo> infos =
-                consumer.partitionsFor(topic, Duration.ofMillis(ClientOptions.API_TIMEOUT_MS));
+        List<PartitionInfo> infos = consumer.partitionsFor(topic); // bounded by default.api.timeout.ms
         if (infos == null || infos.isEmpty()) {
             throw new CliException("Topic '" + topic + "' does not exist.");
         }

@@ -10,8 +10,8 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 final class LogMode {
     /** Root level used by {@code logback.xml} (default WARN). */
     static final String LEVEL_PROPERTY = "samsa.log.level";
-    /** Appender used by {@code logback.xml}: STDERR (default) or STDOUT. */
-    static final String APPENDER_PROPERTY = "samsa.log.appender";
+    /** Console target used by {@code logback.xml}: System.err (default) or System.out. */
+    static final String TARGET_PROPERTY = "samsa.log.target";
 
     private LogMode() {
     }
@@ -21,8 +21,8 @@ final class LogMode {
         if (System.getProperty(LEVEL_PROPERTY) == null) {
             System.setProperty(LEVEL_PROPERTY, "INFO");
         }
-        if (System.getProperty(APPENDER_PROPERTY) == null) {
-            System.setProperty(APPENDER_PROPERTY, "STDOUT");
+        if (System.getProperty(TARGET_PROPERTY) == null) {
+            System.setProperty(TARGET_PROPERTY, "System.out");
         }
     }
 
