@@ -17,7 +17,7 @@ class ProducerStateManagerTest {
     private void append(ProducerStateManager psm, long pid, short epoch, int firstSeq, int lastSeq, long firstOffset) {
         assertThat(psm.check(pid, epoch, firstSeq, lastSeq)).isEmpty();
         psm.update(pid, epoch, new BatchMetadata(firstSeq, lastSeq, firstOffset,
-                firstOffset + (lastSeq - firstSeq), 1000));
+                firstOffset + Math.floorMod((long) lastSeq - firstSeq, 1L << 31), 1000));
     }
 
     @Test
