@@ -96,8 +96,7 @@ public final class MetadataQuorum implements AutoCloseable {
                 .setServerId(RatisSettings.peerId(config.nodeId()))
                 .setGroup(group)
                 .setStateMachine(stateMachine)
-                .setProperties(RatisSettings.serverProperties(config.metadataDir(), self, singleVoter,
-                        tuning.snapshotThreshold()))
+                .setProperties(RatisSettings.serverProperties(config.metadataDir(), self, singleVoter, tuning))
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
         RaftClient client = RaftClient.newBuilder()
@@ -186,7 +185,7 @@ public final class MetadataQuorum implements AutoCloseable {
     /** Registers (or re-registers) a broker; completes with its new broker epoch. */
     public CompletableFuture<Long> registerBroker(int nodeId, List<BrokerRegistration.Endpoint> endpoints,
                                                   String rack) {
-        return writer.write(image -> {
+        return writer.writeSerially(image -> {
             RegisterBrokerRecord record = ControllerLogic.registerBroker(image, nodeId, endpoints, rack);
             return new QuorumWriter.Plan<>(List.of(record), record.brokerEpoch());
         });
@@ -229,7 +228,7 @@ public final class MetadataQuorum implements AutoCloseable {
      * out twice, across restarts (the counter is in the replicated log).
      */
     public CompletableFuture<Long> allocateProducerIds(int brokerId, int count) {
-        return writer.write(image -> {
+        return writer.writeSerially(image -> {
             ProducerIdsRecord record = ControllerLogic.allocateProducerIds(image, brokerId, count);
             return new QuorumWriter.Plan<>(List.<MetadataRecord>of(record), record.firstProducerId());
         });

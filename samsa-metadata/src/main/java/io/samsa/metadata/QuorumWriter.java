@@ -60,6 +60,8 @@ final class QuorumWriter {
     private final Tuning tuning;
     private final ClientId localClientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
+    /** The tail of the serial queue: completes when the last serially written request has finished. */
+    private CompletableFuture<?> serialTail = CompletableFuture.completedFuture(null);
 
     QuorumWriter(RaftServer server, RaftPeerId selfId, RaftClient forwardingClient, Supplier<ClusterImage> image,
                  Tuning tuning) {
@@ -85,6 +87,19 @@ final class QuorumWriter {
                     return CompletableFuture.<T>failedFuture(toControllerException(error));
                 })
                 .thenCompose(Function.identity());
+    }
+
+    /**
+     * Like {@link #write}, but planned only after the previous serial write has finished, so requests that all
+     * touch the same counter (producer ids, broker epochs) do not race each other on this node.
+     */
+    <T> CompletableFuture<T> writeSerially(Function<ClusterImage, Plan<T>> planner) {
+        synchronized (this) {
+            CompletableFuture<T> result = serialTail.handle((ignored, error) -> null)
+                    .thenCompose(ignored -> write(planner));
+            serialTail = result;
+            return result;
+        }
     }
 
     private <T> CompletableFuture<T> attempt(Function<ClusterImage, Plan<T>> planner, int attempt) {

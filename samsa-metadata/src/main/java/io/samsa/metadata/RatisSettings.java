@@ -101,7 +101,7 @@ final class RatisSettings {
     }
 
     static RaftProperties serverProperties(Path metadataDir, InetSocketAddress self, boolean singleVoter,
-                                           long snapshotThreshold) {
+                                           Tuning tuning) {
         var p = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(p, List.of(metadataDir.toFile()));
         GrpcConfigKeys.Server.setHost(p, self.getHostString());
@@ -116,7 +116,8 @@ final class RatisSettings {
             RaftServerConfigKeys.Rpc.setTimeoutMax(p, millis(2000));
         }
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
-        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, snapshotThreshold);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, tuning.snapshotThreshold());
+        RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(p, tuning.snapshotOnStop());
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
         return p;

@@ -10,7 +10,13 @@ import java.time.Duration;
  * @param startTimeout      how long {@link MetadataQuorum#start} waits for a leader and the cluster id
  * @param snapshotThreshold log entries between automatic snapshots
  * @param conflictRetries   how often a batch that lost a race (broker epoch, producer id range) is re-planned
+ * @param snapshotOnStop    whether closing the quorum writes a snapshot (Ratis' trigger-when-stop)
  */
-record Tuning(Duration requestTimeout, Duration startTimeout, long snapshotThreshold, int conflictRetries) {
-    static final Tuning DEFAULT = new Tuning(Duration.ofSeconds(30), Duration.ofSeconds(60), 10_000, 10);
+record Tuning(Duration requestTimeout, Duration startTimeout, long snapshotThreshold, int conflictRetries,
+              boolean snapshotOnStop) {
+    static final Tuning DEFAULT = new Tuning(Duration.ofSeconds(30), Duration.ofSeconds(60), 10_000, 10, true);
+
+    Tuning withSnapshots(long threshold, boolean onStop) {
+        return new Tuning(requestTimeout, startTimeout, threshold, conflictRetries, onStop);
+    }
 }
