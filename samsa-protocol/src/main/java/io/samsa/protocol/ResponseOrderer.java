@@ -48,6 +48,10 @@ final class ResponseOrderer extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof DecodedRequest request) {
+            if (closing) {
+                request.frame().release(); // the connection is going away: do not start more work
+                return;
+            }
             inFlight.addLast(request.sequence());
             ctx.fireChannelRead(msg);
             updateAutoRead(ctx);
