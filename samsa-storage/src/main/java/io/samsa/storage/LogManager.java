@@ -270,6 +270,22 @@ public final class LogManager implements Closeable {
         }
     }
 
+    /**
+     * Simulates a process crash (tests only): releases locks and file handles without flushing, trimming,
+     * snapshotting, checkpointing or writing the clean-shutdown marker.
+     */
+    synchronized void crashForTesting() throws IOException {
+        closed = true;
+        background.shutdownNow();
+        for (PartitionLog log : logs.values()) {
+            log.closeHandlersForTesting();
+        }
+        for (LogDirectory dir : dirs) {
+            dir.unlock();
+        }
+        logs.clear();
+    }
+
     private List<PartitionLog> logsIn(LogDirectory dir) {
         List<PartitionLog> result = new ArrayList<>();
         placement.forEach((tp, d) -> {

@@ -419,6 +419,19 @@ public final class PartitionLog {
         }
     }
 
+    /** Releases file handles as a crash would: nothing flushed, trimmed or snapshotted (tests only). */
+    void closeHandlersForTesting() throws IOException {
+        lock.lock();
+        try {
+            closed = true;
+            for (LogSegment segment : segments.all()) {
+                segment.closeHandlers();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void ensureOpen() {
         if (closed) {
             throw new KafkaStorageException("log of " + topicPartition + " is closed");

@@ -324,6 +324,13 @@ public final class LogSegment implements Closeable {
         log.close();
     }
 
+    /** Releases the file handles without trimming or recording anything (as a crash would leave the files). */
+    public void closeHandlers() throws IOException {
+        offsetIndex.closeHandler();
+        timeIndex.closeHandler();
+        log.closeHandlers();
+    }
+
     /** Closes every file and deletes them. */
     public void deleteIfExists() throws IOException {
         offsetIndex.deleteIfExists();
