@@ -29,9 +29,13 @@ final class BenchLogs {
 
     /** A produce-style batch (base offset 0) of ~16 KiB uncompressed: 1 KiB-ish records with 12-byte keys. */
     static MemoryRecords template(Compression compression, long producerId, int baseSequence) {
+        return template(compression, producerId, baseSequence, System.currentTimeMillis());
+    }
+
+    /** As {@link #template(Compression, long, int)} with every record stamped {@code now} (ms). */
+    static MemoryRecords template(Compression compression, long producerId, int baseSequence, long now) {
         Random random = new Random(42);
         ByteBuffer buffer = ByteBuffer.allocate(BATCH_BYTES + 1024);
-        long now = System.currentTimeMillis();
         MemoryRecordsBuilder builder = MemoryRecords.builder(buffer, RecordBatch.MAGIC_VALUE_V2, compression,
                 TimestampType.CREATE_TIME, 0L, now, producerId, producerId < 0 ? (short) -1 : (short) 0, baseSequence,
                 false, RecordBatch.NO_PARTITION_LEADER_EPOCH);

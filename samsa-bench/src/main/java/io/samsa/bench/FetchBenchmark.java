@@ -6,7 +6,6 @@ import io.samsa.storage.PartitionLog;
 import io.samsa.storage.index.OffsetIndex;
 import io.samsa.storage.index.OffsetPosition;
 import io.samsa.storage.segment.LogSegment;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,7 +16,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.internal.FileRecords;
-import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.utils.Time;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -52,13 +50,12 @@ public class FetchBenchmark {
         dir = Files.createTempDirectory("samsa-fetch-bench");
         manager = LogManager.open(List.of(dir), BenchLogs.config(), Time.SYSTEM);
         log = manager.getOrCreate(TP, Uuid.randomUuid(), BenchLogs.config());
-        ByteBuffer template = BenchLogs.template(Compression.NONE, -1, -1).buffer();
-        firstTimestamp = System.currentTimeMillis();
+        // batch i holds records stamped firstTimestamp + 10 * i (ms), so time lookups spread over the log
+        firstTimestamp = System.currentTimeMillis() - 10L * BATCHES;
         for (int i = 0; i < BATCHES; i++) {
-            ByteBuffer copy = ByteBuffer.allocate(template.remaining()).put(template.duplicate()).flip();
-            log.appendAsLeader(MemoryRecords.readableRecords(copy), 0);
+            log.appendAsLeader(BenchLogs.template(Compression.NONE, -1, -1, firstTimestamp + 10L * i), 0);
         }
-        lastTimestamp = System.currentTimeMillis();
+        lastTimestamp = firstTimestamp + 10L * (BATCHES - 1);
         log.updateHighWatermark(log.logEndOffset());
         LogSegment segment = log.segments().get(0);
         index = segment.offsetIndex();

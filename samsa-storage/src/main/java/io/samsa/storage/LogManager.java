@@ -200,17 +200,25 @@ public final class LogManager implements Closeable {
         LOGGER.info("Deleted log topicPartition={}", tp);
     }
 
-    /** Flushes every log whose oldest unflushed append is older than its {@code flush.ms}. Called periodically. */
+    /**
+     * Flushes every log whose oldest unflushed append is older than its {@code flush.ms}, then (if anything was
+     * flushed) rewrites the checkpoints. Call it periodically from a background thread, never an event loop.
+     */
     public void flushDirtyLogs() {
         long now = time.milliseconds();
+        boolean flushed = false;
         for (PartitionLog log : logs.values()) {
             if (log.flushDue(now)) {
                 try {
                     log.flush();
+                    flushed = true;
                 } catch (IOException | KafkaStorageException e) {
                     LOGGER.error("Flush failed topicPartition={} error={}", log.topicPartition(), e.toString());
                 }
             }
+        }
+        if (!flushed) {
+            return;
         }
         try {
             checkpoint();

@@ -137,14 +137,17 @@ class LogManagerRecoveryTest {
         PartitionLog log = manager.getOrCreate(TP, TOPIC_ID, config.withSegmentBytes(5_000));
         appendBatches(log, 10);
         long entries = log.segments().get(0).offsetIndex().entries();
+        long secondBase = log.segments().get(1).baseOffset();
+        int secondTimeEntries = log.segments().get(1).timeIndex().entries();
         manager.close();
         Files.delete(partitionDir().resolve("00000000000000000000.index"));
-        Files.write(partitionDir().resolve("00000000000000000000.timeindex"), new byte[] {1, 2, 3});
+        Files.write(partitionDir().resolve(String.format("%020d.timeindex", secondBase)), new byte[] {1, 2, 3});
 
         LogManager reopened = open();
         PartitionLog again = reopened.get(TP).orElseThrow();
         assertThat(again.segments().get(0).offsetIndex().entries()).isEqualTo(entries);
         assertThat(again.segments().get(0).timeIndex().entries()).isPositive();
+        assertThat(again.segments().get(1).timeIndex().entries()).isGreaterThanOrEqualTo(secondTimeEntries).isPositive();
         assertThat(TestBatches.offsets(again.read(25, 1, 100, true).records())).startsWith(20L).hasSize(10);
         assertThat(again.fetchOffsetByTimestamp(T0 + 5).orElseThrow().offset).isEqualTo(5);
         reopened.close();

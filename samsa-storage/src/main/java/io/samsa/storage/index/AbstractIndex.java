@@ -140,6 +140,19 @@ public abstract sealed class AbstractIndex implements Closeable permits OffsetIn
     /** Search key of entry {@code n}: the offset, or the index's secondary key (position / timestamp). */
     protected abstract long keyAt(ByteBuffer buffer, int n, boolean byOffset);
 
+    /**
+     * Fails when the file is not a whole number of entries.
+     *
+     * @throws CorruptIndexException when it is not
+     */
+    protected final void checkWholeEntries() {
+        long length = file.length();
+        if (length % entrySize() != 0) {
+            throw new CorruptIndexException("index " + file + " has length " + length + ", not a multiple of "
+                    + entrySize());
+        }
+    }
+
     /** Truncates to the first {@code n} entries (writer only). */
     protected final void truncateToEntries(int n) {
         remapLock.writeLock().lock();

@@ -106,6 +106,7 @@ public final class OffsetIndex extends AbstractIndex {
      * @throws CorruptIndexException when it does not
      */
     public void sanityCheck(int logSizeInBytes) {
+        checkWholeEntries();
         read((buffer, n) -> {
             if (n > 0) {
                 OffsetPosition last = entry(buffer, n - 1);

@@ -113,6 +113,7 @@ public final class TimeIndex extends AbstractIndex {
      * @throws CorruptIndexException when it is
      */
     public void sanityCheck() {
+        checkWholeEntries();
         read((buffer, n) -> {
             if (n > 0) {
                 TimestampOffset first = entry(buffer, 0);
