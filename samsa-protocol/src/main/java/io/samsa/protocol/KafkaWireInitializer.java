@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -22,20 +23,31 @@ final class KafkaWireInitializer extends ChannelInitializer<Channel> {
     private final ApiRegistry registry;
     private final ChannelGroup channels;
     private final AtomicLong connectionCounter;
+    private final AtomicBoolean serverClosing;
 
-    /** @param channels where to track open connections for {@link KafkaWireServer#close()}; may be null */
+    /**
+     * @param channels      where to track open connections for {@link KafkaWireServer#close()}; may be null
+     * @param serverClosing set by {@link KafkaWireServer#close()} before it closes {@code channels}
+     */
     KafkaWireInitializer(ServerOptions options, ApiRegistry registry, ChannelGroup channels,
-                         AtomicLong connectionCounter) {
+                         AtomicLong connectionCounter, AtomicBoolean serverClosing) {
         this.options = options;
         this.registry = registry;
         this.channels = channels;
         this.connectionCounter = connectionCounter;
+        this.serverClosing = serverClosing;
     }
 
     @Override
     protected void initChannel(Channel ch) {
         if (channels != null) {
             channels.add(ch);
+        }
+        // A connection accepted while the server closes may register after the group was closed (and after the
+        // event loop closed its channels): close it here. Add-then-check pairs with close()'s set-then-close.
+        if (serverClosing.get()) {
+            ch.close();
+            return;
         }
         ConnectionInfo connection = ConnectionInfo.of(ch, options.listenerName(), connectionCounter);
         ChannelPipeline pipeline = ch.pipeline();

@@ -46,14 +46,15 @@ public final class KafkaWireServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final ChannelGroup connections;
     private final Channel serverChannel;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean closed;
 
     private KafkaWireServer(EventLoopGroup acceptor, EventLoopGroup workers, ChannelGroup connections,
-                            Channel serverChannel) {
+                            Channel serverChannel, AtomicBoolean closed) {
         this.acceptor = acceptor;
         this.workers = workers;
         this.connections = connections;
         this.serverChannel = serverChannel;
+        this.closed = closed;
     }
 
     /**
@@ -68,6 +69,7 @@ public final class KafkaWireServer implements AutoCloseable {
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(options.ioThreads(),
                 new DefaultThreadFactory("samsa-network"), nio);
         ChannelGroup connections = new DefaultChannelGroup("samsa-connections", GlobalEventExecutor.INSTANCE);
+        AtomicBoolean closed = new AtomicBoolean();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, workers)
                 .channel(NioServerSocketChannel.class)
@@ -77,7 +79,7 @@ public final class KafkaWireServer implements AutoCloseable {
                 .childOption(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .childOption(ChannelOption.MESSAGE_SIZE_ESTIMATOR, FileRegionSizeEstimator.INSTANCE)
-                .childHandler(new KafkaWireInitializer(options, registry, connections, new AtomicLong()));
+                .childHandler(new KafkaWireInitializer(options, registry, connections, new AtomicLong(), closed));
         InetSocketAddress address = options.host().isBlank() ? new InetSocketAddress(options.port())
                 : new InetSocketAddress(options.host(), options.port());
         ChannelFuture bind = bootstrap.bind(address);
@@ -93,7 +95,7 @@ public final class KafkaWireServer implements AutoCloseable {
             IOException io = cause instanceof IOException e ? e : new IOException(cause);
             throw new UncheckedIOException("Cannot bind Kafka listener " + options.listenerName() + " to " + address, io);
         }
-        KafkaWireServer server = new KafkaWireServer(acceptor, workers, connections, bind.channel());
+        KafkaWireServer server = new KafkaWireServer(acceptor, workers, connections, bind.channel(), closed);
         LOGGER.info("Kafka listener {} bound to {}", options.listenerName(), bind.channel().localAddress());
         return server;
     }

@@ -61,6 +61,8 @@ class KafkaWireServerTest {
 
     @AfterEach
     void stop() {
+        // Frames are released when handlers complete: complete what the tests left parked.
+        describeCluster.calls.forEach(call -> call.future().complete(null));
         server.close();
     }
 
@@ -289,6 +291,8 @@ class KafkaWireServerTest {
     @Test
     void closeStopsAcceptingAndClosesConnections() throws Exception {
         try (WireClient client = connect()) {
+            RequestHeader header = client.send(ApiKeys.METADATA, METADATA_LATEST, 1, metadataRequest());
+            client.receive(header);
             int port = server.port();
             server.close();
             assertThat(client.closedByServer()).isTrue();
@@ -301,6 +305,17 @@ class KafkaWireServerTest {
             });
         }
         server.close(); // idempotent
+    }
+
+    @Test
+    void connectionsAcceptedWhileClosingAreClosedToo() throws Exception {
+        for (int i = 0; i < 30; i++) {
+            KafkaWireServer racing = KafkaWireServer.start(ServerOptions.defaults("127.0.0.1", 0), new ApiRegistry());
+            try (WireClient client = new WireClient(racing.port())) {
+                racing.close(); // the connection may not even be registered with an event loop yet
+                assertThat(client.closedByServer()).as("attempt %d", i).isTrue();
+            }
+        }
     }
 
     @Test

@@ -39,7 +39,7 @@ class PipelineBufferReleaseTest {
                     return future;
                 }));
         ServerOptions options = ServerOptions.defaults("", 0);
-        channel = new EmbeddedChannel(new KafkaWireInitializer(options, registry, null, new AtomicLong()));
+        channel = new EmbeddedChannel(new KafkaWireInitializer(options, registry, null, new AtomicLong(), new java.util.concurrent.atomic.AtomicBoolean()));
     }
 
     @AfterEach
