@@ -1,0 +1,67 @@
+package io.samsa.it;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The log checker of {@code shared/research/reliability.md}: producers record every acknowledged send as
+ * (partition, offset, value), a final drain reads every partition, and {@link #problems} lists what breaks the
+ * oracle: an acknowledged record missing or at another offset (lost-write, unseen), a value at two offsets
+ * (duplicate), offsets with gaps or out of order, an acknowledged offset holding another value
+ * (inconsistent-offsets). Thread-safe for {@link #acked}.
+ */
+final class DeliveryChecker {
+    /** One acknowledged send. */
+    record Ack(TopicPartition partition, long offset, String value) {
+    }
+
+    private final Queue<Ack> acks = new ConcurrentLinkedQueue<>();
+
+    void acked(TopicPartition partition, long offset, String value) {
+        acks.add(new Ack(partition, offset, value));
+    }
+
+    int ackCount() {
+        return acks.size();
+    }
+
+    /** Everything wrong with {@code read} (the full drain of every partition), at most {@code limit} lines. */
+    List<String> problems(Map<TopicPartition, List<ConsumerRecord<String, String>>> read, int limit) {
+        List<String> problems = new ArrayList<>();
+        Map<TopicPartition, Map<Long, String>> byOffset = new HashMap<>();
+        for (Map.Entry<TopicPartition, List<ConsumerRecord<String, String>>> e : read.entrySet()) {
+            Map<Long, String> offsets = new HashMap<>();
+            Set<String> values = new HashSet<>();
+            long expectedOffset = 0;
+            for (ConsumerRecord<String, String> r : e.getValue()) {
+                if (r.offset() != expectedOffset) {
+                    problems.add(e.getKey() + ": offset " + r.offset() + " read where " + expectedOffset + " was next");
+                }
+                expectedOffset = r.offset() + 1;
+                if (!values.add(r.value())) {
+                    problems.add(e.getKey() + ": duplicate value " + r.value() + " at offset " + r.offset());
+                }
+                offsets.put(r.offset(), r.value());
+            }
+            byOffset.put(e.getKey(), offsets);
+        }
+        for (Ack ack : acks) {
+            Map<Long, String> offsets = byOffset.getOrDefault(ack.partition(), Map.of());
+            String found = offsets.get(ack.offset());
+            if (found == null) {
+                problems.add("lost: acknowledged " + ack + " not read");
+            } else if (!found.equals(ack.value())) {
+                problems.add("inconsistent: acknowledged " + ack + " but offset holds " + found);
+            }
+        }
+        return problems.size() > limit ? problems.subList(0, limit) : problems;
+    }
+}

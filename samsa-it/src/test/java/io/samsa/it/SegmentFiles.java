@@ -1,0 +1,33 @@
+package io.samsa.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.kafka.common.record.internal.FileRecords;
+import org.apache.kafka.common.record.internal.RecordBatch;
+
+/** Reads a partition's segment files with Apache Kafka's own record classes (what kafka-dump-log would see). */
+final class SegmentFiles {
+    private SegmentFiles() {
+    }
+
+    /** Compression codec names of every batch in {@code logDir/<topic>-<partition>/*.log}, in offset order. */
+    static List<String> batchCompressions(Path logDir, String topic, int partition) throws IOException {
+        List<String> codecs = new ArrayList<>();
+        List<Path> segments;
+        try (Stream<Path> files = Files.list(logDir.resolve(topic + "-" + partition))) {
+            segments = files.filter(f -> f.getFileName().toString().endsWith(".log")).sorted().toList();
+        }
+        for (Path segment : segments) {
+            try (FileRecords records = FileRecords.open(segment.toFile(), false)) {
+                for (RecordBatch batch : records.batches()) {
+                    codecs.add(batch.compressionType().name);
+                }
+            }
+        }
+        return codecs;
+    }
+}
