@@ -54,6 +54,7 @@ public final class MetadataQuorum implements AutoCloseable {
     private final QuorumWriter writer;
     private final InetSocketAddress address;
     private volatile boolean closed;
+    private long lastFormatAttemptNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(2);
 
     private MetadataQuorum(QuorumConfig config, RaftServer server, MetadataStateMachine stateMachine,
                            RaftClient forwardingClient, Tuning tuning, InetSocketAddress address) {
@@ -106,7 +107,7 @@ public final class MetadataQuorum implements AutoCloseable {
                 .setClientId(ClientId.randomId())
                 .build();
         var quorum = new MetadataQuorum(config, server, stateMachine, client, tuning, self);
-        stateMachine.onLeaderReady(quorum::formatIfNeeded);
+        stateMachine.onLeaderReady(() -> CompletableFuture.runAsync(quorum::formatIfNeeded));
         try {
             server.start();
             quorum.awaitReady(tuning.startTimeout().toNanos());
@@ -122,16 +123,21 @@ public final class MetadataQuorum implements AutoCloseable {
         return quorum;
     }
 
-    /** Waits for a leader and a cluster id; a single voter also waits to be the ready leader itself. */
+    /**
+     * Waits for a leader and a cluster id; a single voter also waits to be the ready leader itself. Whichever node
+     * is the ready leader while the log has no cluster id writes one (retried each second until it lands).
+     */
     private void awaitReady(long timeoutNanos) throws IOException {
         long deadline = System.nanoTime() + timeoutNanos;
-        boolean singleVoter = config.voters().size() == 1;
-        if (singleVoter) {
+        if (config.voters().size() == 1) {
             await(() -> division().isLeaderReady(), deadline, "this single voter to become leader");
-            formatIfNeeded();
         }
-        await(() -> image().clusterId() != null && image().controllerId() >= 0, deadline,
-                "a metadata leader and the cluster id");
+        await(() -> {
+            if (image().clusterId() == null && division().isLeaderReady()) {
+                formatIfNeeded();
+            }
+            return image().clusterId() != null && image().controllerId() >= 0;
+        }, deadline, "a metadata leader and the cluster id");
     }
 
     private void await(BooleanSupplier condition, long deadline, String what) throws IOException {
@@ -154,10 +160,14 @@ public final class MetadataQuorum implements AutoCloseable {
         }
     }
 
-    /** On a ready leader: writes the cluster id if the log has none yet. Never blocks. */
+    /** On a ready leader: writes the cluster id if the log has none yet, at most one attempt per second. */
     private void formatIfNeeded() {
-        if (closed || image().clusterId() != null) {
-            return;
+        long now = System.nanoTime();
+        synchronized (this) {
+            if (closed || image().clusterId() != null || now - lastFormatAttemptNanos < TimeUnit.SECONDS.toNanos(1)) {
+                return;
+            }
+            lastFormatAttemptNanos = now;
         }
         String clusterId = Uuids.randomClusterId();
         writer.write(image -> image.clusterId() != null
@@ -165,7 +175,7 @@ public final class MetadataQuorum implements AutoCloseable {
                         : new QuorumWriter.Plan<>(List.of(new ClusterIdRecord(clusterId)), clusterId))
                 .whenComplete((id, error) -> {
                     if (error != null) {
-                        LOGGER.debug("Cluster id not written yet: {}", error.toString());
+                        LOGGER.info("Cluster id not written yet nodeId={}: {}", config.nodeId(), error.toString());
                     } else {
                         LOGGER.info("Metadata log formatted with clusterId={}", id);
                     }
