@@ -4,7 +4,9 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -14,6 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -30,7 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code samsa consume}: prints records of a topic, one per line. Without {@code --group} it assigns the partitions
- * itself and seeks (no group, no commits); with {@code --group} it subscribes (offsets committed to the group, the
+ * itself and seeks (no group, no commits); with {@code --group} it subscribes (the offsets of the printed records are
+ * committed to the group, the
  * start position applies where the group has none, or on every assignment for {@code --offset}/
  * {@code --from-timestamp}). Exits 0 after {@code --max-messages} records or {@code --timeout-ms} without one.
  */
@@ -163,6 +167,8 @@ final class ConsumeCommand implements Callable<Integer> {
             p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         } else {
             p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+            // Commit exactly what was printed (not what was fetched): see loop().
+            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
             boolean earliest = start != null && start.fromBeginning;
             p.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, earliest ? "earliest" : "latest");
         }
@@ -206,6 +212,7 @@ final class ConsumeCommand implements Callable<Integer> {
         long max = maxMessages == null ? Long.MAX_VALUE : maxMessages;
         long idleNanos = timeoutMs == null ? Long.MAX_VALUE : TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         long lastRecord = System.nanoTime();
+        Map<TopicPartition, OffsetAndMetadata> printed = new HashMap<>();
         try {
             while (count < max) {
                 long idle = System.nanoTime() - lastRecord;
@@ -220,11 +227,16 @@ final class ConsumeCommand implements Callable<Integer> {
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     out.write(formatter.format(r.partition(), r.offset(), r.timestamp(), r.key(), r.value()));
                     out.write('\n');
+                    printed.put(new TopicPartition(r.topic(), r.partition()),
+                            new OffsetAndMetadata(r.offset() + 1, r.leaderEpoch(), ""));
                     if (++count >= max) {
                         break;
                     }
                 }
                 out.flush();
+                if (group != null) {
+                    consumer.commitAsync(Map.copyOf(printed), null);
+                }
                 if (out.checkError()) {
                     LOGGER.debug("stdout closed after {} records of topic={}", count, topic);
                     break; // e.g. `samsa consume ... | head`
@@ -235,10 +247,22 @@ final class ConsumeCommand implements Callable<Integer> {
             LOGGER.debug("interrupted after {} records of topic={}", count, topic);
         } finally {
             out.flush();
+            commitPrinted(consumer, printed);
             done.countDown();
             removeHook(hook);
         }
         return 0;
+    }
+
+    private void commitPrinted(KafkaConsumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> printed) {
+        if (group == null || printed.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(printed);
+        } catch (RuntimeException e) {
+            LOGGER.warn("Could not commit the offsets of group={} topic={}: {}", group, topic, Errors.message(e));
+        }
     }
 
     private static void awaitQuietly(CountDownLatch done) {

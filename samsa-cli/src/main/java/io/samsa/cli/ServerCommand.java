@@ -4,8 +4,8 @@ import io.samsa.broker.SamsaBroker;
 import io.samsa.broker.config.BrokerConfig;
 import io.samsa.broker.config.ConfigException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code samsa server}: starts one broker from a Kafka-style config and runs until the JVM is asked to stop
  * (SIGTERM, Ctrl-C); the shutdown hook closes the broker cleanly, which writes the clean-shutdown marker.
- * Exit codes: 0 after a clean stop, 1 startup failure, 2 invalid configuration.
+ * Exit codes: 0 after a clean stop, 1 startup failure, 2 invalid configuration (a missing file, a malformed
+ * override, an invalid value: {@link BrokerConfig#load}).
  */
 @Command(name = "server", description = "Start a Samsa broker (default: one node on localhost:9092, data in ./samsa-data).",
         mixinStandardHelpOptions = true)
@@ -32,14 +33,14 @@ final class ServerCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--override", paramLabel = "KEY=VALUE", description = "A config that wins over the file.")
-    Map<String, String> overrides = new LinkedHashMap<>();
+    List<String> overrides = new ArrayList<>();
 
     @Override
     public Integer call() throws InterruptedException {
         LogMode.installJulBridge();
         BrokerConfig brokerConfig;
         try {
-            brokerConfig = BrokerConfig.fromProperties(ServerConfigLoader.properties(config, overrides));
+            brokerConfig = BrokerConfig.load(config, overrides);
         } catch (ConfigException e) {
             throw new CliException(Errors.message(e), SamsaCommand.EXIT_USAGE, e);
         }

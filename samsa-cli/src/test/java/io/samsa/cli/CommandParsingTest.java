@@ -34,8 +34,7 @@ class CommandParsingTest {
 
         // Then
         assertThat(server.config).isEqualTo(Path.of("server.properties"));
-        assertThat(server.overrides).containsExactly(
-                java.util.Map.entry("node.id", "3"), java.util.Map.entry("log.dirs", "/d"));
+        assertThat(server.overrides).containsExactly("node.id=3", "log.dirs=/d");
     }
 
     @Test

@@ -129,8 +129,17 @@ class ErrorHandlingTest {
         CliRun run = CliRun.run("server", "--config", "/does/not/exist.properties");
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).isEqualTo("samsa: cannot read /does/not/exist.properties: no such file"
+        assertThat(run.err()).isEqualTo("samsa: Config file /does/not/exist.properties does not exist"
                 + System.lineSeparator());
+    }
+
+    @Test
+    void server_with_an_invalid_value_exits_2_with_kafkas_wording() {
+        CliRun run = CliRun.run("server", "--override", "num.partitions=zero");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("samsa: Invalid value zero for configuration num.partitions: ")
+                .hasLineCount(1);
     }
 
     @Test
