@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -36,7 +37,15 @@ final class TopicsDescribeCommand extends AdminCommand {
         }
         List<ConfigResource> resources = new ArrayList<>();
         names.forEach(name -> resources.add(new ConfigResource(ConfigResource.Type.TOPIC, name)));
-        Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get();
+        Map<ConfigResource, Config> configs;
+        try {
+            configs = admin.describeConfigs(resources).all().get();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof UnsupportedVersionException)) {
+                throw e;
+            }
+            configs = Map.of(); // a broker without DescribeConfigs: describe the partitions without configs
+        }
         PrintWriter out = spec.commandLine().getOut();
         for (String name : names) {
             Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name));

@@ -44,7 +44,12 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
             for (ListOffsetsTopic t : request.topics()) {
                 ListOffsetsTopicResponse out = new ListOffsetsTopicResponse().setName(t.name());
                 for (ListOffsetsPartition p : t.partitions()) {
-                    out.partitions().add(lookup(new TopicPartition(t.name(), p.partitionIndex()), p.timestamp()));
+                    ListOffsetsPartitionResponse r = lookup(new TopicPartition(t.name(), p.partitionIndex()),
+                            p.timestamp());
+                    if (context.apiVersion() < 4) {
+                        r.setLeaderEpoch(-1); // LeaderEpoch exists from v4 only
+                    }
+                    out.partitions().add(r);
                 }
                 response.topics().add(out);
             }
@@ -69,7 +74,9 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
                 return out.setErrorCode(Errors.INVALID_REQUEST.code()).setTimestamp(-1L).setOffset(-1L);
             }
             Optional<TimestampAndOffset> found = log.fetchOffsetByTimestamp(timestamp);
-            if (found.isEmpty()) {
+            // Offsets at or above the high watermark are not visible to consumers yet.
+            if (found.isEmpty() || (timestamp != ListOffsetsRequest.LATEST_TIMESTAMP
+                    && found.get().offset >= log.highWatermark())) {
                 return out.setErrorCode(Errors.NONE.code()).setTimestamp(RecordBatch.NO_TIMESTAMP).setOffset(-1L)
                         .setLeaderEpoch(-1);
             }

@@ -50,11 +50,6 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     }
 
     @Override
-    public short oldestVersion() {
-        return ApiKeys.PRODUCE_API_VERSIONS_RESPONSE_MIN_VERSION;
-    }
-
-    @Override
     public CompletableFuture<ProduceResponseData> handle(RequestContext context, ProduceRequestData request) {
         short version = context.apiVersion();
         boolean topicIds = version >= 13;
@@ -73,9 +68,17 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         CompletableFuture<ProduceResponseData> response =
                 ready.thenApplyAsync(v -> append(request, version, topicIds), ctx.ioPool());
         if (request.acks() == 0) {
-            return response.handle((r, e) -> {
-                if (e != null) {
-                    LOGGER.debug("acks=0 produce from {} failed", context.clientId(), e);
+            // No response for acks=0; a failed append closes the connection instead, as Kafka does, so the
+            // producer notices through its next request.
+            return response.thenApply(r -> {
+                for (TopicProduceResponse t : r.responses()) {
+                    for (PartitionProduceResponse p : t.partitionResponses()) {
+                        if (p.errorCode() != Errors.NONE.code()) {
+                            LOGGER.debug("acks=0 produce from {} failed with {}: closing the connection",
+                                    context.clientId(), Errors.forCode(p.errorCode()));
+                            throw Errors.forCode(p.errorCode()).exception(p.errorMessage());
+                        }
+                    }
                 }
                 return null;
             });
