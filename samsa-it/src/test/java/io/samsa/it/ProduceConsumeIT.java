@@ -81,7 +81,7 @@ class ProduceConsumeIT {
         long baseTimestamp = System.currentTimeMillis() - 3_600_000;
 
         // When a producer sends keyed records with headers and explicit timestamps
-        Map<Integer, List<Seen>> expected = produce(topic, acks, compression, baseTimestamp);
+        Map<Integer, List<Seen>> expected = produce(topic, acks, compression, baseTimestamp, false);
 
         // Then a consumer reads each partition back in order, offsets contiguous from 0, every field identical
         try (KafkaConsumer<String, String> consumer = samsa.consumer(Map.of())) {
@@ -106,7 +106,8 @@ class ProduceConsumeIT {
         String topic = "offset-queries";
         samsa.createTopic(topic, PARTITIONS, Map.of());
         long base = System.currentTimeMillis() - 3_600_000;
-        Map<Integer, List<Seen>> expected = produce(topic, "all", "none", base);
+        // (one request in flight: this test is about offset lookups, the parameterized one about pipelining)
+        Map<Integer, List<Seen>> expected = produce(topic, "all", "none", base, true);
         List<TopicPartition> tps = LogReader.partitions(topic, PARTITIONS);
 
         try (KafkaConsumer<String, String> consumer = samsa.consumer(Map.of())) {
@@ -184,15 +185,19 @@ class ProduceConsumeIT {
         throw new AssertionError("no record within 30 s");
     }
 
-    /** Sends {@link #RECORDS} records round-robin over the partitions; returns what each partition should hold. */
-    private static Map<Integer, List<Seen>> produce(String topic, String acks, String compression, long baseTimestamp)
-            throws Exception {
+    /**
+     * Sends {@link #RECORDS} records round-robin over the partitions; returns what each partition should hold.
+     * Idempotent acks=all producers keep the client default of 5 requests in flight (order must still hold, KIP-98);
+     * acks=0 pipelines by nature; acks=1 without idempotence uses 1 so that a retry cannot reorder.
+     */
+    private static Map<Integer, List<Seen>> produce(String topic, String acks, String compression, long baseTimestamp,
+                                                    boolean oneInFlight) throws Exception {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.ACKS_CONFIG, acks);
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, acks.equals("all"));
-        if (!acks.equals("all")) {
+        if (!acks.equals("all") || oneInFlight) {
             config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1); // keep send order on retries
         }
         Map<Integer, List<Seen>> expected = new HashMap<>();
