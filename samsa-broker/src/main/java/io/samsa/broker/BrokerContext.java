@@ -20,6 +20,7 @@ import java.util.function.Supplier;
  * @param producerIds hands out producer ids (InitProducerId)
  * @param topics      topic creation with defaults (CreateTopics, auto-creation)
  * @param ioPool      where disk work runs ({@code num.io.threads}); never a Netty event loop
+ * @param appends     runs produce appends on the I/O pool in request order per connection
  * @param endpoints   this broker's advertised endpoints, with the bound ports
  */
 public record BrokerContext(
@@ -30,6 +31,7 @@ public record BrokerContext(
         ProducerIdManager producerIds,
         TopicCreator topics,
         Executor ioPool,
+        SerialExecutor appends,
         Supplier<List<BrokerRegistration.Endpoint>> endpoints) {
 
     public ClusterImage image() {

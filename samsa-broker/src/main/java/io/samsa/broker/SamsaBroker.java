@@ -104,7 +104,7 @@ public final class SamsaBroker implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::flushDirtyLogs, flushEvery, flushEvery, TimeUnit.MILLISECONDS);
 
         BrokerContext ctx = new BrokerContext(config, quorum, replicas, purgatory,
-                new ProducerIdManager(config.nodeId(), quorum), new TopicCreator(config, quorum), ioPool,
+                new ProducerIdManager(config.nodeId(), quorum), new TopicCreator(config, quorum), ioPool, new SerialExecutor(ioPool),
                 () -> endpoints);
         ApiRegistry registry = new ApiRegistry()
                 .register(new MetadataHandler(ctx))
@@ -130,8 +130,8 @@ public final class SamsaBroker implements AutoCloseable {
         }
         endpoints = List.copyOf(bound);
         quorum.registerBroker(config.nodeId(), endpoints, null).get(30, TimeUnit.SECONDS);
-        LOGGER.info("Samsa broker {} started: listening on {}, data in {}", config.nodeId(), bootstrapServers(),
-                config.logDirs());
+        LOGGER.info("Samsa started: node {} listening on {}, data in {}", config.nodeId(), bootstrapServers(),
+                config.logDirs().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(",")));
     }
 
     private void flushDirtyLogs() {

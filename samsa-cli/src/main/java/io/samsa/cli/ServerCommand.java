@@ -54,8 +54,6 @@ final class ServerCommand implements Callable<Integer> {
         }
         Thread hook = new Thread(() -> closeQuietly(broker), "samsa-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        LOGGER.info("Samsa started: listening on {}, data in {}", broker.bootstrapServers(),
-                brokerConfig.logDirs().stream().map(Path::toString).collect(Collectors.joining(",")));
         broker.awaitShutdown();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);

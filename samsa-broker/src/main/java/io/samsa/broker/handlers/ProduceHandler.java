@@ -65,8 +65,9 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         CompletableFuture<Void> ready = creations.isEmpty() ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.allOf(creations.toArray(CompletableFuture[]::new))
                         .completeOnTimeout(null, AUTO_CREATE_WAIT_MS, TimeUnit.MILLISECONDS);
-        CompletableFuture<ProduceResponseData> response =
-                ready.thenApplyAsync(v -> append(request, version, topicIds), ctx.ioPool());
+        // Batches of one connection reach the log in request order (pipelined idempotent producers rely on it).
+        CompletableFuture<ProduceResponseData> response = ctx.appends().submit(context.connectionId(), ready,
+                () -> append(request, version, topicIds));
         if (request.acks() == 0) {
             // No response for acks=0; a failed append closes the connection instead, as Kafka does, so the
             // producer notices through its next request.
