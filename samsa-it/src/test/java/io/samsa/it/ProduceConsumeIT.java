@@ -159,7 +159,7 @@ class ProduceConsumeIT {
         try (KafkaConsumer<String, String> consumer = samsa.consumer(Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5_000));
              KafkaProducer<String, String> producer = samsa.producer(Map.of())) {
             consumer.assign(List.of(tp));
-            assertThat(consumer.position(tp)).isZero();
+            consumer.seek(tp, 0); // (no ListOffsets: the empty-partition lookups have their own test)
 
             // When a record is produced one second later
             ScheduledFuture<?> send = later.schedule(
@@ -171,6 +171,23 @@ class ProduceConsumeIT {
             send.get(10, TimeUnit.SECONDS);
         } finally {
             later.shutdownNow();
+        }
+    }
+
+    @Test
+    void anEmptyPartitionBeginsAndEndsAtZero() throws Exception {
+        String topic = "empty";
+        samsa.createTopic(topic, 1, Map.of());
+        TopicPartition tp = new TopicPartition(topic, 0);
+        try (KafkaConsumer<String, String> consumer =
+                     samsa.consumer(Map.of(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000))) {
+            consumer.assign(List.of(tp));
+            assertThat(consumer.beginningOffsets(List.of(tp))).containsEntry(tp, 0L);
+            assertThat(consumer.endOffsets(List.of(tp))).containsEntry(tp, 0L);
+            consumer.seekToBeginning(List.of(tp));
+            assertThat(consumer.position(tp)).isZero();
+            consumer.seekToEnd(List.of(tp));
+            assertThat(consumer.position(tp)).isZero();
         }
     }
 
