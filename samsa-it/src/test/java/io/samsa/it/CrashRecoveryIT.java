@@ -88,7 +88,7 @@ class CrashRecoveryIT {
             this.producer = Clients.producer(bootstrap, Map.of(
                     ProducerConfig.ACKS_CONFIG, "all",
                     ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                    ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
+                    ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
                     ProducerConfig.LINGER_MS_CONFIG, 2,
                     ProducerConfig.RECONNECT_BACKOFF_MS_CONFIG, 50,
                     ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 50,
@@ -105,13 +105,13 @@ class CrashRecoveryIT {
         private void run() {
             long n = 0;
             while (running.get()) {
-                String value = "value-" + n;
-                int partition = (int) (n % PARTITIONS);
-                n++;
+                long order = n++;
+                String value = "value-" + order;
+                int partition = (int) (order % PARTITIONS);
                 try {
                     producer.send(new ProducerRecord<>(TOPIC, partition, null, value), (md, e) -> {
                         if (e == null) {
-                            checker.acked(new TopicPartition(TOPIC, md.partition()), md.offset(), value);
+                            checker.acked(new TopicPartition(TOPIC, md.partition()), md.offset(), value, order);
                         } else {
                             failures.incrementAndGet();
                         }

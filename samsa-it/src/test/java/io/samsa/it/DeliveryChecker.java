@@ -16,17 +16,17 @@ import org.apache.kafka.common.TopicPartition;
  * (partition, offset, value), a final drain reads every partition, and {@link #problems} lists what breaks the
  * oracle: an acknowledged record missing or at another offset (lost-write, unseen), a value at two offsets
  * (duplicate), offsets with gaps or out of order, an acknowledged offset holding another value
- * (inconsistent-offsets). Thread-safe for {@link #acked}.
+ * (inconsistent-offsets), a later send of the producer acknowledged at a lower offset (nonmonotonic-send). Thread-safe for {@link #acked}.
  */
 final class DeliveryChecker {
-    /** One acknowledged send. */
-    record Ack(TopicPartition partition, long offset, String value) {
+    /** One acknowledged send; {@code sendOrder} numbers the sends of one producer. */
+    record Ack(TopicPartition partition, long offset, String value, long sendOrder) {
     }
 
     private final Queue<Ack> acks = new ConcurrentLinkedQueue<>();
 
-    void acked(TopicPartition partition, long offset, String value) {
-        acks.add(new Ack(partition, offset, value));
+    void acked(TopicPartition partition, long offset, String value, long sendOrder) {
+        acks.add(new Ack(partition, offset, value, sendOrder));
     }
 
     int ackCount() {
@@ -62,6 +62,16 @@ final class DeliveryChecker {
                 problems.add("inconsistent: acknowledged " + ack + " but offset holds " + found);
             }
         }
+        Map<TopicPartition, List<Ack>> bySend = new HashMap<>();
+        acks.forEach(ack -> bySend.computeIfAbsent(ack.partition(), k -> new ArrayList<>()).add(ack));
+        bySend.values().forEach(list -> {
+            list.sort(java.util.Comparator.comparingLong(Ack::sendOrder));
+            for (int i = 1; i < list.size(); i++) {
+                if (list.get(i).offset() <= list.get(i - 1).offset()) {
+                    problems.add("nonmonotonic-send: " + list.get(i) + " acknowledged below " + list.get(i - 1));
+                }
+            }
+        });
         return problems.size() > limit ? problems.subList(0, limit) : problems;
     }
 }
