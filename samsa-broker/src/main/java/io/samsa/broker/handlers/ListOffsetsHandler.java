@@ -75,8 +75,8 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
             }
             Optional<TimestampAndOffset> found = log.fetchOffsetByTimestamp(timestamp);
             // Offsets at or above the high watermark are not visible to consumers yet.
-            if (found.isEmpty() || (timestamp != ListOffsetsRequest.LATEST_TIMESTAMP
-                    && found.get().offset >= log.highWatermark())) {
+            boolean byTimestamp = timestamp >= 0 || timestamp == ListOffsetsRequest.MAX_TIMESTAMP;
+            if (found.isEmpty() || (byTimestamp && found.get().offset >= log.highWatermark())) {
                 return out.setErrorCode(Errors.NONE.code()).setTimestamp(RecordBatch.NO_TIMESTAMP).setOffset(-1L)
                         .setLeaderEpoch(-1);
             }

@@ -116,8 +116,8 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
 
     private MetadataResponseTopic requestedTopic(ClusterImage image, MetadataRequestData.MetadataRequestTopic t,
                                                  boolean allowAutoCreate) {
-        if (t.name() == null) {
-            Uuid id = t.topicId();
+        Uuid id = t.topicId();
+        if (id != null && !Uuid.ZERO_UUID.equals(id)) { // by id (v10+): the Java client sends name "" with it
             return image.topic(new UUID(id.getMostSignificantBits(), id.getLeastSignificantBits()))
                     .map(this::topic)
                     .orElseGet(() -> new MetadataResponseTopic().setTopicId(id).setName(null)

@@ -134,8 +134,9 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                     .setLogStartOffset(info.logStartOffset());
         } catch (RuntimeException e) {
             Errors err = ErrorMapper.toError(e);
-            if (err == Errors.UNKNOWN_SERVER_ERROR) {
-                LOGGER.warn("Append to {} failed", tp, e);
+            if (err == Errors.UNKNOWN_SERVER_ERROR) { // e.g. an unknown codec id: client input, so no stack at WARN
+                LOGGER.warn("Append to {} failed: {}", tp, e.toString());
+                LOGGER.debug("Append to {} failed", tp, e);
             }
             error(pr, err, ErrorMapper.message(e));
         }
