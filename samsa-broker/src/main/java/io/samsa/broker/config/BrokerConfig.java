@@ -149,6 +149,10 @@ public record BrokerConfig(
      * hours), in ms; -1 (any negative value) means no time limit.
      */
     public long retentionMs() {
+        return retentionMs(values);
+    }
+
+    private static long retentionMs(ConfigValues values) {
         Long ms = values.getLong(LOG_RETENTION_MS);
         if (ms == null) {
             Integer minutes = values.getInt(LOG_RETENTION_MINUTES);
@@ -209,6 +213,15 @@ public record BrokerConfig(
                 TimestampType.forName(values.getString(LOG_MESSAGE_TIMESTAMP_TYPE)),
                 values.getLong(LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS),
                 values.getLong(LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS),
-                values.getList(LOG_CLEANUP_POLICY).contains("compact"));
+                values.getList(LOG_CLEANUP_POLICY).contains("compact"))
+                .withDelete(values.getList(LOG_CLEANUP_POLICY).contains("delete"))
+                .withRetentionMs(retentionMs(values))
+                .withRetentionBytes(values.getLong(LOG_RETENTION_BYTES))
+                .withDeleteRetentionMs(values.getLong("log.cleaner.delete.retention.ms"))
+                .withMinCleanableDirtyRatio(values.getDouble("log.cleaner.min.cleanable.ratio"))
+                .withMinCompactionLagMs(values.getLong("log.cleaner.min.compaction.lag.ms"))
+                .withMaxCompactionLagMs(values.getLong("log.cleaner.max.compaction.lag.ms"))
+                .withFileDeleteDelayMs(values.getLong(LOG_SEGMENT_DELETE_DELAY_MS))
+                .withCompressionType(values.getString(COMPRESSION_TYPE));
     }
 }

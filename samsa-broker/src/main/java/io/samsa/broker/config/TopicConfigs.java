@@ -85,7 +85,24 @@ public final class TopicConfigs {
                         ? v.getLong("message.timestamp.before.max.ms") : brokerDefaults.timestampBeforeMaxMs(),
                 v.isExplicit("message.timestamp.after.max.ms")
                         ? v.getLong("message.timestamp.after.max.ms") : brokerDefaults.timestampAfterMaxMs(),
-                v.isExplicit("cleanup.policy") ? v.getList("cleanup.policy").contains("compact") : brokerDefaults.compact());
+                v.isExplicit("cleanup.policy") ? v.getList("cleanup.policy").contains("compact") : brokerDefaults.compact())
+                .withDelete(v.isExplicit("cleanup.policy")
+                        ? v.getList("cleanup.policy").contains("delete") : brokerDefaults.delete())
+                .withRetentionMs(v.isExplicit("retention.ms") ? v.getLong("retention.ms") : brokerDefaults.retentionMs())
+                .withRetentionBytes(v.isExplicit("retention.bytes")
+                        ? v.getLong("retention.bytes") : brokerDefaults.retentionBytes())
+                .withDeleteRetentionMs(v.isExplicit("delete.retention.ms")
+                        ? v.getLong("delete.retention.ms") : brokerDefaults.deleteRetentionMs())
+                .withMinCleanableDirtyRatio(v.isExplicit("min.cleanable.dirty.ratio")
+                        ? v.getDouble("min.cleanable.dirty.ratio") : brokerDefaults.minCleanableDirtyRatio())
+                .withMinCompactionLagMs(v.isExplicit("min.compaction.lag.ms")
+                        ? v.getLong("min.compaction.lag.ms") : brokerDefaults.minCompactionLagMs())
+                .withMaxCompactionLagMs(v.isExplicit("max.compaction.lag.ms")
+                        ? v.getLong("max.compaction.lag.ms") : brokerDefaults.maxCompactionLagMs())
+                .withFileDeleteDelayMs(v.isExplicit("file.delete.delay.ms")
+                        ? v.getLong("file.delete.delay.ms") : brokerDefaults.fileDeleteDelayMs())
+                .withCompressionType(v.isExplicit("compression.type")
+                        ? v.getString("compression.type") : brokerDefaults.compressionType());
     }
 
     private static ConfigException unknown(String key) {
