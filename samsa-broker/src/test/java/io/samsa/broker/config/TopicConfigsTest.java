@@ -69,7 +69,8 @@ class TopicConfigsTest {
         LogConfig brokerDefaults = new LogConfig(2_097_152, 1000, 4096, 100, 5000, 10, 3000,
                 TimestampType.LOG_APPEND_TIME, 7, 8, true);
         assertThat(TopicConfigs.toLogConfig(Map.of(), brokerDefaults)).isEqualTo(brokerDefaults);
-        assertThat(TopicConfigs.toLogConfig(Map.of("retention.ms", "5"), brokerDefaults)).isEqualTo(brokerDefaults);
+        assertThat(TopicConfigs.toLogConfig(Map.of("retention.ms", "5"), brokerDefaults))
+                .isEqualTo(brokerDefaults.withRetentionMs(5));
     }
 
     @Test
@@ -85,7 +86,7 @@ class TopicConfigsTest {
 
         // Then
         assertThat(config).isEqualTo(new LogConfig(2_097_152, 60_000, 1024, 1, 100, 1, 0,
-                TimestampType.LOG_APPEND_TIME, 11, 12, true));
+                TimestampType.LOG_APPEND_TIME, 11, 12, true).withDelete(false));
     }
 
     @Test
