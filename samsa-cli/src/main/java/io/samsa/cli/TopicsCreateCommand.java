@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.internals.Topic;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,6 +35,10 @@ final class TopicsCreateCommand extends AdminCommand {
 
     @Override
     int run(Admin admin) throws Exception {
+        if (Topic.hasCollisionChars(topic)) { // as Kafka's kafka-topics warns
+            spec.commandLine().getErr().println("WARNING: Due to limitations in metric names, topics with a period "
+                    + "('.') or underscore ('_') could collide. To avoid issues it is best to use either, but not both.");
+        }
         NewTopic newTopic = new NewTopic(topic, Optional.ofNullable(partitions), Optional.ofNullable(replicationFactor))
                 .configs(configs);
         try {
