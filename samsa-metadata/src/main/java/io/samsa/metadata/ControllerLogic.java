@@ -34,8 +34,7 @@ final class ControllerLogic {
 
     /**
      * The topic a create request would make: {@code numPartitions} partitions, replicas round-robin over the
-     * unfenced brokers in node id order starting at an offset that moves with the number of partitions already in
-     * the cluster (so leaders spread across topics), leader = first replica, ISR = replicas, epochs 0.
+     * unfenced brokers in node id order (see {@link #place}).
      *
      * @throws ControllerException INVALID_TOPIC_EXCEPTION, TOPIC_ALREADY_EXISTS, INVALID_PARTITIONS,
      *                             INVALID_REPLICATION_FACTOR, INVALID_CONFIG
@@ -50,27 +49,133 @@ final class ControllerLogic {
             throw new ControllerException(Error.INVALID_PARTITIONS, "Number of partitions must be at least 1, got "
                     + numPartitions + ".");
         }
-        List<Integer> brokers = image.brokers().values().stream()
-                .filter(b -> !b.fenced())
-                .map(BrokerRegistration::nodeId)
-                .sorted()
-                .toList();
+        List<Integer> brokers = unfencedBrokers(image);
         if (replicationFactor < 1 || replicationFactor > brokers.size()) {
             throw new ControllerException(Error.INVALID_REPLICATION_FACTOR, "Replication factor: "
                     + replicationFactor + " larger than available brokers: " + brokers.size() + ".");
         }
         validateConfigs(configs);
+        return new TopicImage(name, topicId, place(image, brokers, 0, numPartitions, replicationFactor));
+    }
+
+    /** The unfenced brokers' node ids, ascending. */
+    private static List<Integer> unfencedBrokers(ClusterImage image) {
+        return image.brokers().values().stream()
+                .filter(b -> !b.fenced())
+                .map(BrokerRegistration::nodeId)
+                .sorted()
+                .toList();
+    }
+
+    /**
+     * Partitions {@code first .. first + count - 1}: replicas round-robin over {@code brokers} starting at an offset
+     * that moves with the number of partitions already in the cluster (so leaders spread across topics), leader =
+     * first replica, ISR = replicas, epochs 0.
+     */
+    private static List<PartitionImage> place(ClusterImage image, List<Integer> brokers, int first, int count,
+                                              int replicationFactor) {
         int offset = image.topics().values().stream().mapToInt(t -> t.partitions().size()).sum();
-        var partitions = new ArrayList<PartitionImage>(numPartitions);
-        for (int p = 0; p < numPartitions; p++) {
+        var partitions = new ArrayList<PartitionImage>(count);
+        for (int i = 0; i < count; i++) {
             var replicas = new ArrayList<Integer>(replicationFactor);
             for (int r = 0; r < replicationFactor; r++) {
-                replicas.add(brokers.get(Math.floorMod(offset + p + r, brokers.size())));
+                replicas.add(brokers.get(Math.floorMod(offset + i + r, brokers.size())));
             }
-            partitions.add(new PartitionImage(p, List.copyOf(replicas), List.copyOf(replicas), replicas.getFirst(),
-                    0, 0));
+            partitions.add(new PartitionImage(first + i, List.copyOf(replicas), List.copyOf(replicas),
+                    replicas.getFirst(), 0, 0));
         }
-        return new TopicImage(name, topicId, List.copyOf(partitions));
+        return List.copyOf(partitions);
+    }
+
+    /**
+     * The topic after growing it to {@code newTotalCount} partitions (Kafka's
+     * {@code ReplicationControlManager.createPartitions}): the new partitions get as many replicas as partition 0,
+     * placed round-robin like a new topic's.
+     *
+     * @throws ControllerException UNKNOWN_TOPIC_OR_PARTITION, INVALID_PARTITIONS (not an increase, with Kafka's
+     *                             wording), INVALID_REPLICATION_FACTOR (fewer unfenced brokers than replicas)
+     */
+    static TopicImage planPartitions(ClusterImage image, String name, int newTotalCount) {
+        TopicImage topic = image.topics().get(name);
+        if (topic == null) {
+            throw new ControllerException(Error.UNKNOWN_TOPIC_OR_PARTITION,
+                    "This server does not host this topic-partition.");
+        }
+        int current = topic.partitions().size();
+        if (newTotalCount == current) {
+            throw new ControllerException(Error.INVALID_PARTITIONS, "Topic already has " + current
+                    + " partition(s).");
+        }
+        if (newTotalCount < current) {
+            throw new ControllerException(Error.INVALID_PARTITIONS, "The topic " + name + " currently has "
+                    + current + " partition(s); " + newTotalCount + " would not be an increase.");
+        }
+        int replicationFactor = topic.partitions().isEmpty() ? 1 : topic.partitions().getFirst().replicas().size();
+        List<Integer> brokers = unfencedBrokers(image);
+        if (replicationFactor > brokers.size()) {
+            throw new ControllerException(Error.INVALID_REPLICATION_FACTOR, "Replication factor: "
+                    + replicationFactor + " larger than available brokers: " + brokers.size() + ".");
+        }
+        var partitions = new ArrayList<>(topic.partitions());
+        partitions.addAll(place(image, brokers, current, newTotalCount - current, replicationFactor));
+        return new TopicImage(name, topic.topicId(), List.copyOf(partitions));
+    }
+
+    /** The PartitionRecords of the partitions {@code grown} has beyond {@code before}. */
+    static List<MetadataRecord> newPartitionRecords(TopicImage grown, int before) {
+        var records = new ArrayList<MetadataRecord>();
+        for (PartitionImage p : grown.partitions().subList(before, grown.partitions().size())) {
+            records.add(new PartitionRecord(grown.topicId(), p.partition(), p.replicas(), p.isr(), p.leader(),
+                    p.leaderEpoch(), p.partitionEpoch()));
+        }
+        return records;
+    }
+
+    /**
+     * One ConfigRecord per change, in order (a later change of the same key wins). Checks that each resource exists
+     * (a topic) or is well formed (a broker: "" or a non-negative integer) and that each SET has a value.
+     *
+     * @throws ControllerException UNKNOWN_TOPIC_OR_PARTITION, INVALID_REQUEST, INVALID_CONFIG
+     */
+    static List<MetadataRecord> alterConfigs(ClusterImage image, List<ConfigChange> changes) {
+        var records = new ArrayList<MetadataRecord>(changes.size());
+        for (ConfigChange change : changes) {
+            ConfigResource resource = change.resource();
+            switch (resource.type()) {
+                case TOPIC -> {
+                    if (!image.topics().containsKey(resource.name())) {
+                        throw new ControllerException(Error.UNKNOWN_TOPIC_OR_PARTITION, "The topic '"
+                                + resource.name() + "' does not exist.");
+                    }
+                }
+                case BROKER -> validateBrokerName(resource.name());
+            }
+            if (change.key().isEmpty()) {
+                throw new ControllerException(Error.INVALID_CONFIG, "A config key must not be empty");
+            }
+            if (change.op() == ConfigChange.Op.SET && change.value() == null) {
+                throw new ControllerException(Error.INVALID_REQUEST, "Null value not supported for : "
+                        + change.key());
+            }
+            records.add(new ConfigRecord(resource, change.key(), change.value()));
+        }
+        return records;
+    }
+
+    /** Kafka's {@code ControllerConfigurationValidator.validateBrokerName}: "" or a non-negative integer. */
+    private static void validateBrokerName(String name) {
+        if (name.isEmpty()) {
+            return;
+        }
+        int id;
+        try {
+            id = Integer.parseInt(name);
+        } catch (NumberFormatException e) {
+            throw new ControllerException(Error.INVALID_REQUEST, "Unable to parse broker name " + name);
+        }
+        if (id < 0) {
+            throw new ControllerException(Error.INVALID_REQUEST, "Invalid negative broker ID.");
+        }
     }
 
     /** The batch that creates {@code topic}: TopicRecord, one PartitionRecord per partition, one ConfigRecord per key. */

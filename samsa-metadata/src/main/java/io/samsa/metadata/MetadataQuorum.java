@@ -234,6 +234,58 @@ public final class MetadataQuorum implements AutoCloseable {
     }
 
     /**
+     * Grows a topic to {@code newTotalCount} partitions (CreatePartitions, API 37). The new partitions get as many
+     * replicas as partition 0, placed round-robin over the unfenced brokers like a new topic's; they are appended as
+     * PartitionRecords in one batch. With {@code validateOnly}, checks everything and commits nothing. Apply refuses a
+     * batch that lost a race with another growth of the same topic, and the request is re-planned (then failing
+     * with INVALID_PARTITIONS if the count is no longer an increase).
+     *
+     * @return the topic with all its partitions (validate-only: as it would be)
+     * @throws ControllerException (through the future) UNKNOWN_TOPIC_OR_PARTITION; INVALID_PARTITIONS when
+     *         {@code newTotalCount} is not more than the current count, with Kafka's messages ("Topic already has 3
+     *         partition(s)." / "The topic t currently has 3 partition(s); 2 would not be an increase.");
+     *         INVALID_REPLICATION_FACTOR
+     */
+    public CompletableFuture<TopicImage> createPartitions(String topic, int newTotalCount, boolean validateOnly) {
+        if (validateOnly) {
+            try {
+                return CompletableFuture.completedFuture(ControllerLogic.planPartitions(image(), topic, newTotalCount));
+            } catch (ControllerException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        return writer.write(image -> {
+            int before = image.topic(topic).map(t -> t.partitions().size()).orElse(0);
+            TopicImage grown = ControllerLogic.planPartitions(image, topic, newTotalCount);
+            return new QuorumWriter.Plan<>(ControllerLogic.newPartitionRecords(grown, before), grown);
+        });
+    }
+
+    /**
+     * Sets and deletes dynamic config keys of topics and brokers (IncrementalAlterConfigs/AlterConfigs, KIP-226 and
+     * KIP-339): one ConfigRecord per change, all applied atomically in one batch, persisted in the replicated log
+     * (so they survive restarts). Key names and values must have been validated by the caller; this checks that
+     * each topic exists and each broker name is "" or a non-negative integer. An empty list completes at once. With
+     * {@code validateOnly}, checks and commits nothing.
+     *
+     * @throws ControllerException (through the future) UNKNOWN_TOPIC_OR_PARTITION (also when the topic is deleted
+     *         before the batch applies: nothing is changed), INVALID_REQUEST (bad broker name, SET without a value),
+     *         INVALID_CONFIG (empty key)
+     */
+    public CompletableFuture<Void> alterConfigs(List<ConfigChange> changes, boolean validateOnly) {
+        List<ConfigChange> copy = List.copyOf(changes);
+        if (validateOnly) {
+            try {
+                ControllerLogic.alterConfigs(image(), copy);
+                return CompletableFuture.completedFuture(null);
+            } catch (ControllerException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        return writer.write(image -> new QuorumWriter.Plan<>(ControllerLogic.alterConfigs(image, copy), null));
+    }
+
+    /**
      * Reserves {@code count} producer ids for {@code brokerId}; completes with the first one. Ids are never handed
      * out twice, across restarts (the counter is in the replicated log).
      */
