@@ -1,0 +1,50 @@
+package io.samsa.broker.group;
+
+import io.samsa.broker.group.record.CoordinatorRecord;
+import io.samsa.broker.group.record.RecordCodec;
+import io.samsa.broker.replica.ReplicaManager;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
+import org.apache.kafka.common.record.internal.RecordBatch;
+
+/**
+ * Appends coordinator records to {@code __consumer_offsets} through {@link ReplicaManager#appendAsLeader}: one
+ * uncompressed magic-2 batch per call, every record keyed, no producer id, create-time timestamps. Thread-safe.
+ */
+public final class LogAppender implements CoordinatorAppender {
+    private final ReplicaManager replicas;
+
+    public LogAppender(ReplicaManager replicas) {
+        this.replicas = replicas;
+    }
+
+    @Override
+    public void append(int partition, List<CoordinatorRecord> records) {
+        replicas.appendAsLeader(new TopicPartition(Topic.GROUP_METADATA_TOPIC_NAME, partition), build(records,
+                System.currentTimeMillis()));
+    }
+
+    /** The batch for {@code records}. */
+    public static MemoryRecords build(List<CoordinatorRecord> records, long timestampMs) {
+        int estimate = 64;
+        byte[][] keys = new byte[records.size()][];
+        byte[][] values = new byte[records.size()][];
+        for (int i = 0; i < records.size(); i++) {
+            keys[i] = RecordCodec.key(records.get(i));
+            values[i] = RecordCodec.value(records.get(i));
+            estimate += 24 + keys[i].length + (values[i] == null ? 0 : values[i].length);
+        }
+        MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(estimate), RecordBatch.MAGIC_VALUE_V2,
+                Compression.NONE, TimestampType.CREATE_TIME, 0L);
+        for (int i = 0; i < records.size(); i++) {
+            builder.append(timestampMs, keys[i], values[i]);
+        }
+        return builder.build();
+    }
+}
