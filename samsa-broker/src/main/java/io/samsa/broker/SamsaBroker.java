@@ -1,6 +1,11 @@
 package io.samsa.broker;
 
 import io.samsa.broker.config.BrokerConfig;
+import io.samsa.broker.config.DynamicBrokerConfigs;
+import io.samsa.broker.handlers.AlterConfigsHandler;
+import io.samsa.broker.handlers.CreatePartitionsHandler;
+import io.samsa.broker.handlers.DescribeConfigsHandler;
+import io.samsa.broker.handlers.IncrementalAlterConfigsHandler;
 import io.samsa.broker.handlers.CreateTopicsHandler;
 import io.samsa.broker.handlers.DeleteTopicsHandler;
 import io.samsa.broker.handlers.DescribeClusterHandler;
@@ -12,6 +17,7 @@ import io.samsa.broker.handlers.ProduceHandler;
 import io.samsa.broker.replica.DelayedFetchPurgatory;
 import io.samsa.broker.replica.ReplicaManager;
 import io.samsa.metadata.BrokerRegistration;
+import io.samsa.metadata.ConfigResource;
 import io.samsa.metadata.MetadataQuorum;
 import io.samsa.metadata.QuorumConfig;
 import io.samsa.protocol.ApiRegistry;
@@ -49,6 +55,7 @@ public final class SamsaBroker implements AutoCloseable {
     private final MetadataQuorum quorum;
     private final DelayedFetchPurgatory purgatory;
     private final ReplicaManager replicas;
+    private final DynamicBrokerConfigs dynamicConfigs;
     private final ExecutorService ioPool;
     private final ScheduledExecutorService scheduler;
     private final List<KafkaWireServer> servers = new ArrayList<>();
@@ -61,7 +68,10 @@ public final class SamsaBroker implements AutoCloseable {
         this.logManager = logManager;
         this.quorum = quorum;
         this.purgatory = new DelayedFetchPurgatory();
-        this.replicas = new ReplicaManager(config.nodeId(), logManager, quorum::image, config.logDefaults(), purgatory);
+        this.dynamicConfigs = new DynamicBrokerConfigs(config);
+        this.replicas = new ReplicaManager(config.nodeId(), logManager, quorum::image, image -> dynamicConfigs.logDefaults(
+                image.configs(ConfigResource.clusterDefault()),
+                image.configs(ConfigResource.broker(Integer.toString(config.nodeId())))), purgatory);
         this.ioPool = Executors.newFixedThreadPool(config.numIoThreads(), daemon("samsa-io"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("samsa-scheduler"));
     }
@@ -114,7 +124,11 @@ public final class SamsaBroker implements AutoCloseable {
                 .register(new CreateTopicsHandler(ctx))
                 .register(new DeleteTopicsHandler(ctx))
                 .register(new DescribeClusterHandler(ctx))
-                .register(new InitProducerIdHandler(ctx));
+                .register(new InitProducerIdHandler(ctx))
+                .register(new DescribeConfigsHandler(ctx, dynamicConfigs))
+                .register(new IncrementalAlterConfigsHandler(ctx, dynamicConfigs))
+                .register(new AlterConfigsHandler(ctx, dynamicConfigs))
+                .register(new CreatePartitionsHandler(ctx));
 
         List<BrokerRegistration.Endpoint> bound = new ArrayList<>();
         for (BrokerConfig.Listener listener : config.listeners()) {

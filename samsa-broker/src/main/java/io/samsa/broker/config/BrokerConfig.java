@@ -199,7 +199,8 @@ public record BrokerConfig(
         return nodeId;
     }
 
-    private static LogConfig logDefaults(ConfigValues values) {
+    /** The broker-level log settings given every broker key's value (static and dynamic merged). */
+    static LogConfig logDefaults(ConfigValues values) {
         Long rollMs = values.getLong(LOG_ROLL_MS);
         Long flushMs = values.getLong(LOG_FLUSH_INTERVAL_MS);
         return new LogConfig(

@@ -10,12 +10,14 @@ import io.samsa.storage.LogAppendInfo;
 import io.samsa.storage.LogConfig;
 import io.samsa.storage.LogManager;
 import io.samsa.storage.PartitionLog;
+import io.samsa.storage.validation.Recompressor;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -44,7 +46,8 @@ public final class ReplicaManager implements AutoCloseable {
     private final int nodeId;
     private final LogManager logManager;
     private final Supplier<ClusterImage> image;
-    private final LogConfig brokerDefaults;
+    /** The broker-level log defaults under an image's dynamic broker configs (KIP-226). */
+    private final Function<ClusterImage, LogConfig> brokerDefaults;
     private final DelayedFetchPurgatory purgatory;
     private final ExecutorService metadataApplier = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "samsa-metadata-applier");
@@ -54,6 +57,15 @@ public final class ReplicaManager implements AutoCloseable {
 
     public ReplicaManager(int nodeId, LogManager logManager, Supplier<ClusterImage> image, LogConfig brokerDefaults,
                           DelayedFetchPurgatory purgatory) {
+        this(nodeId, logManager, image, current -> brokerDefaults, purgatory);
+    }
+
+    /**
+     * With broker-level log defaults that follow the dynamic broker configs of each image: a change of a topic's
+     * configs or of the broker defaults reaches the topic's logs when the image is reconciled (next roll/append).
+     */
+    public ReplicaManager(int nodeId, LogManager logManager, Supplier<ClusterImage> image,
+                          Function<ClusterImage, LogConfig> brokerDefaults, DelayedFetchPurgatory purgatory) {
         this.nodeId = nodeId;
         this.logManager = logManager;
         this.image = image;
@@ -108,7 +120,7 @@ public final class ReplicaManager implements AutoCloseable {
     }
 
     private LogConfig logConfig(ClusterImage current, String topic) {
-        return TopicConfigs.toLogConfig(current.configs(ConfigResource.topic(topic)), brokerDefaults);
+        return TopicConfigs.toLogConfig(current.configs(ConfigResource.topic(topic)), brokerDefaults.apply(current));
     }
 
     /**
@@ -155,7 +167,8 @@ public final class ReplicaManager implements AutoCloseable {
      */
     public LogAppendInfo appendAsLeader(TopicPartition tp, MemoryRecords records) {
         PartitionLog log = leaderLog(tp);
-        LogAppendInfo info = log.appendAsLeader(records, Math.max(0, leaderEpoch(tp)));
+        MemoryRecords stored = Recompressor.toTopicCompression(records, log.config().compressionType());
+        LogAppendInfo info = log.appendAsLeader(stored, Math.max(0, leaderEpoch(tp)));
         log.updateHighWatermark(log.logEndOffset());
         if (!info.duplicate()) {
             purgatory.onAppend(tp);

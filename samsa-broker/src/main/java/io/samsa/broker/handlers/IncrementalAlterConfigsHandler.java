@@ -1,0 +1,114 @@
+package io.samsa.broker.handlers;
+
+import io.samsa.broker.BrokerContext;
+import io.samsa.broker.config.DynamicBrokerConfigs;
+import io.samsa.metadata.ClusterImage;
+import io.samsa.metadata.ConfigResource;
+import io.samsa.protocol.ApiHandler;
+import io.samsa.protocol.RequestContext;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterConfigsResource;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterableConfig;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.requests.ApiError;
+
+/**
+ * IncrementalAlterConfigs (API 44, v0-1; KIP-339): SET, DELETE, APPEND and SUBTRACT (LIST keys only) on the dynamic
+ * configs of topics, of this broker (resource name = its node id) and of the cluster-wide broker default (name
+ * {@code ""}), with {@code validate_only}. Each resource is validated as a whole and committed as one atomic
+ * metadata batch; an invalid resource changes nothing and gets Kafka's error and message (see
+ * {@link ConfigAlterations}). A resource named twice in one request → INVALID_REQUEST for both ("Each resource must
+ * appear at most once."); a key named twice → INVALID_REQUEST. The changed settings reach the partition logs as soon
+ * as the new image is applied.
+ *
+ * <p>Non-blocking: completes when the quorum has applied (or refused) every resource.
+ */
+public final class IncrementalAlterConfigsHandler implements ApiHandler<IncrementalAlterConfigsRequestData> {
+    private final BrokerContext ctx;
+    private final ConfigAlterations alterations;
+
+    public IncrementalAlterConfigsHandler(BrokerContext ctx, DynamicBrokerConfigs dynamic) {
+        this.ctx = ctx;
+        this.alterations = new ConfigAlterations(ctx, dynamic);
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.INCREMENTAL_ALTER_CONFIGS;
+    }
+
+    @Override
+    public CompletableFuture<IncrementalAlterConfigsResponseData> handle(RequestContext context,
+                                                                         IncrementalAlterConfigsRequestData request) {
+        ClusterImage image = ctx.image();
+        Map<String, Integer> seen = new HashMap<>();
+        for (AlterConfigsResource r : request.resources()) {
+            seen.merge(r.resourceType() + "/" + r.resourceName(), 1, Integer::sum);
+        }
+        List<AlterConfigsResource> resources = new ArrayList<>(request.resources());
+        List<CompletableFuture<ApiError>> outcomes = new ArrayList<>();
+        for (AlterConfigsResource r : resources) {
+            if (seen.get(r.resourceType() + "/" + r.resourceName()) > 1) {
+                outcomes.add(CompletableFuture.completedFuture(new ApiError(
+                        org.apache.kafka.common.protocol.Errors.INVALID_REQUEST,
+                        "Each resource must appear at most once.")));
+                continue;
+            }
+            try {
+                ConfigResource resource = alterations.resolve(r.resourceType(), r.resourceName(), image);
+                outcomes.add(alterations.replace(resource, apply(resource, r, image), image,
+                        request.validateOnly()));
+            } catch (RuntimeException e) {
+                outcomes.add(CompletableFuture.completedFuture(
+                        new ApiError(ErrorMapper.toError(e), ErrorMapper.message(e))));
+            }
+        }
+        return CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            var response = new IncrementalAlterConfigsResponseData();
+            for (int i = 0; i < outcomes.size(); i++) {
+                AlterConfigsResource r = resources.get(i);
+                ApiError error = outcomes.get(i).join();
+                response.responses().add(new AlterConfigsResourceResponse()
+                        .setResourceType(r.resourceType()).setResourceName(r.resourceName())
+                        .setErrorCode(error.error().code()).setErrorMessage(error.message()));
+            }
+            return response;
+        });
+    }
+
+    /** The resource's dynamic configs after the request's operations, in order. */
+    private static Map<String, String> apply(ConfigResource resource, AlterConfigsResource r, ClusterImage image) {
+        List<String> names = new ArrayList<>();
+        List<String> withoutValue = new ArrayList<>();
+        for (AlterableConfig c : r.configs()) {
+            names.add(c.name());
+            if (c.configOperation() != AlterConfigOp.OpType.DELETE.id() && c.value() == null) {
+                withoutValue.add(c.name());
+            }
+        }
+        ConfigAlterations.checkKeys(names, withoutValue);
+        Map<String, String> props = ConfigAlterations.copy(image.configs(resource));
+        for (AlterableConfig c : r.configs()) {
+            AlterConfigOp.OpType op = AlterConfigOp.OpType.forId(c.configOperation());
+            if (op == null) {
+                throw new InvalidRequestException("Unknown operations type " + c.configOperation());
+            }
+            switch (op) {
+                case SET -> props.put(c.name(), c.value());
+                case DELETE -> props.remove(c.name());
+                case APPEND, SUBTRACT -> props.put(c.name(), ConfigAlterations.appendOrSubtract(resource, props,
+                        c.name(), c.value(), op == AlterConfigOp.OpType.APPEND));
+            }
+        }
+        return props;
+    }
+}
