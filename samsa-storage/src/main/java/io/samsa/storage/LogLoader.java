@@ -50,7 +50,8 @@ final class LogLoader {
     }
 
     static PartitionLog load(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Time time,
-                             boolean cleanShutdown, Checkpoints checkpoints, Executor background) throws IOException {
+                             boolean cleanShutdown, Checkpoints checkpoints, Executor background,
+                             SegmentDeleter deleter) throws IOException {
         Files.createDirectories(dir);
         removeTemporaryFiles(dir);
         long now = time.milliseconds();
@@ -115,7 +116,7 @@ final class LogLoader {
         long newRecoveryPoint = cleanShutdown ? logEndOffset : Math.min(recoveryPoint, logEndOffset);
         PartitionLog.LoadedState state = new PartitionLog.LoadedState(logStartOffset, logEndOffset, newRecoveryPoint,
                 checkpoints.highWatermark(), latestEpoch);
-        return new PartitionLog(tp, topicId, dir, config, time, segments, producers, background, state);
+        return new PartitionLog(tp, topicId, dir, config, time, segments, producers, background, deleter, state);
     }
 
     private static int recover(TopicPartition tp, LogSegment segment) throws IOException {
@@ -199,11 +200,10 @@ final class LogLoader {
                     || name.endsWith(".tmp")) {
                 Files.deleteIfExists(file);
             } else if (name.endsWith(SegmentFiles.SWAP_SUFFIX)) {
-                Path target = file.resolveSibling(name.substring(0, name.length() - SegmentFiles.SWAP_SUFFIX.length()));
-                if (Files.exists(target)) {
-                    Files.delete(file);
+                if (name.endsWith(SegmentFiles.LOG_SUFFIX + SegmentFiles.SWAP_SUFFIX)) {
+                    completeSwap(dir, file);
                 } else {
-                    Files.move(file, target);
+                    Files.deleteIfExists(file); // a swapped segment's indexes are rebuilt from its .log
                 }
             }
         }
@@ -220,6 +220,33 @@ final class LogLoader {
                 }
             }
         }
+    }
+
+    /**
+     * Finishes a cleaner swap interrupted by a crash (Kafka's {@code LogLoader} swap handling): a {@code .log.swap} is
+     * a complete, fsynced replacement for every segment whose base offset lies in its offset range, so those are
+     * deleted and the swap file takes its final name. Its indexes are rebuilt on open.
+     */
+    private static void completeSwap(Path dir, Path swap) throws IOException {
+        String name = swap.getFileName().toString();
+        long base = SegmentFiles.offsetFromFileName(name);
+        if (base < 0) {
+            Files.delete(swap);
+            return;
+        }
+        long next = base;
+        try (FileRecords records = FileRecords.open(swap.toFile())) {
+            for (FileChannelRecordBatch batch : records.batches()) {
+                next = batch.nextOffset();
+            }
+        }
+        for (long old : segmentBaseOffsets(dir)) {
+            if (old >= base && (old < next || old == base)) {
+                deleteSegmentFiles(dir, old);
+            }
+        }
+        Files.move(swap, SegmentFiles.logFile(dir, base).toPath());
+        LOGGER.info("Completed interrupted segment swap dir={} baseOffset={} nextOffset={}", dir, base, next);
     }
 
     private static void deleteSegmentFiles(Path dir, long base) throws IOException {

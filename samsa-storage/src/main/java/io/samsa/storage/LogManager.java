@@ -1,6 +1,8 @@
 package io.samsa.storage;
 
 import io.samsa.storage.checkpoint.PartitionMetadataFile;
+import io.samsa.storage.cleaner.CleanerConfig;
+import io.samsa.storage.cleaner.LogCleaner;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
@@ -48,9 +51,13 @@ public final class LogManager implements Closeable {
     private final ExecutorService background;
     private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
     private final Map<TopicPartition, LogDirectory> placement = new ConcurrentHashMap<>();
+    private final SegmentDeleter deleter = new SegmentDeleter();
+    private final LogCleaner cleaner;
+    private ScheduledExecutorService lifecycle;
     private boolean closed;
 
-    private LogManager(List<LogDirectory> dirs, LogConfig defaultConfig, Time time) {
+    private LogManager(List<LogDirectory> dirs, LogConfig defaultConfig, Time time, CleanerConfig cleanerConfig)
+            throws IOException {
         this.dirs = dirs;
         this.defaultConfig = defaultConfig;
         this.time = time;
@@ -59,6 +66,8 @@ public final class LogManager implements Closeable {
             t.setDaemon(true);
             return t;
         });
+        this.cleaner = new LogCleaner(cleanerConfig, dirs.stream().map(LogDirectory::path).toList(),
+                logs::values, time);
     }
 
     /**
@@ -71,6 +80,15 @@ public final class LogManager implements Closeable {
      * @throws IOException           when a directory cannot be read or a log cannot be recovered
      */
     public static LogManager open(List<Path> logDirs, LogConfig defaultConfig, Time time) throws IOException {
+        return open(logDirs, defaultConfig, time, CleanerConfig.defaults());
+    }
+
+    /**
+     * Opens the log directories as {@link #open(List, LogConfig, Time)} with the log cleaner's settings. The
+     * background tasks (retention, delayed file deletion, cleaner threads) start with {@link #startBackgroundTasks}.
+     */
+    public static LogManager open(List<Path> logDirs, LogConfig defaultConfig, Time time, CleanerConfig cleanerConfig)
+            throws IOException {
         if (logDirs.isEmpty()) {
             throw new IllegalArgumentException("at least one log directory is required");
         }
@@ -85,7 +103,15 @@ public final class LogManager implements Closeable {
             }
             throw e;
         }
-        LogManager manager = new LogManager(List.copyOf(opened), defaultConfig, time);
+        LogManager manager;
+        try {
+            manager = new LogManager(List.copyOf(opened), defaultConfig, time, cleanerConfig);
+        } catch (IOException | RuntimeException e) {
+            for (LogDirectory dir : opened) {
+                dir.unlock();
+            }
+            throw e;
+        }
         for (LogDirectory dir : opened) {
             manager.loadDirectory(dir);
         }
@@ -114,7 +140,7 @@ public final class LogManager implements Closeable {
             }
             Uuid topicId = PartitionMetadataFile.read(child).orElse(Uuid.ZERO_UUID);
             PartitionLog log = LogLoader.load(child, tp.get(), topicId, defaultConfig, time, clean,
-                    checkpoints.getOrDefault(tp.get(), LogLoader.Checkpoints.NONE), background);
+                    checkpoints.getOrDefault(tp.get(), LogLoader.Checkpoints.NONE), background, deleter);
             logs.put(tp.get(), log);
             placement.put(tp.get(), dir);
         }
@@ -165,7 +191,7 @@ public final class LogManager implements Closeable {
             PartitionMetadataFile.write(path, topicId);
         }
         PartitionLog log = LogLoader.load(path, tp, topicId, config, time, true, LogLoader.Checkpoints.NONE,
-                background);
+                background, deleter);
         logs.put(tp, log);
         placement.put(tp, dir);
         LOGGER.info("Created log topicPartition={} dir={}", tp, path);
@@ -191,6 +217,12 @@ public final class LogManager implements Closeable {
             return;
         }
         Path renamed = log.dir().resolveSibling(log.dir().getFileName() + "." + Uuid.randomUuid() + "-delete");
+        try {
+            cleaner.abortAndPause(tp);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        cleaner.remove(log);
         log.deleteFiles();
         Files.move(log.dir(), renamed);
         deleteRecursively(renamed);
@@ -227,6 +259,98 @@ public final class LogManager implements Closeable {
         }
     }
 
+    /**
+     * Starts the log lifecycle tasks on a background thread: retention ({@link #deleteOldSegments()}) every
+     * {@code retentionCheckIntervalMs} ({@code log.retention.check.interval.ms}), removal of {@code .deleted} files
+     * whose {@code file.delete.delay.ms} has passed every {@code min(1000, interval)} ms, and the log cleaner's threads.
+     */
+    public synchronized void startBackgroundTasks(long retentionCheckIntervalMs) {
+        ensureOpen();
+        if (lifecycle != null) {
+            return;
+        }
+        lifecycle = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "samsa-log-retention");
+            t.setDaemon(true);
+            return t;
+        });
+        long deleteEvery = Math.min(1000, retentionCheckIntervalMs);
+        lifecycle.scheduleWithFixedDelay(this::deleteOldSegmentsSafely, retentionCheckIntervalMs,
+                retentionCheckIntervalMs, TimeUnit.MILLISECONDS);
+        lifecycle.scheduleWithFixedDelay(this::deleteExpiredFiles, deleteEvery, deleteEvery, TimeUnit.MILLISECONDS);
+        cleaner.startup();
+    }
+
+    private void deleteOldSegmentsSafely() {
+        try {
+            deleteOldSegments();
+        } catch (RuntimeException e) {
+            LOGGER.error("Retention check failed error={}", e.toString());
+        }
+    }
+
+    /**
+     * Applies retention to every log ({@link PartitionLog#deleteOldSegments()}) and, when segments went, rewrites the
+     * checkpoints (the log start offsets moved).
+     *
+     * @return the number of segments deleted
+     */
+    public int deleteOldSegments() {
+        int deleted = 0;
+        for (PartitionLog log : logs.values()) {
+            try {
+                deleted += log.deleteOldSegments();
+            } catch (KafkaStorageException e) {
+                LOGGER.error("Retention failed topicPartition={} error={}", log.topicPartition(), e.toString());
+            }
+        }
+        if (deleted > 0) {
+            checkpointQuietly();
+        }
+        return deleted;
+    }
+
+    /** Closes and removes {@code .deleted} segments whose {@code file.delete.delay.ms} has passed; returns how many. */
+    public int deleteExpiredFiles() {
+        return deleter.deleteExpired(time.milliseconds());
+    }
+
+    /**
+     * DeleteRecords on {@code tp} ({@link PartitionLog#deleteRecordsBefore}), then checkpoints the new log start
+     * offset so that it survives a restart.
+     *
+     * @return the new log start offset (low watermark)
+     * @throws org.apache.kafka.common.errors.UnknownTopicOrPartitionException when the log does not exist
+     */
+    public long deleteRecords(TopicPartition tp, long offset) {
+        PartitionLog log = get(tp).orElseThrow(() ->
+                new org.apache.kafka.common.errors.UnknownTopicOrPartitionException("no log for " + tp));
+        long before = log.logStartOffset();
+        long lowWatermark = log.deleteRecordsBefore(offset);
+        if (lowWatermark != before) {
+            checkpointQuietly();
+        }
+        return lowWatermark;
+    }
+
+    /** The log cleaner (compaction of {@code cleanup.policy=compact} logs). */
+    public LogCleaner cleaner() {
+        return cleaner;
+    }
+
+    /** Segments waiting for {@code file.delete.delay.ms} (tests and metrics). */
+    public int pendingDeletions() {
+        return deleter.pendingCount();
+    }
+
+    private void checkpointQuietly() {
+        try {
+            checkpoint();
+        } catch (IOException e) {
+            LOGGER.error("Checkpoint write failed error={}", e.toString());
+        }
+    }
+
     /** Writes the recovery-point, log-start-offset and high-watermark checkpoints of every directory. */
     public synchronized void checkpoint() throws IOException {
         if (closed) {
@@ -244,6 +368,10 @@ public final class LogManager implements Closeable {
             return;
         }
         closed = true;
+        if (lifecycle != null) {
+            lifecycle.shutdownNow();
+        }
+        cleaner.close();
         background.shutdown();
         try {
             background.awaitTermination(1, TimeUnit.MINUTES);
@@ -273,6 +401,7 @@ public final class LogManager implements Closeable {
             }
         }
         logs.clear();
+        deleter.deleteAll();
         if (failure != null) {
             throw failure;
         }
@@ -284,6 +413,10 @@ public final class LogManager implements Closeable {
      */
     synchronized void crashForTesting() throws IOException {
         closed = true;
+        if (lifecycle != null) {
+            lifecycle.shutdownNow();
+        }
+        cleaner.close();
         background.shutdownNow();
         for (PartitionLog log : logs.values()) {
             log.closeHandlersForTesting();

@@ -5,6 +5,7 @@ import io.samsa.storage.producer.BatchMetadata;
 import io.samsa.storage.producer.ProducerStateManager;
 import io.samsa.storage.segment.LogSegment;
 import io.samsa.storage.segment.LogSegments;
+import io.samsa.storage.segment.SegmentFiles;
 import io.samsa.storage.validation.BatchValidator;
 import io.samsa.storage.validation.ValidatedBatch;
 import java.io.IOException;
@@ -46,6 +47,7 @@ public final class PartitionLog {
     private final LogSegments segments;
     private final ProducerStateManager producerState;
     private final Executor background;
+    private final SegmentDeleter deleter;
     private final ReentrantLock lock = new ReentrantLock();
     private final Object hwLock = new Object();
     private volatile Uuid topicId;
@@ -61,7 +63,7 @@ public final class PartitionLog {
 
     PartitionLog(TopicPartition topicPartition, Uuid topicId, Path dir, LogConfig config, Time time,
                  LogSegments segments, ProducerStateManager producerState, Executor background,
-                 LoadedState state) {
+                 SegmentDeleter deleter, LoadedState state) {
         this.topicPartition = topicPartition;
         this.topicId = topicId;
         this.dir = dir;
@@ -70,6 +72,7 @@ public final class PartitionLog {
         this.segments = segments;
         this.producerState = producerState;
         this.background = background;
+        this.deleter = deleter;
         LogSegment active = segments.active();
         this.logEnd = new LogOffsetMetadata(state.logEndOffset(), active.baseOffset(), active.size());
         this.logStartOffset = state.logStartOffset();
@@ -152,7 +155,9 @@ public final class PartitionLog {
             long lastOffset = firstOffset + validated.count() - 1;
             long maxTimestamp = BatchValidator.assignOffsets(validated, firstOffset, leaderEpoch, cfg.timestampType(), now);
             LogSegment segment = segments.active();
-            if (segment.shouldRoll(cfg.segmentBytes(), cfg.segmentMs(), records.sizeInBytes(), lastOffset, now)) {
+            // compacted logs also roll by max.compaction.lag.ms, so that old records leave the active segment
+            long rollMs = cfg.compact() ? Math.min(cfg.segmentMs(), cfg.maxCompactionLagMs()) : cfg.segmentMs();
+            if (segment.shouldRoll(cfg.segmentBytes(), rollMs, records.sizeInBytes(), lastOffset, now)) {
                 segment = roll(cfg, now);
             }
             int position = segment.append(lastOffset, maxTimestamp, records);
@@ -365,6 +370,169 @@ public final class PartitionLog {
     boolean flushDue(long nowMs) {
         long first = firstUnflushedAppendMs;
         return first >= 0 && nowMs - first >= config.flushMs();
+    }
+
+    /**
+     * Deletes the oldest segments past retention (Kafka's {@code deleteOldSegments}): always those entirely below the
+     * log start offset; and, when {@code cleanup.policy} includes {@code delete}, those past {@code retention.bytes}
+     * and then those whose largest timestamp is older than {@code retention.ms}. Only segments wholly below the high
+     * watermark go; when every segment qualifies a new empty active segment is rolled first, so the log end offset is
+     * kept. The log start offset moves to the first remaining segment; deleted files become {@code .deleted} and are
+     * removed after {@code file.delete.delay.ms}.
+     *
+     * @return the number of segments deleted
+     * @throws KafkaStorageException on an I/O failure
+     */
+    public int deleteOldSegments() {
+        LogConfig cfg = config;
+        long now = time.milliseconds();
+        lock.lock();
+        try {
+            if (closed) {
+                return 0;
+            }
+            int deleted = deleteSegments(RetentionPolicy.belowLogStartOffset(logStartOffset), "log start offset");
+            if (cfg.delete()) {
+                deleted += deleteSegments(RetentionPolicy.sizeBreached(cfg.retentionBytes(),
+                        RetentionPolicy.size(List.copyOf(segments.all()))), "retention.bytes");
+                deleted += deleteSegments(RetentionPolicy.timeBreached(cfg.retentionMs(), now), "retention.ms");
+            }
+            return deleted;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * DeleteRecords (API 21, Kafka's {@code maybeIncrementLogStartOffset} for a client deletion): moves the log start
+     * offset up to {@code offset} and deletes the segments entirely below it. Reads below the new start get
+     * OFFSET_OUT_OF_RANGE. The caller checkpoints the new start offset.
+     *
+     * @param offset the new log start offset, or -1 for the high watermark
+     * @return the log start offset afterwards (the low watermark); unchanged when {@code offset} is not above it
+     * @throws org.apache.kafka.common.errors.PolicyViolationException when {@code cleanup.policy} lacks {@code delete}
+     * @throws OffsetOutOfRangeException when {@code offset} is above the high watermark or below -1
+     * @throws KafkaStorageException     on an I/O failure or a closed log
+     */
+    public long deleteRecordsBefore(long offset) {
+        if (!config.delete()) {
+            throw new org.apache.kafka.common.errors.PolicyViolationException("Records of partition " + topicPartition
+                    + " can not be deleted due to the configured policy");
+        }
+        lock.lock();
+        try {
+            ensureOpen();
+            long hw = highWatermark();
+            long target = offset == -1 ? hw : offset;
+            if (target < 0 || target > hw) {
+                throw new OffsetOutOfRangeException("Cannot increment the log start offset to " + target
+                        + " of partition " + topicPartition + " since it is larger than the high watermark " + hw);
+            }
+            if (target > logStartOffset) {
+                LOGGER.info("Incrementing log start offset topicPartition={} from={} to={} reason=DeleteRecords",
+                        topicPartition, logStartOffset, target);
+                logStartOffset = target;
+                recoveryPoint = Math.max(recoveryPoint, target);
+            }
+            deleteSegments(RetentionPolicy.belowLogStartOffset(logStartOffset), "log start offset");
+            return logStartOffset;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Deletes the prefix of segments matching {@code predicate} (caller holds the lock). */
+    private int deleteSegments(RetentionPolicy.SegmentPredicate predicate, String reason) {
+        List<LogSegment> all = List.copyOf(segments.all());
+        List<LogSegment> doomed = RetentionPolicy.deletable(all, logEnd.offset(), highWatermark(), predicate);
+        if (doomed.isEmpty()) {
+            return 0;
+        }
+        try {
+            long now = time.milliseconds();
+            if (doomed.size() == all.size()) {
+                roll(config, now); // a log keeps one segment: the new, empty active one
+            }
+            long newStart = segments.higher(doomed.getLast().baseOffset()).orElseThrow().baseOffset();
+            if (newStart > logStartOffset) {
+                logStartOffset = newStart;
+                recoveryPoint = Math.max(recoveryPoint, newStart);
+            }
+            for (LogSegment segment : doomed) {
+                segments.remove(segment.baseOffset());
+            }
+            for (LogSegment segment : doomed) {
+                retire(segment, now);
+            }
+            LOGGER.info("Deleted segments topicPartition={} reason={} count={} firstBase={} logStartOffset={}",
+                    topicPartition, reason, doomed.size(), doomed.getFirst().baseOffset(), logStartOffset);
+            return doomed.size();
+        } catch (IOException e) {
+            throw new KafkaStorageException("deleting segments of " + topicPartition + " failed", e);
+        }
+    }
+
+    /** Renames a segment that left the log to {@code .deleted} and schedules its files' removal. */
+    private void retire(LogSegment segment, long now) throws IOException {
+        segment.changeFileSuffixes("", SegmentFiles.DELETED_SUFFIX);
+        deleter.schedule(segment, now + Math.max(0, config.fileDeleteDelayMs()));
+    }
+
+    /**
+     * The cleaner's swap (Kafka's {@code replaceSegments}): atomically replaces {@code oldSegments} (adjacent, still in
+     * the log) by {@code cleaned}, whose files carry the {@code .cleaned} suffix and hold the same offset range. Under
+     * the log's lock: {@code .cleaned} is renamed to {@code .swap} (the commit point), the segment list is updated,
+     * the old segments become {@code .deleted} (removed after {@code file.delete.delay.ms}, so in-flight reads
+     * finish), and {@code .swap} is renamed into place. A crash anywhere in between is resolved by recovery.
+     *
+     * @return false, changing nothing, when the log was closed or any old segment already left it (retention,
+     *         DeleteRecords): the caller deletes its {@code .cleaned} files
+     * @throws IOException when a rename fails
+     */
+    public boolean replaceSegments(LogSegment cleaned, List<LogSegment> oldSegments) throws IOException {
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            for (LogSegment old : oldSegments) {
+                if (segments.get(old.baseOffset()).orElse(null) != old || old == segments.active()) {
+                    return false;
+                }
+            }
+            cleaned.changeFileSuffixes(SegmentFiles.CLEANED_SUFFIX, SegmentFiles.SWAP_SUFFIX);
+            OffsetCheckpointFile.fsyncDirectory(dir);
+            segments.add(cleaned);
+            for (LogSegment old : oldSegments) {
+                if (old.baseOffset() != cleaned.baseOffset()) {
+                    segments.remove(old.baseOffset());
+                }
+            }
+            long now = time.milliseconds();
+            for (LogSegment old : oldSegments) {
+                retire(old, now);
+            }
+            cleaned.changeFileSuffixes(SegmentFiles.SWAP_SUFFIX, "");
+            OffsetCheckpointFile.fsyncDirectory(dir);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Each producer's last appended offset (producer id to offset), for the cleaner to keep their last batch. */
+    public java.util.Map<Long, Long> producerLastOffsets() {
+        lock.lock();
+        try {
+            return producerState.lastOffsets();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The clock this log uses. */
+    public Time time() {
+        return time;
     }
 
     /** Number of segments (for tests and metrics). */

@@ -211,9 +211,13 @@ public abstract sealed class AbstractIndex implements Closeable permits OffsetIn
         }
     }
 
-    /** Renames the index file (used to mark a segment deleted). */
+    /**
+     * Renames the index file, replacing {@code target} if it exists (used to mark a segment deleted and by the cleaner's
+     * swap). The mapping stays valid: readers of this index are unaffected.
+     */
     public final void renameTo(File target) throws IOException {
-        Files.move(file.toPath(), target.toPath());
+        Files.move(file.toPath(), target.toPath(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         file = target;
     }
 

@@ -97,6 +97,15 @@ public final class ProducerStateManager {
     }
 
     /** Forgets every producer (before a replay from scratch). */
+    /** Each producer's last appended offset (producer id to offset). */
+    public Map<Long, Long> lastOffsets() {
+        Map<Long, Long> result = new HashMap<>();
+        for (ProducerStateEntry entry : producers.values()) {
+            entry.lastBatch().ifPresent(b -> result.put(entry.producerId(), b.lastOffset()));
+        }
+        return result;
+    }
+
     public void clear() {
         producers.clear();
     }

@@ -16,6 +16,7 @@ import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.record.internal.FileLogInputStream.FileChannelRecordBatch;
 import org.apache.kafka.common.record.internal.FileRecords;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.Records;
 
@@ -63,9 +64,20 @@ public final class LogSegment implements Closeable {
      */
     public static LogSegment open(Path dir, long baseOffset, int indexIntervalBytes, int indexBytes, long nowMs)
             throws IOException {
-        FileRecords log = FileRecords.open(SegmentFiles.logFile(dir, baseOffset));
-        OffsetIndex offsetIndex = new OffsetIndex(SegmentFiles.offsetIndexFile(dir, baseOffset), baseOffset, indexBytes);
-        TimeIndex timeIndex = new TimeIndex(SegmentFiles.timeIndexFile(dir, baseOffset), baseOffset, indexBytes);
+        return open(dir, baseOffset, indexIntervalBytes, indexBytes, nowMs, "");
+    }
+
+    /**
+     * Opens (creating when absent) a segment whose three files carry {@code fileSuffix} after their usual names, e.g.
+     * {@code 00000000000000000000.log.cleaned} for the cleaner's output ({@code ""}: the usual names).
+     */
+    public static LogSegment open(Path dir, long baseOffset, int indexIntervalBytes, int indexBytes, long nowMs,
+                                  String fileSuffix) throws IOException {
+        FileRecords log = FileRecords.open(SegmentFiles.withSuffix(SegmentFiles.logFile(dir, baseOffset), fileSuffix));
+        OffsetIndex offsetIndex = new OffsetIndex(
+                SegmentFiles.withSuffix(SegmentFiles.offsetIndexFile(dir, baseOffset), fileSuffix), baseOffset, indexBytes);
+        TimeIndex timeIndex = new TimeIndex(
+                SegmentFiles.withSuffix(SegmentFiles.timeIndexFile(dir, baseOffset), fileSuffix), baseOffset, indexBytes);
         return new LogSegment(baseOffset, log, offsetIndex, timeIndex, indexIntervalBytes, nowMs);
     }
 
@@ -153,6 +165,58 @@ public final class LogSegment implements Closeable {
         }
         indexBatch(lastOffset, position, records.sizeInBytes());
         return position;
+    }
+
+    /**
+     * Appends already offset-assigned batches (the cleaner's output) with a single channel write, then indexes each
+     * batch. Not for the active segment of a live log: the cleaner writes a segment nobody reads yet.
+     */
+    public void appendBatches(MemoryRecords records) throws IOException {
+        int position = log.sizeInBytes();
+        log.append(records);
+        for (MutableRecordBatch batch : records.batches()) {
+            if (!canConvertToRelativeOffset(batch.lastOffset())) {
+                throw new IllegalArgumentException("offset " + batch.lastOffset() + " out of range for segment "
+                        + baseOffset);
+            }
+            if (position == 0) {
+                rollingBasedTimestamp = OptionalLong.of(batch.maxTimestamp());
+            }
+            if (batch.maxTimestamp() > maxTimestampSoFar.timestamp()) {
+                maxTimestampSoFar = new TimestampOffset(batch.maxTimestamp(), batch.lastOffset());
+            }
+            indexBatch(batch.lastOffset(), position, batch.sizeInBytes());
+            position += batch.sizeInBytes();
+        }
+    }
+
+    /**
+     * Renames the three files from {@code oldSuffix} to {@code newSuffix} ({@code ""} is the usual name), indexes first
+     * and the {@code .log} last, so that the {@code .log} rename is the commit point of a swap. Open channels and
+     * mappings stay valid, so readers of this segment are unaffected; an existing target is replaced.
+     */
+    public void changeFileSuffixes(String oldSuffix, String newSuffix) throws IOException {
+        offsetIndex.renameTo(SegmentFiles.withSuffix(SegmentFiles.withoutSuffix(offsetIndex.file(), oldSuffix), newSuffix));
+        timeIndex.renameTo(SegmentFiles.withSuffix(SegmentFiles.withoutSuffix(timeIndex.file(), oldSuffix), newSuffix));
+        log.renameTo(SegmentFiles.withSuffix(SegmentFiles.withoutSuffix(log.file(), oldSuffix), newSuffix));
+    }
+
+    /**
+     * The segment's largest record timestamp (ms) used by {@code retention.ms} and {@code min.compaction.lag.ms}
+     * (Kafka's {@code LogSegment.largestTimestamp}): the max timestamp of its batches, or the file's last-modified
+     * time when no batch carries one.
+     */
+    public long largestTimestamp() {
+        long max = maxTimestampSoFar.timestamp();
+        return max >= 0 ? max : lastModifiedMs();
+    }
+
+    /** The max timestamp of the segment's first batch (ms), or -1 when empty (Kafka's {@code getFirstBatchTimestamp}). */
+    public long firstBatchTimestamp() {
+        for (FileChannelRecordBatch batch : log.batches()) {
+            return batch.maxTimestamp();
+        }
+        return RecordBatch.NO_TIMESTAMP;
     }
 
     private void indexBatch(long lastOffset, int position, int size) {

@@ -37,6 +37,18 @@ public final class SegmentFiles {
         return dir.resolve(prefix(baseOffset) + TIME_INDEX_SUFFIX).toFile();
     }
 
+    /** {@code file} with {@code suffix} appended ({@code ""} leaves it unchanged). */
+    public static File withSuffix(File file, String suffix) {
+        return suffix.isEmpty() ? file : new File(file.getPath() + suffix);
+    }
+
+    /** {@code file} without {@code suffix} (unchanged when it does not end with it). */
+    public static File withoutSuffix(File file, String suffix) {
+        String path = file.getPath();
+        return !suffix.isEmpty() && path.endsWith(suffix)
+                ? new File(path.substring(0, path.length() - suffix.length())) : file;
+    }
+
     public static File snapshotFile(Path dir, long offset) {
         return dir.resolve(prefix(offset) + SNAPSHOT_SUFFIX).toFile();
     }
