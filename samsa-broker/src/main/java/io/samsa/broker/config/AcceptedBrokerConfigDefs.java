@@ -133,18 +133,6 @@ final class AcceptedBrokerConfigDefs {
                 .accept("group.coordinator.rebalance.protocols", LIST, List.of("classic", "consumer", "streams"),
                         listOf("consumer", "classic", "share", "streams"), MEDIUM, "Enabled rebalance protocols.")
                 .accept("group.coordinator.threads", INT, 4, atLeast(1), HIGH, "Group coordinator threads.")
-                .accept("group.consumer.session.timeout.ms", INT, 45_000, atLeast(1), MEDIUM,
-                        "KIP-848 consumer session timeout.")
-                .accept("group.consumer.min.session.timeout.ms", INT, 45_000, atLeast(1), MEDIUM,
-                        "Minimum KIP-848 session timeout.")
-                .accept("group.consumer.max.session.timeout.ms", INT, 60_000, atLeast(1), MEDIUM,
-                        "Maximum KIP-848 session timeout.")
-                .accept("group.consumer.heartbeat.interval.ms", INT, 5000, atLeast(1), MEDIUM,
-                        "KIP-848 heartbeat interval.")
-                .accept("group.consumer.max.size", INT, Integer.MAX_VALUE, atLeast(1), MEDIUM,
-                        "Maximum KIP-848 group size.")
-                .accept("group.consumer.assignors", LIST, List.of("uniform", "range"), null, MEDIUM,
-                        "Server-side assignors.")
                 // transaction and share coordinators
                 .accept("transaction.state.log.replication.factor", SHORT, (short) 3, atLeast(1), HIGH,
                         "Replication factor of __transaction_state.")

@@ -148,7 +148,20 @@ public final class BrokerConfigDefs {
             .define(COMPRESSION_TYPE, STRING, "producer", oneOf(TopicConfigDefs.COMPRESSION_TYPES.toArray(String[]::new)),
                     HIGH, "Default final compression of a topic; 'producer' keeps the producer's codec.")
             .define(MIN_INSYNC_REPLICAS, INT, 1, atLeast(1), HIGH,
-                    "Default minimum in-sync replicas for an acks=all write."));
+                    "Default minimum in-sync replicas for an acks=all write.")
+            // KIP-848 consumer groups (io.samsa.broker.group.consumer.ConsumerGroupSettings)
+            .define("group.consumer.session.timeout.ms", INT, 45_000, atLeast(1), MEDIUM,
+                    "A consumer-protocol member that does not heartbeat for this long (ms) leaves its group.")
+            .define("group.consumer.min.session.timeout.ms", INT, 45_000, atLeast(1), MEDIUM,
+                    "Minimum consumer-protocol session timeout (ms).")
+            .define("group.consumer.max.session.timeout.ms", INT, 60_000, atLeast(1), MEDIUM,
+                    "Maximum consumer-protocol session timeout (ms).")
+            .define("group.consumer.heartbeat.interval.ms", INT, 5000, atLeast(1), MEDIUM,
+                    "Heartbeat interval (ms) given to consumer-protocol members.")
+            .define("group.consumer.max.size", INT, Integer.MAX_VALUE, atLeast(1), MEDIUM,
+                    "Maximum members of a consumer-protocol group; more joins fail with GROUP_MAX_SIZE_REACHED.")
+            .define("group.consumer.assignors", LIST, List.of("uniform", "range"), null, MEDIUM,
+                    "Server-side assignors of consumer-protocol groups (uniform, range, or Kafka's class names of the two); the first is the default."));
 
     private BrokerConfigDefs() {
     }
