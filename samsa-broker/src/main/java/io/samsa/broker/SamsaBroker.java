@@ -1,6 +1,19 @@
 package io.samsa.broker;
 
 import io.samsa.broker.config.BrokerConfig;
+import io.samsa.broker.group.GroupConfig;
+import io.samsa.broker.group.GroupCoordinator;
+import io.samsa.broker.handlers.group.DeleteGroupsHandler;
+import io.samsa.broker.handlers.group.DescribeGroupsHandler;
+import io.samsa.broker.handlers.group.FindCoordinatorHandler;
+import io.samsa.broker.handlers.group.HeartbeatHandler;
+import io.samsa.broker.handlers.group.JoinGroupHandler;
+import io.samsa.broker.handlers.group.LeaveGroupHandler;
+import io.samsa.broker.handlers.group.ListGroupsHandler;
+import io.samsa.broker.handlers.group.OffsetCommitHandler;
+import io.samsa.broker.handlers.group.OffsetDeleteHandler;
+import io.samsa.broker.handlers.group.OffsetFetchHandler;
+import io.samsa.broker.handlers.group.SyncGroupHandler;
 import io.samsa.broker.config.DynamicBrokerConfigs;
 import io.samsa.broker.handlers.AlterConfigsHandler;
 import io.samsa.broker.handlers.CreatePartitionsHandler;
@@ -58,6 +71,7 @@ public final class SamsaBroker implements AutoCloseable {
     private final DynamicBrokerConfigs dynamicConfigs;
     private final ExecutorService ioPool;
     private final ScheduledExecutorService scheduler;
+    private volatile GroupCoordinator groupCoordinator;
     private final List<KafkaWireServer> servers = new ArrayList<>();
     private final CountDownLatch shutdown = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -116,8 +130,24 @@ public final class SamsaBroker implements AutoCloseable {
         BrokerContext ctx = new BrokerContext(config, quorum, replicas, purgatory,
                 new ProducerIdManager(config.nodeId(), quorum), new TopicCreator(config, quorum), ioPool, new SerialExecutor(ioPool),
                 () -> endpoints);
+        GroupCoordinator groups = new GroupCoordinator(config.nodeId(), GroupConfig.from(config), quorum::image,
+                replicas, (name, partitions, replication, configs) ->
+                quorum.createTopic(name, partitions, replication, configs, false), scheduler);
+        groupCoordinator = groups;
+        quorum.addListener(groups::onImage);
         ApiRegistry registry = new ApiRegistry()
                 .register(new MetadataHandler(ctx))
+                .register(new FindCoordinatorHandler(ctx, groups))
+                .register(new JoinGroupHandler(groups))
+                .register(new SyncGroupHandler(groups))
+                .register(new HeartbeatHandler(groups))
+                .register(new LeaveGroupHandler(groups))
+                .register(new OffsetCommitHandler(ctx, groups))
+                .register(new OffsetFetchHandler(ctx, groups))
+                .register(new ListGroupsHandler(groups))
+                .register(new DescribeGroupsHandler(groups))
+                .register(new DeleteGroupsHandler(groups))
+                .register(new OffsetDeleteHandler(groups))
                 .register(new ProduceHandler(ctx))
                 .register(new FetchHandler(ctx))
                 .register(new ListOffsetsHandler(ctx))
@@ -144,6 +174,7 @@ public final class SamsaBroker implements AutoCloseable {
         }
         endpoints = List.copyOf(bound);
         quorum.registerBroker(config.nodeId(), endpoints, null).get(30, TimeUnit.SECONDS);
+        groups.start();
         LOGGER.info("Samsa started: node {} listening on {}, data in {}", config.nodeId(), bootstrapServers(),
                 config.logDirs().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(",")));
     }
@@ -192,6 +223,9 @@ public final class SamsaBroker implements AutoCloseable {
             ioPool.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (groupCoordinator != null) {
+            groupCoordinator.close();
         }
         replicas.close();
         try {

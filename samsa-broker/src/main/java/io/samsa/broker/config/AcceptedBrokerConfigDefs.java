@@ -113,26 +113,26 @@ final class AcceptedBrokerConfigDefs {
                         "How often (ms) the high watermark is checkpointed.")
                 .accept("num.replica.fetchers", INT, 1, atLeast(1), HIGH, "Fetcher threads per source broker.")
                 // group coordinator
-                .accept("offsets.topic.replication.factor", SHORT, (short) 3, atLeast(1), HIGH,
+                .define("offsets.topic.replication.factor", SHORT, (short) 3, atLeast(1), HIGH,
                         "Replication factor of __consumer_offsets.")
-                .accept("offsets.topic.num.partitions", INT, 50, atLeast(1), HIGH, "Partitions of __consumer_offsets.")
-                .accept("offsets.topic.segment.bytes", INT, 104_857_600, atLeast(1), HIGH,
+                .define("offsets.topic.num.partitions", INT, 50, atLeast(1), HIGH, "Partitions of __consumer_offsets.")
+                .define("offsets.topic.segment.bytes", INT, 104_857_600, atLeast(1), HIGH,
                         "Segment size of __consumer_offsets.")
                 .accept("offsets.topic.compression.codec", INT, 0, null, HIGH, "Compression of __consumer_offsets.")
-                .accept("offsets.retention.minutes", INT, 10_080, atLeast(1), HIGH, "Committed offset retention.")
-                .accept("offsets.retention.check.interval.ms", LONG, 600_000L, atLeast(1), HIGH,
+                .define("offsets.retention.minutes", INT, 10_080, atLeast(1), HIGH, "Committed offset retention.")
+                .define("offsets.retention.check.interval.ms", LONG, 600_000L, atLeast(1), HIGH,
                         "How often (ms) stale offsets are removed.")
                 .accept("offsets.commit.timeout.ms", INT, 5000, atLeast(1), HIGH, "Offset commit replication wait.")
                 .accept("offsets.load.buffer.size", INT, 5_242_880, atLeast(1), HIGH, "Offsets load batch size.")
-                .accept("offset.metadata.max.bytes", INT, 4096, null, HIGH, "Maximum offset commit metadata size.")
-                .accept("group.initial.rebalance.delay.ms", INT, 3000, null, MEDIUM,
+                .define("offset.metadata.max.bytes", INT, 4096, null, HIGH, "Maximum offset commit metadata size.")
+                .define("group.initial.rebalance.delay.ms", INT, 3000, null, MEDIUM,
                         "Wait for more members before the first rebalance of a classic group.")
-                .accept("group.min.session.timeout.ms", INT, 6000, null, MEDIUM, "Minimum classic session timeout.")
-                .accept("group.max.session.timeout.ms", INT, 1_800_000, null, MEDIUM, "Maximum classic session timeout.")
-                .accept("group.max.size", INT, Integer.MAX_VALUE, atLeast(1), MEDIUM, "Maximum classic group size.")
+                .define("group.min.session.timeout.ms", INT, 6000, null, MEDIUM, "Minimum classic session timeout.")
+                .define("group.max.session.timeout.ms", INT, 1_800_000, null, MEDIUM, "Maximum classic session timeout.")
+                .define("group.max.size", INT, Integer.MAX_VALUE, atLeast(1), MEDIUM, "Maximum classic group size.")
                 .accept("group.coordinator.rebalance.protocols", LIST, List.of("classic", "consumer", "streams"),
                         listOf("consumer", "classic", "share", "streams"), MEDIUM, "Enabled rebalance protocols.")
-                .accept("group.coordinator.threads", INT, 4, atLeast(1), HIGH, "Group coordinator threads.")
+                .define("group.coordinator.threads", INT, 4, atLeast(1), HIGH, "Group coordinator threads.")
                 // transaction and share coordinators
                 .accept("transaction.state.log.replication.factor", SHORT, (short) 3, atLeast(1), HIGH,
                         "Replication factor of __transaction_state.")

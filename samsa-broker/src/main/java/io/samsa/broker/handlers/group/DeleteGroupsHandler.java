@@ -1,0 +1,47 @@
+package io.samsa.broker.handlers.group;
+
+import io.samsa.broker.group.CoordinatorErrors;
+import io.samsa.broker.group.GroupCoordinator;
+import io.samsa.protocol.ApiHandler;
+import io.samsa.protocol.RequestContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.DeleteGroupsRequestData;
+import org.apache.kafka.common.message.DeleteGroupsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * DeleteGroups (API 42, v0-2): deletes empty groups and their offsets (tombstones); GROUP_ID_NOT_FOUND for an unknown
+ * group, NON_EMPTY_GROUP for one with members.
+ */
+public final class DeleteGroupsHandler implements ApiHandler<DeleteGroupsRequestData> {
+    private final GroupCoordinator coordinator;
+
+    public DeleteGroupsHandler(GroupCoordinator coordinator) {
+        this.coordinator = coordinator;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.DELETE_GROUPS;
+    }
+
+    @Override
+    public CompletableFuture<DeleteGroupsResponseData> handle(RequestContext context, DeleteGroupsRequestData request) {
+        List<CompletableFuture<DeleteGroupsResponseData.DeletableGroupResult>> all = new ArrayList<>();
+        for (String groupId : request.groupsNames()) {
+            all.add(coordinator.onShard(groupId, h -> {
+                h.offsets().deleteGroup(groupId);
+                return CompletableFuture.completedFuture(Errors.NONE);
+            }).handle((v, e) -> new DeleteGroupsResponseData.DeletableGroupResult().setGroupId(groupId)
+                    .setErrorCode((e == null ? Errors.NONE : CoordinatorErrors.toError(e)).code())));
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            DeleteGroupsResponseData r = new DeleteGroupsResponseData();
+            all.forEach(f -> r.results().add(f.join().duplicate()));
+            return r;
+        });
+    }
+}

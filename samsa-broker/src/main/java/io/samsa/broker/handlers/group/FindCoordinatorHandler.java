@@ -1,0 +1,91 @@
+package io.samsa.broker.handlers.group;
+
+import io.samsa.broker.BrokerContext;
+import io.samsa.broker.group.CoordinatorErrors;
+import io.samsa.broker.group.GroupCoordinator;
+import io.samsa.metadata.BrokerRegistration;
+import io.samsa.protocol.ApiHandler;
+import io.samsa.protocol.RequestContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.message.FindCoordinatorResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.FindCoordinatorRequest;
+
+/**
+ * FindCoordinator (API 10, v0-6): the broker leading the group's {@code __consumer_offsets} partition, creating the
+ * topic on first use. v0-3 carry one key; v4+ a batch ({@code CoordinatorKeys}, KIP-699). Key type GROUP only:
+ * TRANSACTION answers COORDINATOR_NOT_AVAILABLE (no transaction coordinator yet) and SHARE INVALID_REQUEST.
+ */
+public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequestData> {
+    private final BrokerContext ctx;
+    private final GroupCoordinator coordinator;
+
+    public FindCoordinatorHandler(BrokerContext ctx, GroupCoordinator coordinator) {
+        this.ctx = ctx;
+        this.coordinator = coordinator;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.FIND_COORDINATOR;
+    }
+
+    @Override
+    public CompletableFuture<FindCoordinatorResponseData> handle(RequestContext context,
+                                                                 FindCoordinatorRequestData request) {
+        byte keyType = context.apiVersion() >= 1 ? request.keyType() : FindCoordinatorRequest.CoordinatorType.GROUP.id();
+        if (context.apiVersion() < 4) {
+            return find(context, keyType, request.key()).thenApply(c -> new FindCoordinatorResponseData()
+                    .setErrorCode(c.errorCode()).setErrorMessage(c.errorMessage()).setNodeId(c.nodeId())
+                    .setHost(c.host()).setPort(c.port()));
+        }
+        List<CompletableFuture<FindCoordinatorResponseData.Coordinator>> all = new ArrayList<>();
+        for (String key : request.coordinatorKeys()) {
+            all.add(find(context, keyType, key));
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v ->
+                new FindCoordinatorResponseData().setCoordinators(all.stream().map(CompletableFuture::join).toList()));
+    }
+
+    private CompletableFuture<FindCoordinatorResponseData.Coordinator> find(RequestContext context, byte keyType,
+                                                                           String key) {
+        if (keyType == FindCoordinatorRequest.CoordinatorType.TRANSACTION.id()) {
+            return CompletableFuture.completedFuture(error(key, Errors.COORDINATOR_NOT_AVAILABLE,
+                    "Transactions are not supported by this broker yet"));
+        }
+        if (keyType != FindCoordinatorRequest.CoordinatorType.GROUP.id()) {
+            return CompletableFuture.completedFuture(error(key, Errors.INVALID_REQUEST,
+                    "Unsupported coordinator key type " + keyType));
+        }
+        if (key == null) {
+            return CompletableFuture.completedFuture(error("", Errors.INVALID_REQUEST, "No group id"));
+        }
+        return coordinator.findCoordinator(key).handle((nodeId, e) -> {
+            if (e != null) {
+                return error(key, CoordinatorErrors.toError(e), CoordinatorErrors.message(e));
+            }
+            BrokerRegistration broker = ctx.image().brokers().get(nodeId);
+            BrokerRegistration.Endpoint ep = broker == null ? null : broker.endpoints().stream()
+                    .filter(x -> x.listener().equals(context.listenerName())).findFirst()
+                    .orElse(broker.endpoints().isEmpty() ? null : broker.endpoints().getFirst());
+            if (nodeId == ctx.nodeId()) {
+                ep = ctx.endpoints().get().stream().filter(x -> x.listener().equals(context.listenerName()))
+                        .findFirst().orElse(ep);
+            }
+            if (ep == null) {
+                return error(key, Errors.COORDINATOR_NOT_AVAILABLE, "The coordinator has no endpoint");
+            }
+            return new FindCoordinatorResponseData.Coordinator().setKey(key).setNodeId(nodeId).setHost(ep.host())
+                    .setPort(ep.port()).setErrorCode(Errors.NONE.code());
+        });
+    }
+
+    private static FindCoordinatorResponseData.Coordinator error(String key, Errors error, String message) {
+        return new FindCoordinatorResponseData.Coordinator().setKey(key).setNodeId(-1).setHost("").setPort(-1)
+                .setErrorCode(error.code()).setErrorMessage(message);
+    }
+}

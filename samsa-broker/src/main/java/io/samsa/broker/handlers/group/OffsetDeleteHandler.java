@@ -1,0 +1,63 @@
+package io.samsa.broker.handlers.group;
+
+import io.samsa.broker.group.CoordinatorErrors;
+import io.samsa.broker.group.GroupCoordinator;
+import io.samsa.protocol.ApiHandler;
+import io.samsa.protocol.RequestContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.OffsetDeleteRequestData;
+import org.apache.kafka.common.message.OffsetDeleteResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * OffsetDelete (API 47, v0, KIP-496): deletes a group's committed offsets of some partitions. Top-level
+ * GROUP_ID_NOT_FOUND or NON_EMPTY_GROUP (members of a non-consumer protocol); per partition
+ * GROUP_SUBSCRIBED_TO_TOPIC when a member's subscription names the topic.
+ */
+public final class OffsetDeleteHandler implements ApiHandler<OffsetDeleteRequestData> {
+    private final GroupCoordinator coordinator;
+
+    public OffsetDeleteHandler(GroupCoordinator coordinator) {
+        this.coordinator = coordinator;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.OFFSET_DELETE;
+    }
+
+    @Override
+    public CompletableFuture<OffsetDeleteResponseData> handle(RequestContext context, OffsetDeleteRequestData request) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        request.topics().forEach(t -> t.partitions().forEach(p ->
+                partitions.add(new TopicPartition(t.name(), p.partitionIndex()))));
+        return coordinator.onShard(request.groupId(), h -> CompletableFuture.completedFuture(
+                h.offsets().deleteOffsets(request.groupId(), partitions))).handle((result, e) -> {
+                    if (e != null) {
+                        return new OffsetDeleteResponseData().setErrorCode(CoordinatorErrors.toError(e).code());
+                    }
+                    OffsetDeleteResponseData r = new OffsetDeleteResponseData().setErrorCode(Errors.NONE.code());
+                    for (OffsetDeleteRequestData.OffsetDeleteRequestTopic t : request.topics()) {
+                        OffsetDeleteResponseData.OffsetDeleteResponseTopic rt =
+                                new OffsetDeleteResponseData.OffsetDeleteResponseTopic().setName(t.name());
+                        for (OffsetDeleteRequestData.OffsetDeleteRequestPartition p : t.partitions()) {
+                            Errors error = result.getOrDefault(new TopicPartition(t.name(), p.partitionIndex()),
+                                    Errors.NONE);
+                            rt.partitions().add(new OffsetDeleteResponseData.OffsetDeleteResponsePartition()
+                                    .setPartitionIndex(p.partitionIndex()).setErrorCode(error.code()));
+                        }
+                        r.topics().add(rt);
+                    }
+                    return r;
+                });
+    }
+
+    static Map<TopicPartition, Errors> none() {
+        return Map.of();
+    }
+}

@@ -1,0 +1,144 @@
+package io.samsa.broker.handlers.group;
+
+import io.samsa.broker.BrokerContext;
+import io.samsa.broker.group.CommittedOffset;
+import io.samsa.broker.group.CoordinatorErrors;
+import io.samsa.broker.group.GroupCoordinator;
+import io.samsa.broker.replica.ReplicaManager;
+import io.samsa.metadata.ClusterImage;
+import io.samsa.metadata.TopicImage;
+import io.samsa.protocol.ApiHandler;
+import io.samsa.protocol.RequestContext;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.OffsetFetchRequestData;
+import org.apache.kafka.common.message.OffsetFetchResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * OffsetFetch (API 9, v1-10): committed offsets of one group (v1-7) or a batch of groups (v8+, KIP-709), of all
+ * partitions (null topics, v2+) or of the named ones (-1 and "" when none is committed); topic ids from v10. KIP-848
+ * members send their id and epoch (v9+), checked by {@link io.samsa.broker.group.Group#validateOffsetFetch}.
+ * {@code RequireStable} needs no wait: there are no pending transactional offsets (transactions are not built).
+ */
+public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestData> {
+    private final BrokerContext ctx;
+    private final GroupCoordinator coordinator;
+
+    public OffsetFetchHandler(BrokerContext ctx, GroupCoordinator coordinator) {
+        this.ctx = ctx;
+        this.coordinator = coordinator;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.OFFSET_FETCH;
+    }
+
+    /** One topic of a request: its name (null: unknown id) and id, and the partitions asked for. */
+    private record Wanted(String name, Uuid id, List<Integer> partitions) {
+    }
+
+    @Override
+    public CompletableFuture<OffsetFetchResponseData> handle(RequestContext context, OffsetFetchRequestData req) {
+        short version = context.apiVersion();
+        ClusterImage image = ctx.image();
+        if (version < 8) {
+            List<Wanted> wanted = req.topics() == null ? null : req.topics().stream()
+                    .map(t -> new Wanted(t.name(), Uuid.ZERO_UUID, t.partitionIndexes())).toList();
+            return fetchGroup(req.groupId(), null, -1, wanted, image, false).thenApply(g -> {
+                OffsetFetchResponseData r = new OffsetFetchResponseData().setErrorCode(g.errorCode());
+                for (OffsetFetchResponseData.OffsetFetchResponseTopics t : g.topics()) {
+                    OffsetFetchResponseData.OffsetFetchResponseTopic rt = new OffsetFetchResponseData
+                            .OffsetFetchResponseTopic().setName(t.name());
+                    t.partitions().forEach(p -> rt.partitions().add(new OffsetFetchResponseData
+                            .OffsetFetchResponsePartition().setPartitionIndex(p.partitionIndex())
+                            .setCommittedOffset(p.committedOffset()).setCommittedLeaderEpoch(p.committedLeaderEpoch())
+                            .setMetadata(p.metadata()).setErrorCode(p.errorCode())));
+                    r.topics().add(rt);
+                }
+                return r;
+            });
+        }
+        List<CompletableFuture<OffsetFetchResponseData.OffsetFetchResponseGroup>> groups = new ArrayList<>();
+        for (OffsetFetchRequestData.OffsetFetchRequestGroup g : req.groups()) {
+            List<Wanted> wanted = g.topics() == null ? null : g.topics().stream().map(t -> {
+                if (version >= 10) {
+                    Optional<TopicImage> topic = image.topic(ReplicaManager.fromKafka(t.topicId()));
+                    return new Wanted(topic.map(TopicImage::name).orElse(null), t.topicId(), t.partitionIndexes());
+                }
+                return new Wanted(t.name(), Uuid.ZERO_UUID, t.partitionIndexes());
+            }).toList();
+            groups.add(fetchGroup(g.groupId(), g.memberId(), g.memberEpoch(), wanted, image, version >= 10));
+        }
+        return CompletableFuture.allOf(groups.toArray(CompletableFuture[]::new)).thenApply(v ->
+                new OffsetFetchResponseData().setGroups(groups.stream().map(CompletableFuture::join).toList()));
+    }
+
+    private CompletableFuture<OffsetFetchResponseData.OffsetFetchResponseGroup> fetchGroup(
+            String groupId, String memberId, int memberEpoch, List<Wanted> wanted, ClusterImage image, boolean ids) {
+        List<TopicPartition> partitions = null;
+        if (wanted != null) {
+            partitions = new ArrayList<>();
+            for (Wanted w : wanted) {
+                if (w.name() != null) {
+                    for (int p : w.partitions()) {
+                        partitions.add(new TopicPartition(w.name(), p));
+                    }
+                }
+            }
+        }
+        List<TopicPartition> asked = partitions;
+        return coordinator.onShard(groupId, h -> CompletableFuture.completedFuture(
+                        h.offsets().fetch(groupId, memberId, memberEpoch, asked)))
+                .handle((offsets, e) -> {
+                    OffsetFetchResponseData.OffsetFetchResponseGroup g = new OffsetFetchResponseData
+                            .OffsetFetchResponseGroup().setGroupId(groupId);
+                    if (e != null) {
+                        return g.setErrorCode(CoordinatorErrors.toError(e).code());
+                    }
+                    Map<String, OffsetFetchResponseData.OffsetFetchResponseTopics> topics = new LinkedHashMap<>();
+                    if (wanted == null) {
+                        offsets.forEach((tp, o) -> {
+                            Uuid id = ids ? image.topic(tp.topic()).map(t -> ReplicaManager.toKafka(t.topicId()))
+                                    .orElse(Uuid.ZERO_UUID) : Uuid.ZERO_UUID;
+                            topic(topics, tp.topic(), id).partitions().add(partition(tp.partition(), o));
+                        });
+                    } else {
+                        for (Wanted w : wanted) {
+                            OffsetFetchResponseData.OffsetFetchResponseTopics t = topic(topics,
+                                    w.name() == null ? "" : w.name(), w.id());
+                            for (int p : w.partitions()) {
+                                OffsetFetchResponseData.OffsetFetchResponsePartitions rp = partition(p,
+                                        w.name() == null ? null : offsets.get(new TopicPartition(w.name(), p)));
+                                if (w.name() == null) {
+                                    rp.setErrorCode(Errors.UNKNOWN_TOPIC_ID.code());
+                                }
+                                t.partitions().add(rp);
+                            }
+                        }
+                    }
+                    return g.setErrorCode(Errors.NONE.code()).setTopics(new ArrayList<>(topics.values()));
+                });
+    }
+
+    private static OffsetFetchResponseData.OffsetFetchResponseTopics topic(
+            Map<String, OffsetFetchResponseData.OffsetFetchResponseTopics> topics, String name, Uuid id) {
+        return topics.computeIfAbsent(name + "|" + id, k -> new OffsetFetchResponseData.OffsetFetchResponseTopics()
+                .setName(name).setTopicId(id));
+    }
+
+    private static OffsetFetchResponseData.OffsetFetchResponsePartitions partition(int p, CommittedOffset o) {
+        return new OffsetFetchResponseData.OffsetFetchResponsePartitions().setPartitionIndex(p)
+                .setCommittedOffset(o == null ? -1 : o.offset()).setCommittedLeaderEpoch(o == null ? -1
+                        : o.leaderEpoch()).setMetadata(o == null ? "" : o.metadata())
+                .setErrorCode(Errors.NONE.code());
+    }
+}
