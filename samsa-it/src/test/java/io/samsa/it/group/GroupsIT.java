@@ -1,0 +1,166 @@
+package io.samsa.it.group;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.samsa.it.EmbeddedSamsa;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupListing;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Consumer groups with real kafka-clients consumers, once per protocol in {@link GroupProtocols#ALL}: partitions are
+ * shared out, a stuck member's partition moves to another within its timeout with nothing lost, two groups each read
+ * the whole topic, and a restarted consumer resumes from its committed offset.
+ */
+class GroupsIT {
+    @TempDir
+    static Path dir;
+    static EmbeddedSamsa samsa;
+
+    @BeforeAll
+    static void start() throws Exception {
+        samsa = EmbeddedSamsa.start(dir, Map.of("group.initial.rebalance.delay.ms", "0",
+                "group.min.session.timeout.ms", "1000", "offsets.topic.num.partitions", "10"));
+    }
+
+    @AfterAll
+    static void stop() {
+        samsa.close();
+    }
+
+    static List<String> produce(String topic, int from, int count) {
+        List<String> values = new ArrayList<>();
+        try (KafkaProducer<String, String> producer = samsa.producer(Map.of())) {
+            for (int i = from; i < from + count; i++) {
+                String v = "v" + i;
+                values.add(v);
+                producer.send(new ProducerRecord<>(topic, i % 4, "k" + i, v));
+            }
+            producer.flush();
+        }
+        return values;
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.samsa.it.group.GroupProtocols#all")
+    void fourMembersShareFourPartitionsAndAStuckMembersPartitionMovesWithNothingLost(String protocol)
+            throws Exception {
+        String topic = "share-" + protocol;
+        String group = "g-share-" + protocol;
+        samsa.createTopic(topic, 4, Map.of());
+        List<String> produced = new ArrayList<>(produce(topic, 0, 200));
+        Set<String> seen = GroupMember.sharedSeen();
+        List<GroupMember> members = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                members.add(new GroupMember(samsa, topic, GroupProtocols.consumerProps(protocol, group, 5000), seen,
+                        "member-" + i));
+            }
+            // Given four members, each owns exactly one partition
+            await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> {
+                members.forEach(m -> assertThat(m.failure()).isNull());
+                assertThat(members).allSatisfy(m -> assertThat(m.assignment()).hasSize(1));
+                assertThat(members.stream().flatMap(m -> m.assignment().stream()).collect(Collectors.toSet()))
+                        .hasSize(4);
+            });
+            await().atMost(Duration.ofSeconds(30)).until(() -> seen.containsAll(produced));
+
+            // When one member stops polling without leaving
+            GroupMember stuck = members.getFirst();
+            TopicPartition orphan = stuck.assignment().iterator().next();
+            long stuckAt = System.nanoTime();
+            stuck.hang();
+            produced.addAll(produce(topic, 200, 200));
+
+            // Then its partition moves to another member in time, and every value is consumed at least once
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(members.subList(1, 4).stream()
+                    .flatMap(m -> m.assignment().stream()).collect(Collectors.toSet()))
+                    .hasSize(4).contains(orphan));
+            assertThat(Duration.ofNanos(System.nanoTime() - stuckAt)).isLessThan(Duration.ofSeconds(20));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(seen).containsAll(produced));
+            try (Admin admin = samsa.admin()) {
+                await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                            .partitionsToOffsetAndMetadata().get();
+                    assertThat(committed.values().stream().mapToLong(OffsetAndMetadata::offset).sum())
+                            .isEqualTo(produced.size());
+                });
+            }
+        } finally {
+            for (GroupMember m : members) {
+                m.close();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.samsa.it.group.GroupProtocols#all")
+    void twoGroupsEachReadTheWholeTopicAndAreListed(String protocol) throws Exception {
+        String topic = "two-" + protocol;
+        samsa.createTopic(topic, 4, Map.of());
+        List<String> produced = produce(topic, 0, 100);
+        Set<String> seenA = GroupMember.sharedSeen();
+        Set<String> seenB = GroupMember.sharedSeen();
+        String groupA = "g-a-" + protocol;
+        String groupB = "g-b-" + protocol;
+        try (GroupMember a = new GroupMember(samsa, topic, GroupProtocols.consumerProps(protocol, groupA, 30_000),
+                seenA, "a");
+             GroupMember b = new GroupMember(samsa, topic, GroupProtocols.consumerProps(protocol, groupB, 30_000),
+                     seenB, "b")) {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(seenA).containsAll(produced);
+                assertThat(seenB).containsAll(produced);
+            });
+            try (Admin admin = samsa.admin()) {
+                Set<String> listed = new HashSet<>();
+                admin.listGroups().all().get().stream().map(GroupListing::groupId).forEach(listed::add);
+                assertThat(listed).contains(groupA, groupB);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.samsa.it.group.GroupProtocols#all")
+    void aRestartedConsumerResumesAtItsCommittedOffset(String protocol) throws Exception {
+        String topic = "resume-" + protocol;
+        String group = "g-resume-" + protocol;
+        samsa.createTopic(topic, 4, Map.of());
+        List<String> first = produce(topic, 0, 100);
+        Set<String> seen = GroupMember.sharedSeen();
+        try (GroupMember m = new GroupMember(samsa, topic, GroupProtocols.consumerProps(protocol, group, 30_000),
+                seen, "first")) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> seen.containsAll(first));
+        }
+        List<String> second = produce(topic, 100, 100);
+        Set<String> seenAgain = GroupMember.sharedSeen();
+        try (GroupMember m = new GroupMember(samsa, topic, GroupProtocols.consumerProps(protocol, group, 30_000),
+                seenAgain, "second")) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> seenAgain.containsAll(second));
+        }
+        assertThat(seenAgain).doesNotContainAnyElementsOf(first);
+        assertThat(IntStream.range(0, 1)).isNotEmpty();
+    }
+
+    static Set<String> groupIds(List<ConsumerGroupListing> listings) {
+        return listings.stream().map(ConsumerGroupListing::groupId).collect(Collectors.toSet());
+    }
+}
