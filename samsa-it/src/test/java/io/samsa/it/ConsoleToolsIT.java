@@ -35,7 +35,7 @@ class ConsoleToolsIT {
     }
 
     @Test
-    void kafkaTopicsCreatesAndLists() throws Exception {
+    void kafkaTopicsCreatesListsAndDescribes() throws Exception {
         ChildJvm.Result created = kafkaTopics("--create", "--topic", "kt-orders", "--partitions", "4",
                 "--replication-factor", "1", "--config", "retention.ms=3600000");
         assertThat(created.exitCode()).as(created.output()).isZero();
@@ -45,7 +45,10 @@ class ConsoleToolsIT {
         assertThat(listed.exitCode()).as(listed.output()).isZero();
         assertThat(listed.output().lines()).contains("kt-orders");
 
-        // kafka-topics --describe also calls DescribeConfigs, which arrives with topic configs (issue 4).
+        ChildJvm.Result described = kafkaTopics("--describe", "--topic", "kt-orders");
+        assertThat(described.exitCode()).as(described.output()).isZero();
+        assertThat(described.output()).contains("Topic: kt-orders").contains("PartitionCount: 4")
+                .contains("Configs: retention.ms=3600000");
 
         ChildJvm.Result exists = kafkaTopics("--create", "--topic", "kt-orders", "--partitions", "1");
         assertThat(exists.exitCode()).isNotZero();
