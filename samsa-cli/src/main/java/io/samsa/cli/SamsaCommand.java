@@ -29,6 +29,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {
             ServerCommand.class,
             TopicsCommand.class,
+            ConfigsCommand.class,
             ProduceCommand.class,
             ConsumeCommand.class,
             VersionCommand.class,

@@ -2,15 +2,16 @@ package io.samsa.cli;
 
 import picocli.CommandLine.Command;
 
-/** {@code samsa topics}: create, list, describe and delete topics through the Kafka Admin API. */
+/** {@code samsa topics}: create, list, describe, alter (add partitions) and delete topics through the Kafka Admin API. */
 @Command(
         name = "topics",
-        description = "Create, list, describe and delete topics.",
+        description = "Create, list, describe, alter and delete topics.",
         mixinStandardHelpOptions = true,
         subcommands = {
             TopicsCreateCommand.class,
             TopicsListCommand.class,
             TopicsDescribeCommand.class,
+            TopicsAlterCommand.class,
             TopicsDeleteCommand.class
         })
 final class TopicsCommand implements Runnable {
@@ -20,6 +21,6 @@ final class TopicsCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(
-                spec.commandLine(), "missing subcommand: create, list, describe or delete");
+                spec.commandLine(), "missing subcommand: create, list, describe, alter or delete");
     }
 }
