@@ -1,6 +1,8 @@
 package io.samsa.broker;
 
 import io.samsa.broker.config.BrokerConfig;
+import io.samsa.broker.config.BrokerConfigDefs;
+import io.samsa.broker.handlers.DeleteRecordsHandler;
 import io.samsa.broker.group.GroupConfig;
 import io.samsa.broker.group.GroupCoordinator;
 import io.samsa.broker.handlers.group.DeleteGroupsHandler;
@@ -37,6 +39,7 @@ import io.samsa.protocol.ApiRegistry;
 import io.samsa.protocol.KafkaWireServer;
 import io.samsa.protocol.ServerOptions;
 import io.samsa.storage.LogManager;
+import io.samsa.storage.cleaner.CleanerConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -99,9 +102,19 @@ public final class SamsaBroker implements AutoCloseable {
         };
     }
 
+    /** The log cleaner's settings from the {@code log.cleaner.*} broker keys. */
+    private static CleanerConfig cleanerConfig(BrokerConfig config) {
+        return new CleanerConfig(config.values().getBoolean(BrokerConfigDefs.LOG_CLEANER_ENABLE),
+                config.values().getInt(BrokerConfigDefs.LOG_CLEANER_THREADS),
+                config.values().getLong(BrokerConfigDefs.LOG_CLEANER_DEDUPE_BUFFER_SIZE),
+                config.values().getInt(BrokerConfigDefs.LOG_CLEANER_IO_BUFFER_SIZE),
+                config.values().getLong(BrokerConfigDefs.LOG_CLEANER_BACKOFF_MS));
+    }
+
     /** Recovers the logs and the metadata, binds the listeners, then registers the broker. */
     public static SamsaBroker start(BrokerConfig config) throws Exception {
-        LogManager logManager = LogManager.open(config.logDirs(), config.logDefaults(), Time.SYSTEM);
+        LogManager logManager = LogManager.open(config.logDirs(), config.logDefaults(), Time.SYSTEM,
+                cleanerConfig(config));
         MetadataQuorum quorum;
         try {
             quorum = MetadataQuorum.start(new QuorumConfig(config.nodeId(), config.metadataLogDir(),
@@ -126,6 +139,8 @@ public final class SamsaBroker implements AutoCloseable {
         long flushEvery = config.logFlushSchedulerIntervalMs() == Long.MAX_VALUE
                 ? FLUSH_CHECK_DEFAULT_MS : config.logFlushSchedulerIntervalMs();
         scheduler.scheduleWithFixedDelay(this::flushDirtyLogs, flushEvery, flushEvery, TimeUnit.MILLISECONDS);
+        // retention, delayed deletion of .deleted files and the log cleaner (issue 4, log lifecycle)
+        logManager.startBackgroundTasks(config.values().getLong(BrokerConfigDefs.LOG_RETENTION_CHECK_INTERVAL_MS));
 
         BrokerContext ctx = new BrokerContext(config, quorum, replicas, purgatory,
                 new ProducerIdManager(config.nodeId(), quorum), new TopicCreator(config, quorum), ioPool, new SerialExecutor(ioPool),
@@ -158,7 +173,8 @@ public final class SamsaBroker implements AutoCloseable {
                 .register(new DescribeConfigsHandler(ctx, dynamicConfigs))
                 .register(new IncrementalAlterConfigsHandler(ctx, dynamicConfigs))
                 .register(new AlterConfigsHandler(ctx, dynamicConfigs))
-                .register(new CreatePartitionsHandler(ctx));
+                .register(new CreatePartitionsHandler(ctx))
+                .register(new DeleteRecordsHandler(ctx));
 
         List<BrokerRegistration.Endpoint> bound = new ArrayList<>();
         for (BrokerConfig.Listener listener : config.listeners()) {

@@ -62,8 +62,6 @@ final class AcceptedBrokerConfigDefs {
                 // log
                 .accept("num.recovery.threads.per.data.dir", INT, 2, atLeast(1), HIGH,
                         "Threads per data dir for recovery at startup and flush at shutdown.")
-                .accept("log.retention.check.interval.ms", LONG, 300_000L, atLeast(1), MEDIUM,
-                        "How often (ms) logs are checked for retention.")
                 .accept("log.roll.jitter.ms", LONG, null, null, HIGH, "Maximum segment roll jitter (ms).")
                 .accept("log.roll.jitter.hours", INT, 0, atLeast(0), HIGH, "Maximum segment roll jitter (hours).")
                 .accept("log.preallocate", BOOLEAN, false, null, MEDIUM, "Preallocate new segment files.")
@@ -73,11 +71,6 @@ final class AcceptedBrokerConfigDefs {
                         "How often (ms) the log start offset is checkpointed.")
                 .accept("log.local.retention.ms", LONG, -2L, atLeast(-2), MEDIUM, "Tiered storage local retention.")
                 .accept("log.local.retention.bytes", LONG, -2L, atLeast(-2), MEDIUM, "Tiered storage local size.")
-                .accept("log.cleaner.enable", BOOLEAN, true, null, MEDIUM, "Run the log cleaner (deprecated).")
-                .accept("log.cleaner.threads", INT, 1, atLeast(0), MEDIUM, "Log cleaner threads.")
-                .accept("log.cleaner.backoff.ms", LONG, 15_000L, atLeast(0), MEDIUM, "Cleaner sleep when idle (ms).")
-                .accept("log.cleaner.dedupe.buffer.size", LONG, 134_217_728L, null, MEDIUM, "Cleaner dedupe memory.")
-                .accept("log.cleaner.io.buffer.size", INT, 524_288, atLeast(0), MEDIUM, "Cleaner I/O buffer memory.")
                 .accept("log.cleaner.io.buffer.load.factor", DOUBLE, 0.9, null, MEDIUM, "Dedupe buffer load factor.")
                 .accept("log.cleaner.io.max.bytes.per.second", DOUBLE, Double.MAX_VALUE, null, MEDIUM,
                         "Cleaner I/O throttle.")

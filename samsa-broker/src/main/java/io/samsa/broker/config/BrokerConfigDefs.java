@@ -62,6 +62,12 @@ public final class BrokerConfigDefs {
     public static final String LOG_SEGMENT_DELETE_DELAY_MS = "log.segment.delete.delay.ms";
     public static final String COMPRESSION_TYPE = "compression.type";
     public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
+    public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
+    public static final String LOG_CLEANER_ENABLE = "log.cleaner.enable";
+    public static final String LOG_CLEANER_THREADS = "log.cleaner.threads";
+    public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
+    public static final String LOG_CLEANER_DEDUPE_BUFFER_SIZE = "log.cleaner.dedupe.buffer.size";
+    public static final String LOG_CLEANER_IO_BUFFER_SIZE = "log.cleaner.io.buffer.size";
 
     /** Samsa's default listener: the local machine only, Kafka's port. */
     public static final String DEFAULT_LISTENERS = "PLAINTEXT://localhost:9092";
@@ -149,6 +155,16 @@ public final class BrokerConfigDefs {
                     HIGH, "Default final compression of a topic; 'producer' keeps the producer's codec.")
             .define(MIN_INSYNC_REPLICAS, INT, 1, atLeast(1), HIGH,
                     "Default minimum in-sync replicas for an acks=all write.")
+            .define(LOG_RETENTION_CHECK_INTERVAL_MS, LONG, 300_000L, atLeast(1), MEDIUM,
+                    "How often (ms) logs are checked for retention (retention.ms, retention.bytes, DeleteRecords).")
+            .define(LOG_CLEANER_ENABLE, BOOLEAN, true, null, MEDIUM, "Run the log cleaner (compaction) threads.")
+            .define(LOG_CLEANER_THREADS, INT, 1, atLeast(0), MEDIUM, "Log cleaner threads.")
+            .define(LOG_CLEANER_BACKOFF_MS, LONG, 15_000L, atLeast(0), MEDIUM,
+                    "Sleep (ms) of a cleaner thread when no log needs cleaning.")
+            .define(LOG_CLEANER_DEDUPE_BUFFER_SIZE, LONG, 134_217_728L, atLeast(24), MEDIUM,
+                    "Memory (bytes) for the cleaners' key-to-offset maps, shared by the threads (24 bytes per key).")
+            .define(LOG_CLEANER_IO_BUFFER_SIZE, INT, 524_288, atLeast(0), MEDIUM,
+                    "Memory (bytes) for the cleaners' read and write buffers, shared by the threads.")
             // KIP-848 consumer groups (io.samsa.broker.group.consumer.ConsumerGroupSettings)
             .define("group.consumer.session.timeout.ms", INT, 45_000, atLeast(1), MEDIUM,
                     "A consumer-protocol member that does not heartbeat for this long (ms) leaves its group.")

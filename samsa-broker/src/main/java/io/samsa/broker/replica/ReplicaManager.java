@@ -177,6 +177,20 @@ public final class ReplicaManager implements AutoCloseable {
     }
 
     /**
+     * DeleteRecords as leader (Kafka's {@code deleteRecordsOnLeader}): moves the log start offset of {@code tp} to
+     * {@code offset} (-1: the high watermark), deletes the segments below it and checkpoints it. On a single node the
+     * low watermark is the leader's log start offset.
+     *
+     * @return the low watermark afterwards
+     * @throws org.apache.kafka.common.errors.ApiException with the Kafka error for this partition
+     *         (OFFSET_OUT_OF_RANGE, POLICY_VIOLATION, UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER_OR_FOLLOWER)
+     */
+    public long deleteRecords(TopicPartition tp, long offset) {
+        leaderLog(tp);
+        return logManager.deleteRecords(tp, offset);
+    }
+
+    /**
      * Reads committed data (below the high watermark) of one partition for a consumer fetch.
      *
      * @param maxBytes      byte budget for this partition
