@@ -6,8 +6,9 @@ import org.apache.kafka.common.errors.UnsupportedAssignorException;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 
 /**
- * The request checks of ConsumerGroupHeartbeat that need no group state (Kafka's
- * {@code throwIfConsumerGroupHeartbeatRequestIsInvalid}), with Kafka's messages. Stateless and thread-safe.
+ * The request checks of ConsumerGroupHeartbeat that need no group state (Kafka 4.3's
+ * {@code GroupCoordinatorService.throwIfConsumerGroupHeartbeatRequestIsInvalid}), with its messages. An empty topic
+ * list is a valid subscription: a client-side {@code java.util.regex.Pattern} that matches nothing yet sends one. Stateless and thread-safe.
  */
 public final class HeartbeatValidator {
     /** Member epoch of a leaving member. */
@@ -39,11 +40,9 @@ public final class HeartbeatValidator {
             if (request.topicPartitions() == null || !request.topicPartitions().isEmpty()) {
                 throw new InvalidRequestException("TopicPartitions must be empty when (re-)joining.");
             }
-            boolean names = request.subscribedTopicNames() != null && !request.subscribedTopicNames().isEmpty();
-            boolean regex = request.subscribedTopicRegex() != null && !request.subscribedTopicRegex().isEmpty();
-            if (!names && !regex) {
+            if (request.subscribedTopicNames() == null && request.subscribedTopicRegex() == null) {
                 throw new InvalidRequestException(
-                        "SubscribedTopicNames or SubscribedTopicRegex must be set in first request.");
+                        "Either SubscribedTopicNames or SubscribedTopicRegex must be non-null when (re-)joining.");
             }
         } else if (request.memberEpoch() == STATIC_LEAVE_EPOCH) {
             if (request.instanceId() == null) {

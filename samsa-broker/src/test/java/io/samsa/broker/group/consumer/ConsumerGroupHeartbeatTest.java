@@ -95,8 +95,8 @@ class ConsumerGroupHeartbeatTest {
         assertThat(f.heartbeat(beat("nope", "a", 1, null)).errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
         assertThat(f.heartbeat(join("g", "c", "orders").setServerAssignor("sticky")).errorCode())
                 .isEqualTo(Errors.UNSUPPORTED_ASSIGNOR.code());
-        assertThat(f.heartbeat(join("g", "c").setSubscribedTopicNames(List.of())).errorMessage())
-                .isEqualTo("SubscribedTopicNames or SubscribedTopicRegex must be set in first request.");
+        assertThat(f.heartbeat(join("g", "c").setSubscribedTopicNames(null)).errorMessage())
+                .isEqualTo("Either SubscribedTopicNames or SubscribedTopicRegex must be non-null when (re-)joining.");
         assertThat(f.heartbeat(join("g", "c", "orders").setRebalanceTimeoutMs(-1)).errorMessage())
                 .isEqualTo("RebalanceTimeoutMs must be provided in first request.");
         assertThat(f.heartbeat(join("g", "c", "orders").setTopicPartitions(null)).errorMessage())
