@@ -5,6 +5,10 @@ import io.samsa.broker.config.BrokerConfigDefs;
 import io.samsa.broker.handlers.DeleteRecordsHandler;
 import io.samsa.broker.group.GroupConfig;
 import io.samsa.broker.group.GroupCoordinator;
+import io.samsa.broker.group.consumer.ConsumerGroupService;
+import io.samsa.broker.group.consumer.ConsumerGroupSettings;
+import io.samsa.broker.handlers.group.ConsumerGroupDescribeHandler;
+import io.samsa.broker.handlers.group.ConsumerGroupHeartbeatHandler;
 import io.samsa.broker.handlers.group.DeleteGroupsHandler;
 import io.samsa.broker.handlers.group.DescribeGroupsHandler;
 import io.samsa.broker.handlers.group.FindCoordinatorHandler;
@@ -149,6 +153,8 @@ public final class SamsaBroker implements AutoCloseable {
                 replicas, (name, partitions, replication, configs) ->
                 quorum.createTopic(name, partitions, replication, configs, false), scheduler);
         groupCoordinator = groups;
+        ConsumerGroupService consumerGroups = new ConsumerGroupService(ConsumerGroupSettings.from(config), quorum::image);
+        consumerGroups.replayers().forEach(groups::registerReplayer);
         quorum.addListener(groups::onImage);
         ApiRegistry registry = new ApiRegistry()
                 .register(new MetadataHandler(ctx))
@@ -163,6 +169,8 @@ public final class SamsaBroker implements AutoCloseable {
                 .register(new DescribeGroupsHandler(groups))
                 .register(new DeleteGroupsHandler(groups))
                 .register(new OffsetDeleteHandler(groups))
+                .register(new ConsumerGroupHeartbeatHandler(groups, consumerGroups))
+                .register(new ConsumerGroupDescribeHandler(groups, consumerGroups, quorum::image))
                 .register(new ProduceHandler(ctx))
                 .register(new FetchHandler(ctx))
                 .register(new ListOffsetsHandler(ctx))
