@@ -6,13 +6,12 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
- * The group protocols the group ITs run with ({@code group.protocol}): "classic" (JoinGroup/SyncGroup). The KIP-848
- * work appends "consumer" to {@link #ALL} and its settings to {@link #consumerProps}; every parameterized group test
- * then runs with both.
+ * The group protocols the group ITs run with ({@code group.protocol}): "classic" (JoinGroup/SyncGroup) and "consumer"
+ * (KIP-848 ConsumerGroupHeartbeat); every parameterized group test runs with both.
  */
 public final class GroupProtocols {
     /** Every protocol a parameterized group IT runs with. */
-    public static final List<String> ALL = List.of("classic");
+    public static final List<String> ALL = List.of("classic", "consumer");
 
     private GroupProtocols() {
     }
