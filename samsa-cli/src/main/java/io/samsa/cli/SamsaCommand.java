@@ -32,6 +32,7 @@ import picocli.CommandLine.ScopeType;
             ConfigsCommand.class,
             ProduceCommand.class,
             ConsumeCommand.class,
+            GroupsCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class
         })
