@@ -153,6 +153,9 @@ public final class OffsetManager {
         shard.offsets().all(groupId).keySet().forEach(tp ->
                 tombstones.add(OffsetCommitRecord.tombstone(groupId, tp.topic(), tp.partition())));
         tombstones.add(GroupMetadataRecord.tombstone(groupId));
+        if (group instanceof io.samsa.broker.group.consumer.ConsumerGroup consumerGroup) {
+            tombstones.addAll(consumerGroup.tombstoneRecords());
+        }
         shard.append(tombstones);
         tombstones.forEach(shard::replay);
         shard.removeGroup(groupId);

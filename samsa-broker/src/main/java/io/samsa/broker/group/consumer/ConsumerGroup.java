@@ -217,6 +217,12 @@ public final class ConsumerGroup implements Group {
         return State.STABLE;
     }
 
+    /** The {@code __consumer_offsets} records that delete this group's KIP-848 state (DeleteGroups). */
+    public java.util.List<io.samsa.broker.group.record.CoordinatorRecord> tombstoneRecords() {
+        return tombstones().stream().<io.samsa.broker.group.record.CoordinatorRecord>map(
+                ConsumerGroupRecordCodec::encode).toList();
+    }
+
     /** The records that delete this group (DeleteGroups on an empty group, or before a classic group takes its id). */
     public java.util.List<ConsumerGroupRecord> tombstones() {
         java.util.List<ConsumerGroupRecord> out = new java.util.ArrayList<>();

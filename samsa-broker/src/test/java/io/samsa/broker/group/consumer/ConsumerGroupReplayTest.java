@@ -102,4 +102,16 @@ class ConsumerGroupReplayTest {
         assertThat(revoked.memberEpoch()).isEqualTo(3);
         assertThat(f.group("g").member("a").assigned()).isEqualTo(Assignment.of(Map.of(o2, List.of(0))));
     }
+
+    @Test
+    void aDeletedGroupStaysDeletedAfterAReload() {
+        f.topic("orders", 1);
+        f.heartbeat(join("g", "a", "orders"));
+        f.heartbeat(beat("g", "a", -1, null));
+
+        new io.samsa.broker.group.OffsetManager(f.shard).deleteGroup("g");
+
+        assertThat(f.shard.group("g")).isNull();
+        assertThat(f.reload().group("g")).isNull();
+    }
 }
