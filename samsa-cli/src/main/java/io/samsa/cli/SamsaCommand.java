@@ -33,6 +33,8 @@ import picocli.CommandLine.ScopeType;
             ProduceCommand.class,
             ConsumeCommand.class,
             GroupsCommand.class,
+            DeleteRecordsCommand.class,
+            DumpLogCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class
         })
