@@ -160,6 +160,35 @@ class GroupsIT {
         assertThat(IntStream.range(0, 1)).isNotEmpty();
     }
 
+    /** Incremental cooperative rebalancing (KIP-429) is client-side: the broker passes the assignments through. */
+    @org.junit.jupiter.api.Test
+    void cooperativeStickyMembersRebalanceIncrementally() throws Exception {
+        String topic = "coop";
+        String group = "g-coop";
+        samsa.createTopic(topic, 4, Map.of());
+        List<String> produced = produce(topic, 0, 100);
+        Set<String> seen = GroupMember.sharedSeen();
+        Map<String, Object> props = new java.util.HashMap<>(GroupProtocols.consumerProps("classic", group, 30_000));
+        props.put("partition.assignment.strategy",
+                org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
+        try (GroupMember first = new GroupMember(samsa, topic, props, seen, "coop-1")) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> first.assignment().size() == 4);
+            Set<TopicPartition> before = first.assignment();
+            try (GroupMember second = new GroupMember(samsa, topic, props, seen, "coop-2")) {
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    assertThat(first.assignment()).hasSize(2);
+                    assertThat(second.assignment()).hasSize(2);
+                });
+                assertThat(before).containsAll(first.assignment());
+                await().atMost(Duration.ofSeconds(30)).until(() -> seen.containsAll(produced));
+                try (Admin admin = samsa.admin()) {
+                    assertThat(admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get()
+                            .partitionAssignor()).isEqualTo("cooperative-sticky");
+                }
+            }
+        }
+    }
+
     static Set<String> groupIds(List<ConsumerGroupListing> listings) {
         return listings.stream().map(ConsumerGroupListing::groupId).collect(Collectors.toSet());
     }
