@@ -30,6 +30,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
 import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -273,7 +274,7 @@ public final class GroupCoordinator implements AutoCloseable {
         for (Map.Entry<Integer, ShardHandle> e : new ArrayList<>(shards.entrySet())) {
             if (!led.contains(e.getKey()) && shards.remove(e.getKey(), e.getValue())) {
                 LOGGER.info("Unloading {}-{}: no longer led here", TOPIC, e.getKey());
-                e.getValue().shard().unload();
+                unload(e.getValue());
             }
         }
         led.forEach(this::shardHandle);
@@ -310,10 +311,15 @@ public final class GroupCoordinator implements AutoCloseable {
         }
     }
 
+    private static void unload(ShardHandle h) {
+        h.shard().unload();
+        h.shard().execute(() -> h.classic().failParkedRequests(Errors.NOT_COORDINATOR));
+    }
+
     @Override
     public void close() {
         closed = true;
-        shards.values().forEach(h -> h.shard().unload());
+        shards.values().forEach(GroupCoordinator::unload);
         shards.clear();
         pool.shutdown();
         try {

@@ -381,6 +381,29 @@ public final class ClassicGroupManager {
         }
     }
 
+    /**
+     * Answers every parked JoinGroup and SyncGroup with {@code error} (NOT_COORDINATOR when the shard is unloaded or
+     * the broker stops), so that clients look the coordinator up again instead of waiting for their request timeout.
+     */
+    public void failParkedRequests(Errors error) {
+        for (Group g : List.copyOf(shard.groups())) {
+            if (g instanceof ClassicGroup group) {
+                for (ClassicGroupMember m : group.members()) {
+                    CompletableFuture<JoinGroupResponseData> join = m.awaitingJoin();
+                    if (join != null) {
+                        m.setAwaitingJoin(null);
+                        join.complete(ClassicResponses.joinError(m.memberId(), error));
+                    }
+                    CompletableFuture<SyncGroupResponseData> sync = m.awaitingSync();
+                    if (sync != null) {
+                        m.setAwaitingSync(null);
+                        sync.complete(ClassicResponses.syncError(error));
+                    }
+                }
+            }
+        }
+    }
+
     /** Called after the shard loaded: restored members get a full session to rejoin or heartbeat. */
     public void onLoaded() {
         for (Group g : List.copyOf(shard.groups())) {

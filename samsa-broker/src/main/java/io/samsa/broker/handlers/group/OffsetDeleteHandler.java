@@ -6,7 +6,6 @@ import io.samsa.protocol.ApiHandler;
 import io.samsa.protocol.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.OffsetDeleteRequestData;
@@ -55,9 +54,5 @@ public final class OffsetDeleteHandler implements ApiHandler<OffsetDeleteRequest
                     }
                     return r;
                 });
-    }
-
-    static Map<TopicPartition, Errors> none() {
-        return Map.of();
     }
 }

@@ -55,6 +55,18 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
                     .map(t -> new Wanted(t.name(), Uuid.ZERO_UUID, t.partitionIndexes())).toList();
             return fetchGroup(req.groupId(), null, -1, wanted, image, false).thenApply(g -> {
                 OffsetFetchResponseData r = new OffsetFetchResponseData().setErrorCode(g.errorCode());
+                if (version < 2 && g.errorCode() != 0 && wanted != null) {
+                    // v1 has no top-level error: every requested partition carries the group's error
+                    for (Wanted w : wanted) {
+                        OffsetFetchResponseData.OffsetFetchResponseTopic rt = new OffsetFetchResponseData
+                                .OffsetFetchResponseTopic().setName(w.name());
+                        w.partitions().forEach(p -> rt.partitions().add(new OffsetFetchResponseData
+                                .OffsetFetchResponsePartition().setPartitionIndex(p).setCommittedOffset(-1)
+                                .setCommittedLeaderEpoch(-1).setMetadata("").setErrorCode(g.errorCode())));
+                        r.topics().add(rt);
+                    }
+                    return r;
+                }
                 for (OffsetFetchResponseData.OffsetFetchResponseTopics t : g.topics()) {
                     OffsetFetchResponseData.OffsetFetchResponseTopic rt = new OffsetFetchResponseData
                             .OffsetFetchResponseTopic().setName(t.name());
