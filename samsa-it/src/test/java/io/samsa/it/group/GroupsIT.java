@@ -189,6 +189,61 @@ class GroupsIT {
         }
     }
 
+    /**
+     * A member that goes silent (a raw client that joins, takes its partition and never heartbeats again, like a
+     * killed process) is expired after its session timeout, and its partition moves to the live members.
+     */
+    @org.junit.jupiter.api.Test
+    void aSilentMembersSessionExpiresAndItsPartitionMoves() throws Exception {
+        String topic = "silent";
+        String group = "g-silent";
+        samsa.createTopic(topic, 4, Map.of());
+        Set<String> seen = GroupMember.sharedSeen();
+        try (GroupMember a = new GroupMember(samsa, topic, GroupProtocols.consumerProps("classic", group, 30_000),
+                seen, "live-a");
+             GroupMember b = new GroupMember(samsa, topic, GroupProtocols.consumerProps("classic", group, 30_000),
+                     seen, "live-b");
+             RawClient raw = new RawClient(samsa.bootstrapServers())) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> a.assignment().size() + b.assignment().size() == 4);
+            java.nio.ByteBuffer sub = org.apache.kafka.clients.consumer.internals.ConsumerProtocol
+                    .serializeSubscription(new org.apache.kafka.clients.consumer.ConsumerPartitionAssignor
+                            .Subscription(List.of(topic)));
+            byte[] metadata = new byte[sub.remaining()];
+            sub.get(metadata);
+            java.util.function.Function<String, org.apache.kafka.common.requests.JoinGroupRequest.Builder> join =
+                    id -> new org.apache.kafka.common.requests.JoinGroupRequest.Builder(
+                            new org.apache.kafka.common.message.JoinGroupRequestData().setGroupId(group)
+                                    .setMemberId(id).setSessionTimeoutMs(6000).setRebalanceTimeoutMs(30_000)
+                                    .setProtocolType("consumer").setProtocols(
+                                            new org.apache.kafka.common.message.JoinGroupRequestData
+                                                    .JoinGroupRequestProtocolCollection(List.of(
+                                                    new org.apache.kafka.common.message.JoinGroupRequestData
+                                                            .JoinGroupRequestProtocol().setName("range")
+                                                            .setMetadata(metadata)).iterator())));
+            org.apache.kafka.common.requests.JoinGroupResponse first = raw.send(join.apply(""), (short) 7);
+            org.apache.kafka.common.requests.JoinGroupResponse joined = raw.send(join.apply(first.data().memberId()),
+                    (short) 7);
+            assertThat(joined.error()).isEqualTo(org.apache.kafka.common.protocol.Errors.NONE);
+            org.apache.kafka.common.requests.SyncGroupResponse synced = raw.send(
+                    new org.apache.kafka.common.requests.SyncGroupRequest.Builder(
+                            new org.apache.kafka.common.message.SyncGroupRequestData().setGroupId(group)
+                                    .setMemberId(joined.data().memberId())
+                                    .setGenerationId(joined.data().generationId())), (short) 5);
+            assertThat(synced.error()).isIn(org.apache.kafka.common.protocol.Errors.NONE,
+                    org.apache.kafka.common.protocol.Errors.REBALANCE_IN_PROGRESS);
+            await().atMost(Duration.ofSeconds(20)).until(() -> a.assignment().size() + b.assignment().size() < 4);
+            long silentSince = System.nanoTime();
+            // the raw member now says nothing more: its session (6 s) must expire
+            await().atMost(Duration.ofSeconds(25)).until(() -> a.assignment().size() + b.assignment().size() == 4);
+            assertThat(Duration.ofNanos(System.nanoTime() - silentSince)).isGreaterThan(Duration.ofSeconds(4))
+                    .isLessThan(Duration.ofSeconds(20));
+            try (Admin admin = samsa.admin()) {
+                assertThat(admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get()
+                        .members()).hasSize(2);
+            }
+        }
+    }
+
     static Set<String> groupIds(List<ConsumerGroupListing> listings) {
         return listings.stream().map(ConsumerGroupListing::groupId).collect(Collectors.toSet());
     }
