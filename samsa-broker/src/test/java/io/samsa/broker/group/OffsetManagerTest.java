@@ -68,4 +68,12 @@ class OffsetManagerTest {
         assertThat(t.reloaded().shard.group("g")).isNull();
         assertThatThrownBy(() -> offsets.deleteGroup("g")).isInstanceOf(GroupIdNotFoundException.class);
     }
+
+    @Test
+    void offsetsOfADeletedTopicAreTombstoned() {
+        commit("g", 5, "");
+        assertThat(offsets.deleteOffsetsOfTopics(java.util.Set.of("t"))).isEqualTo(1);
+        assertThat(offsets.fetch("g", null, -1, null)).isEmpty();
+        assertThat(t.reloaded().shard.offsets().all("g")).isEmpty();
+    }
 }
