@@ -114,7 +114,7 @@ public final class ClassicGroupManager {
                 throw Errors.GROUP_MAX_SIZE_REACHED.exception();
             }
             group.pendingMembers().add(newMemberId);
-            timer.schedule(pendingKey(group, newMemberId), req.sessionTimeoutMs(),
+            timer.schedule(ClassicTimerKeys.pending(group, newMemberId), req.sessionTimeoutMs(),
                     () -> onPendingMemberExpired(group.groupId(), newMemberId));
             future.complete(ClassicResponses.joinError(newMemberId, Errors.MEMBER_ID_REQUIRED));
         } else {
@@ -135,7 +135,7 @@ public final class ClassicGroupManager {
             throw Errors.INCONSISTENT_GROUP_PROTOCOL.exception();
         }
         if (group.pendingMembers().contains(memberId)) {
-            timer.cancel(pendingKey(group, memberId));
+            timer.cancel(ClassicTimerKeys.pending(group, memberId));
             addMemberAndRebalance(group, ctx, req, protocols, memberId, future);
             return;
         }
@@ -208,7 +208,7 @@ public final class ClassicGroupManager {
         if (group.isInState(ClassicGroupState.COMPLETING_REBALANCE)) {
             resetAndPropagateAssignmentWithError(group, Errors.REBALANCE_IN_PROGRESS);
         }
-        timer.cancel(syncKey(group));
+        timer.cancel(ClassicTimerKeys.sync(group));
         boolean initial = group.isInState(ClassicGroupState.EMPTY);
         int rebalanceTimeout = group.maxRebalanceTimeoutMs();
         group.transitionTo(ClassicGroupState.PREPARING_REBALANCE, timer.nowMs());
@@ -218,7 +218,7 @@ public final class ClassicGroupManager {
             int delay = Math.min(config.initialRebalanceDelayMs(), rebalanceTimeout);
             scheduleInitialJoin(group, delay, rebalanceTimeout - delay);
         } else {
-            timer.schedule(joinKey(group), rebalanceTimeout, () -> completeJoin(group.groupId()));
+            timer.schedule(ClassicTimerKeys.join(group), rebalanceTimeout, () -> completeJoin(group.groupId()));
             tryCompleteJoin(group);
         }
     }
@@ -226,7 +226,7 @@ public final class ClassicGroupManager {
     /** Kafka's InitialDelayedJoin: wait, and wait again (within the rebalance timeout) while members keep coming. */
     private void scheduleInitialJoin(ClassicGroup group, int delayMs, int remainingMs) {
         group.setNewMemberAdded(false);
-        timer.schedule(initialJoinKey(group), delayMs, () -> {
+        timer.schedule(ClassicTimerKeys.initialJoin(group), delayMs, () -> {
             ClassicGroup g = classicGroup(group.groupId());
             if (g != group || !g.isInState(ClassicGroupState.PREPARING_REBALANCE)) {
                 return;
@@ -243,7 +243,7 @@ public final class ClassicGroupManager {
     /** Completes the join phase now if every member has rejoined (and no initial delay is running). */
     void tryCompleteJoin(ClassicGroup group) {
         if (group.isInState(ClassicGroupState.PREPARING_REBALANCE) && group.hasAllMembersJoined()
-                && !timer.isScheduled(initialJoinKey(group))) {
+                && !timer.isScheduled(ClassicTimerKeys.initialJoin(group))) {
             completeJoin(group.groupId());
         }
     }
@@ -254,8 +254,8 @@ public final class ClassicGroupManager {
         if (group == null || !group.isInState(ClassicGroupState.PREPARING_REBALANCE)) {
             return;
         }
-        timer.cancel(joinKey(group));
-        timer.cancel(initialJoinKey(group));
+        timer.cancel(ClassicTimerKeys.join(group));
+        timer.cancel(ClassicTimerKeys.initialJoin(group));
         for (ClassicGroupMember m : List.copyOf(group.members())) {
             if (!m.isAwaitingJoin()) {
                 LOGGER.info("Member {} of group {} did not rejoin within the rebalance timeout; removed",
@@ -289,7 +289,7 @@ public final class ClassicGroupManager {
             f.complete(ClassicResponses.join(group, m.memberId(), group.isLeader(m.memberId())));
         }
         int generation = group.generationId();
-        timer.schedule(syncKey(group), group.maxRebalanceTimeoutMs(), () -> onSyncTimeout(groupId, generation));
+        timer.schedule(ClassicTimerKeys.sync(group), group.maxRebalanceTimeoutMs(), () -> onSyncTimeout(groupId, generation));
     }
 
     private void onSyncTimeout(String groupId, int generation) {
@@ -323,7 +323,7 @@ public final class ClassicGroupManager {
 
     /** Removes a member: its timers stop and its parked requests get UNKNOWN_MEMBER_ID. */
     void removeMember(ClassicGroup group, ClassicGroupMember m) {
-        timer.cancel(sessionKey(group, m.memberId()));
+        timer.cancel(ClassicTimerKeys.session(group, m.memberId()));
         if (m.awaitingJoin() != null) {
             m.awaitingJoin().complete(ClassicResponses.joinError(m.memberId(), Errors.UNKNOWN_MEMBER_ID));
             m.setAwaitingJoin(null);
@@ -348,7 +348,7 @@ public final class ClassicGroupManager {
     /** (Re)starts a member's session timer. A member with a parked join or sync is alive; it is checked again. */
     void scheduleSessionTimeout(ClassicGroup group, ClassicGroupMember member) {
         String memberId = member.memberId();
-        timer.schedule(sessionKey(group, memberId), member.sessionTimeoutMs(), () -> {
+        timer.schedule(ClassicTimerKeys.session(group, memberId), member.sessionTimeoutMs(), () -> {
             ClassicGroup g = classicGroup(group.groupId());
             ClassicGroupMember m = g == null ? null : g.member(memberId);
             if (m == null) {
@@ -415,25 +415,5 @@ public final class ClassicGroupManager {
 
     private static CompletableFuture<JoinGroupResponseData> done(JoinGroupResponseData r) {
         return CompletableFuture.completedFuture(r);
-    }
-
-    static String sessionKey(ClassicGroup g, String memberId) {
-        return "session|" + g.groupId() + "|" + memberId;
-    }
-
-    static String pendingKey(ClassicGroup g, String memberId) {
-        return "pending|" + g.groupId() + "|" + memberId;
-    }
-
-    static String joinKey(ClassicGroup g) {
-        return "join|" + g.groupId();
-    }
-
-    static String initialJoinKey(ClassicGroup g) {
-        return "initial-join|" + g.groupId();
-    }
-
-    static String syncKey(ClassicGroup g) {
-        return "sync|" + g.groupId();
     }
 }

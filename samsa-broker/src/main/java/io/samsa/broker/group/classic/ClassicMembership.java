@@ -68,7 +68,7 @@ public final class ClassicMembership {
                 case DEAD -> throw Errors.COORDINATOR_NOT_AVAILABLE.exception();
             }
             if (group.pendingSyncMembers().isEmpty()) {
-                manager.timer.cancel(ClassicGroupManager.syncKey(group));
+                manager.timer.cancel(ClassicTimerKeys.sync(group));
             }
         } catch (ApiException e) {
             future.complete(ClassicResponses.syncError(Errors.forException(e)));
@@ -176,7 +176,7 @@ public final class ClassicMembership {
         String memberId = id.memberId() == null ? "" : id.memberId();
         if (id.groupInstanceId() == null) {
             if (group.pendingMembers().remove(memberId)) {
-                manager.timer.cancel(ClassicGroupManager.pendingKey(group, memberId));
+                manager.timer.cancel(ClassicTimerKeys.pending(group, memberId));
                 return Errors.NONE;
             }
             ClassicGroupMember m = group.member(memberId);

@@ -52,7 +52,7 @@ final class StaticMemberReplacement {
         int oldRebalanceTimeout = member.rebalanceTimeoutMs();
         int oldSessionTimeout = member.sessionTimeoutMs();
 
-        manager.timer.cancel(ClassicGroupManager.sessionKey(group, oldMemberId));
+        manager.timer.cancel(ClassicTimerKeys.session(group, oldMemberId));
         fenceParkedRequests(member);
         group.replaceStaticMember(instanceId, newMemberId);
         member.update(ctx.clientId(), ctx.clientHost(), ClassicGroupManager.rebalanceTimeout(req),
