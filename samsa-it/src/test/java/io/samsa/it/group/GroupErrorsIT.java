@@ -171,6 +171,59 @@ class GroupErrorsIT {
         }
     }
 
+    /** Old clients sit on the oldest versions (kafka-python: JoinGroup v2, OffsetCommit v2, OffsetFetch v1). */
+    @Test
+    void theOldestVersionsOfEveryGroupApiWork() throws Exception {
+        FindCoordinatorResponse found = raw.send(new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
+                .setKey("old")), (short) 0);
+        assertThat(found.error()).isEqualTo(Errors.NONE);
+        FindCoordinatorResponse txn = raw.send(new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
+                .setKey("tx").setKeyType((byte) 1)), (short) 1);
+        assertThat(txn.error()).isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE);
+        JoinGroupResponse joined = raw.send(new JoinGroupRequest.Builder(new JoinGroupRequestData().setGroupId("old")
+                .setMemberId("").setSessionTimeoutMs(30_000).setProtocolType("consumer")
+                .setProtocols(new JoinGroupRequestData.JoinGroupRequestProtocolCollection(List.of(
+                        new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range")
+                                .setMetadata(subscription("errors"))).iterator()))), (short) 0);
+        assertThat(joined.error()).isEqualTo(Errors.NONE);
+        String member = joined.data().memberId();
+        int generation = joined.data().generationId();
+        SyncGroupResponse synced = raw.send(new SyncGroupRequest.Builder(new SyncGroupRequestData().setGroupId("old")
+                .setMemberId(member).setGenerationId(generation)), (short) 0);
+        assertThat(synced.error()).isEqualTo(Errors.NONE);
+        HeartbeatResponse hb = raw.send(new HeartbeatRequest.Builder(new HeartbeatRequestData().setGroupId("old")
+                .setMemberId(member).setGenerationId(generation)), (short) 0);
+        assertThat(hb.error()).isEqualTo(Errors.NONE);
+        assertThat(error(raw.send(OffsetCommitRequest.Builder.forTopicNames(new OffsetCommitRequestData()
+                .setGroupId("old").setGenerationIdOrMemberEpoch(generation).setMemberId(member)
+                .setRetentionTimeMs(-1).setTopics(List.of(new OffsetCommitRequestData.OffsetCommitRequestTopic()
+                        .setName("errors").setPartitions(List.of(new OffsetCommitRequestData
+                                .OffsetCommitRequestPartition().setPartitionIndex(1).setCommittedOffset(3)))))),
+                (short) 2))).isEqualTo(Errors.NONE);
+        org.apache.kafka.common.requests.OffsetFetchResponse fetched = raw.send(
+                org.apache.kafka.common.requests.OffsetFetchRequest.Builder.forTopicNames(
+                        new org.apache.kafka.common.message.OffsetFetchRequestData().setGroupId("old").setTopics(List.of(
+                                new org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestTopic()
+                                        .setName("errors").setPartitionIndexes(List.of(0, 1)))), false), (short) 1);
+        assertThat(fetched.data().topics().getFirst().partitions()).extracting(p -> p.committedOffset())
+                .containsExactly(-1L, 3L);
+        org.apache.kafka.common.requests.ListGroupsResponse listed = raw.send(
+                new org.apache.kafka.common.requests.ListGroupsRequest.Builder(
+                        new org.apache.kafka.common.message.ListGroupsRequestData()), (short) 0);
+        assertThat(listed.data().groups()).extracting(g -> g.groupId()).contains("old");
+        DescribeGroupsResponse described = raw.send(new DescribeGroupsRequest.Builder(new DescribeGroupsRequestData()
+                .setGroups(List.of("old", "never"))), (short) 0);
+        assertThat(described.data().groups()).extracting(g -> g.groupState()).containsExactly("Stable", "Dead");
+        org.apache.kafka.common.requests.LeaveGroupResponse left = raw.send(
+                new org.apache.kafka.common.requests.LeaveGroupRequest.Builder("old", List.of(
+                        new org.apache.kafka.common.message.LeaveGroupRequestData.MemberIdentity()
+                                .setMemberId(member))), (short) 0);
+        assertThat(left.error()).isEqualTo(Errors.NONE);
+        DeleteGroupsResponse deleted = raw.send(new DeleteGroupsRequest.Builder(new DeleteGroupsRequestData()
+                .setGroupsNames(List.of("old"))), (short) 0);
+        assertThat(deleted.data().results().find("old").errorCode()).isEqualTo(Errors.NONE.code());
+    }
+
     static OffsetCommitResponse commit(String group, String member, int generation, String metadata, long offset)
             throws Exception {
         return raw.send(OffsetCommitRequest.Builder.forTopicNames(new OffsetCommitRequestData().setGroupId(group)

@@ -40,8 +40,8 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
         byte keyType = context.apiVersion() >= 1 ? request.keyType() : FindCoordinatorRequest.CoordinatorType.GROUP.id();
         if (context.apiVersion() < 4) {
             return find(context, keyType, request.key()).thenApply(c -> new FindCoordinatorResponseData()
-                    .setErrorCode(c.errorCode()).setErrorMessage(c.errorMessage()).setNodeId(c.nodeId())
-                    .setHost(c.host()).setPort(c.port()));
+                    .setErrorCode(c.errorCode()).setNodeId(c.nodeId()).setHost(c.host()).setPort(c.port())
+                    .setErrorMessage(context.apiVersion() >= 1 ? c.errorMessage() : null));
         }
         List<CompletableFuture<FindCoordinatorResponseData.Coordinator>> all = new ArrayList<>();
         for (String key : request.coordinatorKeys()) {
