@@ -103,7 +103,8 @@ class BrokerConfigTest {
         assertThat(config.unknownKeys()).isEmpty();
         assertThat(infos).singleElement().asString()
                 .startsWith("Configuration keys accepted, not yet used by Samsa: [")
-                .contains("process.roles", "offsets.topic.replication.factor", "socket.send.buffer.bytes");
+                .contains("process.roles", "transaction.state.log.replication.factor", "socket.send.buffer.bytes")
+                .doesNotContain("offsets.topic.replication.factor"); // used by the group coordinator
         assertThat(config.nodeId()).isEqualTo(1);
         assertThat(config.listeners()).containsExactly(new BrokerConfig.Listener("PLAINTEXT", "", 9092));
         assertThat(config.advertisedListeners()).containsExactly(new BrokerConfig.Listener("PLAINTEXT", "localhost", 9092));
