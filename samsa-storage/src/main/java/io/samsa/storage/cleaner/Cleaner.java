@@ -10,9 +10,11 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.common.record.internal.CompressionType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.utils.BufferSupplier;
 import org.apache.kafka.common.utils.CloseableIterator;
 import org.apache.kafka.common.utils.Time;
@@ -41,6 +43,7 @@ final class Cleaner {
     private final Time time;
     private final ChunkReader reader;
     private final BufferSupplier decompression = BufferSupplier.create();
+    private final KeyScanner keys = new KeyScanner();
     private ByteBuffer writeBuffer;
     private OffsetMap map;
 
@@ -106,6 +109,7 @@ final class Cleaner {
             }
             int position = start > segment.baseOffset() ? segment.offsetIndex().lookup(start).position() : 0;
             reader.read(segment, position, aborted, chunk -> {
+                ByteBuffer buffer = chunk.buffer();
                 int consumed = 0;
                 for (MutableRecordBatch batch : chunk.batches()) {
                     if (batch.baseOffset() >= end) {
@@ -121,7 +125,7 @@ final class Cleaner {
                             full[0] = true;
                             return -1;
                         }
-                        addBatch(batch, start, offsets, counters);
+                        addBatch(batch, buffer, buffer.position() + consumed, start, offsets);
                     }
                     offsets.updateLatestOffset(batch.lastOffset());
                     consumed += batch.sizeInBytes();
@@ -133,7 +137,13 @@ final class Cleaner {
         return full[0];
     }
 
-    private void addBatch(MutableRecordBatch batch, long start, OffsetMap offsets, long[] counters) {
+    /** Puts the batch's keyed records from {@code start} on into the map (in place when uncompressed). */
+    private void addBatch(MutableRecordBatch batch, ByteBuffer buffer, int batchStart, long start, OffsetMap offsets) {
+        if (batch.magic() >= RecordBatch.MAGIC_VALUE_V2 && batch.compressionType() == CompressionType.NONE) {
+            keys.addKeys(buffer, batchStart, batchStart + batch.sizeInBytes(), batch.baseOffset(), batch.countOrNull(),
+                    start, offsets);
+            return;
+        }
         try (CloseableIterator<Record> records = batch.streamingIterator(decompression)) {
             while (records.hasNext()) {
                 Record record = records.next();

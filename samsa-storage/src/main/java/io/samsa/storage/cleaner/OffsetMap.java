@@ -1,18 +1,16 @@
 package io.samsa.storage.cleaner;
 
 import java.nio.ByteBuffer;
-import java.security.DigestException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
 /**
  * The cleaner's dedupe map from record key to the latest offset seen for it (Kafka's {@code SkimpyOffsetMap}). Keys are
- * never stored: each slot holds the key's 16-byte MD5 digest and an 8-byte offset (24 bytes per slot), in one
+ * never stored: each slot holds the key's 128-bit hash and an 8-byte offset (24 bytes per slot), in one
  * {@code long[]} with open addressing and linear probing. Two distinct keys colliding on all 128 bits would be merged;
- * as in Kafka, that risk is accepted (about 2^-64 at 2^32 keys).
+ * as in Kafka, that risk is accepted (about 2^-64 at 2^32 keys). Kafka uses MD5; Samsa uses MurmurHash3 x64_128,
+ * hashed in place without allocation ({@link KeyHash} says why that is as safe).
  *
- * <p>Bounded: the table is sized once from a byte budet ({@code log.cleaner.dedupe.buffer.size} per cleaner thread)
+ * <p>Bounded: the table is sized once from a byte budget ({@code log.cleaner.dedupe.buffer.size} per cleaner thread)
  * and holds at most {@code slots * loadFactor} keys; the cleaner checks {@link #isFull} before each batch and cleans
  * only up to the last offset that fit.
  *
@@ -26,9 +24,7 @@ public final class OffsetMap {
     private final long[] table;
     private final int slots;
     private final int maxEntries;
-    private final MessageDigest digest;
-    private final byte[] hash = new byte[16];
-    private final ByteBuffer hashView = ByteBuffer.wrap(hash);
+    private final KeyHash keyHash = new KeyHash();
     private int entries;
     private long latestOffset = -1;
     private long hi;
@@ -47,16 +43,16 @@ public final class OffsetMap {
         }
         this.maxEntries = Math.max(1, (int) (slots * loadFactor));
         this.table = new long[slots * LONGS_PER_SLOT];
-        try {
-            this.digest = MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("MD5 is required by the JDK", e);
-        }
     }
 
     /** Records {@code offset} as the latest for {@code key} (the buffer's remaining bytes; its position is kept). */
     public void put(ByteBuffer key, long offset) {
-        hash(key);
+        put(key, key.position(), key.remaining(), offset);
+    }
+
+    /** Records {@code offset} as the latest for the key in {@code buffer[keyStart, keyStart + keyLength)}. */
+    public void put(ByteBuffer buffer, int keyStart, int keyLength, long offset) {
+        hash(buffer, keyStart, keyLength);
         int slot = firstSlot();
         while (true) {
             int i = slot * LONGS_PER_SLOT;
@@ -81,7 +77,7 @@ public final class OffsetMap {
 
     /** The latest offset recorded for {@code key}, or -1. */
     public long get(ByteBuffer key) {
-        hash(key);
+        hash(key, key.position(), key.remaining());
         int slot = firstSlot();
         while (true) {
             int i = slot * LONGS_PER_SLOT;
@@ -127,15 +123,10 @@ public final class OffsetMap {
         latestOffset = -1;
     }
 
-    private void hash(ByteBuffer key) {
-        digest.update(key.duplicate());
-        try {
-            digest.digest(hash, 0, hash.length);
-        } catch (DigestException e) {
-            throw new IllegalStateException(e);
-        }
-        hi = hashView.getLong(0);
-        lo = hashView.getLong(8);
+    private void hash(ByteBuffer buffer, int start, int length) {
+        keyHash.hash(buffer, start, length);
+        hi = keyHash.hi;
+        lo = keyHash.lo;
         if (hi == 0 && lo == 0) {
             lo = 1; // all-zero marks an empty slot
         }

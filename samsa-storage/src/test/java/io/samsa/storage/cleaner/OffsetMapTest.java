@@ -42,6 +42,23 @@ class OffsetMapTest {
     }
 
     @Test
+    void aKeyPutInPlaceIsFoundByItsOwnBytes() {
+        // Given a key lying in the middle of a larger buffer (as in the cleaner's read buffer)
+        OffsetMap map = new OffsetMap(100 * OffsetMap.BYTES_PER_ENTRY, 0.9);
+        ByteBuffer chunk = ByteBuffer.wrap("xxkey-7yyy".getBytes(StandardCharsets.UTF_8));
+
+        // When it is put by position and length, with an empty key beside it
+        map.put(chunk, 2, 5, 42);
+        map.put(chunk, 0, 0, 43);
+
+        // Then a standalone copy of the key finds it, the empty key is its own key, and the buffer is untouched
+        assertThat(map.get(key("key-7"))).isEqualTo(42);
+        assertThat(map.get(key(""))).isEqualTo(43);
+        assertThat(map.get(key("key-"))).isEqualTo(-1);
+        assertThat(chunk.position()).isZero();
+    }
+
+    @Test
     void aBudgetBelowOneEntryIsRejected() {
         assertThatThrownBy(() -> new OffsetMap(10, 0.9)).isInstanceOf(IllegalArgumentException.class);
     }
