@@ -45,9 +45,8 @@ class KcatIT {
     }
 
     @ParameterizedTest(name = "compression {0}")
-    // lz4 is left out until FindCoordinator exists (consumer groups): librdkafka 2.0.2 only enables LZ4 when the
-    // broker advertises API 10, and otherwise sends uncompressed batches.
-    @ValueSource(strings = {"none", "gzip", "snappy", "zstd"})
+    // librdkafka 2.0.2 only enables LZ4 when the broker advertises FindCoordinator (API 10), which it now does.
+    @ValueSource(strings = {"none", "gzip", "snappy", "lz4", "zstd"})
     void aTextFileRoundTripsThroughKcat(String codec) throws Exception {
         // Given a topic with one partition and a text file keyed by line number
         String topic = "kcat-file-" + codec;
