@@ -9,7 +9,6 @@ import io.samsa.storage.segment.SegmentFiles;
 import io.samsa.storage.validation.BatchValidator;
 import io.samsa.storage.validation.ValidatedBatch;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -23,7 +22,6 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.FileRecords;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
-import org.apache.kafka.common.record.internal.Records;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -186,7 +184,7 @@ public final class PartitionLog {
     }
 
     /** Starts a new active segment at the LEO (caller holds the lock). */
-    private LogSegment roll(LogConfig cfg, long now) throws IOException {
+    LogSegment roll(LogConfig cfg, long now) throws IOException {
         LogSegment previous = segments.active();
         long newBase = logEnd.offset();
         if (previous.baseOffset() == newBase) {
@@ -224,54 +222,13 @@ public final class PartitionLog {
      * @throws KafkaStorageException     on an I/O failure
      */
     public FetchDataInfo read(long fetchOffset, int maxBytes, long maxOffset, boolean minOneMessage) {
-        LogOffsetMetadata end = logEnd;
-        long start = logStartOffset;
-        if (fetchOffset < start || fetchOffset > end.offset()) {
-            throw new OffsetOutOfRangeException("offset " + fetchOffset + " is outside [" + start + ", "
-                    + end.offset() + "] of " + topicPartition);
-        }
-        if (fetchOffset == end.offset() || fetchOffset >= maxOffset) {
-            return new FetchDataInfo(fetchOffset, MemoryRecords.EMPTY);
-        }
-        LogOffsetMetadata bound = maxOffset >= end.offset() ? end : positionOf(maxOffset);
-        try {
-            Optional<LogSegment> candidate = segments.floor(fetchOffset);
-            while (candidate.isPresent()) {
-                LogSegment segment = candidate.get();
-                if (segment.baseOffset() > bound.segmentBaseOffset()) {
-                    break;
-                }
-                int maxPosition = segment.baseOffset() == bound.segmentBaseOffset()
-                        ? bound.relativePosition() : segment.size();
-                Records records = segment.read(fetchOffset, maxBytes, maxPosition, minOneMessage);
-                if (records != null) {
-                    return new FetchDataInfo(fetchOffset, records);
-                }
-                candidate = segments.higher(segment.baseOffset());
-            }
-            return new FetchDataInfo(fetchOffset, MemoryRecords.EMPTY);
-        } catch (IOException | UncheckedIOException e) {
-            throw new KafkaStorageException("read from " + topicPartition + " failed", e);
-        }
+        return LogReader.read(topicPartition, segments, logStartOffset, logEnd, highWatermark, fetchOffset, maxBytes,
+                maxOffset, minOneMessage);
     }
 
     /** Where {@code offset} (at most the LEO) sits: the start of the batch holding it, or the LEO position. */
     private LogOffsetMetadata positionOf(long offset) {
-        LogOffsetMetadata end = logEnd;
-        if (offset >= end.offset()) {
-            return end;
-        }
-        LogOffsetMetadata hw = highWatermark;
-        if (hw.offset() == offset) {
-            return hw;
-        }
-        for (LogSegment segment : segments.range(offset, Long.MAX_VALUE)) {
-            FileRecords.LogOffsetPosition position = segment.translateOffset(offset);
-            if (position != null) {
-                return new LogOffsetMetadata(offset, segment.baseOffset(), position.position);
-            }
-        }
-        return end;
+        return LogReader.positionOf(segments, logEnd, highWatermark, offset);
     }
 
     /** The first offset still in the log. */
@@ -378,35 +335,19 @@ public final class PartitionLog {
      * and then those whose largest timestamp is older than {@code retention.ms}. Only segments wholly below the high
      * watermark go; when every segment qualifies a new empty active segment is rolled first, so the log end offset is
      * kept. The log start offset moves to the first remaining segment; deleted files become {@code .deleted} and are
-     * removed after {@code file.delete.delay.ms}.
+     * removed after {@code file.delete.delay.ms} ({@link LogRetention}).
      *
      * @return the number of segments deleted
      * @throws KafkaStorageException on an I/O failure
      */
     public int deleteOldSegments() {
-        LogConfig cfg = config;
-        long now = time.milliseconds();
-        lock.lock();
-        try {
-            if (closed) {
-                return 0;
-            }
-            int deleted = deleteSegments(RetentionPolicy.belowLogStartOffset(logStartOffset), "log start offset");
-            if (cfg.delete()) {
-                deleted += deleteSegments(RetentionPolicy.sizeBreached(cfg.retentionBytes(),
-                        RetentionPolicy.size(List.copyOf(segments.all()))), "retention.bytes");
-                deleted += deleteSegments(RetentionPolicy.timeBreached(cfg.retentionMs(), now), "retention.ms");
-            }
-            return deleted;
-        } finally {
-            lock.unlock();
-        }
+        return LogRetention.deleteOldSegments(this);
     }
 
     /**
      * DeleteRecords (API 21, Kafka's {@code maybeIncrementLogStartOffset} for a client deletion): moves the log start
      * offset up to {@code offset} and deletes the segments entirely below it. Reads below the new start get
-     * OFFSET_OUT_OF_RANGE. The caller checkpoints the new start offset.
+     * OFFSET_OUT_OF_RANGE. The caller checkpoints the new start offset ({@link LogRetention}).
      *
      * @param offset the new log start offset, or -1 for the high watermark
      * @return the log start offset afterwards (the low watermark); unchanged when {@code offset} is not above it
@@ -415,109 +356,49 @@ public final class PartitionLog {
      * @throws KafkaStorageException     on an I/O failure or a closed log
      */
     public long deleteRecordsBefore(long offset) {
-        if (!config.delete()) {
-            throw new org.apache.kafka.common.errors.PolicyViolationException("Records of partition " + topicPartition
-                    + " can not be deleted due to the configured policy");
-        }
-        lock.lock();
-        try {
-            ensureOpen();
-            long hw = highWatermark();
-            long target = offset == -1 ? hw : offset;
-            if (target < 0 || target > hw) {
-                throw new OffsetOutOfRangeException("Cannot increment the log start offset to " + target
-                        + " of partition " + topicPartition + " since it is larger than the high watermark " + hw);
-            }
-            if (target > logStartOffset) {
-                LOGGER.info("Incrementing log start offset topicPartition={} from={} to={} reason=DeleteRecords",
-                        topicPartition, logStartOffset, target);
-                logStartOffset = target;
-                recoveryPoint = Math.max(recoveryPoint, target);
-            }
-            deleteSegments(RetentionPolicy.belowLogStartOffset(logStartOffset), "log start offset");
-            return logStartOffset;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Deletes the prefix of segments matching {@code predicate} (caller holds the lock). */
-    private int deleteSegments(RetentionPolicy.SegmentPredicate predicate, String reason) {
-        List<LogSegment> all = List.copyOf(segments.all());
-        List<LogSegment> doomed = RetentionPolicy.deletable(all, logEnd.offset(), highWatermark(), predicate);
-        if (doomed.isEmpty()) {
-            return 0;
-        }
-        try {
-            long now = time.milliseconds();
-            if (doomed.size() == all.size()) {
-                roll(config, now); // a log keeps one segment: the new, empty active one
-            }
-            long newStart = segments.higher(doomed.getLast().baseOffset()).orElseThrow().baseOffset();
-            if (newStart > logStartOffset) {
-                logStartOffset = newStart;
-                recoveryPoint = Math.max(recoveryPoint, newStart);
-            }
-            for (LogSegment segment : doomed) {
-                segments.remove(segment.baseOffset());
-            }
-            for (LogSegment segment : doomed) {
-                retire(segment, now);
-            }
-            LOGGER.info("Deleted segments topicPartition={} reason={} count={} firstBase={} logStartOffset={}",
-                    topicPartition, reason, doomed.size(), doomed.getFirst().baseOffset(), logStartOffset);
-            return doomed.size();
-        } catch (IOException e) {
-            throw new KafkaStorageException("deleting segments of " + topicPartition + " failed", e);
-        }
-    }
-
-    /** Renames a segment that left the log to {@code .deleted} and schedules its files' removal. */
-    private void retire(LogSegment segment, long now) throws IOException {
-        segment.changeFileSuffixes("", SegmentFiles.DELETED_SUFFIX);
-        deleter.schedule(segment, now + Math.max(0, config.fileDeleteDelayMs()));
+        return LogRetention.deleteRecordsBefore(this, offset);
     }
 
     /**
      * The cleaner's swap (Kafka's {@code replaceSegments}): atomically replaces {@code oldSegments} (adjacent, still in
-     * the log) by {@code cleaned}, whose files carry the {@code .cleaned} suffix and hold the same offset range. Under
-     * the log's lock: {@code .cleaned} is renamed to {@code .swap} (the commit point), the segment list is updated,
-     * the old segments become {@code .deleted} (removed after {@code file.delete.delay.ms}, so in-flight reads
-     * finish), and {@code .swap} is renamed into place. A crash anywhere in between is resolved by recovery.
+     * the log) by {@code cleaned}, whose files carry the {@code .cleaned} suffix and hold the same offset range
+     * ({@link SegmentSwap} has the rename protocol).
      *
      * @return false, changing nothing, when the log was closed or any old segment already left it (retention,
      *         DeleteRecords): the caller deletes its {@code .cleaned} files
      * @throws IOException when a rename fails
      */
     public boolean replaceSegments(LogSegment cleaned, List<LogSegment> oldSegments) throws IOException {
-        lock.lock();
-        try {
-            if (closed) {
-                return false;
-            }
-            for (LogSegment old : oldSegments) {
-                if (segments.get(old.baseOffset()).orElse(null) != old || old == segments.active()) {
-                    return false;
-                }
-            }
-            cleaned.changeFileSuffixes(SegmentFiles.CLEANED_SUFFIX, SegmentFiles.SWAP_SUFFIX);
-            OffsetCheckpointFile.fsyncDirectory(dir);
-            segments.add(cleaned);
-            for (LogSegment old : oldSegments) {
-                if (old.baseOffset() != cleaned.baseOffset()) {
-                    segments.remove(old.baseOffset());
-                }
-            }
-            long now = time.milliseconds();
-            for (LogSegment old : oldSegments) {
-                retire(old, now);
-            }
-            cleaned.changeFileSuffixes(SegmentFiles.SWAP_SUFFIX, "");
-            OffsetCheckpointFile.fsyncDirectory(dir);
-            return true;
-        } finally {
-            lock.unlock();
+        return SegmentSwap.replaceSegments(this, cleaned, oldSegments);
+    }
+
+    /** The lock serializing appends, roll, flush and segment-list changes (for the package's helpers). */
+    ReentrantLock lock() {
+        return lock;
+    }
+
+    /** The live segment list (caller holds the lock to change it). */
+    LogSegments segmentList() {
+        return segments;
+    }
+
+    /** True once closed or deleted (caller holds the lock). */
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Moves the log start offset (and the recovery point) up to {@code offset}; never back (caller holds the lock). */
+    void advanceLogStartOffset(long offset) {
+        if (offset > logStartOffset) {
+            logStartOffset = offset;
+            recoveryPoint = Math.max(recoveryPoint, offset);
         }
+    }
+
+    /** Renames a segment that left the log to {@code .deleted} and schedules its files' removal. */
+    void retire(LogSegment segment, long now) throws IOException {
+        segment.changeFileSuffixes("", SegmentFiles.DELETED_SUFFIX);
+        deleter.schedule(segment, now + Math.max(0, config.fileDeleteDelayMs()));
     }
 
     /** Each producer's last appended offset (producer id to offset), for the cleaner to keep their last batch. */
@@ -600,7 +481,7 @@ public final class PartitionLog {
         }
     }
 
-    private void ensureOpen() {
+    void ensureOpen() {
         if (closed) {
             throw new KafkaStorageException("log of " + topicPartition + " is closed");
         }

@@ -139,8 +139,10 @@ final class Cleaner {
 
     /** Puts the batch's keyed records from {@code start} on into the map (in place when uncompressed). */
     private void addBatch(MutableRecordBatch batch, ByteBuffer buffer, int batchStart, long start, OffsetMap offsets) {
-        if (batch.magic() >= RecordBatch.MAGIC_VALUE_V2 && batch.compressionType() == CompressionType.NONE) {
-            keys.addKeys(buffer, batchStart, batchStart + batch.sizeInBytes(), batch.baseOffset(), batch.countOrNull(),
+        if (buffer.hasArray() && batch.magic() >= RecordBatch.MAGIC_VALUE_V2
+                && batch.compressionType() == CompressionType.NONE) {
+            int from = buffer.arrayOffset() + batchStart;
+            keys.addKeys(buffer.array(), from, from + batch.sizeInBytes(), batch.baseOffset(), batch.countOrNull(),
                     start, offsets);
             return;
         }

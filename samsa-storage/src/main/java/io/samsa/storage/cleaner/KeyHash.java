@@ -1,6 +1,9 @@
 package io.samsa.storage.cleaner;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * MurmurHash3 x64_128 (Austin Appleby, public domain; seed 0) of a key, read in place from a {@link ByteBuffer} with
@@ -19,6 +22,8 @@ import java.nio.ByteBuffer;
 final class KeyHash {
     private static final long C1 = 0x87c37b91114253d5L;
     private static final long C2 = 0x4cf5ad432745937fL;
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
 
     /** The first 64 bits of the last hash ({@code h1}). */
     long hi;
@@ -27,6 +32,50 @@ final class KeyHash {
 
     /** Hashes {@code buffer[offset, offset + length)} (absolute reads below the limit; the position is not used). */
     void hash(ByteBuffer buffer, int offset, int length) {
+        if (buffer.hasArray()) {
+            if (offset < 0 || length < 0 || offset + length > buffer.limit()) {
+                throw new IndexOutOfBoundsException("key [" + offset + ", +" + length + ") outside " + buffer);
+            }
+            hash(buffer.array(), buffer.arrayOffset() + offset, length);
+        } else {
+            hashDirect(buffer, offset, length);
+        }
+    }
+
+    /** Hashes {@code array[offset, offset + length)}. */
+    void hash(byte[] array, int offset, int length) {
+        long h1 = 0;
+        long h2 = 0;
+        int blocksEnd = offset + (length & ~15);
+        for (int i = offset; i < blocksEnd; i += 16) {
+            h1 ^= mixK1((long) LONG_LE.get(array, i));
+            h1 = Long.rotateLeft(h1, 27);
+            h1 += h2;
+            h1 = h1 * 5 + 0x52dce729;
+            h2 ^= mixK2((long) LONG_LE.get(array, i + 8));
+            h2 = Long.rotateLeft(h2, 31);
+            h2 += h1;
+            h2 = h2 * 5 + 0x38495ab5;
+        }
+        int tail = length & 15;
+        if (tail > 8) {
+            long k2 = 0;
+            for (int j = tail - 1; j >= 8; j--) {
+                k2 = (k2 << 8) | (array[blocksEnd + j] & 0xffL);
+            }
+            h2 ^= mixK2(k2);
+        }
+        if (tail > 0) {
+            long k1 = 0;
+            for (int j = Math.min(tail, 8) - 1; j >= 0; j--) {
+                k1 = (k1 << 8) | (array[blocksEnd + j] & 0xffL);
+            }
+            h1 ^= mixK1(k1);
+        }
+        finish(h1, h2, length);
+    }
+
+    private void hashDirect(ByteBuffer buffer, int offset, int length) {
         long h1 = 0;
         long h2 = 0;
         int blocksEnd = offset + (length & ~15);
@@ -57,6 +106,10 @@ final class KeyHash {
             }
             h1 ^= mixK1(k1);
         }
+        finish(h1, h2, length);
+    }
+
+    private void finish(long h1, long h2, int length) {
         h1 ^= length;
         h2 ^= length;
         h1 += h2;

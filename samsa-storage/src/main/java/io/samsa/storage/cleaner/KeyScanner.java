@@ -1,10 +1,9 @@
 package io.samsa.storage.cleaner;
 
-import java.nio.ByteBuffer;
 import org.apache.kafka.common.errors.CorruptRecordException;
 
 /**
- * Adds the keys of an uncompressed v2 batch to an {@link OffsetMap} straight from the cleaner's read buffer: records
+ * Adds the keys of an uncompressed v2 batch to an {@link OffsetMap} straight from the cleaner's read buffer (its array): records
  * are walked with absolute reads and each key is hashed where it lies, so the offset-map pass allocates nothing per
  * record (the {@code Record} objects, key slices and header arrays of {@code streamingIterator} are what it saves).
  *
@@ -18,7 +17,7 @@ final class KeyScanner {
     /** Where the records of a v2 batch start (Kafka's {@code DefaultRecordBatch.RECORDS_OFFSET}). */
     static final int RECORDS_OFFSET = 61;
 
-    private ByteBuffer buffer;
+    private byte[] buffer;
     private int position;
 
     /**
@@ -27,7 +26,7 @@ final class KeyScanner {
      *
      * @throws CorruptRecordException when the record framing is broken
      */
-    void addKeys(ByteBuffer buffer, int batchStart, int batchEnd, long baseOffset, int count, long minOffset,
+    void addKeys(byte[] buffer, int batchStart, int batchEnd, long baseOffset, int count, long minOffset,
                  OffsetMap map) {
         this.buffer = buffer;
         this.position = batchStart + RECORDS_OFFSET;
@@ -35,14 +34,14 @@ final class KeyScanner {
             for (int i = 0; i < count; i++) {
                 int length = readVarint();
                 int recordEnd = position + length;
-                if (length <= 0 || recordEnd > batchEnd) {
+                if (length <= 0 || length > batchEnd - position) {
                     throw corrupt("record " + i + " has length " + length + " past the batch end", baseOffset);
                 }
                 position++; // attributes
                 readVarlong(); // timestamp delta
                 long offset = baseOffset + readVarint();
                 int keyLength = readVarint();
-                if (keyLength < -1 || position + Math.max(0, keyLength) > recordEnd) {
+                if (keyLength < -1 || keyLength > recordEnd - position) {
                     throw corrupt("record " + i + " has a key of length " + keyLength, baseOffset);
                 }
                 if (keyLength >= 0 && offset >= minOffset) {
@@ -60,7 +59,7 @@ final class KeyScanner {
     private int readVarint() {
         int value = 0;
         for (int shift = 0; shift < 32; shift += 7) {
-            byte b = buffer.get(position++);
+            byte b = buffer[position++];
             value |= (b & 0x7f) << shift;
             if (b >= 0) {
                 return (value >>> 1) ^ -(value & 1);
@@ -71,7 +70,7 @@ final class KeyScanner {
 
     private void readVarlong() {
         for (int i = 0; i < 10; i++) {
-            if (buffer.get(position++) >= 0) {
+            if (buffer[position++] >= 0) {
                 return;
             }
         }

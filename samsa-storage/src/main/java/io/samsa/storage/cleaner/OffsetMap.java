@@ -52,7 +52,18 @@ public final class OffsetMap {
 
     /** Records {@code offset} as the latest for the key in {@code buffer[keyStart, keyStart + keyLength)}. */
     public void put(ByteBuffer buffer, int keyStart, int keyLength, long offset) {
-        hash(buffer, keyStart, keyLength);
+        keyHash.hash(buffer, keyStart, keyLength);
+        put(offset);
+    }
+
+    /** Records {@code offset} as the latest for the key in {@code array[keyStart, keyStart + keyLength)}. */
+    public void put(byte[] array, int keyStart, int keyLength, long offset) {
+        keyHash.hash(array, keyStart, keyLength);
+        put(offset);
+    }
+
+    private void put(long offset) {
+        hashed();
         int slot = firstSlot();
         while (true) {
             int i = slot * LONGS_PER_SLOT;
@@ -77,7 +88,8 @@ public final class OffsetMap {
 
     /** The latest offset recorded for {@code key}, or -1. */
     public long get(ByteBuffer key) {
-        hash(key, key.position(), key.remaining());
+        keyHash.hash(key, key.position(), key.remaining());
+        hashed();
         int slot = firstSlot();
         while (true) {
             int i = slot * LONGS_PER_SLOT;
@@ -123,8 +135,7 @@ public final class OffsetMap {
         latestOffset = -1;
     }
 
-    private void hash(ByteBuffer buffer, int start, int length) {
-        keyHash.hash(buffer, start, length);
+    private void hashed() {
         hi = keyHash.hi;
         lo = keyHash.lo;
         if (hi == 0 && lo == 0) {
@@ -133,6 +144,6 @@ public final class OffsetMap {
     }
 
     private int firstSlot() {
-        return (int) Long.remainderUnsigned(hi ^ (lo >>> 7), slots);
+        return (int) (((hi >>> 32) * slots) >>> 32); // Lemire's multiply-shift range reduction: no division
     }
 }
