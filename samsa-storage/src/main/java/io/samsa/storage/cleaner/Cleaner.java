@@ -42,14 +42,16 @@ final class Cleaner {
     private final CleanerConfig config;
     private final Time time;
     private final ChunkReader reader;
+    private final Throttler throttler;
     private final BufferSupplier decompression = BufferSupplier.create();
     private final KeyScanner keys = new KeyScanner();
     private ByteBuffer writeBuffer;
     private OffsetMap map;
 
-    Cleaner(CleanerConfig config, Time time) {
+    Cleaner(CleanerConfig config, Time time, Throttler throttler) {
         this.config = config;
         this.time = time;
+        this.throttler = throttler;
         this.reader = new ChunkReader(config.ioBytesPerThreadAndDirection());
         this.writeBuffer = ByteBuffer.allocate(config.ioBytesPerThreadAndDirection());
     }
@@ -131,6 +133,7 @@ final class Cleaner {
                     consumed += batch.sizeInBytes();
                 }
                 counters[0] += consumed;
+                throttler.maybeThrottle(consumed);
                 return consumed;
             });
         }
@@ -214,6 +217,7 @@ final class Cleaner {
                     counters[1] += out.remaining();
                     counters[2] += result.messagesRead();
                     counters[3] += result.messagesRetained();
+                    throttler.maybeThrottle(result.bytesRead() + out.remaining());
                     return result.bytesRead();
                 });
             }

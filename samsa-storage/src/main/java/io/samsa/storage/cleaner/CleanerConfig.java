@@ -11,21 +11,31 @@ package io.samsa.storage.cleaner;
  * @param ioBufferSize     {@code log.cleaner.io.buffer.size} (default 512 KiB), shared by the threads: half for reads,
  *                         half for writes; buffers grow to fit a larger batch
  * @param backoffMs        {@code log.cleaner.backoff.ms} (default 15000): a thread's sleep when no log needs cleaning
+ * @param maxIoBytesPerSecond {@code log.cleaner.io.max.bytes.per.second} (default {@code Double.MAX_VALUE}: not
+ *                         throttled): the bytes per second all cleaner threads together may read plus write
  */
-public record CleanerConfig(boolean enabled, int threads, long dedupeBufferSize, int ioBufferSize, long backoffMs) {
+public record CleanerConfig(boolean enabled, int threads, long dedupeBufferSize, int ioBufferSize, long backoffMs,
+                            double maxIoBytesPerSecond) {
     /** Kafka's {@code log.cleaner.io.buffer.load.factor}. */
     public static final double LOAD_FACTOR = 0.9;
 
     public CleanerConfig {
-        if (threads < 0 || dedupeBufferSize < OffsetMap.BYTES_PER_ENTRY || ioBufferSize < 0 || backoffMs < 0) {
+        if (threads < 0 || dedupeBufferSize < OffsetMap.BYTES_PER_ENTRY || ioBufferSize < 0 || backoffMs < 0
+                || !(maxIoBytesPerSecond > 0)) {
             throw new IllegalArgumentException("invalid cleaner config threads=" + threads + " dedupeBufferSize="
-                    + dedupeBufferSize + " ioBufferSize=" + ioBufferSize + " backoffMs=" + backoffMs);
+                    + dedupeBufferSize + " ioBufferSize=" + ioBufferSize + " backoffMs=" + backoffMs
+                    + " maxIoBytesPerSecond=" + maxIoBytesPerSecond);
         }
+    }
+
+    /** Not throttled (Kafka's default {@code log.cleaner.io.max.bytes.per.second}). */
+    public CleanerConfig(boolean enabled, int threads, long dedupeBufferSize, int ioBufferSize, long backoffMs) {
+        this(enabled, threads, dedupeBufferSize, ioBufferSize, backoffMs, Double.MAX_VALUE);
     }
 
     /** Kafka's defaults. */
     public static CleanerConfig defaults() {
-        return new CleanerConfig(true, 1, 128L * 1024 * 1024, 512 * 1024, 15_000L);
+        return new CleanerConfig(true, 1, 128L * 1024 * 1024, 512 * 1024, 15_000L, Double.MAX_VALUE);
     }
 
     /** The dedupe budget of one thread (bytes). */

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * {@code log.cleaner.backoff.ms}.
  *
  * <p>The cleaner never touches the active segment and never holds a log's lock while reading or writing; appends
- * only wait for the swap of the segment list. It is not throttled ({@code log.cleaner.io.max.bytes.per.second} is
- * not implemented).
+ * only wait for the swap of the segment list. Its reads and writes are throttled to
+ * {@code log.cleaner.io.max.bytes.per.second} (all threads together; unlimited by default, as Kafka).
  *
  * <p>Thread-safe. {@link #cleanOnce()} runs one cleaning on the caller's thread (tests, benchmarks).
  */
@@ -32,6 +32,7 @@ public final class LogCleaner implements AutoCloseable {
     private final CleanerConfig config;
     private final Time time;
     private final CleanerManager manager;
+    private final Throttler throttler;
     private final List<Thread> threads = new ArrayList<>();
     private final Object idle = new Object();
     private final AtomicLong bytesRead = new AtomicLong();
@@ -51,6 +52,7 @@ public final class LogCleaner implements AutoCloseable {
         this.config = config;
         this.time = time;
         this.manager = new CleanerManager(logDirs, logs);
+        this.throttler = new Throttler(config.maxIoBytesPerSecond(), time);
     }
 
     /** Starts the threads (none when {@code log.cleaner.enable=false} or {@code log.cleaner.threads=0}). */
@@ -60,7 +62,7 @@ public final class LogCleaner implements AutoCloseable {
         }
         running = true;
         for (int i = 0; i < config.threads(); i++) {
-            Cleaner cleaner = new Cleaner(config, time);
+            Cleaner cleaner = new Cleaner(config, time, throttler);
             Thread thread = new Thread(() -> run(cleaner), "samsa-log-cleaner-" + i);
             thread.setDaemon(true);
             threads.add(thread);
@@ -98,7 +100,7 @@ public final class LogCleaner implements AutoCloseable {
         Cleaner cleaner;
         synchronized (this) {
             if (callerCleaner == null) {
-                callerCleaner = new Cleaner(config, time);
+                callerCleaner = new Cleaner(config, time, throttler);
             }
             cleaner = callerCleaner;
         }
