@@ -112,7 +112,8 @@ public final class SamsaBroker implements AutoCloseable {
                 config.values().getInt(BrokerConfigDefs.LOG_CLEANER_THREADS),
                 config.values().getLong(BrokerConfigDefs.LOG_CLEANER_DEDUPE_BUFFER_SIZE),
                 config.values().getInt(BrokerConfigDefs.LOG_CLEANER_IO_BUFFER_SIZE),
-                config.values().getLong(BrokerConfigDefs.LOG_CLEANER_BACKOFF_MS));
+                config.values().getLong(BrokerConfigDefs.LOG_CLEANER_BACKOFF_MS),
+                config.values().getDouble(BrokerConfigDefs.LOG_CLEANER_IO_MAX_BYTES_PER_SECOND));
     }
 
     /** Recovers the logs and the metadata, binds the listeners, then registers the broker. */

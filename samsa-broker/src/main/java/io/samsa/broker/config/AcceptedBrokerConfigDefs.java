@@ -72,8 +72,6 @@ final class AcceptedBrokerConfigDefs {
                 .accept("log.local.retention.ms", LONG, -2L, atLeast(-2), MEDIUM, "Tiered storage local retention.")
                 .accept("log.local.retention.bytes", LONG, -2L, atLeast(-2), MEDIUM, "Tiered storage local size.")
                 .accept("log.cleaner.io.buffer.load.factor", DOUBLE, 0.9, null, MEDIUM, "Dedupe buffer load factor.")
-                .accept("log.cleaner.io.max.bytes.per.second", DOUBLE, Double.MAX_VALUE, null, MEDIUM,
-                        "Cleaner I/O throttle.")
                 .accept("log.cleaner.min.cleanable.ratio", DOUBLE, 0.5, between(0, 1), MEDIUM,
                         "Minimum dirty ratio for a log to be cleaned.")
                 .accept("log.cleaner.delete.retention.ms", LONG, 86_400_000L, atLeast(0), MEDIUM,

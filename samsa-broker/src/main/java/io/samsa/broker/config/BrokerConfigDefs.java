@@ -4,6 +4,7 @@ import static io.samsa.broker.config.ConfigKey.Importance.HIGH;
 import static io.samsa.broker.config.ConfigKey.Importance.LOW;
 import static io.samsa.broker.config.ConfigKey.Importance.MEDIUM;
 import static io.samsa.broker.config.ConfigType.BOOLEAN;
+import static io.samsa.broker.config.ConfigType.DOUBLE;
 import static io.samsa.broker.config.ConfigType.INT;
 import static io.samsa.broker.config.ConfigType.LIST;
 import static io.samsa.broker.config.ConfigType.LONG;
@@ -68,6 +69,7 @@ public final class BrokerConfigDefs {
     public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
     public static final String LOG_CLEANER_DEDUPE_BUFFER_SIZE = "log.cleaner.dedupe.buffer.size";
     public static final String LOG_CLEANER_IO_BUFFER_SIZE = "log.cleaner.io.buffer.size";
+    public static final String LOG_CLEANER_IO_MAX_BYTES_PER_SECOND = "log.cleaner.io.max.bytes.per.second";
 
     /** Samsa's default listener: the local machine only, Kafka's port. */
     public static final String DEFAULT_LISTENERS = "PLAINTEXT://localhost:9092";
@@ -165,6 +167,8 @@ public final class BrokerConfigDefs {
                     "Memory (bytes) for the cleaners' key-to-offset maps, shared by the threads (24 bytes per key).")
             .define(LOG_CLEANER_IO_BUFFER_SIZE, INT, 524_288, atLeast(0), MEDIUM,
                     "Memory (bytes) for the cleaners' read and write buffers, shared by the threads.")
+            .define(LOG_CLEANER_IO_MAX_BYTES_PER_SECOND, DOUBLE, Double.MAX_VALUE, atLeast(1), MEDIUM,
+                    "Cleaner I/O throttle: bytes per second read plus written by all cleaner threads (default: none).")
             // KIP-848 consumer groups (io.samsa.broker.group.consumer.ConsumerGroupSettings)
             .define("group.consumer.session.timeout.ms", INT, 45_000, atLeast(1), MEDIUM,
                     "A consumer-protocol member that does not heartbeat for this long (ms) leaves its group.")
