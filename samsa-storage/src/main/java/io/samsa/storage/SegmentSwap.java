@@ -9,12 +9,20 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The cleaner's swap into one {@link PartitionLog} (Kafka's {@code replaceSegments}), under the log's lock:
- * {@code .cleaned} is renamed to {@code .swap} (the commit point), the segment list is updated, the old segments
- * become {@code .deleted} (removed after {@code file.delete.delay.ms}, so in-flight reads finish), and {@code .swap}
- * is renamed into place. A crash anywhere in between is resolved by {@link LogLoader} on the next open.
+ * The cleaner's swap into one {@link PartitionLog} (Kafka's {@code replaceSegments}): {@code .cleaned} is renamed to
+ * {@code .swap} and the directory fsynced (the commit point); then, under the log's lock, the segment list is updated,
+ * the old segments become {@code .deleted} (removed after {@code file.delete.delay.ms}, so in-flight reads finish),
+ * and {@code .swap} is renamed into place; the directory is fsynced again after the lock is released. A crash anywhere
+ * in between is resolved by {@link LogLoader} on the next open, which completes any {@code .log.swap}.
  *
- * <p>Stateless: works on the log it is given, under that log's lock.
+ * <p>Unlike Kafka, the two directory fsyncs happen outside the lock: on ext4 a directory fsync commits the journal and
+ * can wait tens of milliseconds for the data the appender just wrote, and appends would wait with it. Completing a
+ * committed swap is always correct (the cleaned segment holds the same latest values as the segments it replaces), so
+ * the commit point may precede the check that the old segments are still in the log; when that check fails the caller
+ * deletes the {@code .swap} files, and a crash before it does leaves a swap that recovery completes below the log
+ * start offset, where retention removes it.
+ *
+ * <p>Stateless: works on the log it is given, taking that log's lock.
  */
 final class SegmentSwap {
     private SegmentSwap() {
@@ -23,6 +31,8 @@ final class SegmentSwap {
     /** See {@link PartitionLog#replaceSegments}. */
     static boolean replaceSegments(PartitionLog log, LogSegment cleaned, List<LogSegment> oldSegments)
             throws IOException {
+        cleaned.changeFileSuffixes(SegmentFiles.CLEANED_SUFFIX, SegmentFiles.SWAP_SUFFIX);
+        OffsetCheckpointFile.fsyncDirectory(log.dir());
         ReentrantLock lock = log.lock();
         lock.lock();
         try {
@@ -35,8 +45,6 @@ final class SegmentSwap {
                     return false;
                 }
             }
-            cleaned.changeFileSuffixes(SegmentFiles.CLEANED_SUFFIX, SegmentFiles.SWAP_SUFFIX);
-            OffsetCheckpointFile.fsyncDirectory(log.dir());
             segments.add(cleaned);
             for (LogSegment old : oldSegments) {
                 if (old.baseOffset() != cleaned.baseOffset()) {
@@ -48,10 +56,10 @@ final class SegmentSwap {
                 log.retire(old, now);
             }
             cleaned.changeFileSuffixes(SegmentFiles.SWAP_SUFFIX, "");
-            OffsetCheckpointFile.fsyncDirectory(log.dir());
-            return true;
         } finally {
             lock.unlock();
         }
+        OffsetCheckpointFile.fsyncDirectory(log.dir());
+        return true;
     }
 }

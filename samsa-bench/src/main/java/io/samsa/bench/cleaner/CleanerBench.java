@@ -35,7 +35,8 @@ import org.apache.kafka.common.utils.Time;
  *       {@code min.cleanable.dirty.ratio=0.1}, so it cleans that log over and over) and once with it disabled;
  *       alternated {@code --runs} times, medians reported.</li>
  * </ol>
- * Usage: {@code java -cp samsa-bench.jar io.samsa.bench.cleaner.CleanerBench [--log-mb 256] [--seconds 8] [--runs 3]}.
+ * Usage: {@code java -cp samsa-bench.jar io.samsa.bench.cleaner.CleanerBench [--log-mb 256] [--seconds 8] [--runs 3]
+ * [--only cleaner|append]}.
  */
 public final class CleanerBench {
     private static final int RECORDS_PER_BATCH = 100;
@@ -49,9 +50,14 @@ public final class CleanerBench {
         int logMb = intArg(args, "--log-mb", 256);
         int seconds = intArg(args, "--seconds", 8);
         int runs = intArg(args, "--runs", 3);
+        String only = stringArg(args, "--only", "all"); // all, cleaner or append
         List<byte[]> batches = batches(4096, 1_000_000);
-        cleanerThroughput(batches, logMb, runs);
-        appendWithAndWithoutCleaner(batches, seconds, runs);
+        if (!only.equals("append")) {
+            cleanerThroughput(batches, logMb, runs);
+        }
+        if (!only.equals("cleaner")) {
+            appendWithAndWithoutCleaner(batches, seconds, runs);
+        }
     }
 
     /** One batch of 100 records with keys uniform over {@code uniqueKeys}. */
@@ -164,19 +170,30 @@ public final class CleanerBench {
             long end = System.nanoTime() + seconds * 1_000_000_000L;
             long start = System.nanoTime();
             int i = 0;
-            while (System.nanoTime() < end) {
+            long maxNs = 0;
+            long stalledNs = 0; // time in appends slower than 10 ms (lock waits, GC, page-cache stalls)
+            long now = start;
+            while (now < end) {
                 byte[] batch = batches.get(i++ % batches.size());
                 log.appendAsLeader(copy(batch), 0);
                 log.updateHighWatermark(log.logEndOffset());
                 bytes += batch.length;
+                long after = System.nanoTime();
+                long took = after - now;
+                maxNs = Math.max(maxNs, took);
+                if (took > 10_000_000) {
+                    stalledNs += took;
+                }
+                now = after;
             }
             double rate = bytes / ((System.nanoTime() - start) / 1e9) / (1 << 20);
             LogCleaner.Stats stats = manager.cleaner().stats();
             if (cleaning) {
                 cleanings.add(stats.cleanings());
             }
-            System.out.printf("  append %s cleaner: %.1f MiB/s (cleanings %d, cleaned %.0f MiB read)%n",
-                    cleaning ? "with   " : "without", rate, stats.cleanings(), stats.bytesRead() / 1048576.0);
+            System.out.printf("  append %s cleaner: %.1f MiB/s (cleanings %d, cleaned %.0f MiB read; slowest append"
+                            + " %.0f ms, %.0f ms in appends over 10 ms)%n", cleaning ? "with   " : "without", rate,
+                    stats.cleanings(), stats.bytesRead() / 1048576.0, maxNs / 1e6, stalledNs / 1e6);
             return rate;
         } finally {
             deleteRecursively(dir);
@@ -191,6 +208,15 @@ public final class CleanerBench {
         List<Double> sorted = values.stream().sorted().toList();
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static String stringArg(String[] args, String name, String fallback) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
     }
 
     private static int intArg(String[] args, String name, int fallback) {
