@@ -35,6 +35,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -42,24 +43,19 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Topic administration through the Java Admin client, with Kafka's exception types for every mistake. */
 class AdminIT {
-    @TempDir
-    static Path dir;
-    static EmbeddedSamsa samsa;
+    @RegisterExtension
+    static final SamsaExtension samsa = new SamsaExtension(Map.of("num.partitions", "3"));
     static Admin admin;
 
     @BeforeAll
     static void startBroker() throws Exception {
-        samsa = EmbeddedSamsa.start(dir, Map.of("num.partitions", "3"));
-        admin = samsa.admin();
+        admin = samsa.get().admin();
     }
 
     @AfterAll
     static void stopBroker() {
         if (admin != null) {
             admin.close();
-        }
-        if (samsa != null) {
-            samsa.close();
         }
     }
 
@@ -68,7 +64,7 @@ class AdminIT {
         DescribeClusterResult cluster = admin.describeCluster();
         List<Node> nodes = List.copyOf(cluster.nodes().get());
         assertThat(nodes).hasSize(1);
-        assertThat(nodes.get(0).port()).isEqualTo(samsa.broker().port());
+        assertThat(nodes.get(0).port()).isEqualTo(samsa.get().broker().port());
         assertThat(cluster.controller().get()).isNotNull().extracting(Node::id).isEqualTo(nodes.get(0).id());
         assertThat(cluster.clusterId().get()).isNotBlank();
     }
@@ -165,7 +161,7 @@ class AdminIT {
 
     @Test
     void producingToANewTopicCreatesItWithNumPartitions() throws Exception {
-        try (KafkaProducer<String, String> producer = samsa.producer(Map.of())) {
+        try (KafkaProducer<String, String> producer = samsa.get().producer(Map.of())) {
             producer.send(new ProducerRecord<>("auto-created", "k", "v")).get(30, TimeUnit.SECONDS);
         }
         assertThat(describe("auto-created").partitions()).hasSize(3);

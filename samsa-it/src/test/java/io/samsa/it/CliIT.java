@@ -8,33 +8,17 @@ import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The samsa command's client side (topics, produce, consume) against a broker, run in-process. */
 class CliIT {
-    @TempDir
-    static Path dir;
-    static EmbeddedSamsa samsa;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        samsa = EmbeddedSamsa.start(dir);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (samsa != null) {
-            samsa.close();
-        }
-    }
+    @RegisterExtension
+    static final SamsaExtension samsa = new SamsaExtension();
 
     /** What one execution printed and returned. */
     record Run(int exitCode, String out, String err) {
@@ -45,7 +29,7 @@ class CliIT {
         StringWriter err = new StringWriter();
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--bootstrap-server");
-        all.add(samsa.bootstrapServers());
+        all.add(samsa.get().bootstrapServers());
         int code = SamsaCommand.newCommandLine(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
                 new PrintWriter(out, true), new PrintWriter(err, true)).execute(all.toArray(String[]::new));
         return new Run(code, out.toString(), err.toString());

@@ -2,36 +2,20 @@ package io.samsa.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Apache Kafka 4.3.1's own kafka-topics (TopicCommand, in a child JVM because it calls Exit) against Samsa. */
 class ConsoleToolsIT {
-    @TempDir
-    static Path dir;
-    static EmbeddedSamsa samsa;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        samsa = EmbeddedSamsa.start(dir);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (samsa != null) {
-            samsa.close();
-        }
-    }
+    @RegisterExtension
+    static final SamsaExtension samsa = new SamsaExtension();
 
     private static ChildJvm.Result kafkaTopics(String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of("--bootstrap-server", samsa.bootstrapServers()));
+        List<String> all = new ArrayList<>(List.of("--bootstrap-server", samsa.get().bootstrapServers()));
         all.addAll(List.of(args));
-        return ChildJvm.run(dir, "org.apache.kafka.tools.TopicCommand", all, 90);
+        return ChildJvm.run(samsa.dir(), "org.apache.kafka.tools.TopicCommand", all, 90);
     }
 
     @Test

@@ -15,33 +15,23 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** librdkafka (kcat) as the client: a real text file goes through Samsa unchanged, with every codec. */
 class KcatIT {
-    @TempDir
-    static Path dir;
-    static EmbeddedSamsa samsa;
+    @RegisterExtension
+    static final SamsaExtension samsa = new SamsaExtension();
     static List<String> lines;
 
     @BeforeAll
     static void startBroker() throws Exception {
         Kcat.requireInstalled();
-        samsa = EmbeddedSamsa.start(dir);
         lines = numberedLines(textFile());
         assertThat(lines).hasSizeGreaterThan(100);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (samsa != null) {
-            samsa.close();
-        }
     }
 
     @ParameterizedTest(name = "compression {0}")
@@ -50,15 +40,15 @@ class KcatIT {
     void aTextFileRoundTripsThroughKcat(String codec) throws Exception {
         // Given a topic with one partition and a text file keyed by line number
         String topic = "kcat-file-" + codec;
-        samsa.createTopic(topic, 1, Map.of());
+        samsa.get().createTopic(topic, 1, Map.of());
         String input = String.join("", lines);
 
         // When kcat produces it with the codec and consumes it back
-        Kcat.Result produced = Kcat.run(dir, input.getBytes(StandardCharsets.UTF_8),
-                List.of("-P", "-b", samsa.bootstrapServers(), "-t", topic, "-K", "\t", "-z", codec));
+        Kcat.Result produced = Kcat.run(samsa.dir(), input.getBytes(StandardCharsets.UTF_8),
+                List.of("-P", "-b", samsa.get().bootstrapServers(), "-t", topic, "-K", "\t", "-z", codec));
         assertThat(produced.exitCode()).as("kcat -P stderr: %s", produced.stderr()).isZero();
-        Kcat.Result consumed = Kcat.run(dir, new byte[0], List.of("-C", "-b", samsa.bootstrapServers(), "-t", topic,
-                "-o", "beginning", "-e", "-q", "-f", "%k\t%s\n"));
+        Kcat.Result consumed = Kcat.run(samsa.dir(), new byte[0], List.of("-C", "-b",
+                samsa.get().bootstrapServers(), "-t", topic, "-o", "beginning", "-e", "-q", "-f", "%k\t%s\n"));
 
         // Then the output is the input, byte for byte
         assertThat(consumed.exitCode()).as("kcat -C stderr: %s", consumed.stderr()).isZero();
@@ -66,10 +56,10 @@ class KcatIT {
         assertThat(consumed.stdout()).isEqualTo(input);
 
         // And the batches were stored as they were sent: compressed with the codec
-        assertThat(SegmentFiles.batchCompressions(samsa.logDir(), topic, 0)).isNotEmpty().containsOnly(codec);
+        assertThat(SegmentFiles.batchCompressions(samsa.get().logDir(), topic, 0)).isNotEmpty().containsOnly(codec);
 
         // And the Java consumer reads the same records
-        try (KafkaConsumer<String, String> consumer = samsa.consumer(Map.of())) {
+        try (KafkaConsumer<String, String> consumer = samsa.get().consumer(Map.of())) {
             TopicPartition tp = new TopicPartition(topic, 0);
             List<String> read = LogReader.readAll(consumer, List.of(tp), Duration.ofSeconds(30)).get(tp).stream()
                     .map(r -> r.key() + "\t" + r.value() + "\n").toList();
@@ -81,9 +71,9 @@ class KcatIT {
     void kcatReadsWhatTheJavaProducerWrote() throws Exception {
         // Given records written by the Java producer over three partitions
         String topic = "kcat-from-java";
-        samsa.createTopic(topic, 3, Map.of());
+        samsa.get().createTopic(topic, 3, Map.of());
         List<String> expected = new ArrayList<>();
-        try (KafkaProducer<String, String> producer = samsa.producer(Map.of("compression.type", "lz4"))) {
+        try (KafkaProducer<String, String> producer = samsa.get().producer(Map.of("compression.type", "lz4"))) {
             for (int i = 0; i < 300; i++) {
                 int partition = i % 3;
                 producer.send(new ProducerRecord<>(topic, partition, "k" + i, lines.get(i).strip()));
@@ -92,8 +82,8 @@ class KcatIT {
         }
 
         // When kcat consumes every partition
-        Kcat.Result consumed = Kcat.run(dir, new byte[0], List.of("-C", "-b", samsa.bootstrapServers(), "-t", topic,
-                "-o", "beginning", "-e", "-q", "-f", "%p|%o|%k|%s\n"));
+        Kcat.Result consumed = Kcat.run(samsa.dir(), new byte[0], List.of("-C", "-b",
+                samsa.get().bootstrapServers(), "-t", topic, "-o", "beginning", "-e", "-q", "-f", "%p|%o|%k|%s\n"));
 
         // Then it prints every record with its partition and offset
         assertThat(consumed.exitCode()).as("kcat -C stderr: %s", consumed.stderr()).isZero();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -27,10 +26,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -40,21 +37,8 @@ class ProduceConsumeIT {
     private static final int RECORDS = 2_000;
     private static final int PARTITIONS = 3;
 
-    @TempDir
-    static Path dir;
-    static EmbeddedSamsa samsa;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        samsa = EmbeddedSamsa.start(dir);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (samsa != null) {
-            samsa.close();
-        }
-    }
+    @RegisterExtension
+    static final SamsaExtension samsa = new SamsaExtension();
 
     /** What a consumer should see for one record; header values in Base64 ("null" for a null value). */
     record Seen(int partition, long offset, String key, String value, long timestamp, List<String> headers) {
@@ -77,14 +61,14 @@ class ProduceConsumeIT {
     void everyRecordComesBackIdenticalInOrder(String acks, String compression) throws Exception {
         // Given a topic with three partitions
         String topic = "round-trip-" + (acks.equals("all") ? "all" : acks) + "-" + compression;
-        samsa.createTopic(topic, PARTITIONS, Map.of());
+        samsa.get().createTopic(topic, PARTITIONS, Map.of());
         long baseTimestamp = System.currentTimeMillis() - 3_600_000;
 
         // When a producer sends keyed records with headers and explicit timestamps
         Map<Integer, List<Seen>> expected = produce(topic, acks, compression, baseTimestamp, false);
 
         // Then a consumer reads each partition back in order, offsets contiguous from 0, every field identical
-        try (KafkaConsumer<String, String> consumer = samsa.consumer(Map.of())) {
+        try (KafkaConsumer<String, String> consumer = samsa.get().consumer(Map.of())) {
             List<TopicPartition> tps = LogReader.partitions(topic, PARTITIONS);
             Map<TopicPartition, Long> expectedEnds = new HashMap<>();
             tps.forEach(tp -> expectedEnds.put(tp, (long) expected.get(tp.partition()).size()));
@@ -104,13 +88,13 @@ class ProduceConsumeIT {
     void seeksAndOffsetQueriesAgreeWithWhatWasProduced() throws Exception {
         // Given 2,000 records with increasing timestamps over three partitions
         String topic = "offset-queries";
-        samsa.createTopic(topic, PARTITIONS, Map.of());
+        samsa.get().createTopic(topic, PARTITIONS, Map.of());
         long base = System.currentTimeMillis() - 3_600_000;
         // (one request in flight: this test is about offset lookups, the parameterized one about pipelining)
         Map<Integer, List<Seen>> expected = produce(topic, "all", "none", base, true);
         List<TopicPartition> tps = LogReader.partitions(topic, PARTITIONS);
 
-        try (KafkaConsumer<String, String> consumer = samsa.consumer(Map.of())) {
+        try (KafkaConsumer<String, String> consumer = samsa.get().consumer(Map.of())) {
             consumer.assign(tps);
             // Then the beginning is 0 and the end is the record count of each partition
             Map<TopicPartition, Long> begin = consumer.beginningOffsets(tps);
@@ -153,11 +137,12 @@ class ProduceConsumeIT {
     void longPollReturnsARecordProducedWhileWaiting() throws Exception {
         // Given a consumer positioned at the end of an empty partition, waiting up to 5 s per fetch
         String topic = "long-poll";
-        samsa.createTopic(topic, 1, Map.of());
+        samsa.get().createTopic(topic, 1, Map.of());
         TopicPartition tp = new TopicPartition(topic, 0);
         ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
-        try (KafkaConsumer<String, String> consumer = samsa.consumer(Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5_000));
-             KafkaProducer<String, String> producer = samsa.producer(Map.of())) {
+        try (KafkaConsumer<String, String> consumer =
+                     samsa.get().consumer(Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5_000));
+             KafkaProducer<String, String> producer = samsa.get().producer(Map.of())) {
             consumer.assign(List.of(tp));
             consumer.seek(tp, 0); // (no ListOffsets: the empty-partition lookups have their own test)
 
@@ -177,10 +162,10 @@ class ProduceConsumeIT {
     @Test
     void anEmptyPartitionBeginsAndEndsAtZero() throws Exception {
         String topic = "empty";
-        samsa.createTopic(topic, 1, Map.of());
+        samsa.get().createTopic(topic, 1, Map.of());
         TopicPartition tp = new TopicPartition(topic, 0);
         try (KafkaConsumer<String, String> consumer =
-                     samsa.consumer(Map.of(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000))) {
+                     samsa.get().consumer(Map.of(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000))) {
             consumer.assign(List.of(tp));
             assertThat(consumer.beginningOffsets(List.of(tp))).containsEntry(tp, 0L);
             assertThat(consumer.endOffsets(List.of(tp))).containsEntry(tp, 0L);
@@ -218,7 +203,7 @@ class ProduceConsumeIT {
             config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1); // keep send order on retries
         }
         Map<Integer, List<Seen>> expected = new HashMap<>();
-        try (KafkaProducer<String, String> producer = samsa.producer(config)) {
+        try (KafkaProducer<String, String> producer = samsa.get().producer(config)) {
             for (int i = 0; i < RECORDS; i++) {
                 int partition = i % PARTITIONS;
                 String value = i % 97 == 0 ? null : ("value-" + i + "-").repeat(1 + i % 13);

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.samsa.it.EmbeddedSamsa;
-import java.nio.file.Path;
+import io.samsa.it.SamsaExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,31 +24,16 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.record.TimestampType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Topic configs really act on appends, including after a dynamic change and across a restart. */
 class ConfigEnforcementIT {
-    @TempDir
-    static Path dir;
-    static EmbeddedSamsa samsa;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        samsa = EmbeddedSamsa.start(dir);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (samsa != null) {
-            samsa.close();
-        }
-    }
+    @RegisterExtension
+    static final SamsaExtension samsa = new SamsaExtension();
 
     private static void set(String topic, String key, String value) throws Exception {
-        try (Admin admin = samsa.admin()) {
+        try (Admin admin = samsa.get().admin()) {
             var resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
             admin.incrementalAlterConfigs(Map.<ConfigResource, Collection<AlterConfigOp>>of(resource, List.of(
                     new AlterConfigOp(new ConfigEntry(key, value), AlterConfigOp.OpType.SET)))).all().get();
@@ -58,7 +42,7 @@ class ConfigEnforcementIT {
 
     private static List<ConsumerRecord<String, String>> readAll(String topic, int expected) {
         List<ConsumerRecord<String, String>> out = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = samsa.consumer(Map.of())) {
+        try (KafkaConsumer<String, String> consumer = samsa.get().consumer(Map.of())) {
             consumer.assign(List.of(new TopicPartition(topic, 0)));
             await().atMost(Duration.ofSeconds(20)).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(out::add);
@@ -70,9 +54,10 @@ class ConfigEnforcementIT {
 
     @Test
     void maxMessageBytesRefusesLargerBatchesAndADynamicChangeAppliesAtOnce() throws Exception {
-        samsa.createTopic("small-batches", 1, Map.of("max.message.bytes", "2000"));
+        samsa.get().createTopic("small-batches", 1, Map.of("max.message.bytes", "2000"));
         String big = "x".repeat(5000);
-        try (KafkaProducer<String, String> producer = samsa.producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 0))) {
+        try (KafkaProducer<String, String> producer =
+                     samsa.get().producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 0))) {
             assertThatThrownBy(() -> producer.send(new ProducerRecord<>("small-batches", big)).get())
                     .isInstanceOf(ExecutionException.class).cause().isInstanceOf(RecordTooLargeException.class);
 
@@ -84,10 +69,10 @@ class ConfigEnforcementIT {
 
     @Test
     void logAppendTimeStampsRecordsWithTheBrokerClock() throws Exception {
-        samsa.createTopic("append-time", 1, Map.of("message.timestamp.type", "LogAppendTime"));
+        samsa.get().createTopic("append-time", 1, Map.of("message.timestamp.type", "LogAppendTime"));
         long before = System.currentTimeMillis();
         RecordMetadata written;
-        try (KafkaProducer<String, String> producer = samsa.producer(Map.of())) {
+        try (KafkaProducer<String, String> producer = samsa.get().producer(Map.of())) {
             written = producer.send(new ProducerRecord<>("append-time", 0, 1_000L, "k", "v")).get();
         }
 
@@ -99,8 +84,8 @@ class ConfigEnforcementIT {
 
     @Test
     void topicCompressionRecompressesBatchesAndSurvivesARestart() throws Exception {
-        samsa.createTopic("recompressed", 1, Map.of("compression.type", "gzip"));
-        try (KafkaProducer<String, String> producer = samsa.producer(Map.of(
+        samsa.get().createTopic("recompressed", 1, Map.of("compression.type", "gzip"));
+        try (KafkaProducer<String, String> producer = samsa.get().producer(Map.of(
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4", ProducerConfig.LINGER_MS_CONFIG, 0))) {
             producer.send(new ProducerRecord<>("recompressed", "k1", "first")).get();
             set("recompressed", "compression.type", "uncompressed");
@@ -109,17 +94,18 @@ class ConfigEnforcementIT {
             producer.send(new ProducerRecord<>("recompressed", "k3", "third")).get();
         }
 
-        assertThat(Tools.storedCodecs(samsa.logDir(), "recompressed", 0)).containsExactly("gzip", "none", "lz4");
+        assertThat(Tools.storedCodecs(samsa.get().logDir(), "recompressed", 0)).containsExactly("gzip", "none", "lz4");
         assertThat(readAll("recompressed", 3)).extracting(ConsumerRecord::value)
                 .containsExactly("first", "second", "third");
 
         set("recompressed", "compression.type", "zstd");
-        samsa.restart();
-        try (KafkaProducer<String, String> producer = samsa.producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 0))) {
+        samsa.get().restart();
+        try (KafkaProducer<String, String> producer =
+                     samsa.get().producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 0))) {
             producer.send(new ProducerRecord<>("recompressed", "k4", "after restart")).get();
         }
-        assertThat(Tools.storedCodecs(samsa.logDir(), "recompressed", 0)).last().isEqualTo("zstd");
-        try (Admin admin = samsa.admin()) {
+        assertThat(Tools.storedCodecs(samsa.get().logDir(), "recompressed", 0)).last().isEqualTo("zstd");
+        try (Admin admin = samsa.get().admin()) {
             var resource = new ConfigResource(ConfigResource.Type.TOPIC, "recompressed");
             assertThat(admin.describeConfigs(List.of(resource)).all().get().get(resource)
                     .get("compression.type").value()).isEqualTo("zstd");
@@ -128,13 +114,14 @@ class ConfigEnforcementIT {
 
     @Test
     void segmentMsChangedAtRunTimeRollsTheNextAppend() throws Exception {
-        samsa.createTopic("rolled", 1, Map.of());
-        try (KafkaProducer<String, String> producer = samsa.producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 0))) {
+        samsa.get().createTopic("rolled", 1, Map.of());
+        try (KafkaProducer<String, String> producer =
+                     samsa.get().producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 0))) {
             producer.send(new ProducerRecord<>("rolled", "a")).get();
             set("rolled", "segment.ms", "1");
             Thread.sleep(20); // the active segment must be older than segment.ms
             producer.send(new ProducerRecord<>("rolled", "b")).get();
         }
-        assertThat(Tools.segmentCount(samsa.logDir(), "rolled", 0)).isEqualTo(2);
+        assertThat(Tools.segmentCount(samsa.get().logDir(), "rolled", 0)).isEqualTo(2);
     }
 }

@@ -3,8 +3,7 @@ package io.samsa.it.configs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.samsa.it.EmbeddedSamsa;
-import java.nio.file.Path;
+import io.samsa.it.SamsaExtension;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -37,28 +36,23 @@ import org.apache.kafka.common.requests.AlterConfigsResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** DescribeConfigs, IncrementalAlterConfigs, AlterConfigs and CreatePartitions through kafka-clients 4.3.1. */
 class ConfigsAdminIT {
-    @TempDir
-    static Path dir;
-    static EmbeddedSamsa samsa;
+    @RegisterExtension
+    static final SamsaExtension samsa = new SamsaExtension(Map.of("log.segment.bytes", "2097152"));
     static Admin admin;
 
     @BeforeAll
     static void startBroker() throws Exception {
-        samsa = EmbeddedSamsa.start(dir, Map.of("log.segment.bytes", "2097152"));
-        admin = samsa.admin();
+        admin = samsa.get().admin();
     }
 
     @AfterAll
     static void stopBroker() {
         if (admin != null) {
             admin.close();
-        }
-        if (samsa != null) {
-            samsa.close();
         }
     }
 
@@ -97,7 +91,7 @@ class ConfigsAdminIT {
 
     @Test
     void describeShowsEveryTopicConfigWithSourcesAndSynonyms() throws Exception {
-        samsa.createTopic("described", 1, Map.of("retention.ms", "60000"));
+        samsa.get().createTopic("described", 1, Map.of("retention.ms", "60000"));
 
         Config config = describe(topic("described"));
 
@@ -120,7 +114,7 @@ class ConfigsAdminIT {
 
     @Test
     void incrementalAlterSetsDeletesAppendsAndValidates() throws Exception {
-        samsa.createTopic("altered", 1, Map.of("segment.ms", "100000"));
+        samsa.get().createTopic("altered", 1, Map.of("segment.ms", "100000"));
         ConfigResource t = topic("altered");
 
         alter(t, op("retention.ms", "120000", OpType.SET), op("segment.ms", null, OpType.DELETE),
@@ -150,11 +144,11 @@ class ConfigsAdminIT {
 
     @Test
     void legacyAlterConfigsReplacesTheWholeSet() throws Exception {
-        samsa.createTopic("replaced", 1, Map.of("segment.ms", "100000", "retention.ms", "100000"));
+        samsa.get().createTopic("replaced", 1, Map.of("segment.ms", "100000", "retention.ms", "100000"));
         var request = new AlterConfigsRequest.Builder(Map.of(topic("replaced"), new AlterConfigsRequest.Config(
                 List.of(new AlterConfigsRequest.ConfigEntry("retention.ms", "7000")))), false).build((short) 2);
 
-        var response = (AlterConfigsResponse) RawClient.send(samsa.bootstrapServers(), request);
+        var response = (AlterConfigsResponse) RawClient.send(samsa.get().bootstrapServers(), request);
 
         AlterConfigsResponseData.AlterConfigsResourceResponse result = response.data().responses().getFirst();
         assertThat(result.errorCode()).isEqualTo(Errors.NONE.code());
@@ -167,7 +161,7 @@ class ConfigsAdminIT {
     void brokerConfigsAreDescribedAndDynamicOnesAltered() throws Exception {
         ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, "1");
         ConfigResource clusterDefault = new ConfigResource(ConfigResource.Type.BROKER, "");
-        samsa.createTopic("inherits", 1, Map.of());
+        samsa.get().createTopic("inherits", 1, Map.of());
 
         alter(clusterDefault, op("log.retention.ms", "3600000", OpType.SET));
 
@@ -186,7 +180,7 @@ class ConfigsAdminIT {
         var other = new DescribeConfigsRequestData();
         other.resources().add(new DescribeConfigsRequestData.DescribeConfigsResource()
                 .setResourceType(ConfigResource.Type.BROKER.id()).setResourceName("7"));
-        var otherResult = ((DescribeConfigsResponse) RawClient.send(samsa.bootstrapServers(),
+        var otherResult = ((DescribeConfigsResponse) RawClient.send(samsa.get().bootstrapServers(),
                 new DescribeConfigsRequest.Builder(other).build((short) 4))).data().results().getFirst();
         assertThat(otherResult.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
         assertThat(otherResult.errorMessage()).isEqualTo("Unexpected broker id, expected 1 or empty string, "
@@ -198,14 +192,14 @@ class ConfigsAdminIT {
 
     @Test
     void createPartitionsGrowsATopicThatIsWritableAtOnce() throws Exception {
-        samsa.createTopic("grown", 1, Map.of());
+        samsa.get().createTopic("grown", 1, Map.of());
 
         admin.createPartitions(Map.of("grown", NewPartitions.increaseTo(5)),
                 new CreatePartitionsOptions().validateOnly(true)).all().get();
         assertThat(partitions("grown")).isEqualTo(1);
         admin.createPartitions(Map.of("grown", NewPartitions.increaseTo(3))).all().get();
 
-        try (KafkaProducer<String, String> producer = samsa.producer(Map.of())) {
+        try (KafkaProducer<String, String> producer = samsa.get().producer(Map.of())) {
             RecordMetadata written = producer.send(new ProducerRecord<>("grown", 2, "k", "v")).get();
             assertThat(written.partition()).isEqualTo(2);
             assertThat(written.offset()).isZero();

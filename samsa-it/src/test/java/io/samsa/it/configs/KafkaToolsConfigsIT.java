@@ -2,38 +2,22 @@ package io.samsa.it.configs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.samsa.it.EmbeddedSamsa;
-import java.nio.file.Path;
+import io.samsa.it.SamsaExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Apache Kafka 4.3.1's kafka-configs (ConfigCommand) and kafka-topics --alter (TopicCommand) against Samsa. */
 class KafkaToolsConfigsIT {
-    @TempDir
-    static Path dir;
-    static EmbeddedSamsa samsa;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        samsa = EmbeddedSamsa.start(dir);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (samsa != null) {
-            samsa.close();
-        }
-    }
+    @RegisterExtension
+    static final SamsaExtension samsa = new SamsaExtension();
 
     private static Tools.Result tool(String mainClass, String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of("--bootstrap-server", samsa.bootstrapServers()));
+        List<String> all = new ArrayList<>(List.of("--bootstrap-server", samsa.get().bootstrapServers()));
         all.addAll(List.of(args));
-        return Tools.run(dir, mainClass, all);
+        return Tools.run(samsa.dir(), mainClass, all);
     }
 
     private static Tools.Result kafkaConfigs(String... args) throws Exception {
@@ -46,7 +30,7 @@ class KafkaToolsConfigsIT {
 
     @Test
     void kafkaConfigsAltersDescribesAndDeletesTopicConfigs() throws Exception {
-        samsa.createTopic("kc-topic", 1, Map.of());
+        samsa.get().createTopic("kc-topic", 1, Map.of());
 
         Tools.Result added = kafkaConfigs("--alter", "--entity-type", "topics", "--entity-name", "kc-topic",
                 "--add-config", "retention.ms=86400000,cleanup.policy=[compact,delete]");

@@ -3,43 +3,27 @@ package io.samsa.it.configs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.samsa.cli.SamsaCommand;
-import io.samsa.it.EmbeddedSamsa;
+import io.samsa.it.SamsaExtension;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code samsa configs describe|alter} and {@code samsa topics alter|describe} against a broker. */
 class SamsaConfigsCliIT {
-    @TempDir
-    static Path dir;
-    static EmbeddedSamsa samsa;
+    @RegisterExtension
+    static final SamsaExtension samsa = new SamsaExtension();
 
     record Run(int exitCode, String out, String err) {
     }
 
-    @BeforeAll
-    static void startBroker() throws Exception {
-        samsa = EmbeddedSamsa.start(dir);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (samsa != null) {
-            samsa.close();
-        }
-    }
-
     private static Run samsaCli(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--bootstrap-server", samsa.bootstrapServers()));
+        all.addAll(List.of("--bootstrap-server", samsa.get().bootstrapServers()));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = SamsaCommand.newCommandLine(new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true),
@@ -49,7 +33,7 @@ class SamsaConfigsCliIT {
 
     @Test
     void configsAlterDescribeAndDelete() throws Exception {
-        samsa.createTopic("cli-configs", 1, Map.of());
+        samsa.get().createTopic("cli-configs", 1, Map.of());
 
         Run altered = samsaCli("configs", "alter", "--entity-type", "topics", "--entity-name", "cli-configs",
                 "--add-config", "retention.ms=90000,cleanup.policy=[compact,delete]");
@@ -71,7 +55,7 @@ class SamsaConfigsCliIT {
 
     @Test
     void badInputGivesOneLineAndANonZeroExit() throws Exception {
-        samsa.createTopic("cli-bad", 2, Map.of());
+        samsa.get().createTopic("cli-bad", 2, Map.of());
 
         Run invalid = samsaCli("configs", "alter", "--entity-type", "topics", "--entity-name", "cli-bad",
                 "--add-config", "retention.ms=soon");

@@ -3,9 +3,8 @@ package io.samsa.it.group;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.samsa.it.EmbeddedSamsa;
+import io.samsa.it.SamsaExtension;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +38,7 @@ import org.apache.kafka.common.requests.SyncGroupResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Bad input from raw requests gets Kafka's error codes, never a crash, and never loses committed offsets: unknown
@@ -47,17 +46,15 @@ import org.junit.jupiter.api.io.TempDir;
  * oversized commit metadata and unknown topics.
  */
 class GroupErrorsIT {
-    @TempDir
-    static Path dir;
-    static EmbeddedSamsa samsa;
+    @RegisterExtension
+    static final SamsaExtension samsa = new SamsaExtension(Map.of("group.initial.rebalance.delay.ms", "0",
+            "offsets.topic.num.partitions", "4"));
     static RawClient raw;
 
     @BeforeAll
     static void start() throws Exception {
-        samsa = EmbeddedSamsa.start(dir, Map.of("group.initial.rebalance.delay.ms", "0",
-                "offsets.topic.num.partitions", "4"));
-        samsa.createTopic("errors", 2, Map.of());
-        raw = new RawClient(samsa.bootstrapServers());
+        samsa.get().createTopic("errors", 2, Map.of());
+        raw = new RawClient(samsa.get().bootstrapServers());
         FindCoordinatorResponse found = raw.send(new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
                 .setKeyType((byte) 0).setCoordinatorKeys(List.of("warmup"))), (short) 4);
         assertThat(found.data().coordinators().getFirst().errorCode()).isEqualTo(Errors.NONE.code());
@@ -66,7 +63,6 @@ class GroupErrorsIT {
     @AfterAll
     static void stop() throws Exception {
         raw.close();
-        samsa.close();
     }
 
     static JoinGroupResponse join(String group, String memberId, byte[] metadata) throws Exception {
@@ -164,7 +160,7 @@ class GroupErrorsIT {
                                 .setPartitions(List.of(new OffsetCommitRequestData.OffsetCommitRequestPartition()
                                         .setPartitionIndex(0).setCommittedOffset(1)))))), (short) 8);
         assertThat(error(unknownTopic)).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION);
-        try (Admin admin = samsa.admin()) {
+        try (Admin admin = samsa.get().admin()) {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(admin.listConsumerGroupOffsets(
                     "simple").partitionsToOffsetAndMetadata().get()).containsExactly(Map.entry(
                     new TopicPartition("errors", 0), new OffsetAndMetadata(42, java.util.Optional.empty(), ""))));

@@ -3,7 +3,7 @@ package io.samsa.it.group;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.samsa.it.EmbeddedSamsa;
+import io.samsa.it.SamsaExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,10 +23,8 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Other clients of the same groups: Kafka 4.3.1's own {@code kafka-consumer-groups} (ConsumerGroupCommand, in a child
@@ -34,23 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
  * group's partitions with a Java consumer.
  */
 class GroupToolsIT {
-    @TempDir
-    static Path dir;
-    static EmbeddedSamsa samsa;
-
-    @BeforeAll
-    static void start() throws Exception {
-        samsa = EmbeddedSamsa.start(dir, Map.of("group.initial.rebalance.delay.ms", "0",
-                "offsets.topic.num.partitions", "4"));
-    }
-
-    @AfterAll
-    static void stop() {
-        samsa.close();
-    }
+    @RegisterExtension
+    static final SamsaExtension samsa = new SamsaExtension(Map.of("group.initial.rebalance.delay.ms", "0",
+            "offsets.topic.num.partitions", "4"));
 
     static void produce(String topic, int partitions, int perPartition) {
-        try (KafkaProducer<String, String> producer = samsa.producer(Map.of())) {
+        try (KafkaProducer<String, String> producer = samsa.get().producer(Map.of())) {
             for (int p = 0; p < partitions; p++) {
                 for (int i = 0; i < perPartition; i++) {
                     producer.send(new ProducerRecord<>(topic, p, "k", "p" + p + "-" + i));
@@ -61,7 +48,7 @@ class GroupToolsIT {
     }
 
     static String runTool(List<String> args) throws Exception {
-        Path log = Files.createTempFile(dir, "tool-", ".log");
+        Path log = Files.createTempFile(samsa.dir(), "tool-", ".log");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", classpath(),
                 "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand"));
@@ -78,9 +65,9 @@ class GroupToolsIT {
 
     @Test
     void kafkaConsumerGroupsListsAndDescribesWithTheRightLag() throws Exception {
-        samsa.createTopic("lagged", 2, Map.of());
+        samsa.get().createTopic("lagged", 2, Map.of());
         produce("lagged", 2, 50);
-        try (KafkaConsumer<String, String> consumer = samsa.consumer(Map.of("group.id", "lagging"))) {
+        try (KafkaConsumer<String, String> consumer = samsa.get().consumer(Map.of("group.id", "lagging"))) {
             consumer.subscribe(List.of("lagged"));
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 consumer.poll(Duration.ofMillis(100));
@@ -89,10 +76,10 @@ class GroupToolsIT {
             consumer.commitSync(Map.of(new TopicPartition("lagged", 0), new OffsetAndMetadata(30),
                     new TopicPartition("lagged", 1), new OffsetAndMetadata(50)));
         }
-        String list = runTool(List.of("--bootstrap-server", samsa.bootstrapServers(), "--list"));
+        String list = runTool(List.of("--bootstrap-server", samsa.get().bootstrapServers(), "--list"));
         assertThat(list.lines().map(String::trim)).contains("lagging");
 
-        String describe = runTool(List.of("--bootstrap-server", samsa.bootstrapServers(), "--describe",
+        String describe = runTool(List.of("--bootstrap-server", samsa.get().bootstrapServers(), "--describe",
                 "--group", "lagging"));
         List<String[]> rows = describe.lines().map(String::trim).filter(l -> l.startsWith("lagging "))
                 .map(l -> l.split("\\s+")).toList();
@@ -106,18 +93,18 @@ class GroupToolsIT {
 
     @Test
     void aKcatBalancedConsumerSharesPartitionsWithAJavaConsumer() throws Exception {
-        samsa.createTopic("mixed", 4, Map.of());
+        samsa.get().createTopic("mixed", 4, Map.of());
         Set<String> javaSeen = GroupMember.sharedSeen();
-        Path out = Files.createTempFile(dir, "kcat-", ".out");
-        Path err = Files.createTempFile(dir, "kcat-", ".err");
+        Path out = Files.createTempFile(samsa.dir(), "kcat-", ".out");
+        Path err = Files.createTempFile(samsa.dir(), "kcat-", ".err");
         Process kcat = null;
-        try (GroupMember java = new GroupMember(samsa, "mixed",
+        try (GroupMember java = new GroupMember(samsa.get(), "mixed",
                 GroupProtocols.consumerProps("classic", "mixed-group", 30_000), javaSeen, "java-member")) {
             await().atMost(Duration.ofSeconds(30)).until(() -> java.assignment().size() == 4);
-            kcat = new ProcessBuilder("kcat", "-b", samsa.bootstrapServers(), "-G", "mixed-group", "-q", "-u",
+            kcat = new ProcessBuilder("kcat", "-b", samsa.get().bootstrapServers(), "-G", "mixed-group", "-q", "-u",
                     "-f", "%s\\n", "-X", "session.timeout.ms=6000", "-X", "auto.offset.reset=earliest", "mixed")
                     .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            try (Admin admin = samsa.admin()) {
+            try (Admin admin = samsa.get().admin()) {
                 await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> {
                     ConsumerGroupDescription d = admin.describeConsumerGroups(List.of("mixed-group"))
                             .describedGroups().get("mixed-group").get();

@@ -3,11 +3,10 @@ package io.samsa.it.group;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.samsa.cli.SamsaCommand;
-import io.samsa.it.EmbeddedSamsa;
+import io.samsa.it.SamsaExtension;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,26 +15,23 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code samsa groups ...} and {@code samsa consume --group} against a live broker. */
 class GroupsCliIT {
-    @TempDir
-    static Path dir;
-    static EmbeddedSamsa samsa;
+    @RegisterExtension
+    static final SamsaExtension samsa = new SamsaExtension(Map.of("group.initial.rebalance.delay.ms", "0",
+            "offsets.topic.num.partitions", "4"));
 
     record Run(int code, String out, String err) {
     }
 
     @BeforeAll
     static void start() throws Exception {
-        samsa = EmbeddedSamsa.start(dir, Map.of("group.initial.rebalance.delay.ms", "0",
-                "offsets.topic.num.partitions", "4"));
-        samsa.createTopic("cli-groups", 2, Map.of());
-        try (KafkaProducer<String, String> p = samsa.producer(Map.of())) {
+        samsa.get().createTopic("cli-groups", 2, Map.of());
+        try (KafkaProducer<String, String> p = samsa.get().producer(Map.of())) {
             for (int i = 0; i < 20; i++) {
                 p.send(new ProducerRecord<>("cli-groups", i % 2, "k", "line-" + i));
             }
@@ -43,16 +39,11 @@ class GroupsCliIT {
         }
     }
 
-    @AfterAll
-    static void stop() {
-        samsa.close();
-    }
-
     static Run samsa(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--bootstrap-server", samsa.bootstrapServers()));
+        all.addAll(List.of("--bootstrap-server", samsa.get().bootstrapServers()));
         int code = SamsaCommand.newCommandLine(new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true),
                 new PrintWriter(err, true)).execute(all.toArray(String[]::new));
         return new Run(code, out.toString(), err.toString());
@@ -77,14 +68,14 @@ class GroupsCliIT {
 
         Run dry = samsa("groups", "reset-offsets", "--group", "cli", "--topic", "cli-groups", "--to-earliest");
         assertThat(dry.out()).contains("NEW-OFFSET").contains("dry run");
-        try (Admin admin = samsa.admin()) {
+        try (Admin admin = samsa.get().admin()) {
             assertThat(admin.listConsumerGroupOffsets("cli").partitionsToOffsetAndMetadata().get()
                     .get(new TopicPartition("cli-groups", 0)).offset()).isEqualTo(10);
         }
         Run exec = samsa("groups", "reset-offsets", "--group", "cli", "--topic", "cli-groups:0", "--shift-by",
                 "-3", "--execute");
         assertThat(exec.code()).as(exec.err()).isZero();
-        try (Admin admin = samsa.admin()) {
+        try (Admin admin = samsa.get().admin()) {
             Map<TopicPartition, OffsetAndMetadata> now = admin.listConsumerGroupOffsets("cli")
                     .partitionsToOffsetAndMetadata().get();
             assertThat(now.get(new TopicPartition("cli-groups", 0)).offset()).isEqualTo(7);

@@ -3,8 +3,7 @@ package io.samsa.it.group;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.samsa.it.EmbeddedSamsa;
-import java.nio.file.Path;
+import io.samsa.it.SamsaExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,9 +19,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -32,24 +29,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the whole topic, and a restarted consumer resumes from its committed offset.
  */
 class GroupsIT {
-    @TempDir
-    static Path dir;
-    static EmbeddedSamsa samsa;
-
-    @BeforeAll
-    static void start() throws Exception {
-        samsa = EmbeddedSamsa.start(dir, Map.of("group.initial.rebalance.delay.ms", "0",
-                "group.min.session.timeout.ms", "1000", "offsets.topic.num.partitions", "10"));
-    }
-
-    @AfterAll
-    static void stop() {
-        samsa.close();
-    }
+    @RegisterExtension
+    static final SamsaExtension samsa = new SamsaExtension(Map.of("group.initial.rebalance.delay.ms", "0",
+            "group.min.session.timeout.ms", "1000", "offsets.topic.num.partitions", "10"));
 
     static List<String> produce(String topic, int from, int count) {
         List<String> values = new ArrayList<>();
-        try (KafkaProducer<String, String> producer = samsa.producer(Map.of())) {
+        try (KafkaProducer<String, String> producer = samsa.get().producer(Map.of())) {
             for (int i = from; i < from + count; i++) {
                 String v = "v" + i;
                 values.add(v);
@@ -66,14 +52,14 @@ class GroupsIT {
             throws Exception {
         String topic = "share-" + protocol;
         String group = "g-share-" + protocol;
-        samsa.createTopic(topic, 4, Map.of());
+        samsa.get().createTopic(topic, 4, Map.of());
         List<String> produced = new ArrayList<>(produce(topic, 0, 200));
         Set<String> seen = GroupMember.sharedSeen();
         List<GroupMember> members = new ArrayList<>();
         try {
             for (int i = 0; i < 4; i++) {
-                members.add(new GroupMember(samsa, topic, GroupProtocols.consumerProps(protocol, group, 5000), seen,
-                        "member-" + i));
+                members.add(new GroupMember(samsa.get(), topic, GroupProtocols.consumerProps(protocol, group, 5000),
+                        seen, "member-" + i));
             }
             // Given four members, each owns exactly one partition
             await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> {
@@ -97,7 +83,7 @@ class GroupsIT {
                     .hasSize(4).contains(orphan));
             assertThat(Duration.ofNanos(System.nanoTime() - stuckAt)).isLessThan(Duration.ofSeconds(20));
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(seen).containsAll(produced));
-            try (Admin admin = samsa.admin()) {
+            try (Admin admin = samsa.get().admin()) {
                 await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
                     Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                             .partitionsToOffsetAndMetadata().get();
@@ -116,21 +102,21 @@ class GroupsIT {
     @MethodSource("io.samsa.it.group.GroupProtocols#all")
     void twoGroupsEachReadTheWholeTopicAndAreListed(String protocol) throws Exception {
         String topic = "two-" + protocol;
-        samsa.createTopic(topic, 4, Map.of());
+        samsa.get().createTopic(topic, 4, Map.of());
         List<String> produced = produce(topic, 0, 100);
         Set<String> seenA = GroupMember.sharedSeen();
         Set<String> seenB = GroupMember.sharedSeen();
         String groupA = "g-a-" + protocol;
         String groupB = "g-b-" + protocol;
-        try (GroupMember a = new GroupMember(samsa, topic, GroupProtocols.consumerProps(protocol, groupA, 30_000),
+        try (GroupMember a = new GroupMember(samsa.get(), topic, GroupProtocols.consumerProps(protocol, groupA, 30_000),
                 seenA, "a");
-             GroupMember b = new GroupMember(samsa, topic, GroupProtocols.consumerProps(protocol, groupB, 30_000),
+             GroupMember b = new GroupMember(samsa.get(), topic, GroupProtocols.consumerProps(protocol, groupB, 30_000),
                      seenB, "b")) {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 assertThat(seenA).containsAll(produced);
                 assertThat(seenB).containsAll(produced);
             });
-            try (Admin admin = samsa.admin()) {
+            try (Admin admin = samsa.get().admin()) {
                 Set<String> listed = new HashSet<>();
                 admin.listGroups().all().get().stream().map(GroupListing::groupId).forEach(listed::add);
                 assertThat(listed).contains(groupA, groupB);
@@ -143,16 +129,16 @@ class GroupsIT {
     void aRestartedConsumerResumesAtItsCommittedOffset(String protocol) throws Exception {
         String topic = "resume-" + protocol;
         String group = "g-resume-" + protocol;
-        samsa.createTopic(topic, 4, Map.of());
+        samsa.get().createTopic(topic, 4, Map.of());
         List<String> first = produce(topic, 0, 100);
         Set<String> seen = GroupMember.sharedSeen();
-        try (GroupMember m = new GroupMember(samsa, topic, GroupProtocols.consumerProps(protocol, group, 30_000),
+        try (GroupMember m = new GroupMember(samsa.get(), topic, GroupProtocols.consumerProps(protocol, group, 30_000),
                 seen, "first")) {
             await().atMost(Duration.ofSeconds(30)).until(() -> seen.containsAll(first));
         }
         List<String> second = produce(topic, 100, 100);
         Set<String> seenAgain = GroupMember.sharedSeen();
-        try (GroupMember m = new GroupMember(samsa, topic, GroupProtocols.consumerProps(protocol, group, 30_000),
+        try (GroupMember m = new GroupMember(samsa.get(), topic, GroupProtocols.consumerProps(protocol, group, 30_000),
                 seenAgain, "second")) {
             await().atMost(Duration.ofSeconds(30)).until(() -> seenAgain.containsAll(second));
         }
@@ -165,23 +151,23 @@ class GroupsIT {
     void cooperativeStickyMembersRebalanceIncrementally() throws Exception {
         String topic = "coop";
         String group = "g-coop";
-        samsa.createTopic(topic, 4, Map.of());
+        samsa.get().createTopic(topic, 4, Map.of());
         List<String> produced = produce(topic, 0, 100);
         Set<String> seen = GroupMember.sharedSeen();
         Map<String, Object> props = new java.util.HashMap<>(GroupProtocols.consumerProps("classic", group, 30_000));
         props.put("partition.assignment.strategy",
                 org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
-        try (GroupMember first = new GroupMember(samsa, topic, props, seen, "coop-1")) {
+        try (GroupMember first = new GroupMember(samsa.get(), topic, props, seen, "coop-1")) {
             await().atMost(Duration.ofSeconds(30)).until(() -> first.assignment().size() == 4);
             Set<TopicPartition> before = first.assignment();
-            try (GroupMember second = new GroupMember(samsa, topic, props, seen, "coop-2")) {
+            try (GroupMember second = new GroupMember(samsa.get(), topic, props, seen, "coop-2")) {
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                     assertThat(first.assignment()).hasSize(2);
                     assertThat(second.assignment()).hasSize(2);
                 });
                 assertThat(before).containsAll(first.assignment());
                 await().atMost(Duration.ofSeconds(30)).until(() -> seen.containsAll(produced));
-                try (Admin admin = samsa.admin()) {
+                try (Admin admin = samsa.get().admin()) {
                     assertThat(admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get()
                             .partitionAssignor()).isEqualTo("cooperative-sticky");
                 }
@@ -197,13 +183,13 @@ class GroupsIT {
     void aSilentMembersSessionExpiresAndItsPartitionMoves() throws Exception {
         String topic = "silent";
         String group = "g-silent";
-        samsa.createTopic(topic, 4, Map.of());
+        samsa.get().createTopic(topic, 4, Map.of());
         Set<String> seen = GroupMember.sharedSeen();
-        try (GroupMember a = new GroupMember(samsa, topic, GroupProtocols.consumerProps("classic", group, 30_000),
+        try (GroupMember a = new GroupMember(samsa.get(), topic, GroupProtocols.consumerProps("classic", group, 30_000),
                 seen, "live-a");
-             GroupMember b = new GroupMember(samsa, topic, GroupProtocols.consumerProps("classic", group, 30_000),
+             GroupMember b = new GroupMember(samsa.get(), topic, GroupProtocols.consumerProps("classic", group, 30_000),
                      seen, "live-b");
-             RawClient raw = new RawClient(samsa.bootstrapServers())) {
+             RawClient raw = new RawClient(samsa.get().bootstrapServers())) {
             await().atMost(Duration.ofSeconds(30)).until(() -> a.assignment().size() + b.assignment().size() == 4);
             java.nio.ByteBuffer sub = org.apache.kafka.clients.consumer.internals.ConsumerProtocol
                     .serializeSubscription(new org.apache.kafka.clients.consumer.ConsumerPartitionAssignor
@@ -237,7 +223,7 @@ class GroupsIT {
             await().atMost(Duration.ofSeconds(25)).until(() -> a.assignment().size() + b.assignment().size() == 4);
             assertThat(Duration.ofNanos(System.nanoTime() - silentSince)).isGreaterThan(Duration.ofSeconds(4))
                     .isLessThan(Duration.ofSeconds(20));
-            try (Admin admin = samsa.admin()) {
+            try (Admin admin = samsa.get().admin()) {
                 assertThat(admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get()
                         .members()).hasSize(2);
             }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.samsa.cli.SamsaCommand;
-import io.samsa.it.EmbeddedSamsa;
+import io.samsa.it.SamsaExtension;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -30,32 +30,17 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The log lifecycle on a live broker with real clients: retention under a reading consumer, DeleteRecords through
  * the Admin client and the CLI, compaction of a {@code cleanup.policy=compact} topic, and {@code samsa dump-log}.
  */
 class LogLifecycleIT {
-    @TempDir
-    static Path dir;
-    static EmbeddedSamsa samsa;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        samsa = EmbeddedSamsa.start(dir, Map.of("log.retention.check.interval.ms", "200",
-                "log.cleaner.backoff.ms", "200", "log.cleaner.dedupe.buffer.size", "1048576"));
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (samsa != null) {
-            samsa.close();
-        }
-    }
+    @RegisterExtension
+    static final SamsaExtension samsa = new SamsaExtension(Map.of("log.retention.check.interval.ms", "200",
+            "log.cleaner.backoff.ms", "200", "log.cleaner.dedupe.buffer.size", "1048576"));
 
     static Map<String, String> smallSegments(Map<String, String> more) {
         Map<String, String> configs = new HashMap<>(Map.of("internal.segment.bytes", "4096"));
@@ -65,7 +50,7 @@ class LogLifecycleIT {
 
     /** A producer whose batches fit the topics' 4 KiB segments (a larger batch is RECORD_LIST_TOO_LARGE). */
     static KafkaProducer<String, String> producer() {
-        return samsa.producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.BATCH_SIZE_CONFIG, 1024));
+        return samsa.get().producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.BATCH_SIZE_CONFIG, 1024));
     }
 
     static void produce(String topic, int from, int count) throws Exception {
@@ -81,7 +66,7 @@ class LogLifecycleIT {
     }
 
     static long beginning(TopicPartition tp) {
-        try (KafkaConsumer<String, String> consumer = samsa.consumer(Map.of())) {
+        try (KafkaConsumer<String, String> consumer = samsa.get().consumer(Map.of())) {
             return consumer.beginningOffsets(List.of(tp)).get(tp);
         }
     }
@@ -91,7 +76,7 @@ class LogLifecycleIT {
         // Given a topic with ~4 KiB segments, retention.ms = 1.5 s, and a producer writing "value-<offset>"
         String topic = "retained";
         TopicPartition tp = new TopicPartition(topic, 0);
-        samsa.createTopic(topic, 1, smallSegments(Map.of("retention.ms", "1500", "file.delete.delay.ms", "500")));
+        samsa.get().createTopic(topic, 1, smallSegments(Map.of("retention.ms", "1500", "file.delete.delay.ms", "500")));
         AtomicBoolean producing = new AtomicBoolean(true);
         AtomicLong produced = new AtomicLong();
         Thread producer = new Thread(() -> {
@@ -112,7 +97,7 @@ class LogLifecycleIT {
         long jumps = 0;
         long received = 0;
         long deadline = System.currentTimeMillis() + 6_000;
-        try (KafkaConsumer<String, String> consumer = samsa.consumer(Map.of(
+        try (KafkaConsumer<String, String> consumer = samsa.get().consumer(Map.of(
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 20, ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 1024))) {
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
@@ -137,7 +122,7 @@ class LogLifecycleIT {
         // and old segments are gone, the log start offset moved, and fetches below it reset to the new start
         await().atMost(Duration.ofSeconds(10)).until(() -> beginning(tp) > 0);
         long start = beginning(tp);
-        try (KafkaConsumer<String, String> consumer = samsa.consumer(Map.of())) {
+        try (KafkaConsumer<String, String> consumer = samsa.get().consumer(Map.of())) {
             consumer.assign(List.of(tp));
             consumer.seek(tp, 0);
             List<ConsumerRecord<String, String>> records = new ArrayList<>();
@@ -156,12 +141,12 @@ class LogLifecycleIT {
     void deleteRecordsMovesTheLowWatermarkAndRejectsOffsetsPastTheHighWatermark() throws Exception {
         String topic = "delete-records";
         TopicPartition tp = new TopicPartition(topic, 0);
-        samsa.createTopic(topic, 1, smallSegments(Map.of()));
+        samsa.get().createTopic(topic, 1, smallSegments(Map.of()));
         produce(topic, 0, 1000);
-        Path partDir = samsa.logDir().resolve(topic + "-0");
+        Path partDir = samsa.get().logDir().resolve(topic + "-0");
         long segmentsBefore = segmentCount(partDir);
 
-        try (Admin admin = samsa.admin()) {
+        try (Admin admin = samsa.get().admin()) {
             // past the high watermark: OffsetOutOfRangeException, nothing changes
             assertThatThrownBy(() -> admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(1001)))
                     .lowWatermarks().get(tp).get())
@@ -176,7 +161,7 @@ class LogLifecycleIT {
         assertThat(beginning(tp)).isEqualTo(800);
         assertThat(segmentCount(partDir)).isLessThan(segmentsBefore);
         // a fetch below it is out of range and resets (auto.offset.reset=earliest) to it
-        try (KafkaConsumer<String, String> consumer = samsa.consumer(Map.of())) {
+        try (KafkaConsumer<String, String> consumer = samsa.get().consumer(Map.of())) {
             consumer.assign(List.of(tp));
             consumer.seek(tp, 10);
             List<ConsumerRecord<String, String>> records = new ArrayList<>();
@@ -196,7 +181,7 @@ class LogLifecycleIT {
         assertThat(tooFar.err().strip()).startsWith("samsa: Partition delete-records-0: ")
                 .contains("not within the range").doesNotContain("\n");
         // and the start offset survives a restart
-        samsa.restart();
+        samsa.get().restart();
         assertThat(beginning(tp)).isEqualTo(850);
     }
 
@@ -205,7 +190,7 @@ class LogLifecycleIT {
         // Given a compacted topic with small segments rolled every 300 ms and a low dirty ratio
         String topic = "compacted";
         TopicPartition tp = new TopicPartition(topic, 0);
-        samsa.createTopic(topic, 1, smallSegments(Map.of("cleanup.policy", "compact",
+        samsa.get().createTopic(topic, 1, smallSegments(Map.of("cleanup.policy", "compact",
                 "min.cleanable.dirty.ratio", "0.01", "segment.ms", "300", "delete.retention.ms", "100")));
         Map<String, String> latest = new HashMap<>();
         try (KafkaProducer<String, String> producer = producer()) {
@@ -245,11 +230,11 @@ class LogLifecycleIT {
             assertThat(keys).as("one record per key, tombstones gone").hasSize(latest.size())
                     .doesNotHaveDuplicates();
         });
-        assertThat(Files.readString(samsa.logDir().resolve("cleaner-offset-checkpoint"))).contains(topic + " 0 ");
+        assertThat(Files.readString(samsa.get().logDir().resolve("cleaner-offset-checkpoint"))).contains(topic + " 0 ");
 
         // and samsa dump-log reads a cleaned segment offline
         Path segment;
-        try (Stream<Path> files = Files.list(samsa.logDir().resolve(topic + "-0"))) {
+        try (Stream<Path> files = Files.list(samsa.get().logDir().resolve(topic + "-0"))) {
             segment = files.filter(p -> p.toString().endsWith(".log")).sorted().findFirst().orElseThrow();
         }
         Run dump = samsaOffline("dump-log", "--print-records", segment.toString());
@@ -267,7 +252,7 @@ class LogLifecycleIT {
 
     private static List<ConsumerRecord<String, String>> readAll(TopicPartition tp) {
         List<ConsumerRecord<String, String>> out = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = samsa.consumer(Map.of())) {
+        try (KafkaConsumer<String, String> consumer = samsa.get().consumer(Map.of())) {
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
             long end = consumer.endOffsets(List.of(tp)).get(tp);
@@ -291,7 +276,7 @@ class LogLifecycleIT {
     static Run samsa(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--bootstrap-server");
-        all.add(samsa.bootstrapServers());
+        all.add(samsa.get().bootstrapServers());
         return samsaOffline(all.toArray(String[]::new));
     }
 
