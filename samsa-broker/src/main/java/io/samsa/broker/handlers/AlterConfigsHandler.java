@@ -2,8 +2,6 @@ package io.samsa.broker.handlers;
 
 import io.samsa.broker.BrokerContext;
 import io.samsa.broker.config.DynamicBrokerConfigs;
-import io.samsa.metadata.ClusterImage;
-import io.samsa.metadata.ConfigResource;
 import io.samsa.protocol.ApiHandler;
 import io.samsa.protocol.RequestContext;
 import java.util.ArrayList;
@@ -17,7 +15,6 @@ import org.apache.kafka.common.message.AlterConfigsRequestData.AlterableConfig;
 import org.apache.kafka.common.message.AlterConfigsResponseData;
 import org.apache.kafka.common.message.AlterConfigsResponseData.AlterConfigsResourceResponse;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ApiError;
 
 /**
@@ -44,32 +41,13 @@ public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest
 
     @Override
     public CompletableFuture<AlterConfigsResponseData> handle(RequestContext context, AlterConfigsRequestData request) {
-        ClusterImage image = ctx.image();
-        Map<String, Integer> seen = new HashMap<>();
-        for (AlterConfigsResource r : request.resources()) {
-            seen.merge(r.resourceType() + "/" + r.resourceName(), 1, Integer::sum);
-        }
         List<AlterConfigsResource> resources = new ArrayList<>(request.resources());
-        List<CompletableFuture<ApiError>> outcomes = new ArrayList<>();
-        for (AlterConfigsResource r : resources) {
-            if (seen.get(r.resourceType() + "/" + r.resourceName()) > 1) {
-                outcomes.add(CompletableFuture.completedFuture(new ApiError(Errors.INVALID_REQUEST,
-                        "Each resource must appear at most once.")));
-                continue;
-            }
-            try {
-                ConfigResource resource = alterations.resolve(r.resourceType(), r.resourceName(), image);
-                outcomes.add(alterations.replace(resource, newProps(r), image, request.validateOnly()));
-            } catch (RuntimeException e) {
-                outcomes.add(CompletableFuture.completedFuture(
-                        new ApiError(ErrorMapper.toError(e), ErrorMapper.message(e))));
-            }
-        }
-        return CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new)).thenApply(v -> {
+        return alterations.alterEach(resources, AlterConfigsResource::resourceType, AlterConfigsResource::resourceName,
+                (resource, r, image) -> newProps(r), ctx.image(), request.validateOnly()).thenApply(errors -> {
             var response = new AlterConfigsResponseData();
-            for (int i = 0; i < outcomes.size(); i++) {
+            for (int i = 0; i < errors.size(); i++) {
                 AlterConfigsResource r = resources.get(i);
-                ApiError error = outcomes.get(i).join();
+                ApiError error = errors.get(i);
                 response.responses().add(new AlterConfigsResourceResponse()
                         .setResourceType(r.resourceType()).setResourceName(r.resourceName())
                         .setErrorCode(error.error().code()).setErrorMessage(error.message()));

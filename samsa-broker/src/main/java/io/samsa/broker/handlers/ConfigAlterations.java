@@ -20,10 +20,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ApiError;
 
 /**
@@ -82,6 +84,46 @@ final class ConfigAlterations {
         }
         throw new InvalidRequestException("Unsupported resource type "
                 + org.apache.kafka.common.config.ConfigResource.Type.forId(type));
+    }
+
+    /** How a handler computes a resource's complete new dynamic config set from its entry in the request. */
+    @FunctionalInterface
+    interface NewConfigs<R> {
+        Map<String, String> of(ConfigResource resource, R requested, ClusterImage image);
+    }
+
+    /**
+     * The flow both handlers share, for each of a request's resources in order: a resource (type and name) named more
+     * than once → INVALID_REQUEST "Each resource must appear at most once." for every occurrence; otherwise
+     * {@link #resolve}, compute the new set with {@code newConfigs} and {@link #replace}; an exception on the way
+     * becomes that resource's error ({@link ErrorMapper}).
+     *
+     * @return completes when every resource has its outcome, one per resource in request order; never exceptionally
+     */
+    <R> CompletableFuture<List<ApiError>> alterEach(List<R> resources, Function<R, Byte> type,
+                                                    Function<R, String> name, NewConfigs<R> newConfigs,
+                                                    ClusterImage image, boolean validateOnly) {
+        Map<String, Integer> seen = new HashMap<>();
+        for (R r : resources) {
+            seen.merge(type.apply(r) + "/" + name.apply(r), 1, Integer::sum);
+        }
+        List<CompletableFuture<ApiError>> outcomes = new ArrayList<>();
+        for (R r : resources) {
+            if (seen.get(type.apply(r) + "/" + name.apply(r)) > 1) {
+                outcomes.add(CompletableFuture.completedFuture(new ApiError(Errors.INVALID_REQUEST,
+                        "Each resource must appear at most once.")));
+                continue;
+            }
+            try {
+                ConfigResource resource = resolve(type.apply(r), name.apply(r), image);
+                outcomes.add(replace(resource, newConfigs.of(resource, r, image), image, validateOnly));
+            } catch (RuntimeException e) {
+                outcomes.add(CompletableFuture.completedFuture(
+                        new ApiError(ErrorMapper.toError(e), ErrorMapper.message(e))));
+            }
+        }
+        return CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new))
+                .thenApply(v -> outcomes.stream().map(CompletableFuture::join).toList());
     }
 
     /** The definition of {@code key} for this kind of resource, if it has one. */

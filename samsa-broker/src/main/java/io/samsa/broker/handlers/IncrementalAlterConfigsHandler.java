@@ -7,7 +7,6 @@ import io.samsa.metadata.ConfigResource;
 import io.samsa.protocol.ApiHandler;
 import io.samsa.protocol.RequestContext;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -49,34 +48,13 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler<Incremen
     @Override
     public CompletableFuture<IncrementalAlterConfigsResponseData> handle(RequestContext context,
                                                                          IncrementalAlterConfigsRequestData request) {
-        ClusterImage image = ctx.image();
-        Map<String, Integer> seen = new HashMap<>();
-        for (AlterConfigsResource r : request.resources()) {
-            seen.merge(r.resourceType() + "/" + r.resourceName(), 1, Integer::sum);
-        }
         List<AlterConfigsResource> resources = new ArrayList<>(request.resources());
-        List<CompletableFuture<ApiError>> outcomes = new ArrayList<>();
-        for (AlterConfigsResource r : resources) {
-            if (seen.get(r.resourceType() + "/" + r.resourceName()) > 1) {
-                outcomes.add(CompletableFuture.completedFuture(new ApiError(
-                        org.apache.kafka.common.protocol.Errors.INVALID_REQUEST,
-                        "Each resource must appear at most once.")));
-                continue;
-            }
-            try {
-                ConfigResource resource = alterations.resolve(r.resourceType(), r.resourceName(), image);
-                outcomes.add(alterations.replace(resource, apply(resource, r, image), image,
-                        request.validateOnly()));
-            } catch (RuntimeException e) {
-                outcomes.add(CompletableFuture.completedFuture(
-                        new ApiError(ErrorMapper.toError(e), ErrorMapper.message(e))));
-            }
-        }
-        return CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new)).thenApply(v -> {
+        return alterations.alterEach(resources, AlterConfigsResource::resourceType, AlterConfigsResource::resourceName,
+                IncrementalAlterConfigsHandler::apply, ctx.image(), request.validateOnly()).thenApply(errors -> {
             var response = new IncrementalAlterConfigsResponseData();
-            for (int i = 0; i < outcomes.size(); i++) {
+            for (int i = 0; i < errors.size(); i++) {
                 AlterConfigsResource r = resources.get(i);
-                ApiError error = outcomes.get(i).join();
+                ApiError error = errors.get(i);
                 response.responses().add(new AlterConfigsResourceResponse()
                         .setResourceType(r.resourceType()).setResourceName(r.resourceName())
                         .setErrorCode(error.error().code()).setErrorMessage(error.message()));
