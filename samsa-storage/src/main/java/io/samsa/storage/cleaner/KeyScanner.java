@@ -3,9 +3,10 @@ package io.samsa.storage.cleaner;
 import org.apache.kafka.common.errors.CorruptRecordException;
 
 /**
- * Adds the keys of an uncompressed v2 batch to an {@link OffsetMap} straight from the cleaner's read buffer (its array): records
- * are walked with absolute reads and each key is hashed where it lies, so the offset-map pass allocates nothing per
- * record (the {@code Record} objects, key slices and header arrays of {@code streamingIterator} are what it saves).
+ * Adds the keys of an uncompressed v2 batch to an {@link OffsetMap} straight from the cleaner's read buffer (its
+ * array): records are walked in place and each key is hashed where it lies, so the offset-map pass allocates nothing
+ * per record (the {@code Record} objects, key slices and header arrays of {@code streamingIterator} are what it
+ * saves).
  *
  * <p>Record layout (KIP-98): {@code length varint, attributes i8, timestampDelta varlong, offsetDelta varint,
  * keyLength varint, key, valueLength varint, value, headerCount varint, headers}; records start 61 bytes into the

@@ -11,8 +11,8 @@ import java.util.Arrays;
  * hashed in place without allocation ({@link KeyHash} says why that is as safe).
  *
  * <p>Bounded: the table is sized once from a byte budget ({@code log.cleaner.dedupe.buffer.size} per cleaner thread)
- * and holds at most {@code slots * loadFactor} keys; the cleaner checks {@link #isFull} before each batch and cleans
- * only up to the last offset that fit.
+ * and holds at most {@code slots * loadFactor} keys; the cleaner checks {@link #wouldOverflow} before each batch and
+ * cleans only up to the last offset that fit.
  *
  * <p>Not thread-safe: one per cleaner thread.
  */
