@@ -1,18 +1,16 @@
 package io.samsa.broker.group.consumer;
 
-import io.samsa.broker.group.CoordinatorTimer;
 import io.samsa.broker.group.GroupConfig;
 import io.samsa.broker.group.GroupCoordinatorShard;
+import io.samsa.broker.group.ManualTimer;
 import io.samsa.broker.group.record.CoordinatorRecord;
 import io.samsa.metadata.ClusterImage;
 import io.samsa.metadata.PartitionImage;
 import io.samsa.metadata.TopicImage;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.Uuid;
@@ -127,57 +125,5 @@ final class ShardFixture {
                 new UUID(tp.topicId().getMostSignificantBits(), tp.topicId().getLeastSignificantBits()),
                 tp.partitions()));
         return Assignment.of(m);
-    }
-
-    /** Timers on a manual clock; {@link #advance} runs the due actions in deadline order. */
-    static final class ManualTimer implements CoordinatorTimer {
-        private record Entry(long deadline, long seq, Runnable action) {
-        }
-
-        private final Map<String, Entry> timers = new HashMap<>();
-        private long now = 1_000_000;
-        private long seq;
-
-        @Override
-        public long nowMs() {
-            return now;
-        }
-
-        @Override
-        public void schedule(String key, long delayMs, Runnable action) {
-            timers.put(key, new Entry(now + delayMs, seq++, action));
-        }
-
-        @Override
-        public void cancel(String key) {
-            timers.remove(key);
-        }
-
-        @Override
-        public boolean isScheduled(String key) {
-            return timers.containsKey(key);
-        }
-
-        @Override
-        public void cancelAll() {
-            timers.clear();
-        }
-
-        void advance(long ms) {
-            long until = now + ms;
-            while (true) {
-                Optional<Map.Entry<String, Entry>> next = timers.entrySet().stream()
-                        .filter(e -> e.getValue().deadline() <= until)
-                        .min(Comparator.comparingLong((Map.Entry<String, Entry> e) -> e.getValue().deadline())
-                                .thenComparingLong(e -> e.getValue().seq()));
-                if (next.isEmpty()) {
-                    break;
-                }
-                timers.remove(next.get().getKey());
-                now = Math.max(now, next.get().getValue().deadline());
-                next.get().getValue().action().run();
-            }
-            now = until;
-        }
     }
 }
