@@ -7,6 +7,7 @@ import io.samsa.storage.segment.LogSegment;
 import io.samsa.storage.segment.LogSegments;
 import io.samsa.storage.segment.SegmentFiles;
 import io.samsa.storage.validation.BatchValidator;
+import io.samsa.storage.validation.Recompressor;
 import io.samsa.storage.validation.ValidatedBatch;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -132,6 +133,8 @@ public final class PartitionLog {
     public LogAppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch) {
         LogConfig cfg = config;
         long now = time.milliseconds();
+        // A topic compression.type other than "producer" rewrites the batch in that codec first (Kafka's LogValidator).
+        records = Recompressor.toTopicCompression(records, cfg.compressionType());
         ValidatedBatch validated = BatchValidator.validate(records, cfg, now);
         MutableRecordBatch batch = validated.batch();
         boolean flushNow;

@@ -10,7 +10,6 @@ import io.samsa.storage.LogAppendInfo;
 import io.samsa.storage.LogConfig;
 import io.samsa.storage.LogManager;
 import io.samsa.storage.PartitionLog;
-import io.samsa.storage.validation.Recompressor;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
@@ -167,8 +166,7 @@ public final class ReplicaManager implements AutoCloseable {
      */
     public LogAppendInfo appendAsLeader(TopicPartition tp, MemoryRecords records) {
         PartitionLog log = leaderLog(tp);
-        MemoryRecords stored = Recompressor.toTopicCompression(records, log.config().compressionType());
-        LogAppendInfo info = log.appendAsLeader(stored, Math.max(0, leaderEpoch(tp)));
+        LogAppendInfo info = log.appendAsLeader(records, Math.max(0, leaderEpoch(tp)));
         log.updateHighWatermark(log.logEndOffset());
         if (!info.duplicate()) {
             purgatory.onAppend(tp);
