@@ -140,7 +140,11 @@ public final class SamsaBroker implements AutoCloseable {
 
     private void startServing() throws Exception {
         quorum.addListener(replicas::onImage);
-        replicas.onImage(quorum.image());
+        // Leader state (high watermarks) is restored before anything can read it: the listeners bind after this.
+        replicas.reconcileNow();
+        long hwCheckpointEvery = config.values().getLong(BrokerConfigDefs.REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS);
+        scheduler.scheduleWithFixedDelay(this::checkpointLogs, hwCheckpointEvery, hwCheckpointEvery,
+                TimeUnit.MILLISECONDS);
         long flushEvery = config.logFlushSchedulerIntervalMs() == Long.MAX_VALUE
                 ? FLUSH_CHECK_DEFAULT_MS : config.logFlushSchedulerIntervalMs();
         scheduler.scheduleWithFixedDelay(this::flushDirtyLogs, flushEvery, flushEvery, TimeUnit.MILLISECONDS);
@@ -202,6 +206,15 @@ public final class SamsaBroker implements AutoCloseable {
         groups.start();
         LOGGER.info("Samsa started: node {} listening on {}, data in {}", config.nodeId(), bootstrapServers(),
                 config.logDirs().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(",")));
+    }
+
+    /** {@code replica.high.watermark.checkpoint.interval.ms}: high watermarks, recovery points, log start offsets. */
+    private void checkpointLogs() {
+        try {
+            logManager.checkpoint();
+        } catch (java.io.IOException | RuntimeException e) {
+            LOGGER.warn("Checkpoint write failed error={}", e.toString());
+        }
     }
 
     private void flushDirtyLogs() {

@@ -33,6 +33,11 @@ final class DeliveryChecker {
         return acks.size();
     }
 
+    /** The highest acknowledged offset of {@code partition}, or -1 when none. */
+    long maxAckedOffset(TopicPartition partition) {
+        return acks.stream().filter(a -> a.partition().equals(partition)).mapToLong(Ack::offset).max().orElse(-1);
+    }
+
     /** Everything wrong with {@code read} (the full drain of every partition), at most {@code limit} lines. */
     List<String> problems(Map<TopicPartition, List<ConsumerRecord<String, String>>> read, int limit) {
         List<String> problems = new ArrayList<>();

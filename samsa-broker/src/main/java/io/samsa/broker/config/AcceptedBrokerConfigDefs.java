@@ -100,8 +100,6 @@ final class AcceptedBrokerConfigDefs {
                 .accept("replica.fetch.backoff.ms", INT, 1000, atLeast(0), MEDIUM, "Follower backoff on error (ms).")
                 .accept("replica.socket.timeout.ms", INT, 30_000, null, HIGH, "Follower socket timeout (ms).")
                 .accept("replica.socket.receive.buffer.bytes", INT, 65_536, null, HIGH, "Follower SO_RCVBUF.")
-                .accept("replica.high.watermark.checkpoint.interval.ms", LONG, 5000L, null, HIGH,
-                        "How often (ms) the high watermark is checkpointed.")
                 .accept("num.replica.fetchers", INT, 1, atLeast(1), HIGH, "Fetcher threads per source broker.")
                 // group coordinator
                 .define("offsets.topic.replication.factor", SHORT, (short) 3, atLeast(1), HIGH,

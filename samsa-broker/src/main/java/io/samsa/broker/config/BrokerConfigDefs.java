@@ -44,6 +44,8 @@ public final class BrokerConfigDefs {
     public static final String NUM_NETWORK_THREADS = "num.network.threads";
     public static final String NUM_IO_THREADS = "num.io.threads";
     public static final String LOG_FLUSH_SCHEDULER_INTERVAL_MS = "log.flush.scheduler.interval.ms";
+    public static final String REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS =
+            "replica.high.watermark.checkpoint.interval.ms";
     public static final String LOG_SEGMENT_BYTES = "log.segment.bytes";
     public static final String LOG_ROLL_MS = "log.roll.ms";
     public static final String LOG_ROLL_HOURS = "log.roll.hours";
@@ -117,6 +119,8 @@ public final class BrokerConfigDefs {
                     "Threads processing requests, which may include disk I/O.")
             .define(LOG_FLUSH_SCHEDULER_INTERVAL_MS, LONG, Long.MAX_VALUE, null, HIGH,
                     "How often (ms) the flusher checks whether a log needs to be flushed.")
+            .define(REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS, LONG, 5000L, atLeast(1), HIGH,
+                    "How often (ms) the high watermarks (and recovery points, log start offsets) are checkpointed.")
             .define(LOG_SEGMENT_BYTES, INT, 1024 * 1024 * 1024, atLeast(TopicConfigDefs.MIN_SEGMENT_BYTES), HIGH,
                     "Maximum size of a single segment file.")
             .define(LOG_ROLL_MS, LONG, null, atLeast(1), HIGH,

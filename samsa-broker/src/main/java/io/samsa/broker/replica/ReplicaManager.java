@@ -85,6 +85,15 @@ public final class ReplicaManager implements AutoCloseable {
         metadataApplier.execute(() -> reconcile(newImage));
     }
 
+    /**
+     * Reconciles the hosted logs with the current image on the calling thread and returns when done: every partition
+     * this broker leads has its log and its leader state (high watermark) restored. The broker calls it at start-up
+     * before its listeners bind, so that no client sees a partition before its restored state.
+     */
+    public void reconcileNow() {
+        reconcile(image.get());
+    }
+
     private void reconcile(ClusterImage ignored) {
         ClusterImage current = image.get();
         for (TopicImage topic : current.topics().values()) {
@@ -92,7 +101,11 @@ public final class ReplicaManager implements AutoCloseable {
                 if (p.replicas().contains(nodeId)) {
                     TopicPartition tp = new TopicPartition(topic.name(), p.partition());
                     try {
-                        logManager.getOrCreate(tp, toKafka(topic.topicId()), logConfig(current, topic.name()));
+                        PartitionLog log = logManager.getOrCreate(tp, toKafka(topic.topicId()),
+                                logConfig(current, topic.name()));
+                        if (p.leader() == nodeId) {
+                            maybeIncrementHighWatermark(tp, log, p);
+                        }
                     } catch (IOException | RuntimeException e) {
                         LOGGER.error("Could not create the log of {}", tp, e);
                     }
@@ -115,6 +128,26 @@ public final class ReplicaManager implements AutoCloseable {
                     LOGGER.error("Could not delete the log of {}", tp, ex);
                 }
             }
+        }
+    }
+
+    /**
+     * Leader state restored from disk (Kafka's {@code Partition.makeLeader} → {@code maybeIncrementLeaderHW}): the high
+     * watermark is the smallest log end offset among the in-sync replicas. When the ISR is this leader alone, that is
+     * its own log end offset, whatever the {@code replication-offset-checkpoint} said: the checkpoint is written only
+     * periodically and at a clean shutdown, so after a crash it lags the log, and every acknowledged record above it
+     * would stay invisible until the next append. The log end offset is what recovery validated batch by batch.
+     */
+    private void maybeIncrementHighWatermark(TopicPartition tp, PartitionLog log, PartitionImage p) {
+        if (!p.isr().equals(java.util.List.of(nodeId))) {
+            return; // followers in the ISR hold the high watermark back until they catch up (replication)
+        }
+        long before = log.highWatermark();
+        log.updateHighWatermark(log.logEndOffset());
+        if (log.highWatermark() > before) {
+            LOGGER.info("High watermark restored to the log end offset topicPartition={} from={} to={}", tp, before,
+                    log.highWatermark());
+            purgatory.onAppend(tp);
         }
     }
 
