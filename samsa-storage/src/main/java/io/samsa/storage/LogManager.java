@@ -1,5 +1,6 @@
 package io.samsa.storage;
 
+import io.samsa.storage.checkpoint.OffsetCheckpointFile;
 import io.samsa.storage.checkpoint.PartitionMetadataFile;
 import io.samsa.storage.cleaner.CleanerConfig;
 import io.samsa.storage.cleaner.LogCleaner;
@@ -187,6 +188,7 @@ public final class LogManager implements Closeable {
         LogDirectory dir = dirs.stream().min(Comparator.comparingInt(d -> logsIn(d).size())).orElseThrow();
         Path path = dir.path().resolve(tp.topic() + "-" + tp.partition());
         Files.createDirectories(path);
+        OffsetCheckpointFile.fsyncDirectory(dir.path()); // the new partition directory survives a power loss
         if (!topicId.equals(Uuid.ZERO_UUID)) {
             PartitionMetadataFile.write(path, topicId);
         }
@@ -361,7 +363,13 @@ public final class LogManager implements Closeable {
         }
     }
 
-    /** Flushes everything, writes checkpoints and producer snapshots, and marks the directories cleanly shut down. */
+    /**
+     * Flushes everything, writes checkpoints and producer snapshots, and marks the directories cleanly shut down. Every
+     * log and directory is closed and unlocked even when some fail; a directory with a failure gets no clean-shutdown
+     * marker, so the next start recovers it.
+     *
+     * @throws IOException the first failure: the logs were not all flushed (the caller must not report a clean stop)
+     */
     @Override
     public synchronized void close() throws IOException {
         if (closed) {
@@ -396,6 +404,11 @@ public final class LogManager implements Closeable {
                 if (ok) {
                     dir.writeCleanShutdownMarker();
                 }
+            } catch (IOException | RuntimeException e) {
+                // no clean-shutdown marker: the next start recovers this directory
+                LOGGER.error("Checkpoint or clean-shutdown marker write failed dir={} error={}", dir.path(),
+                        e.toString());
+                failure = failure == null ? new IOException("closing " + dir.path(), e) : failure;
             } finally {
                 dir.unlock();
             }

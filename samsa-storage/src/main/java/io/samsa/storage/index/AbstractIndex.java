@@ -1,5 +1,6 @@
 package io.samsa.storage.index;
 
+import io.samsa.storage.files.StorageFiles;
 import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
@@ -36,7 +37,7 @@ public abstract sealed class AbstractIndex implements Closeable permits OffsetIn
         this.file = file;
         this.baseOffset = baseOffset;
         this.maxIndexSize = maxIndexSize;
-        boolean created = file.createNewFile();
+        boolean created = StorageFiles.of(file).createFile(file.toPath());
         try (RandomAccessFile raf = new RandomAccessFile(file, "rw")) {
             if (created) {
                 raf.setLength(roundDown(maxIndexSize));
@@ -45,6 +46,12 @@ public abstract sealed class AbstractIndex implements Closeable permits OffsetIn
             this.mmap = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, length);
             this.entries = created ? 0 : (int) (length / entrySize());
             this.maxEntries = (int) (length / entrySize());
+        } catch (IOException | RuntimeException e) {
+            if (created) {
+                // a retry must not find a preallocated file and read its zeros as entries
+                Files.deleteIfExists(file.toPath());
+            }
+            throw e;
         }
     }
 
@@ -199,12 +206,16 @@ public abstract sealed class AbstractIndex implements Closeable permits OffsetIn
         resize(newMaxIndexSize);
     }
 
-    /** Forces the mapping to disk. */
-    public final void flush() {
+    /**
+     * Forces the mapping to disk.
+     *
+     * @throws IOException when the device reports a write error
+     */
+    public final void flush() throws IOException {
         remapLock.readLock().lock();
         try {
             if (!closed) {
-                mmap.force();
+                StorageFiles.of(file).forceMapped(file.toPath(), mmap);
             }
         } finally {
             remapLock.readLock().unlock();
@@ -216,8 +227,7 @@ public abstract sealed class AbstractIndex implements Closeable permits OffsetIn
      * swap). The mapping stays valid: readers of this index are unaffected.
      */
     public final void renameTo(File target) throws IOException {
-        Files.move(file.toPath(), target.toPath(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        StorageFiles.of(target).atomicMove(file.toPath(), target.toPath());
         file = target;
     }
 
