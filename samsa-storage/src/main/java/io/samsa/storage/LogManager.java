@@ -113,8 +113,13 @@ public final class LogManager implements Closeable {
             }
             throw e;
         }
-        for (LogDirectory dir : opened) {
-            manager.loadDirectory(dir);
+        try {
+            for (LogDirectory dir : opened) {
+                manager.loadDirectory(dir);
+            }
+        } catch (IOException | RuntimeException e) {
+            manager.abandon(); // e.g. a full disk: release the files and the directory locks for a retry
+            throw e;
         }
         return manager;
     }
@@ -425,6 +430,10 @@ public final class LogManager implements Closeable {
      * snapshotting, checkpointing or writing the clean-shutdown marker.
      */
     synchronized void crashForTesting() throws IOException {
+        abandon();
+    }
+
+    private synchronized void abandon() throws IOException {
         closed = true;
         if (lifecycle != null) {
             lifecycle.shutdownNow();

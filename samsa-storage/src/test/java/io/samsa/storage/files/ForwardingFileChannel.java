@@ -33,6 +33,11 @@ abstract class ForwardingFileChannel extends FileChannel {
     protected void afterForce() throws IOException {
     }
 
+    /** Whether a force reaches the real device (a simulation may only record it). */
+    protected boolean forwardForce() {
+        return true;
+    }
+
     /** Called before a truncation. */
     protected void beforeTruncate(long size) throws IOException {
     }
@@ -102,7 +107,9 @@ abstract class ForwardingFileChannel extends FileChannel {
     @Override
     public void force(boolean metaData) throws IOException {
         beforeForce();
-        delegate.force(metaData);
+        if (forwardForce()) {
+            delegate.force(metaData);
+        }
         afterForce();
     }
 

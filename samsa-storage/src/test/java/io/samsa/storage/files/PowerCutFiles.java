@@ -25,7 +25,7 @@ import org.apache.kafka.common.record.internal.FileRecords;
  * replaced by its durable entry and content (absent when its directory entry was never fsynced; empty when its content
  * never was), which drops every byte and entry not covered by an fsync.
  *
- * <p>Simplifications: directories themselves are durable; renames done inside kafka-clients ({@code FileRecords
+ * <p>Nothing is really fsynced (only recorded), so the simulation is fast. Simplifications: directories themselves are durable; renames done inside kafka-clients ({@code FileRecords
  * .renameTo}: retention, the cleaner) are not seen; a truncation counts as durable when made. Thread-safe.
  */
 public final class PowerCutFiles implements StorageFiles {
@@ -129,6 +129,11 @@ public final class PowerCutFiles implements StorageFiles {
             }
 
             @Override
+            protected boolean forwardForce() {
+                return false; // durability is simulated: a real fsync would only slow the test down
+            }
+
+            @Override
             protected void beforeTruncate(long size) throws IOException {
                 event("truncate " + file.getFileName());
                 synchronized (PowerCutFiles.this) {
@@ -186,8 +191,7 @@ public final class PowerCutFiles implements StorageFiles {
     @Override
     public void forceMapped(Path file, MappedByteBuffer buffer) throws IOException {
         event("fsync " + file.getFileName());
-        REAL.forceMapped(file, buffer);
-        forced(file);
+        forced(file); // the mapping shares the page cache: reading the file sees its stores
     }
 
     @Override
@@ -204,7 +208,6 @@ public final class PowerCutFiles implements StorageFiles {
     @Override
     public void fsyncDirectory(Path dir) throws IOException {
         event("fsync dir " + dir.getFileName());
-        REAL.fsyncDirectory(dir);
         Path d = key(dir);
         synchronized (this) {
             live.keySet().removeIf(p -> !Files.exists(p)); // deleted outside this layer
