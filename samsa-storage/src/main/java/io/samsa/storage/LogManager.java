@@ -54,6 +54,8 @@ public final class LogManager implements Closeable {
     private final Map<TopicPartition, LogDirectory> placement = new ConcurrentHashMap<>();
     private final SegmentDeleter deleter = new SegmentDeleter();
     private final LogCleaner cleaner;
+    private final StorageFailures checkpointFailures = new StorageFailures("checkpoints=log.dirs",
+            "recovery points, log start offsets and high watermarks on disk are stale until a write succeeds");
     private ScheduledExecutorService lifecycle;
     private boolean closed;
 
@@ -252,17 +254,12 @@ public final class LogManager implements Closeable {
                     log.flush();
                     flushed = true;
                 } catch (IOException | KafkaStorageException e) {
-                    LOGGER.error("Flush failed topicPartition={} error={}", log.topicPartition(), e.toString());
+                    log.storageFailures().failed("flush (flush.ms)", e);
                 }
             }
         }
-        if (!flushed) {
-            return;
-        }
-        try {
-            checkpoint();
-        } catch (IOException e) {
-            LOGGER.error("Checkpoint write failed error={}", e.toString());
+        if (flushed) {
+            checkpointQuietly();
         }
     }
 
@@ -353,8 +350,9 @@ public final class LogManager implements Closeable {
     private void checkpointQuietly() {
         try {
             checkpoint();
+            checkpointFailures.succeeded();
         } catch (IOException e) {
-            LOGGER.error("Checkpoint write failed error={}", e.toString());
+            checkpointFailures.failed("checkpoint write", e);
         }
     }
 

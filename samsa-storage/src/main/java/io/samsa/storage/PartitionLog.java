@@ -384,6 +384,11 @@ public final class PartitionLog {
         return SegmentSwap.replaceSegments(this, cleaned, oldSegments);
     }
 
+    /** Where this log's storage failures are logged, once per failure streak. */
+    StorageFailures storageFailures() {
+        return failures;
+    }
+
     /** The lock serializing appends, roll, flush and segment-list changes (for the package's helpers). */
     ReentrantLock lock() {
         return lock;

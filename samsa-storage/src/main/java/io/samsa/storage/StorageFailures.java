@@ -5,7 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs the storage failures of one partition once: the first failed write (with its cause) at ERROR, repeats at
+ * Logs the storage failures of one partition (or one log directory's checkpoints) once: the first failed write (with its cause) at ERROR, repeats at
  * DEBUG while the partition keeps failing (a full disk fails every produce), and the first success afterwards at
  * INFO. The produce path answers every failure with KAFKA_STORAGE_ERROR (56) regardless.
  *
@@ -14,23 +14,33 @@ import org.slf4j.LoggerFactory;
 final class StorageFailures {
     private static final Logger LOGGER = LoggerFactory.getLogger(StorageFailures.class);
 
-    private final TopicPartition topicPartition;
+    private final String subject;
+    private final String consequence;
     private volatile String failing;
 
+    /** For one partition log: a failure refuses its writes. */
     StorageFailures(TopicPartition topicPartition) {
-        this.topicPartition = topicPartition;
+        this("topicPartition=" + topicPartition,
+                "writes are refused with KAFKA_STORAGE_ERROR until they succeed again, reads go on");
+    }
+
+    /**
+     * @param subject     what failed, as {@code key=value} (e.g. {@code dir=/var/lib/samsa})
+     * @param consequence what a failure means for users, appended to the first ERROR line
+     */
+    StorageFailures(String subject, String consequence) {
+        this.subject = subject;
+        this.consequence = consequence;
     }
 
     /** Records a failed {@code operation} (append, roll, flush, snapshot, close). */
     synchronized void failed(String operation, Throwable cause) {
         if (failing == null) {
             failing = operation;
-            LOGGER.error("Storage failure topicPartition={} operation={} cause={}; writes are refused with "
-                    + "KAFKA_STORAGE_ERROR until they succeed again, reads go on", topicPartition, operation,
-                    describe(cause));
+            LOGGER.error("Storage failure {} operation={} cause={}; {}", subject, operation, describe(cause),
+                    consequence);
         } else {
-            LOGGER.debug("Storage failure again topicPartition={} operation={} cause={}", topicPartition, operation,
-                    describe(cause));
+            LOGGER.debug("Storage failure again {} operation={} cause={}", subject, operation, describe(cause));
         }
     }
 
@@ -39,7 +49,7 @@ final class StorageFailures {
         if (failing != null) {
             synchronized (this) {
                 if (failing != null) {
-                    LOGGER.info("Storage writes resumed topicPartition={} after failed {}", topicPartition, failing);
+                    LOGGER.info("Storage writes resumed {} after failed {}", subject, failing);
                     failing = null;
                 }
             }

@@ -57,6 +57,7 @@ class FullDiskIT {
     Path dir;
     Path mount;
     final ListAppender<ILoggingEvent> failures = new ListAppender<>();
+    final ListAppender<ILoggingEvent> coordinator = new ListAppender<>();
 
     @BeforeEach
     void mountTmpfs() throws Exception {
@@ -67,11 +68,14 @@ class FullDiskIT {
                 "mount -t tmpfs failed");
         failures.start();
         ((Logger) LoggerFactory.getLogger("io.samsa.storage.StorageFailures")).addAppender(failures);
+        coordinator.start();
+        ((Logger) LoggerFactory.getLogger("io.samsa.broker.group.GroupCoordinator")).addAppender(coordinator);
     }
 
     @AfterEach
     void unmount() throws Exception {
         ((Logger) LoggerFactory.getLogger("io.samsa.storage.StorageFailures")).detachAppender(failures);
+        ((Logger) LoggerFactory.getLogger("io.samsa.broker.group.GroupCoordinator")).detachAppender(coordinator);
         if (mount != null) {
             run("umount", "-l", mount.toString());
         }
@@ -112,8 +116,14 @@ class FullDiskIT {
                 // Then reads go on: the full partition up to its last acknowledged record, and the other partition
                 assertThat(readAll(samsa, FULL)).isEqualTo(acked);
                 assertThat(readAll(samsa, OTHER).values()).containsExactlyElementsOf(otherValues);
-                // And a consumer group cannot be served yet, its __consumer_offsets partition has no room
+                // And a consumer group cannot be served while not even a page is left: __consumer_offsets fails to load
+                Path filler = mount.resolve("filler");
+                fill(filler);
                 tryToUseGroup(samsa);
+                assertThat(coordinator.list).filteredOn(e -> e.getLevel() == Level.ERROR)
+                        .extracting(ILoggingEvent::getFormattedMessage)
+                        .filteredOn(m -> m.startsWith("Could not load __consumer_offsets-0")).hasSize(1);
+                Files.delete(filler);
 
                 // When space returns (another topic deleted), the producer resumes
                 try (Admin admin = samsa.admin()) {
@@ -125,6 +135,8 @@ class FullDiskIT {
             }
             // And the consumer group's coordinator loads now that there is room
             commitGroupOffset(samsa, 42);
+            assertThat(coordinator.list).extracting(ILoggingEvent::getFormattedMessage)
+                    .anyMatch(m -> m.startsWith("Loaded __consumer_offsets-0") && m.endsWith("after failed attempts"));
             // And the failure was logged once for the partition, with its cause
             assertThat(failures.list).filteredOn(e -> e.getLevel() == Level.ERROR)
                     .filteredOn(e -> e.getFormattedMessage().contains("topicPartition=" + FULL + "-0"))
