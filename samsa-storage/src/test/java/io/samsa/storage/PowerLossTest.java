@@ -42,7 +42,7 @@ class PowerLossTest {
     static final long T0 = PartitionLogTest.T0;
     static final TopicPartition TP = new TopicPartition("power", 0);
     static final Uuid TOPIC_ID = Uuid.randomUuid();
-    static final int SEEDS = Integer.getInteger("powerloss.seeds", 80);
+    static final int SEEDS = Integer.getInteger("powerloss.seeds", 50);
 
     @TempDir
     Path fallbackRoot;
