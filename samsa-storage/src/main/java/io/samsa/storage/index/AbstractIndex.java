@@ -23,6 +23,7 @@ import org.apache.kafka.common.utils.ByteBufferUnmapper;
  * read.
  */
 public abstract sealed class AbstractIndex implements Closeable permits OffsetIndex, TimeIndex {
+    private static final int PAGE_SIZE = 4096;
     private final ReentrantReadWriteLock remapLock = new ReentrantReadWriteLock();
     protected final long baseOffset;
     private volatile File file;
@@ -31,6 +32,8 @@ public abstract sealed class AbstractIndex implements Closeable permits OffsetIn
     private volatile int maxEntries;
     /** Number of valid entries; written by the single writer after the entry bytes. */
     protected volatile int entries;
+    /** Bytes from the file's start known to be allocated on disk (writer only), see {@link #ensureBacked}. */
+    private int backedBytes;
     private boolean closed;
 
     protected AbstractIndex(File file, long baseOffset, int maxIndexSize) throws IOException {
@@ -46,6 +49,7 @@ public abstract sealed class AbstractIndex implements Closeable permits OffsetIn
             this.mmap = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, length);
             this.entries = created ? 0 : (int) (length / entrySize());
             this.maxEntries = (int) (length / entrySize());
+            this.backedBytes = entries * entrySize();
         } catch (IOException | RuntimeException e) {
             if (created) {
                 // a retry must not find a preallocated file and read its zeros as entries
@@ -92,6 +96,30 @@ public abstract sealed class AbstractIndex implements Closeable permits OffsetIn
     /** The buffer for the single writer (absolute puts only). */
     protected final MappedByteBuffer writeBuffer() {
         return mmap;
+    }
+
+    /**
+     * Makes sure the file's first {@code end} bytes are allocated on disk before the writer stores into them through
+     * the mapping. A preallocated index is sparse; a store into a page the file system cannot allocate (a full disk)
+     * raises SIGBUS, which the JVM reports as an {@code InternalError}, possibly later than the store itself. Writing
+     * the next page's zeros through a channel instead fails cleanly with {@code No space left on device}. Runs once
+     * per 4 KiB of entries (every few MiB of log).
+     *
+     * @throws IOException when the page cannot be allocated
+     */
+    protected final void ensureBacked(int end) throws IOException {
+        if (end <= backedBytes) {
+            return;
+        }
+        int from = backedBytes;
+        int to = Math.max(end, Math.min(length(), (end + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE));
+        ByteBuffer zeros = ByteBuffer.allocate(to - from);
+        try (FileChannel channel = FileChannel.open(file.toPath(), java.nio.file.StandardOpenOption.WRITE)) {
+            while (zeros.hasRemaining()) {
+                channel.write(zeros, from + zeros.position());
+            }
+        }
+        backedBytes = to;
     }
 
     /** Converts an absolute offset to the 4-byte relative form, failing when it does not fit. */
@@ -194,6 +222,7 @@ public abstract sealed class AbstractIndex implements Closeable permits OffsetIn
                 raf.setLength(rounded);
                 mmap = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, rounded);
                 maxEntries = rounded / entrySize();
+                backedBytes = Math.min(backedBytes, rounded); // pages past a shrink are gone; an extension is sparse
             }
         } finally {
             remapLock.writeLock().unlock();

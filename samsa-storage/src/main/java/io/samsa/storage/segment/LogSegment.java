@@ -303,7 +303,7 @@ public final class LogSegment implements Closeable {
         return RecordBatch.NO_TIMESTAMP;
     }
 
-    private void indexBatch(long lastOffset, int position, int size) {
+    private void indexBatch(long lastOffset, int position, int size) throws IOException {
         if (bytesSinceLastIndexEntry > indexIntervalBytes) {
             offsetIndex.append(lastOffset, position);
             TimestampOffset max = maxTimestampSoFar;
