@@ -462,14 +462,29 @@ public final class LogSegment implements Closeable {
         return log.file().lastModified();
     }
 
-    /** Records the final max timestamp, trims the indexes and closes every file. */
+    /**
+     * Records the final max timestamp, trims the indexes and closes every file; the handles are released even when a
+     * step fails.
+     *
+     * @throws IOException the first failure (a full disk)
+     */
     @Override
     public void close() throws IOException {
         TimestampOffset max = maxTimestampSoFar;
-        timeIndex.maybeAppend(max.timestamp(), max.offset(), true);
-        offsetIndex.close();
-        timeIndex.close();
-        log.close();
+        try {
+            timeIndex.maybeAppend(max.timestamp(), max.offset(), true);
+            offsetIndex.close();
+            timeIndex.close();
+            log.close();
+        } catch (IOException | RuntimeException e) {
+            // a full disk: release every handle anyway (recovery rebuilds what was not written)
+            try {
+                closeHandlers();
+            } catch (IOException | RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
     }
 
     /** Releases the file handles without trimming or recording anything (as a crash would leave the files). */
