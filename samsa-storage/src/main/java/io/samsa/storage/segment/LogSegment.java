@@ -195,10 +195,11 @@ public final class LogSegment implements Closeable {
             bytesSinceLastIndexEntry = bytesBefore;
             offsetIndex.truncateTo(lastOffset);
             timeIndex.truncateTo(lastOffset);
-            IOException failure = e instanceof IOException io ? io : new IOException("append to " + log.file()
-                    + " failed", e);
-            truncateFailedWrite(position, failure);
-            throw failure;
+            truncateFailedWrite(position, e);
+            if (e instanceof RuntimeException bug) {
+                throw bug; // not a storage failure (e.g. a full index the caller should have rolled): undone, rethrown
+            }
+            throw e instanceof IOException io ? io : new IOException("index write to " + log.file() + " failed", e);
         }
         if (position == 0) {
             rollingBasedTimestamp = OptionalLong.of(maxTimestamp);
@@ -210,7 +211,7 @@ public final class LogSegment implements Closeable {
      * Removes the bytes a failed write may have left after {@code position} (a write that hit a full disk leaves the
      * part that fitted), so that the file ends where the last complete batch ends.
      */
-    private void truncateFailedWrite(int position, IOException failure) {
+    private void truncateFailedWrite(int position, Throwable failure) {
         try {
             log.truncateTo(position);
             if (log.channel().size() > position) {
