@@ -82,6 +82,7 @@ public final class SamsaBroker implements AutoCloseable {
     private final List<KafkaWireServer> servers = new ArrayList<>();
     private final CountDownLatch shutdown = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean logsFlushed = true;
     private volatile List<BrokerRegistration.Endpoint> endpoints = List.of();
 
     private SamsaBroker(BrokerConfig config, LogManager logManager, MetadataQuorum quorum) {
@@ -241,6 +242,14 @@ public final class SamsaBroker implements AutoCloseable {
         return config;
     }
 
+    /**
+     * After {@link #close()}: false when the logs could not all be flushed, checkpointed and marked cleanly shut down
+     * (for example on a full disk); the next start then recovers them.
+     */
+    public boolean stoppedCleanly() {
+        return logsFlushed;
+    }
+
     /** Blocks until {@link #close()} has run. */
     public void awaitShutdown() throws InterruptedException {
         shutdown.await();
@@ -269,7 +278,9 @@ public final class SamsaBroker implements AutoCloseable {
         try {
             logManager.close();
         } catch (Exception e) {
-            LOGGER.error("Closing the logs failed", e);
+            logsFlushed = false;
+            LOGGER.error("Closing the logs failed: some data was not flushed or checkpointed; the next start "
+                    + "recovers the logs", e);
         }
         try {
             quorum.close();

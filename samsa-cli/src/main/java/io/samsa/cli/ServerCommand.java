@@ -67,7 +67,12 @@ final class ServerCommand implements Callable<Integer> {
         LOGGER.info("Samsa stopping");
         try {
             broker.close();
-            LOGGER.info("Samsa stopped cleanly");
+            if (broker.stoppedCleanly()) {
+                LOGGER.info("Samsa stopped cleanly");
+            } else {
+                LOGGER.error("Samsa stopped, but not cleanly: the logs could not all be flushed (see the errors "
+                        + "above); the next start recovers them");
+            }
         } catch (RuntimeException e) {
             LOGGER.error("Samsa did not stop cleanly: {}", e.toString(), e);
         }

@@ -80,12 +80,19 @@ final class LogLoader {
         long recoveryPoint = Math.max(0, checkpoints.recoveryPoint());
         if (!cleanShutdown) {
             boolean cut = false;
-            for (LogSegment segment : segments.range(recoveryPoint, Long.MAX_VALUE)) {
+            List<LogSegment> unflushed = List.copyOf(segments.range(recoveryPoint, Long.MAX_VALUE));
+            for (int i = 0; i < unflushed.size(); i++) {
+                LogSegment segment = unflushed.get(i);
                 if (cut) {
                     segments.remove(segment.baseOffset());
                     segment.deleteIfExists();
-                } else if (!recovered.contains(segment.baseOffset())) {
+                    continue;
+                }
+                if (!recovered.contains(segment.baseOffset())) {
                     cut = recover(tp, segment) > 0;
+                }
+                if (!cut && i + 1 < unflushed.size()) {
+                    cut = missingOffsetsAfter(tp, segment, unflushed.get(i + 1).baseOffset());
                 }
             }
         }
@@ -126,6 +133,21 @@ final class LogLoader {
                     segment.baseOffset(), truncated, segment.size());
         }
         return truncated;
+    }
+
+    /**
+     * True when the unflushed {@code segment} ends below the next segment's base offset: its tail was lost in a power
+     * loss while a newer segment's file survived (its directory entry was fsynced, its data was not). Appends and the
+     * cleaner never leave such a gap, so the later segments are cut with the lost tail (ADR 0006).
+     */
+    private static boolean missingOffsetsAfter(TopicPartition tp, LogSegment segment, long nextBase) {
+        long next = segment.readNextOffset();
+        if (next >= nextBase) {
+            return false;
+        }
+        LOGGER.warn("Offsets missing after unflushed segment topicPartition={} segment={} nextOffset={} "
+                + "nextSegment={}: deleting the later segments", tp, segment.baseOffset(), next, nextBase);
+        return true;
     }
 
     private static boolean indexesSane(LogSegment segment) {

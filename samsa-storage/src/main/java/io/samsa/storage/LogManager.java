@@ -1,5 +1,6 @@
 package io.samsa.storage;
 
+import io.samsa.storage.checkpoint.OffsetCheckpointFile;
 import io.samsa.storage.checkpoint.PartitionMetadataFile;
 import io.samsa.storage.cleaner.CleanerConfig;
 import io.samsa.storage.cleaner.LogCleaner;
@@ -53,6 +54,8 @@ public final class LogManager implements Closeable {
     private final Map<TopicPartition, LogDirectory> placement = new ConcurrentHashMap<>();
     private final SegmentDeleter deleter = new SegmentDeleter();
     private final LogCleaner cleaner;
+    private final StorageFailures checkpointFailures = new StorageFailures("checkpoints=log.dirs",
+            "recovery points, log start offsets and high watermarks on disk are stale until a write succeeds");
     private ScheduledExecutorService lifecycle;
     private boolean closed;
 
@@ -112,8 +115,13 @@ public final class LogManager implements Closeable {
             }
             throw e;
         }
-        for (LogDirectory dir : opened) {
-            manager.loadDirectory(dir);
+        try {
+            for (LogDirectory dir : opened) {
+                manager.loadDirectory(dir);
+            }
+        } catch (IOException | RuntimeException e) {
+            manager.abandon(); // e.g. a full disk: release the files and the directory locks for a retry
+            throw e;
         }
         return manager;
     }
@@ -187,6 +195,7 @@ public final class LogManager implements Closeable {
         LogDirectory dir = dirs.stream().min(Comparator.comparingInt(d -> logsIn(d).size())).orElseThrow();
         Path path = dir.path().resolve(tp.topic() + "-" + tp.partition());
         Files.createDirectories(path);
+        OffsetCheckpointFile.fsyncDirectory(dir.path()); // the new partition directory survives a power loss
         if (!topicId.equals(Uuid.ZERO_UUID)) {
             PartitionMetadataFile.write(path, topicId);
         }
@@ -245,17 +254,12 @@ public final class LogManager implements Closeable {
                     log.flush();
                     flushed = true;
                 } catch (IOException | KafkaStorageException e) {
-                    LOGGER.error("Flush failed topicPartition={} error={}", log.topicPartition(), e.toString());
+                    log.storageFailures().failed("flush (flush.ms)", e);
                 }
             }
         }
-        if (!flushed) {
-            return;
-        }
-        try {
-            checkpoint();
-        } catch (IOException e) {
-            LOGGER.error("Checkpoint write failed error={}", e.toString());
+        if (flushed) {
+            checkpointQuietly();
         }
     }
 
@@ -346,8 +350,9 @@ public final class LogManager implements Closeable {
     private void checkpointQuietly() {
         try {
             checkpoint();
+            checkpointFailures.succeeded();
         } catch (IOException e) {
-            LOGGER.error("Checkpoint write failed error={}", e.toString());
+            checkpointFailures.failed("checkpoint write", e);
         }
     }
 
@@ -361,7 +366,13 @@ public final class LogManager implements Closeable {
         }
     }
 
-    /** Flushes everything, writes checkpoints and producer snapshots, and marks the directories cleanly shut down. */
+    /**
+     * Flushes everything, writes checkpoints and producer snapshots, and marks the directories cleanly shut down. Every
+     * log and directory is closed and unlocked even when some fail; a directory with a failure gets no clean-shutdown
+     * marker, so the next start recovers it.
+     *
+     * @throws IOException the first failure: the logs were not all flushed (the caller must not report a clean stop)
+     */
     @Override
     public synchronized void close() throws IOException {
         if (closed) {
@@ -396,6 +407,11 @@ public final class LogManager implements Closeable {
                 if (ok) {
                     dir.writeCleanShutdownMarker();
                 }
+            } catch (IOException | RuntimeException e) {
+                // no clean-shutdown marker: the next start recovers this directory
+                LOGGER.error("Checkpoint or clean-shutdown marker write failed dir={} error={}", dir.path(),
+                        e.toString());
+                failure = failure == null ? new IOException("closing " + dir.path(), e) : failure;
             } finally {
                 dir.unlock();
             }
@@ -412,6 +428,10 @@ public final class LogManager implements Closeable {
      * snapshotting, checkpointing or writing the clean-shutdown marker.
      */
     synchronized void crashForTesting() throws IOException {
+        abandon();
+    }
+
+    private synchronized void abandon() throws IOException {
         closed = true;
         if (lifecycle != null) {
             lifecycle.shutdownNow();

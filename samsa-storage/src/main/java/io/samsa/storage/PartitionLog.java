@@ -49,6 +49,7 @@ public final class PartitionLog {
     private final SegmentDeleter deleter;
     private final ReentrantLock lock = new ReentrantLock();
     private final Object hwLock = new Object();
+    private final StorageFailures failures;
     private volatile Uuid topicId;
     private volatile LogConfig config;
     private volatile LogOffsetMetadata logEnd;
@@ -72,6 +73,7 @@ public final class PartitionLog {
         this.producerState = producerState;
         this.background = background;
         this.deleter = deleter;
+        this.failures = new StorageFailures(topicPartition);
         LogSegment active = segments.active();
         this.logEnd = new LogOffsetMetadata(state.logEndOffset(), active.baseOffset(), active.size());
         this.logStartOffset = state.logStartOffset();
@@ -152,6 +154,10 @@ public final class PartitionLog {
                             logStartOffset, 0, true);
                 }
             }
+            if (failures.isFailing()) {
+                // a failed write may have left bytes it could not remove yet: never append after them
+                segments.active().repairTail();
+            }
             long firstOffset = logEnd.offset();
             long lastOffset = firstOffset + validated.count() - 1;
             long maxTimestamp = BatchValidator.assignOffsets(validated, firstOffset, leaderEpoch, cfg.timestampType(), now);
@@ -175,8 +181,11 @@ public final class PartitionLog {
             flushNow = unflushedMessages >= cfg.flushMessages();
             long appendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME ? now : -1;
             info = new LogAppendInfo(firstOffset, lastOffset, appendTime, logStartOffset, validated.count(), false);
+            failures.succeeded();
         } catch (IOException e) {
-            throw new KafkaStorageException("append to " + topicPartition + " failed", e);
+            // the segment is as it was before this append (LogSegment.append removed any partial bytes)
+            failures.failed("append", e);
+            throw new KafkaStorageException("append to " + topicPartition + " failed: " + e.getMessage(), e);
         } finally {
             lock.unlock();
         }
@@ -204,8 +213,7 @@ public final class PartitionLog {
                 try {
                     flush(newBase);
                 } catch (IOException | RuntimeException e) {
-                    LOGGER.warn("Background flush failed topicPartition={} upTo={} error={}", topicPartition, newBase,
-                            e.toString());
+                    failures.failed("background flush up to " + newBase, e);
                 }
             });
         }
@@ -322,7 +330,8 @@ public final class PartitionLog {
         try {
             flush();
         } catch (IOException e) {
-            throw new KafkaStorageException("flush of " + topicPartition + " failed", e);
+            failures.failed("flush", e);
+            throw new KafkaStorageException("flush of " + topicPartition + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -373,6 +382,11 @@ public final class PartitionLog {
      */
     public boolean replaceSegments(LogSegment cleaned, List<LogSegment> oldSegments) throws IOException {
         return SegmentSwap.replaceSegments(this, cleaned, oldSegments);
+    }
+
+    /** Where this log's storage failures are logged, once per failure streak. */
+    StorageFailures storageFailures() {
+        return failures;
     }
 
     /** The lock serializing appends, roll, flush and segment-list changes (for the package's helpers). */
@@ -434,7 +448,12 @@ public final class PartitionLog {
         return producerState;
     }
 
-    /** Flushes, snapshots producer state at the LEO, trims indexes and closes every file. */
+    /**
+     * Flushes, snapshots producer state at the LEO, trims indexes and closes every file. The files are closed even when
+     * the flush or the snapshot fails.
+     *
+     * @throws IOException the first failure: the log was not shut down cleanly (the next open must recover it)
+     */
     void close() throws IOException {
         lock.lock();
         try {
@@ -444,16 +463,40 @@ public final class PartitionLog {
         } finally {
             lock.unlock();
         }
-        flush();
+        IOException failure = null;
+        try {
+            flush();
+        } catch (IOException e) {
+            failure = e;
+        }
         lock.lock();
         try {
-            producerState.takeSnapshot(logEnd.offset());
+            if (failure == null) {
+                try {
+                    producerState.takeSnapshot(logEnd.offset());
+                } catch (IOException e) {
+                    failure = e;
+                }
+            }
+            // the files are released even when the flush or snapshot failed (recovery redoes both)
             for (LogSegment segment : segments.all()) {
-                segment.close();
+                try {
+                    segment.close();
+                } catch (IOException | RuntimeException e) {
+                    if (failure == null) {
+                        failure = e instanceof IOException io ? io : new IOException(e);
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
             }
             closed = true;
         } finally {
             lock.unlock();
+        }
+        if (failure != null) {
+            failures.failed("close", failure);
+            throw failure;
         }
     }
 

@@ -73,6 +73,8 @@ public final class GroupCoordinator implements AutoCloseable {
     private final ExecutorService pool;
     private final SerialExecutor serial;
     private final Map<Integer, ShardHandle> shards = new ConcurrentHashMap<>();
+    /** Partitions whose last load failed: the failure is logged once, the retries (one per request) at DEBUG. */
+    private final Set<Integer> failedLoads = ConcurrentHashMap.newKeySet();
     private final Map<RecordType, BiConsumer<GroupCoordinatorShard, CoordinatorRecord.Raw>> replayers =
             new EnumMap<>(RecordType.class);
     private final Object lifecycle = new Object();
@@ -245,9 +247,15 @@ public final class GroupCoordinator implements AutoCloseable {
             long n = OffsetsTopicLoader.load(replicas.leaderLog(tp), shard);
             shard.markLoaded();
             h.classic().onLoaded();
-            LOGGER.info("Loaded {} ({} records) in {} ms", tp, n, (System.nanoTime() - start) / 1_000_000);
+            LOGGER.info("Loaded {} ({} records) in {} ms{}", tp, n, (System.nanoTime() - start) / 1_000_000,
+                    failedLoads.remove(shard.partition()) ? " after failed attempts" : "");
         } catch (RuntimeException e) {
-            LOGGER.error("Could not load {}; its groups are unavailable on this broker", tp, e);
+            if (failedLoads.add(shard.partition())) {
+                LOGGER.error("Could not load {}; its groups are unavailable on this broker until a retry (the next "
+                        + "request for one of them) succeeds", tp, e);
+            } else {
+                LOGGER.debug("Could not load {} again: {}", tp, e.toString());
+            }
             shards.remove(shard.partition(), h);
             shard.unload();
         }

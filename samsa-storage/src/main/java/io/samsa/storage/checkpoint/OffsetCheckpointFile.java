@@ -1,5 +1,6 @@
 package io.samsa.storage.checkpoint;
 
+import io.samsa.storage.files.StorageFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -7,8 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,27 +85,46 @@ public final class OffsetCheckpointFile {
         }
     }
 
-    /** Writes {@code content} to {@code target.tmp}, fsyncs it, renames it over {@code target} and fsyncs the dir. */
+    /**
+     * Writes {@code content} to {@code target.tmp}, fsyncs it, renames it over {@code target} and fsyncs the dir. When
+     * any step fails (a full disk) the {@code .tmp} file is removed and {@code target} keeps its previous content.
+     *
+     * @throws IOException when a write, fsync or rename fails
+     */
     public static void writeAtomically(Path target, String content) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
+        StorageFiles files = StorageFiles.of(target);
+        try {
+            try (FileChannel channel = files.openForWrite(tmp)) {
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+                channel.force(true);
             }
-            channel.force(true);
+            files.atomicMove(tmp, target);
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(tmp, e);
+            throw e;
         }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         fsyncDirectory(target.getParent());
     }
 
-    /** Makes a rename or create in {@code dir} durable (best effort on platforms that cannot open directories). */
-    public static void fsyncDirectory(Path dir) {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            // not supported everywhere; the rename itself is still atomic
+    /**
+     * Makes a rename or create in {@code dir} durable (skipped on platforms that cannot open directories).
+     *
+     * @throws IOException when the directory fsync fails: the entries may not be durable
+     */
+    public static void fsyncDirectory(Path dir) throws IOException {
+        StorageFiles.of(dir).fsyncDirectory(dir);
+    }
+
+    /** Removes a half-written temporary file after {@code cause}; a failure to do so is added to {@code cause}. */
+    public static void deleteQuietly(Path tmp, Exception cause) {
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException | RuntimeException e) {
+            cause.addSuppressed(e);
         }
     }
 }

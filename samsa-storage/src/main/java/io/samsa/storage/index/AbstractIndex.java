@@ -1,5 +1,6 @@
 package io.samsa.storage.index;
 
+import io.samsa.storage.files.StorageFiles;
 import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import org.apache.kafka.common.utils.ByteBufferUnmapper;
  * read.
  */
 public abstract sealed class AbstractIndex implements Closeable permits OffsetIndex, TimeIndex {
+    private static final int PAGE_SIZE = 4096;
     private final ReentrantReadWriteLock remapLock = new ReentrantReadWriteLock();
     protected final long baseOffset;
     private volatile File file;
@@ -30,13 +32,15 @@ public abstract sealed class AbstractIndex implements Closeable permits OffsetIn
     private volatile int maxEntries;
     /** Number of valid entries; written by the single writer after the entry bytes. */
     protected volatile int entries;
+    /** Bytes from the file's start known to be allocated on disk (writer only), see {@link #ensureBacked}. */
+    private int backedBytes;
     private boolean closed;
 
     protected AbstractIndex(File file, long baseOffset, int maxIndexSize) throws IOException {
         this.file = file;
         this.baseOffset = baseOffset;
         this.maxIndexSize = maxIndexSize;
-        boolean created = file.createNewFile();
+        boolean created = StorageFiles.of(file).createFile(file.toPath());
         try (RandomAccessFile raf = new RandomAccessFile(file, "rw")) {
             if (created) {
                 raf.setLength(roundDown(maxIndexSize));
@@ -45,6 +49,13 @@ public abstract sealed class AbstractIndex implements Closeable permits OffsetIn
             this.mmap = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, length);
             this.entries = created ? 0 : (int) (length / entrySize());
             this.maxEntries = (int) (length / entrySize());
+            this.backedBytes = entries * entrySize();
+        } catch (IOException | RuntimeException e) {
+            if (created) {
+                // a retry must not find a preallocated file and read its zeros as entries
+                Files.deleteIfExists(file.toPath());
+            }
+            throw e;
         }
     }
 
@@ -85,6 +96,30 @@ public abstract sealed class AbstractIndex implements Closeable permits OffsetIn
     /** The buffer for the single writer (absolute puts only). */
     protected final MappedByteBuffer writeBuffer() {
         return mmap;
+    }
+
+    /**
+     * Makes sure the file's first {@code end} bytes are allocated on disk before the writer stores into them through
+     * the mapping. A preallocated index is sparse; a store into a page the file system cannot allocate (a full disk)
+     * raises SIGBUS, which the JVM reports as an {@code InternalError}, possibly later than the store itself. Writing
+     * the next page's zeros through a channel instead fails cleanly with {@code No space left on device}. Runs once
+     * per 4 KiB of entries (every few MiB of log).
+     *
+     * @throws IOException when the page cannot be allocated
+     */
+    protected final void ensureBacked(int end) throws IOException {
+        if (end <= backedBytes) {
+            return;
+        }
+        int from = backedBytes;
+        int to = Math.max(end, Math.min(length(), (end + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE));
+        ByteBuffer zeros = ByteBuffer.allocate(to - from);
+        try (FileChannel channel = FileChannel.open(file.toPath(), java.nio.file.StandardOpenOption.WRITE)) {
+            while (zeros.hasRemaining()) {
+                channel.write(zeros, from + zeros.position());
+            }
+        }
+        backedBytes = to;
     }
 
     /** Converts an absolute offset to the 4-byte relative form, failing when it does not fit. */
@@ -187,6 +222,7 @@ public abstract sealed class AbstractIndex implements Closeable permits OffsetIn
                 raf.setLength(rounded);
                 mmap = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, rounded);
                 maxEntries = rounded / entrySize();
+                backedBytes = Math.min(backedBytes, rounded); // pages past a shrink are gone; an extension is sparse
             }
         } finally {
             remapLock.writeLock().unlock();
@@ -199,12 +235,16 @@ public abstract sealed class AbstractIndex implements Closeable permits OffsetIn
         resize(newMaxIndexSize);
     }
 
-    /** Forces the mapping to disk. */
-    public final void flush() {
+    /**
+     * Forces the mapping to disk.
+     *
+     * @throws IOException when the device reports a write error
+     */
+    public final void flush() throws IOException {
         remapLock.readLock().lock();
         try {
             if (!closed) {
-                mmap.force();
+                StorageFiles.of(file).forceMapped(file.toPath(), mmap);
             }
         } finally {
             remapLock.readLock().unlock();
@@ -216,8 +256,7 @@ public abstract sealed class AbstractIndex implements Closeable permits OffsetIn
      * swap). The mapping stays valid: readers of this index are unaffected.
      */
     public final void renameTo(File target) throws IOException {
-        Files.move(file.toPath(), target.toPath(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        StorageFiles.of(target).atomicMove(file.toPath(), target.toPath());
         file = target;
     }
 

@@ -72,8 +72,9 @@ public final class OffsetIndex extends AbstractIndex {
      *
      * @throws IllegalArgumentException when {@code offset} is not above the last entry
      * @throws IllegalStateException    when the index is full
+     * @throws IOException              when the file system cannot allocate the entry's page (a full disk)
      */
-    public void append(long offset, int position) {
+    public void append(long offset, int position) throws IOException {
         int n = entries;
         if (n >= maxEntries()) {
             throw new IllegalStateException("offset index " + file() + " is full");
@@ -82,6 +83,7 @@ public final class OffsetIndex extends AbstractIndex {
         if (n > 0 && relative <= writeBuffer().getInt((n - 1) * ENTRY_SIZE)) {
             throw new IllegalArgumentException("offset " + offset + " not above last index entry in " + file());
         }
+        ensureBacked((n + 1) * ENTRY_SIZE);
         writeBuffer().putInt(n * ENTRY_SIZE, relative);
         writeBuffer().putInt(n * ENTRY_SIZE + 4, position);
         entries = n + 1;

@@ -66,8 +66,9 @@ public final class TimeIndex extends AbstractIndex {
      * @param skipFullCheck true when the segment stops being active: the reserved last slot may then be used
      * @throws IllegalStateException    when the index is full
      * @throws IllegalArgumentException when the offset or timestamp goes backwards
+     * @throws IOException              when the file system cannot allocate the entry's page (a full disk)
      */
-    public void maybeAppend(long timestamp, long offset, boolean skipFullCheck) {
+    public void maybeAppend(long timestamp, long offset, boolean skipFullCheck) throws IOException {
         int n = entries;
         if (!skipFullCheck && isFull()) {
             throw new IllegalStateException("time index " + file() + " is full");
@@ -89,6 +90,7 @@ public final class TimeIndex extends AbstractIndex {
             return;
         }
         int relative = toRelative(offset);
+        ensureBacked((n + 1) * ENTRY_SIZE);
         writeBuffer().putLong(n * ENTRY_SIZE, timestamp);
         writeBuffer().putInt(n * ENTRY_SIZE + 8, relative);
         entries = n + 1;

@@ -1,13 +1,13 @@
 package io.samsa.storage.producer;
 
+import io.samsa.storage.checkpoint.OffsetCheckpointFile;
+import io.samsa.storage.files.StorageFiles;
 import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -45,7 +45,10 @@ public final class ProducerSnapshotFile {
     private ProducerSnapshotFile() {
     }
 
-    /** Writes {@code rows} to {@code file} durably. */
+    /**
+     * Writes {@code rows} to {@code file} durably (fsynced {@code .tmp}, atomic rename). When a step fails the
+     * {@code .tmp} file is removed and {@code file} is unchanged.
+     */
     public static void write(File file, Collection<Row> rows) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(HEADER + ENTRY * rows.size());
         buffer.putShort(VERSION).putInt(0).putInt(rows.size());
@@ -58,14 +61,19 @@ public final class ProducerSnapshotFile {
         buffer.putInt(2, (int) Crc32C.compute(buffer, 6, buffer.limit() - 6)); // offsets relative to position 0
         Path target = file.toPath();
         Path tmp = target.resolveSibling(file.getName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
+        StorageFiles files = StorageFiles.of(target);
+        try {
+            try (FileChannel channel = files.openForWrite(tmp)) {
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
             }
-            channel.force(true);
+            files.atomicMove(tmp, target);
+        } catch (IOException | RuntimeException e) {
+            OffsetCheckpointFile.deleteQuietly(tmp, e);
+            throw e;
         }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.samsa.storage.segment;
 
+import io.samsa.storage.files.StorageFiles;
 import io.samsa.storage.index.OffsetIndex;
 import io.samsa.storage.index.OffsetPosition;
 import io.samsa.storage.index.TimeIndex;
@@ -73,12 +74,36 @@ public final class LogSegment implements Closeable {
      */
     public static LogSegment open(Path dir, long baseOffset, int indexIntervalBytes, int indexBytes, long nowMs,
                                   String fileSuffix) throws IOException {
-        FileRecords log = FileRecords.open(SegmentFiles.withSuffix(SegmentFiles.logFile(dir, baseOffset), fileSuffix));
-        OffsetIndex offsetIndex = new OffsetIndex(
-                SegmentFiles.withSuffix(SegmentFiles.offsetIndexFile(dir, baseOffset), fileSuffix), baseOffset, indexBytes);
-        TimeIndex timeIndex = new TimeIndex(
-                SegmentFiles.withSuffix(SegmentFiles.timeIndexFile(dir, baseOffset), fileSuffix), baseOffset, indexBytes);
-        return new LogSegment(baseOffset, log, offsetIndex, timeIndex, indexIntervalBytes, nowMs);
+        File logFile = SegmentFiles.withSuffix(SegmentFiles.logFile(dir, baseOffset), fileSuffix);
+        File offsetFile = SegmentFiles.withSuffix(SegmentFiles.offsetIndexFile(dir, baseOffset), fileSuffix);
+        File timeFile = SegmentFiles.withSuffix(SegmentFiles.timeIndexFile(dir, baseOffset), fileSuffix);
+        boolean logExisted = logFile.exists();
+        boolean offsetExisted = offsetFile.exists();
+        FileRecords log = StorageFiles.of(dir).openRecords(logFile);
+        OffsetIndex offsetIndex = null;
+        try {
+            offsetIndex = new OffsetIndex(offsetFile, baseOffset, indexBytes);
+            TimeIndex timeIndex = new TimeIndex(timeFile, baseOffset, indexBytes);
+            return new LogSegment(baseOffset, log, offsetIndex, timeIndex, indexIntervalBytes, nowMs);
+        } catch (IOException | RuntimeException e) {
+            // leave no half-created segment behind (a full disk): a retry must start from the same files
+            try {
+                if (offsetIndex != null) {
+                    if (offsetExisted) {
+                        offsetIndex.closeHandler();
+                    } else {
+                        offsetIndex.deleteIfExists();
+                    }
+                }
+                log.closeHandlers();
+                if (!logExisted) {
+                    Files.deleteIfExists(logFile.toPath());
+                }
+            } catch (IOException | RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
     }
 
     public long baseOffset() {
@@ -156,15 +181,66 @@ public final class LogSegment implements Closeable {
         if (!canConvertToRelativeOffset(lastOffset)) {
             throw new IllegalArgumentException("offset " + lastOffset + " out of range for segment " + baseOffset);
         }
+        TimestampOffset maxBefore = maxTimestampSoFar;
+        int bytesBefore = bytesSinceLastIndexEntry;
+        try {
+            log.append(records);
+            if (maxTimestamp > maxTimestampSoFar.timestamp()) {
+                maxTimestampSoFar = new TimestampOffset(maxTimestamp, lastOffset);
+            }
+            indexBatch(lastOffset, position, records.sizeInBytes());
+        } catch (IOException | RuntimeException | InternalError e) {
+            // InternalError: a store into a memory-mapped index page the file system could not back (SIGBUS)
+            maxTimestampSoFar = maxBefore;
+            bytesSinceLastIndexEntry = bytesBefore;
+            offsetIndex.truncateTo(lastOffset);
+            timeIndex.truncateTo(lastOffset);
+            truncateFailedWrite(position, e);
+            if (e instanceof RuntimeException bug) {
+                throw bug; // not a storage failure (e.g. a full index the caller should have rolled): undone, rethrown
+            }
+            throw e instanceof IOException io ? io : new IOException("index write to " + log.file() + " failed", e);
+        }
         if (position == 0) {
             rollingBasedTimestamp = OptionalLong.of(maxTimestamp);
         }
-        log.append(records);
-        if (maxTimestamp > maxTimestampSoFar.timestamp()) {
-            maxTimestampSoFar = new TimestampOffset(maxTimestamp, lastOffset);
-        }
-        indexBatch(lastOffset, position, records.sizeInBytes());
         return position;
+    }
+
+    /**
+     * Removes the bytes a failed write may have left after {@code position} (a write that hit a full disk leaves the
+     * part that fitted), so that the file ends where the last complete batch ends.
+     */
+    private void truncateFailedWrite(int position, Throwable failure) {
+        try {
+            log.truncateTo(position);
+            if (log.channel().size() > position) {
+                log.channel().truncate(position);
+            }
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /**
+     * Bytes past the last complete batch: non-zero only when a failed write's tail could not be removed yet (see
+     * {@link #truncateFailedWrite}); the log must not append until {@link #repairTail()} succeeds.
+     */
+    public long unpublishedBytes() throws IOException {
+        return log.channel().size() - log.sizeInBytes();
+    }
+
+    /**
+     * Cuts the file back to its last complete batch after a failed write whose tail could not be removed then.
+     *
+     * @throws IOException when the truncation fails again
+     */
+    public void repairTail() throws IOException {
+        int size = log.sizeInBytes();
+        if (log.channel().size() > size) {
+            log.channel().truncate(size);
+        }
+        log.channel().position(size);
     }
 
     /**
@@ -172,6 +248,15 @@ public final class LogSegment implements Closeable {
      * batch. Not for the active segment of a live log: the cleaner writes a segment nobody reads yet.
      */
     public void appendBatches(MemoryRecords records) throws IOException {
+        try {
+            appendAndIndexBatches(records);
+        } catch (InternalError e) {
+            // a store into a memory-mapped index page the file system could not back (SIGBUS on a full disk)
+            throw new IOException("index write for " + log.file() + " failed", e);
+        }
+    }
+
+    private void appendAndIndexBatches(MemoryRecords records) throws IOException {
         int position = log.sizeInBytes();
         log.append(records);
         for (MutableRecordBatch batch : records.batches()) {
@@ -219,7 +304,7 @@ public final class LogSegment implements Closeable {
         return RecordBatch.NO_TIMESTAMP;
     }
 
-    private void indexBatch(long lastOffset, int position, int size) {
+    private void indexBatch(long lastOffset, int position, int size) throws IOException {
         if (bytesSinceLastIndexEntry > indexIntervalBytes) {
             offsetIndex.append(lastOffset, position);
             TimestampOffset max = maxTimestampSoFar;
@@ -378,14 +463,29 @@ public final class LogSegment implements Closeable {
         return log.file().lastModified();
     }
 
-    /** Records the final max timestamp, trims the indexes and closes every file. */
+    /**
+     * Records the final max timestamp, trims the indexes and closes every file; the handles are released even when a
+     * step fails.
+     *
+     * @throws IOException the first failure (a full disk)
+     */
     @Override
     public void close() throws IOException {
         TimestampOffset max = maxTimestampSoFar;
-        timeIndex.maybeAppend(max.timestamp(), max.offset(), true);
-        offsetIndex.close();
-        timeIndex.close();
-        log.close();
+        try {
+            timeIndex.maybeAppend(max.timestamp(), max.offset(), true);
+            offsetIndex.close();
+            timeIndex.close();
+            log.close();
+        } catch (IOException | RuntimeException e) {
+            // a full disk: release every handle anyway (recovery rebuilds what was not written)
+            try {
+                closeHandlers();
+            } catch (IOException | RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
     }
 
     /** Releases the file handles without trimming or recording anything (as a crash would leave the files). */
