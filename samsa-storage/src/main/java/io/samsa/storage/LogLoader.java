@@ -30,13 +30,16 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>deletes leftovers ({@code .deleted}, {@code .cleaned}, {@code .tmp}, orphan indexes) and resolves
  *       {@code .swap} files;</li>
- *   <li>opens every segment; a missing or corrupt index is rebuilt from the {@code .log};</li>
- *   <li>after an unclean shutdown, rescans every segment from the one holding the recovery point: CRC, magic and
- *       offset checks, index rebuild, and truncation at the first torn or corrupt batch; segments after a
- *       truncation are deleted;</li>
+ *   <li>opens every segment; below the recovery point (or everywhere after a clean shutdown) a missing or corrupt
+ *       index is rebuilt from the {@code .log} (a WARN: those indexes were complete);</li>
+ *   <li>after an unclean shutdown, rescans every segment from the one holding the recovery point, and only those:
+ *       CRC, magic and offset checks, index rebuild, and truncation at the first torn or corrupt batch; segments
+ *       after a truncation are deleted. Their indexes are not checked first: a preallocated index whose zero tail
+ *       was never trimmed is what a crash leaves, and it is rebuilt anyway (as Kafka, which skips the check too);</li>
  *   <li>rebuilds producer state from the newest snapshot plus the batches after it.</li>
  * </ol>
- * Stateless; runs single-threaded before the log is published.
+ * Stateless and thread-safe: {@link LogManager} loads several partitions at once, each on one thread, before they are
+ * published.
  */
 final class LogLoader {
     private static final Logger LOGGER = LoggerFactory.getLogger(LogLoader.class);
@@ -58,7 +61,12 @@ final class LogLoader {
         LogSegments segments = new LogSegments();
         Set<Long> recovered = new HashSet<>();
         boolean truncated = false;
-        for (long base : segmentBaseOffsets(dir)) {
+        long recoveryPoint = Math.max(0, checkpoints.recoveryPoint());
+        TreeSet<Long> bases = segmentBaseOffsets(dir);
+        // after a crash, segments from the one holding the recovery point on are rescanned below in any case
+        Long firstUnflushed = bases.floor(recoveryPoint);
+        long recoverFrom = cleanShutdown ? Long.MAX_VALUE : firstUnflushed == null ? Long.MIN_VALUE : firstUnflushed;
+        for (long base : bases) {
             if (truncated) {
                 deleteSegmentFiles(dir, base);
                 continue;
@@ -67,6 +75,9 @@ final class LogLoader {
                     && SegmentFiles.timeIndexFile(dir, base).exists();
             LogSegment segment = LogSegment.open(dir, base, config.indexIntervalBytes(), config.segmentIndexBytes(), now);
             segments.add(segment);
+            if (base >= recoverFrom) {
+                continue;
+            }
             if (!indexesExist || !indexesSane(segment)) {
                 LOGGER.info("Rebuilding indexes topicPartition={} segment={}", tp, base);
                 recovered.add(base);
@@ -77,7 +88,6 @@ final class LogLoader {
             long base = Math.max(0, checkpoints.logStartOffset());
             segments.add(LogSegment.open(dir, base, config.indexIntervalBytes(), config.segmentIndexBytes(), now));
         }
-        long recoveryPoint = Math.max(0, checkpoints.recoveryPoint());
         if (!cleanShutdown) {
             boolean cut = false;
             for (LogSegment segment : segments.range(recoveryPoint, Long.MAX_VALUE)) {

@@ -434,7 +434,11 @@ public final class PartitionLog {
         return producerState;
     }
 
-    /** Flushes, snapshots producer state at the LEO, trims indexes and closes every file. */
+    /**
+     * Flushes (fsyncs the segments above the recovery point, once), snapshots producer state at the LEO unless a
+     * snapshot at the LEO exists already (nothing was appended since it was taken), trims indexes and closes every
+     * file.
+     */
     void close() throws IOException {
         lock.lock();
         try {
@@ -447,7 +451,9 @@ public final class PartitionLog {
         flush();
         lock.lock();
         try {
-            producerState.takeSnapshot(logEnd.offset());
+            if (!SegmentFiles.snapshotFile(dir, logEnd.offset()).exists()) {
+                producerState.takeSnapshot(logEnd.offset());
+            }
             for (LogSegment segment : segments.all()) {
                 segment.close();
             }

@@ -378,14 +378,18 @@ public final class LogSegment implements Closeable {
         return log.file().lastModified();
     }
 
-    /** Records the final max timestamp, trims the indexes and closes every file. */
+    /**
+     * Records the final max timestamp, trims the indexes and the log and closes every file. Nothing is fsynced here:
+     * the owner flushes first ({@link #flush()}), so that a clean shutdown fsyncs each segment once.
+     */
     @Override
     public void close() throws IOException {
         TimestampOffset max = maxTimestampSoFar;
         timeIndex.maybeAppend(max.timestamp(), max.offset(), true);
         offsetIndex.close();
         timeIndex.close();
-        log.close();
+        log.trim();
+        log.closeHandlers();
     }
 
     /** Releases the file handles without trimming or recording anything (as a crash would leave the files). */
