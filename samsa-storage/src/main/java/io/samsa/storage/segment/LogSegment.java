@@ -45,14 +45,15 @@ public final class LogSegment implements Closeable {
     private OptionalLong rollingBasedTimestamp = OptionalLong.empty();
 
     private LogSegment(long baseOffset, FileRecords log, OffsetIndex offsetIndex, TimeIndex timeIndex,
-                       int indexIntervalBytes, long createdMs) {
+                       int indexIntervalBytes, long createdMs, boolean readIndexes) {
         this.baseOffset = baseOffset;
         this.log = log;
         this.offsetIndex = offsetIndex;
         this.timeIndex = timeIndex;
         this.indexIntervalBytes = indexIntervalBytes;
         this.createdMs = createdMs;
-        this.maxTimestampSoFar = timeIndex.lastEntry();
+        this.maxTimestampSoFar = readIndexes ? timeIndex.lastEntry()
+                : new TimestampOffset(RecordBatch.NO_TIMESTAMP, baseOffset);
     }
 
     /**
@@ -73,12 +74,27 @@ public final class LogSegment implements Closeable {
      */
     public static LogSegment open(Path dir, long baseOffset, int indexIntervalBytes, int indexBytes, long nowMs,
                                   String fileSuffix) throws IOException {
+        return open(dir, baseOffset, indexIntervalBytes, indexBytes, nowMs, fileSuffix, true);
+    }
+
+    /**
+     * Opens a segment whose indexes {@link #recover()} is about to rebuild (recovery after a crash) without reading
+     * them: a crash leaves an index at its preallocated length, and reading its last entry would fault in pages of its
+     * zero tail (time, and resident memory, per partition). Call {@link #recover()} before anything else.
+     */
+    public static LogSegment openForRecovery(Path dir, long baseOffset, int indexIntervalBytes, int indexBytes,
+                                             long nowMs) throws IOException {
+        return open(dir, baseOffset, indexIntervalBytes, indexBytes, nowMs, "", false);
+    }
+
+    private static LogSegment open(Path dir, long baseOffset, int indexIntervalBytes, int indexBytes, long nowMs,
+                                   String fileSuffix, boolean readIndexes) throws IOException {
         FileRecords log = FileRecords.open(SegmentFiles.withSuffix(SegmentFiles.logFile(dir, baseOffset), fileSuffix));
         OffsetIndex offsetIndex = new OffsetIndex(
                 SegmentFiles.withSuffix(SegmentFiles.offsetIndexFile(dir, baseOffset), fileSuffix), baseOffset, indexBytes);
         TimeIndex timeIndex = new TimeIndex(
                 SegmentFiles.withSuffix(SegmentFiles.timeIndexFile(dir, baseOffset), fileSuffix), baseOffset, indexBytes);
-        return new LogSegment(baseOffset, log, offsetIndex, timeIndex, indexIntervalBytes, nowMs);
+        return new LogSegment(baseOffset, log, offsetIndex, timeIndex, indexIntervalBytes, nowMs, readIndexes);
     }
 
     public long baseOffset() {
