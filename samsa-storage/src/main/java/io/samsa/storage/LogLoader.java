@@ -56,13 +56,15 @@ final class LogLoader {
                              boolean cleanShutdown, Checkpoints checkpoints, Executor background,
                              SegmentDeleter deleter) throws IOException {
         Files.createDirectories(dir);
-        removeTemporaryFiles(dir);
+        List<Path> files = removeTemporaryFiles(dir);
         long now = time.milliseconds();
         LogSegments segments = new LogSegments();
         Set<Long> recovered = new HashSet<>();
         boolean truncated = false;
         long recoveryPoint = Math.max(0, checkpoints.recoveryPoint());
-        TreeSet<Long> bases = segmentBaseOffsets(dir);
+        TreeSet<Long> bases = segmentBaseOffsets(files);
+        Set<String> names = new HashSet<>();
+        files.forEach(f -> names.add(f.getFileName().toString()));
         // after a crash, segments from the one holding the recovery point on are rescanned below in any case
         Long firstUnflushed = bases.floor(recoveryPoint);
         long recoverFrom = cleanShutdown ? Long.MAX_VALUE : firstUnflushed == null ? Long.MIN_VALUE : firstUnflushed;
@@ -76,8 +78,8 @@ final class LogLoader {
                         config.segmentIndexBytes(), now));
                 continue;
             }
-            boolean indexesExist = SegmentFiles.offsetIndexFile(dir, base).exists()
-                    && SegmentFiles.timeIndexFile(dir, base).exists();
+            boolean indexesExist = names.contains(SegmentFiles.offsetIndexFile(dir, base).getName())
+                    && names.contains(SegmentFiles.timeIndexFile(dir, base).getName());
             LogSegment segment = LogSegment.open(dir, base, config.indexIntervalBytes(), config.segmentIndexBytes(), now);
             segments.add(segment);
             if (!indexesExist || !indexesSane(segment)) {
@@ -198,45 +200,64 @@ final class LogLoader {
 
     /** Base offsets of the {@code .log} files in {@code dir}, ascending. */
     private static TreeSet<Long> segmentBaseOffsets(Path dir) throws IOException {
-        TreeSet<Long> bases = new TreeSet<>();
         try (Stream<Path> files = Files.list(dir)) {
-            files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(SegmentFiles.LOG_SUFFIX))
-                    .mapToLong(SegmentFiles::offsetFromFileName).filter(o -> o >= 0).forEach(bases::add);
+            return segmentBaseOffsets(files.toList());
         }
+    }
+
+    /** Base offsets of the {@code .log} files among {@code files}, ascending. */
+    private static TreeSet<Long> segmentBaseOffsets(List<Path> files) {
+        TreeSet<Long> bases = new TreeSet<>();
+        files.stream().map(p -> p.getFileName().toString()).filter(n -> n.endsWith(SegmentFiles.LOG_SUFFIX))
+                .mapToLong(SegmentFiles::offsetFromFileName).filter(o -> o >= 0).forEach(bases::add);
         return bases;
     }
 
-    private static void removeTemporaryFiles(Path dir) throws IOException {
+    /**
+     * Deletes leftovers, completes swaps and removes orphan indexes; returns the files left (one directory listing
+     * when there was nothing to clean, the usual case: listings are a good part of loading 10,000 partitions).
+     */
+    private static List<Path> removeTemporaryFiles(Path dir) throws IOException {
         List<Path> files;
         try (Stream<Path> list = Files.list(dir)) {
             files = list.toList();
         }
+        boolean changed = false;
         for (Path file : files) {
             String name = file.getFileName().toString();
             if (name.endsWith(SegmentFiles.DELETED_SUFFIX) || name.endsWith(SegmentFiles.CLEANED_SUFFIX)
                     || name.endsWith(".tmp")) {
                 Files.deleteIfExists(file);
+                changed = true;
             } else if (name.endsWith(SegmentFiles.SWAP_SUFFIX)) {
                 if (name.endsWith(SegmentFiles.LOG_SUFFIX + SegmentFiles.SWAP_SUFFIX)) {
                     completeSwap(dir, file);
                 } else {
                     Files.deleteIfExists(file); // a swapped segment's indexes are rebuilt from its .log
                 }
+                changed = true;
             }
         }
-        try (Stream<Path> list = Files.list(dir)) {
-            files = list.toList();
+        if (changed) {
+            try (Stream<Path> list = Files.list(dir)) {
+                files = list.toList();
+            }
         }
+        Set<Long> logs = segmentBaseOffsets(files);
+        List<Path> left = new ArrayList<>(files.size());
         for (Path file : files) {
             String name = file.getFileName().toString();
             if (name.endsWith(SegmentFiles.INDEX_SUFFIX) || name.endsWith(SegmentFiles.TIME_INDEX_SUFFIX)
                     || name.endsWith(SegmentFiles.TXN_INDEX_SUFFIX)) {
                 long base = SegmentFiles.offsetFromFileName(name);
-                if (base >= 0 && !SegmentFiles.logFile(dir, base).exists()) {
+                if (base >= 0 && !logs.contains(base)) {
                     Files.delete(file);
+                    continue;
                 }
             }
+            left.add(file);
         }
+        return left;
     }
 
     /**
