@@ -124,6 +124,7 @@ public final class SamsaBroker implements AutoCloseable {
      * time, as neither needs the other; the listener binds only once both are done.
      */
     public static SamsaBroker start(BrokerConfig config) throws Exception {
+        LOGGER.info("Samsa starting: node {}, recovering the logs and the metadata", config.nodeId());
         FutureTask<LogManager> logLoading = new FutureTask<>(() -> LogManager.open(config.logDirs(),
                 config.logDefaults(), Time.SYSTEM, cleanerConfig(config),
                 config.values().getInt(BrokerConfigDefs.NUM_RECOVERY_THREADS_PER_DATA_DIR)));
