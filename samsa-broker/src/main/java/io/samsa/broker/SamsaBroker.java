@@ -47,8 +47,10 @@ import io.samsa.storage.cleaner.CleanerConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -61,8 +63,8 @@ import org.slf4j.LoggerFactory;
  * One Samsa node: the metadata quorum member, the log manager, the replica manager and the Kafka listener, wired
  * together. {@code samsa server} starts one; the integration tests start several in one JVM.
  *
- * <p>Start-up order: logs are recovered, the metadata quorum replays its log, the listener binds, then the broker
- * registers its endpoints. Close runs the reverse and leaves a clean-shutdown marker in every log directory.
+ * <p>Start-up order: the logs are recovered while the metadata quorum replays its log, then the listener binds and
+ * the broker registers its endpoints. Close runs the reverse and leaves a clean-shutdown marker in every log directory.
  *
  * <p>Thread-safe: start once, close once.
  */
@@ -117,16 +119,32 @@ public final class SamsaBroker implements AutoCloseable {
                 config.values().getDouble(BrokerConfigDefs.LOG_CLEANER_IO_MAX_BYTES_PER_SECOND));
     }
 
-    /** Recovers the logs and the metadata, binds the listeners, then registers the broker. */
+    /**
+     * Recovers the logs and the metadata, binds the listeners, then registers the broker. The logs (on
+     * {@code num.recovery.threads.per.data.dir} threads per directory) and the metadata quorum recover at the same
+     * time, as neither needs the other; the listener binds only once both are done.
+     */
     public static SamsaBroker start(BrokerConfig config) throws Exception {
-        LogManager logManager = LogManager.open(config.logDirs(), config.logDefaults(), Time.SYSTEM,
-                cleanerConfig(config));
+        LOGGER.info("Samsa starting: node {}, recovering the logs and the metadata", config.nodeId());
+        FutureTask<LogManager> logLoading = new FutureTask<>(() -> LogManager.open(config.logDirs(),
+                config.logDefaults(), Time.SYSTEM, cleanerConfig(config),
+                config.values().getInt(BrokerConfigDefs.NUM_RECOVERY_THREADS_PER_DATA_DIR)));
+        Thread.ofPlatform().name("samsa-log-loading").daemon().start(logLoading);
         MetadataQuorum quorum;
         try {
             quorum = MetadataQuorum.start(new QuorumConfig(config.nodeId(), config.metadataLogDir(),
                     config.controllerQuorumVoters()));
         } catch (Exception e) {
-            logManager.close();
+            // the logs' failure (e.g. a log dir locked by another broker) is the more telling one when both fail
+            LogManager logs = awaitLogs(logLoading);
+            logs.close();
+            throw e;
+        }
+        LogManager logManager;
+        try {
+            logManager = awaitLogs(logLoading);
+        } catch (Exception e) {
+            quorum.close();
             throw e;
         }
         SamsaBroker broker = new SamsaBroker(config, logManager, quorum);
@@ -137,6 +155,18 @@ public final class SamsaBroker implements AutoCloseable {
             throw e;
         }
         return broker;
+    }
+
+    /** The loaded log manager, or the exception that stopped its loading. */
+    private static LogManager awaitLogs(FutureTask<LogManager> loading) throws Exception {
+        try {
+            return loading.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     private void startServing() throws Exception {

@@ -6,6 +6,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -95,7 +96,18 @@ public final class SamsaCommand implements Runnable {
         }
         PrintWriter out = utf8Writer(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
         PrintWriter err = utf8Writer(new OutputStreamWriter(System.err, StandardCharsets.UTF_8));
-        int exitCode = newCommandLine(System.in, out, err).execute(args);
+        Optional<ServerCommand> server = ServerCommand.parsePlain(args);
+        int exitCode;
+        if (server.isPresent()) { // the usual `samsa server` start, without picocli's start-up cost (ADR 0008)
+            try {
+                exitCode = server.get().callPlain(err);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                exitCode = EXIT_FAILURE;
+            }
+        } else {
+            exitCode = newCommandLine(System.in, out, err).execute(args);
+        }
         out.flush();
         err.flush();
         System.exit(exitCode);

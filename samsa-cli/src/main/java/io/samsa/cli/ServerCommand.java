@@ -3,9 +3,11 @@ package io.samsa.cli;
 import io.samsa.broker.SamsaBroker;
 import io.samsa.broker.config.BrokerConfig;
 import io.samsa.broker.config.ConfigException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -61,6 +63,60 @@ final class ServerCommand implements Callable<Integer> {
             // the JVM is shutting down: the hook is closing the broker
         }
         return 0;
+    }
+
+    /**
+     * {@code samsa server} with only {@code --config FILE} and {@code --override KEY=VALUE} options (either as two
+     * arguments or joined by {@code =}), parsed without picocli: building picocli's model of every command costs
+     * about half a second of the start, because picocli's classes target Java 5 and the JVM's class-data archive
+     * cannot hold them (ADR 0008). Empty for anything else ({@code --help}, {@code -v}, a repeated {@code --config},
+     * a typo): {@link SamsaCommand} then runs picocli as usual, with its messages and exit codes.
+     */
+    static Optional<ServerCommand> parsePlain(String[] args) {
+        if (args.length == 0 || !args[0].equals("server")) {
+            return Optional.empty();
+        }
+        ServerCommand command = new ServerCommand();
+        for (int i = 1; i < args.length; i++) {
+            String arg = args[i];
+            String name;
+            String value;
+            int eq = arg.indexOf('=');
+            if ((arg.startsWith("--config=") || arg.startsWith("--override=")) && eq > 0) {
+                name = arg.substring(0, eq);
+                value = arg.substring(eq + 1);
+            } else if ((arg.equals("--config") || arg.equals("--override")) && i + 1 < args.length
+                    && !args[i + 1].startsWith("-")) {
+                name = arg;
+                value = args[++i];
+            } else {
+                return Optional.empty();
+            }
+            if (name.equals("--config")) {
+                if (command.config != null) {
+                    return Optional.empty();
+                }
+                command.config = Path.of(value);
+            } else {
+                command.overrides.add(value);
+            }
+        }
+        return Optional.of(command);
+    }
+
+    /** Runs a {@link #parsePlain} command: a failure is printed as {@code samsa: <message>} on {@code err}. */
+    int callPlain(PrintWriter err) throws InterruptedException {
+        try {
+            return call();
+        } catch (CliException e) {
+            err.println("samsa: " + Errors.message(e));
+            err.flush();
+            return e.exitCode();
+        } catch (RuntimeException e) {
+            err.println("samsa: " + Errors.message(e));
+            err.flush();
+            return SamsaCommand.EXIT_FAILURE;
+        }
     }
 
     private static void closeQuietly(SamsaBroker broker) {

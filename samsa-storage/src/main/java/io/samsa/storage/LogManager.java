@@ -14,11 +14,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -33,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * past the {@code recovery-point-offset-checkpoint} are scanned and torn tails truncated), creates and deletes
  * partitions, runs the {@code flush.ms} policy, and on close flushes, checkpoints and writes the marker.
  *
+ * <p><b>Start and stop at any partition count.</b> Loading (and recovery after a crash) and closing run on
+ * {@code num.recovery.threads.per.data.dir} threads per log directory (Kafka's key and its 4.x default, 2), every
+ * directory at once; each partition is recovered only from the segment holding its recovery point. The threads exist
+ * only while a directory is being loaded or closed.
+ *
  * <p><b>Durability.</b> An append returns once its batch is written to the OS page cache. A <em>process</em> crash
  * (kill -9, OOM) therefore loses nothing that was acknowledged: the kernel still writes the pages, and recovery
  * only truncates a batch torn by a crash in the middle of a write. A <em>power loss or kernel crash</em> loses what
@@ -45,6 +54,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class LogManager implements Closeable {
     private static final Logger LOGGER = LoggerFactory.getLogger(LogManager.class);
+    /** Kafka 4.x's default of {@code num.recovery.threads.per.data.dir} (KIP-1030). */
+    public static final int DEFAULT_RECOVERY_THREADS_PER_DATA_DIR = 2;
 
     private final List<LogDirectory> dirs;
     private final LogConfig defaultConfig;
@@ -56,14 +67,16 @@ public final class LogManager implements Closeable {
     private final LogCleaner cleaner;
     private final StorageFailures checkpointFailures = new StorageFailures("checkpoints=log.dirs",
             "recovery points, log start offsets and high watermarks on disk are stale until a write succeeds");
+    private final int recoveryThreadsPerDataDir;
     private ScheduledExecutorService lifecycle;
     private boolean closed;
 
-    private LogManager(List<LogDirectory> dirs, LogConfig defaultConfig, Time time, CleanerConfig cleanerConfig)
-            throws IOException {
+    private LogManager(List<LogDirectory> dirs, LogConfig defaultConfig, Time time, CleanerConfig cleanerConfig,
+                       int recoveryThreadsPerDataDir) throws IOException {
         this.dirs = dirs;
         this.defaultConfig = defaultConfig;
         this.time = time;
+        this.recoveryThreadsPerDataDir = recoveryThreadsPerDataDir;
         this.background = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "samsa-log-flusher");
             t.setDaemon(true);
@@ -92,8 +105,25 @@ public final class LogManager implements Closeable {
      */
     public static LogManager open(List<Path> logDirs, LogConfig defaultConfig, Time time, CleanerConfig cleanerConfig)
             throws IOException {
+        return open(logDirs, defaultConfig, time, cleanerConfig, DEFAULT_RECOVERY_THREADS_PER_DATA_DIR);
+    }
+
+    /**
+     * Opens the log directories as {@link #open(List, LogConfig, Time, CleanerConfig)}, loading (and after a crash
+     * recovering) the partitions of each directory on {@code recoveryThreadsPerDataDir} threads, all directories at
+     * once; {@link #close()} flushes and closes them on as many threads.
+     *
+     * @param recoveryThreadsPerDataDir {@code num.recovery.threads.per.data.dir}, at least 1
+     * @throws IllegalArgumentException when {@code recoveryThreadsPerDataDir} is below 1
+     */
+    public static LogManager open(List<Path> logDirs, LogConfig defaultConfig, Time time, CleanerConfig cleanerConfig,
+                                  int recoveryThreadsPerDataDir) throws IOException {
         if (logDirs.isEmpty()) {
             throw new IllegalArgumentException("at least one log directory is required");
+        }
+        if (recoveryThreadsPerDataDir < 1) {
+            throw new IllegalArgumentException("num.recovery.threads.per.data.dir must be at least 1, not "
+                    + recoveryThreadsPerDataDir);
         }
         List<LogDirectory> opened = new ArrayList<>();
         try {
@@ -108,7 +138,8 @@ public final class LogManager implements Closeable {
         }
         LogManager manager;
         try {
-            manager = new LogManager(List.copyOf(opened), defaultConfig, time, cleanerConfig);
+            manager = new LogManager(List.copyOf(opened), defaultConfig, time, cleanerConfig,
+                    recoveryThreadsPerDataDir);
         } catch (IOException | RuntimeException e) {
             for (LogDirectory dir : opened) {
                 dir.unlock();
@@ -116,9 +147,7 @@ public final class LogManager implements Closeable {
             throw e;
         }
         try {
-            for (LogDirectory dir : opened) {
-                manager.loadDirectory(dir);
-            }
+            manager.loadDirectories();
         } catch (IOException | RuntimeException e) {
             manager.abandon(); // e.g. a full disk: release the files and the directory locks for a retry
             throw e;
@@ -126,36 +155,114 @@ public final class LogManager implements Closeable {
         return manager;
     }
 
-    private void loadDirectory(LogDirectory dir) throws IOException {
+    /** Loads every directory at once, each on its own pool of {@code recoveryThreadsPerDataDir} threads. */
+    private void loadDirectories() throws IOException {
+        long start = time.milliseconds();
+        List<DirectoryLoad> loads = new ArrayList<>();
+        try {
+            for (LogDirectory dir : dirs) {
+                loads.add(startLoading(dir));
+            }
+            for (DirectoryLoad load : loads) {
+                finishLoading(load, start);
+            }
+        } finally {
+            loads.forEach(load -> load.pool().shutdownNow());
+        }
+    }
+
+    /** A directory being loaded: its pool and one future per partition directory. */
+    private record DirectoryLoad(LogDirectory dir, boolean clean, ExecutorService pool,
+                                 List<Future<Optional<PartitionLog>>> partitions) {
+    }
+
+    private DirectoryLoad startLoading(LogDirectory dir) throws IOException {
         boolean clean = dir.hadCleanShutdown();
         Map<TopicPartition, LogLoader.Checkpoints> checkpoints = dir.readCheckpoints();
         List<Path> children;
         try (Stream<Path> list = Files.list(dir.path())) {
             children = list.filter(Files::isDirectory).sorted().toList();
         }
+        ExecutorService pool = Executors.newFixedThreadPool(recoveryThreadsPerDataDir,
+                threads("samsa-log-recovery-" + dir.path().getFileName()));
+        List<Future<Optional<PartitionLog>>> partitions = new ArrayList<>();
         for (Path child : children) {
-            String name = child.getFileName().toString();
-            if (name.endsWith("-delete")) {
-                deleteRecursively(child);
-                continue;
-            }
-            if (name.endsWith("-future") || name.endsWith("-stray")) {
-                continue;
-            }
-            Optional<TopicPartition> tp = LogLoader.parseDirName(name);
-            if (tp.isEmpty()) {
-                continue;
-            }
-            Uuid topicId = PartitionMetadataFile.read(child).orElse(Uuid.ZERO_UUID);
-            PartitionLog log = LogLoader.load(child, tp.get(), topicId, defaultConfig, time, clean,
-                    checkpoints.getOrDefault(tp.get(), LogLoader.Checkpoints.NONE), background, deleter);
-            logs.put(tp.get(), log);
-            placement.put(tp.get(), dir);
+            partitions.add(pool.submit(() -> loadPartition(child, clean, checkpoints)));
         }
-        LOGGER.info("Loaded log directory dir={} partitions={} cleanShutdown={}", dir.path(),
-                logsIn(dir).size(), clean);
+        return new DirectoryLoad(dir, clean, pool, partitions);
+    }
+
+    /** Loads one partition directory; empty for directories that are not partitions (or were deleted). */
+    private Optional<PartitionLog> loadPartition(Path child, boolean clean,
+                                                 Map<TopicPartition, LogLoader.Checkpoints> checkpoints)
+            throws IOException {
+        String name = child.getFileName().toString();
+        if (name.endsWith("-delete")) {
+            deleteRecursively(child);
+            return Optional.empty();
+        }
+        if (name.endsWith("-future") || name.endsWith("-stray")) {
+            return Optional.empty();
+        }
+        Optional<TopicPartition> tp = LogLoader.parseDirName(name);
+        if (tp.isEmpty()) {
+            return Optional.empty();
+        }
+        Uuid topicId = PartitionMetadataFile.read(child).orElse(Uuid.ZERO_UUID);
+        return Optional.of(LogLoader.load(child, tp.get(), topicId, defaultConfig, time, clean,
+                checkpoints.getOrDefault(tp.get(), LogLoader.Checkpoints.NONE), background, deleter));
+    }
+
+    private void finishLoading(DirectoryLoad load, long startMs) throws IOException {
+        LogDirectory dir = load.dir();
+        int loaded = 0;
+        for (PartitionLog log : awaitAll(load.partitions(), "loading " + dir.path())) {
+            logs.put(log.topicPartition(), log);
+            placement.put(log.topicPartition(), dir);
+            loaded++;
+        }
+        LOGGER.info("Loaded log directory dir={} partitions={} cleanShutdown={} threads={} durationMs={}", dir.path(),
+                loaded, load.clean(), recoveryThreadsPerDataDir, time.milliseconds() - startMs);
         dir.writeCheckpoints(logsIn(dir));
         dir.deleteCleanShutdownMarker();
+    }
+
+    /**
+     * Waits for every task and returns the present results in order; when tasks failed, throws the first failure
+     * (an {@link IOException} as it is, anything else wrapped) once all have finished.
+     */
+    private static <T> List<T> awaitAll(List<Future<Optional<T>>> futures, String what) throws IOException {
+        List<T> results = new ArrayList<>();
+        Throwable failure = null;
+        for (Future<Optional<T>> future : futures) {
+            try {
+                future.get().ifPresent(results::add);
+            } catch (ExecutionException e) {
+                failure = failure == null ? e.getCause() : failure;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(what + " interrupted", e);
+            }
+        }
+        if (failure instanceof IOException io) {
+            throw io;
+        }
+        if (failure instanceof RuntimeException re) {
+            throw re;
+        }
+        if (failure != null) {
+            throw new IOException(what + " failed", failure);
+        }
+        return results;
+    }
+
+    private static java.util.concurrent.ThreadFactory threads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /** Every loaded partition log. */
@@ -390,32 +497,44 @@ public final class LogManager implements Closeable {
             Thread.currentThread().interrupt();
         }
         IOException failure = null;
-        for (LogDirectory dir : dirs) {
-            boolean ok = true;
-            List<PartitionLog> inDir = logsIn(dir);
-            for (PartitionLog log : inDir) {
-                try {
-                    log.close();
-                } catch (IOException | RuntimeException e) {
-                    ok = false;
-                    LOGGER.error("Close failed topicPartition={} error={}", log.topicPartition(), e.toString());
-                    failure = failure == null ? new IOException("closing " + log.topicPartition(), e) : failure;
-                }
+        List<ExecutorService> pools = new ArrayList<>();
+        List<List<Future<Optional<IOException>>>> closes = new ArrayList<>();
+        long start = time.milliseconds();
+        for (LogDirectory dir : dirs) { // every directory at once, each on its own pool
+            ExecutorService pool = Executors.newFixedThreadPool(recoveryThreadsPerDataDir,
+                    threads("samsa-log-close-" + dir.path().getFileName()));
+            pools.add(pool);
+            List<Future<Optional<IOException>>> inDir = new ArrayList<>();
+            for (PartitionLog log : logsIn(dir)) {
+                inDir.add(pool.submit(closeTask(log)));
             }
-            try {
-                dir.writeCheckpoints(inDir);
-                if (ok) {
-                    dir.writeCleanShutdownMarker();
-                }
-            } catch (IOException | RuntimeException e) {
-                // no clean-shutdown marker: the next start recovers this directory
-                LOGGER.error("Checkpoint or clean-shutdown marker write failed dir={} error={}", dir.path(),
-                        e.toString());
-                failure = failure == null ? new IOException("closing " + dir.path(), e) : failure;
-            } finally {
-                dir.unlock();
-            }
+            closes.add(inDir);
         }
+        try {
+            for (int i = 0; i < dirs.size(); i++) {
+                LogDirectory dir = dirs.get(i);
+                List<IOException> errors = awaitAll(closes.get(i), "closing " + dir.path());
+                try {
+                    dir.writeCheckpoints(logsIn(dir));
+                    if (errors.isEmpty()) {
+                        dir.writeCleanShutdownMarker();
+                    } else if (failure == null) {
+                        failure = errors.get(0);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // no clean-shutdown marker: the next start recovers this directory
+                    LOGGER.error("Checkpoint or clean-shutdown marker write failed dir={} error={}", dir.path(),
+                            e.toString());
+                    failure = failure == null ? new IOException("closing " + dir.path(), e) : failure;
+                } finally {
+                    dir.unlock();
+                }
+            }
+        } finally {
+            pools.forEach(ExecutorService::shutdownNow);
+        }
+        LOGGER.info("Closed logs partitions={} threads={} durationMs={}", logs.size(), recoveryThreadsPerDataDir,
+                time.milliseconds() - start);
         logs.clear();
         deleter.deleteAll();
         if (failure != null) {
@@ -445,6 +564,19 @@ public final class LogManager implements Closeable {
             dir.unlock();
         }
         logs.clear();
+    }
+
+    /** Closes one log; a failure is returned (and logged), not thrown, so that the other logs still close. */
+    private static Callable<Optional<IOException>> closeTask(PartitionLog log) {
+        return () -> {
+            try {
+                log.close();
+                return Optional.empty();
+            } catch (IOException | RuntimeException e) {
+                LOGGER.error("Close failed topicPartition={} error={}", log.topicPartition(), e.toString());
+                return Optional.of(new IOException("closing " + log.topicPartition(), e));
+            }
+        };
     }
 
     private List<PartitionLog> logsIn(LogDirectory dir) {

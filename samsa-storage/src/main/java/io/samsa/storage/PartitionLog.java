@@ -449,8 +449,9 @@ public final class PartitionLog {
     }
 
     /**
-     * Flushes, snapshots producer state at the LEO, trims indexes and closes every file. The files are closed even when
-     * the flush or the snapshot fails.
+     * Flushes (fsyncs the segments above the recovery point, once), snapshots producer state at the LEO unless a
+     * snapshot at the LEO exists already (nothing was appended since it was taken), trims indexes and closes every
+     * file. The files are closed even when the flush or the snapshot fails.
      *
      * @throws IOException the first failure: the log was not shut down cleanly (the next open must recover it)
      */
@@ -471,7 +472,7 @@ public final class PartitionLog {
         }
         lock.lock();
         try {
-            if (failure == null) {
+            if (failure == null && !SegmentFiles.snapshotFile(dir, logEnd.offset()).exists()) {
                 try {
                     producerState.takeSnapshot(logEnd.offset());
                 } catch (IOException e) {

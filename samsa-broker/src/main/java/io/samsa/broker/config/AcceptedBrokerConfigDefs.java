@@ -60,8 +60,6 @@ final class AcceptedBrokerConfigDefs {
                 .accept("background.threads", INT, 10, atLeast(1), HIGH, "Threads for background tasks.")
                 .accept("fetch.max.bytes", INT, 57_671_680, atLeast(1024), MEDIUM, "Maximum bytes of a fetch response.")
                 // log
-                .accept("num.recovery.threads.per.data.dir", INT, 2, atLeast(1), HIGH,
-                        "Threads per data dir for recovery at startup and flush at shutdown.")
                 .accept("log.roll.jitter.ms", LONG, null, null, HIGH, "Maximum segment roll jitter (ms).")
                 .accept("log.roll.jitter.hours", INT, 0, atLeast(0), HIGH, "Maximum segment roll jitter (hours).")
                 .accept("log.preallocate", BOOLEAN, false, null, MEDIUM, "Preallocate new segment files.")

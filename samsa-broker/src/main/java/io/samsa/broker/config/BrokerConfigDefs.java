@@ -68,6 +68,7 @@ public final class BrokerConfigDefs {
     public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
     public static final String LOG_CLEANER_ENABLE = "log.cleaner.enable";
     public static final String LOG_CLEANER_THREADS = "log.cleaner.threads";
+    public static final String NUM_RECOVERY_THREADS_PER_DATA_DIR = "num.recovery.threads.per.data.dir";
     public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
     public static final String LOG_CLEANER_DEDUPE_BUFFER_SIZE = "log.cleaner.dedupe.buffer.size";
     public static final String LOG_CLEANER_IO_BUFFER_SIZE = "log.cleaner.io.buffer.size";
@@ -164,6 +165,8 @@ public final class BrokerConfigDefs {
             .define(LOG_RETENTION_CHECK_INTERVAL_MS, LONG, 300_000L, atLeast(1), MEDIUM,
                     "How often (ms) logs are checked for retention (retention.ms, retention.bytes, DeleteRecords).")
             .define(LOG_CLEANER_ENABLE, BOOLEAN, true, null, MEDIUM, "Run the log cleaner (compaction) threads.")
+            .define(NUM_RECOVERY_THREADS_PER_DATA_DIR, INT, 2, atLeast(1), HIGH,
+                    "Threads per data dir for log recovery at startup and flush at shutdown.")
             .define(LOG_CLEANER_THREADS, INT, 1, atLeast(0), MEDIUM, "Log cleaner threads.")
             .define(LOG_CLEANER_BACKOFF_MS, LONG, 15_000L, atLeast(0), MEDIUM,
                     "Sleep (ms) of a cleaner thread when no log needs cleaning.")

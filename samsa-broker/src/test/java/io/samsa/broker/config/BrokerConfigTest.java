@@ -72,6 +72,7 @@ class BrokerConfigTest {
         assertThat(config.socketRequestMaxBytes()).isEqualTo(104_857_600);
         assertThat(config.numNetworkThreads()).isEqualTo(3);
         assertThat(config.numIoThreads()).isEqualTo(8);
+        assertThat(config.values().getInt(BrokerConfigDefs.NUM_RECOVERY_THREADS_PER_DATA_DIR)).isEqualTo(2);
         assertThat(config.logFlushSchedulerIntervalMs()).isEqualTo(Long.MAX_VALUE);
         assertThat(config.logDefaults()).isEqualTo(LogConfig.defaults());
         assertThat(config.retentionMs()).isEqualTo(168 * 3_600_000L);
@@ -104,7 +105,9 @@ class BrokerConfigTest {
         assertThat(infos).singleElement().asString()
                 .startsWith("Configuration keys accepted, not yet used by Samsa: [")
                 .contains("process.roles", "transaction.state.log.replication.factor", "socket.send.buffer.bytes")
-                .doesNotContain("offsets.topic.replication.factor"); // used by the group coordinator
+                .doesNotContain("offsets.topic.replication.factor") // used by the group coordinator
+                .doesNotContain("num.recovery.threads.per.data.dir"); // used by the log manager
+        assertThat(config.values().getInt(BrokerConfigDefs.NUM_RECOVERY_THREADS_PER_DATA_DIR)).isEqualTo(1);
         assertThat(config.nodeId()).isEqualTo(1);
         assertThat(config.listeners()).containsExactly(new BrokerConfig.Listener("PLAINTEXT", "", 9092));
         assertThat(config.advertisedListeners()).containsExactly(new BrokerConfig.Listener("PLAINTEXT", "localhost", 9092));

@@ -46,14 +46,15 @@ public final class LogSegment implements Closeable {
     private OptionalLong rollingBasedTimestamp = OptionalLong.empty();
 
     private LogSegment(long baseOffset, FileRecords log, OffsetIndex offsetIndex, TimeIndex timeIndex,
-                       int indexIntervalBytes, long createdMs) {
+                       int indexIntervalBytes, long createdMs, boolean readIndexes) {
         this.baseOffset = baseOffset;
         this.log = log;
         this.offsetIndex = offsetIndex;
         this.timeIndex = timeIndex;
         this.indexIntervalBytes = indexIntervalBytes;
         this.createdMs = createdMs;
-        this.maxTimestampSoFar = timeIndex.lastEntry();
+        this.maxTimestampSoFar = readIndexes ? timeIndex.lastEntry()
+                : new TimestampOffset(RecordBatch.NO_TIMESTAMP, baseOffset);
     }
 
     /**
@@ -74,6 +75,21 @@ public final class LogSegment implements Closeable {
      */
     public static LogSegment open(Path dir, long baseOffset, int indexIntervalBytes, int indexBytes, long nowMs,
                                   String fileSuffix) throws IOException {
+        return open(dir, baseOffset, indexIntervalBytes, indexBytes, nowMs, fileSuffix, true);
+    }
+
+    /**
+     * Opens a segment whose indexes {@link #recover()} is about to rebuild (recovery after a crash) without reading
+     * them: a crash leaves an index at its preallocated length, and reading its last entry would fault in pages of its
+     * zero tail (time, and resident memory, per partition). Call {@link #recover()} before anything else.
+     */
+    public static LogSegment openForRecovery(Path dir, long baseOffset, int indexIntervalBytes, int indexBytes,
+                                             long nowMs) throws IOException {
+        return open(dir, baseOffset, indexIntervalBytes, indexBytes, nowMs, "", false);
+    }
+
+    private static LogSegment open(Path dir, long baseOffset, int indexIntervalBytes, int indexBytes, long nowMs,
+                                   String fileSuffix, boolean readIndexes) throws IOException {
         File logFile = SegmentFiles.withSuffix(SegmentFiles.logFile(dir, baseOffset), fileSuffix);
         File offsetFile = SegmentFiles.withSuffix(SegmentFiles.offsetIndexFile(dir, baseOffset), fileSuffix);
         File timeFile = SegmentFiles.withSuffix(SegmentFiles.timeIndexFile(dir, baseOffset), fileSuffix);
@@ -84,7 +100,7 @@ public final class LogSegment implements Closeable {
         try {
             offsetIndex = new OffsetIndex(offsetFile, baseOffset, indexBytes);
             TimeIndex timeIndex = new TimeIndex(timeFile, baseOffset, indexBytes);
-            return new LogSegment(baseOffset, log, offsetIndex, timeIndex, indexIntervalBytes, nowMs);
+            return new LogSegment(baseOffset, log, offsetIndex, timeIndex, indexIntervalBytes, nowMs, readIndexes);
         } catch (IOException | RuntimeException e) {
             // leave no half-created segment behind (a full disk): a retry must start from the same files
             try {
@@ -464,8 +480,9 @@ public final class LogSegment implements Closeable {
     }
 
     /**
-     * Records the final max timestamp, trims the indexes and closes every file; the handles are released even when a
-     * step fails.
+     * Records the final max timestamp, trims the indexes and the log and closes every file; the handles are released
+     * even when a step fails. Nothing is fsynced here: the owner flushes first ({@link #flush()}), so that a clean
+     * shutdown fsyncs each segment once.
      *
      * @throws IOException the first failure (a full disk)
      */
@@ -476,7 +493,8 @@ public final class LogSegment implements Closeable {
             timeIndex.maybeAppend(max.timestamp(), max.offset(), true);
             offsetIndex.close();
             timeIndex.close();
-            log.close();
+            log.trim();
+            log.closeHandlers();
         } catch (IOException | RuntimeException e) {
             // a full disk: release every handle anyway (recovery rebuilds what was not written)
             try {

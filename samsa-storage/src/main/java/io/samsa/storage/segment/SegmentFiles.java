@@ -20,9 +20,18 @@ public final class SegmentFiles {
     private SegmentFiles() {
     }
 
-    /** {@code offset} zero-padded to 20 digits. */
+    private static final String ZEROS = "00000000000000000000";
+
+    /**
+     * {@code offset} zero-padded to 20 digits (a non-negative offset; a negative one keeps its sign, as
+     * {@code %020d}). Not {@code String.format}: loading 10,000 partitions names tens of thousands of files.
+     */
     public static String prefix(long offset) {
-        return String.format("%020d", offset);
+        if (offset < 0) {
+            return String.format("%020d", offset);
+        }
+        String digits = Long.toString(offset);
+        return ZEROS.substring(digits.length()) + digits;
     }
 
     public static File logFile(Path dir, long baseOffset) {
