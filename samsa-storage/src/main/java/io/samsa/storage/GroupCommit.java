@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * it (one {@code fdatasync} of the active segment) and returns that offset. At most one round of a log runs at a
  * time; appends that arrive while a round runs wait for the next one, which covers all of them. A waiter's future
  * ({@link #awaitFlushed}) completes, on the round's thread, once a round that started after its append returned: so
- * an acknowledgement sent from it is sent only after its batch reached the disk. The next round is handed to the
- * executor before the waiters of the finished one are completed, so completing them overlaps the next fsync.
+ * an acknowledgement sent from it is sent only after its batch reached the disk. After completing them the round
+ * queues the next one if appends asked for it meanwhile, behind the rounds of other logs (the pool is shared).
  *
  * <p>A failed round (an {@link IOException} or a {@link RuntimeException} from the force) fails every waiter with
  * {@link KafkaStorageException} (KAFKA_STORAGE_ERROR) and every later one too: after a failed fsync the kernel may
@@ -166,8 +166,16 @@ final class GroupCommit {
         }
     }
 
+    /**
+     * One round; when appends asked for another meanwhile, it is queued behind the other logs' rounds (the pool is
+     * shared: a busy log must not keep a thread for itself).
+     */
     private void round() {
         synchronized (this) {
+            if (failure != null) {
+                scheduled = false;
+                return;
+            }
             pending = false;
         }
         long covered;
@@ -188,13 +196,15 @@ final class GroupCommit {
         synchronized (this) {
             durableOffset = Math.max(durableOffset, covered);
             done = pollCoveredLocked();
+        }
+        done.forEach(w -> w.future().complete(null));
+        synchronized (this) {
             if (pending && failure == null) {
-                submit(); // the next round overlaps the completions below
+                submit();
             } else {
                 scheduled = false;
             }
         }
-        done.forEach(w -> w.future().complete(null));
     }
 
     private List<Waiter> pollCoveredLocked() {

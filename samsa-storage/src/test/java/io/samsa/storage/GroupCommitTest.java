@@ -124,6 +124,31 @@ class GroupCommitTest {
     }
 
     @Test
+    void aBusyLogDoesNotKeepTheSharedFlusherFromOtherLogs() throws Exception {
+        ExecutorService oneThread = Executors.newSingleThreadExecutor();
+        try {
+            GroupCommit busy = new GroupCommit("busy-0", 0, oneThread, force);
+            GroupCommit other = new GroupCommit("other-0", 0, oneThread, () -> 1L);
+            // Given a busy log whose fsync runs and which already wants another one
+            CompletableFuture<Void> first = busy.awaitFlushed(logEnd.addAndGet(1));
+            await().until(() -> forcesStarted.get() == 1);
+            CompletableFuture<Void> second = busy.awaitFlushed(logEnd.addAndGet(1));
+            // When another log asks for a round on the same one-thread pool
+            CompletableFuture<Void> otherAck = other.awaitFlushed(1);
+            release.release();
+            // Then the other log's round runs before the busy log's next one
+            first.get(5, TimeUnit.SECONDS);
+            otherAck.get(5, TimeUnit.SECONDS);
+            await().until(() -> forcesStarted.get() == 2);
+            assertThat(second).isNotDone();
+            release.release();
+            second.get(5, TimeUnit.SECONDS);
+        } finally {
+            oneThread.shutdownNow();
+        }
+    }
+
+    @Test
     void anOffsetAlreadyOnDiskCompletesAtOnceWithoutAnFsync() {
         GroupCommit commit = new GroupCommit("t-0", 10, flusher, force);
         assertThat(commit.awaitFlushed(10)).isCompleted();
