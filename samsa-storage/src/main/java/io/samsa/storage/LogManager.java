@@ -39,9 +39,9 @@ import org.slf4j.LoggerFactory;
  * (kill -9, OOM) therefore loses nothing that was acknowledged: the kernel still writes the pages, and recovery
  * only truncates a batch torn by a crash in the middle of a write. A <em>power loss or kernel crash</em> loses what
  * was not fsynced: everything above the recovery point. Fsync happens when {@code flush.messages} records are
- * unflushed, when {@link #flushDirtyLogs()} finds an append older than {@code flush.ms}, in the background for each
- * rolled segment, and on close. Kafka's defaults (both Long.MAX_VALUE) never fsync on the append path and rely on
- * replication instead.
+ * unflushed (group commit on the flusher pool, {@link PartitionLog#flushedTo}), when {@link #flushDirtyLogs()} finds
+ * an append older than {@code flush.ms}, in the background for each rolled segment, and on close. Kafka's defaults
+ * (both Long.MAX_VALUE) never fsync on the append path and rely on replication instead.
  *
  * <p>Thread-safe. Each log directory is locked with {@code .lock} while open.
  */
