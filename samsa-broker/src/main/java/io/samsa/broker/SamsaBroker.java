@@ -180,7 +180,8 @@ public final class SamsaBroker implements AutoCloseable {
                 ? FLUSH_CHECK_DEFAULT_MS : config.logFlushSchedulerIntervalMs();
         scheduler.scheduleWithFixedDelay(this::flushDirtyLogs, flushEvery, flushEvery, TimeUnit.MILLISECONDS);
         // retention, delayed deletion of .deleted files and the log cleaner (issue 4, log lifecycle)
-        logManager.startBackgroundTasks(config.values().getLong(BrokerConfigDefs.LOG_RETENTION_CHECK_INTERVAL_MS));
+        logManager.startBackgroundTasks(config.values().getLong(BrokerConfigDefs.LOG_RETENTION_CHECK_INTERVAL_MS),
+                config.values().getInt(BrokerConfigDefs.LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS));
 
         BrokerContext ctx = new BrokerContext(config, quorum, replicas, purgatory,
                 new ProducerIdManager(config.nodeId(), quorum), new TopicCreator(config, quorum), ioPool, new SerialExecutor(ioPool),

@@ -9,7 +9,15 @@ package io.samsa.storage;
  * @param logStartOffset the log start offset after the append
  * @param recordCount    number of records appended (0 for a duplicate)
  * @param duplicate      true when the batch was an idempotent retry already in the log: nothing was written
+ * @param awaitFlush     true when {@code flush.messages} requires the batch on disk before it is acknowledged:
+ *                       acknowledge once {@link PartitionLog#flushedTo}{@code (lastOffset + 1)} completes
  */
 public record LogAppendInfo(long firstOffset, long lastOffset, long logAppendTimeMs, long logStartOffset,
-                            int recordCount, boolean duplicate) {
+                            int recordCount, boolean duplicate, boolean awaitFlush) {
+
+    /** An append that needs no fsync before its acknowledgement. */
+    public LogAppendInfo(long firstOffset, long lastOffset, long logAppendTimeMs, long logStartOffset,
+                         int recordCount, boolean duplicate) {
+        this(firstOffset, lastOffset, logAppendTimeMs, logStartOffset, recordCount, duplicate, false);
+    }
 }

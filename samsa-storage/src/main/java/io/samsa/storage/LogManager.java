@@ -21,6 +21,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -46,9 +48,9 @@ import org.slf4j.LoggerFactory;
  * (kill -9, OOM) therefore loses nothing that was acknowledged: the kernel still writes the pages, and recovery
  * only truncates a batch torn by a crash in the middle of a write. A <em>power loss or kernel crash</em> loses what
  * was not fsynced: everything above the recovery point. Fsync happens when {@code flush.messages} records are
- * unflushed, when {@link #flushDirtyLogs()} finds an append older than {@code flush.ms}, in the background for each
- * rolled segment, and on close. Kafka's defaults (both Long.MAX_VALUE) never fsync on the append path and rely on
- * replication instead.
+ * unflushed (group commit on the flusher pool, {@link PartitionLog#flushedTo}), when {@link #flushDirtyLogs()} finds
+ * an append older than {@code flush.ms}, in the background for each rolled segment, and on close. Kafka's defaults
+ * (both Long.MAX_VALUE) never fsync on the append path and rely on replication instead.
  *
  * <p>Thread-safe. Each log directory is locked with {@code .lock} while open.
  */
@@ -56,6 +58,8 @@ public final class LogManager implements Closeable {
     private static final Logger LOGGER = LoggerFactory.getLogger(LogManager.class);
     /** Kafka 4.x's default of {@code num.recovery.threads.per.data.dir} (KIP-1030). */
     public static final int DEFAULT_RECOVERY_THREADS_PER_DATA_DIR = 2;
+    /** Logs that may fsync at the same time (group-commit rounds and rolled-segment flushes). */
+    private static final int FLUSHER_THREADS = 8;
 
     private final List<LogDirectory> dirs;
     private final LogConfig defaultConfig;
@@ -77,13 +81,26 @@ public final class LogManager implements Closeable {
         this.defaultConfig = defaultConfig;
         this.time = time;
         this.recoveryThreadsPerDataDir = recoveryThreadsPerDataDir;
-        this.background = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "samsa-log-flusher");
-            t.setDaemon(true);
-            return t;
-        });
+        this.background = flusherPool();
         this.cleaner = new LogCleaner(cleanerConfig, dirs.stream().map(LogDirectory::path).toList(),
                 logs::values, time);
+    }
+
+    /**
+     * The threads that fsync: group-commit rounds ({@code flush.messages}) and the flush of each rolled segment. One
+     * round per log runs at a time, so the pool bounds how many logs fsync at once; threads start on demand and stop
+     * after a minute idle (none at rest with the default flush settings).
+     */
+    private static ExecutorService flusherPool() {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(FLUSHER_THREADS, FLUSHER_THREADS, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "samsa-log-flusher-" + n.getAndIncrement());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     /**
@@ -376,6 +393,16 @@ public final class LogManager implements Closeable {
      * whose {@code file.delete.delay.ms} has passed every {@code min(1000, interval)} ms, and the log cleaner's threads.
      */
     public synchronized void startBackgroundTasks(long retentionCheckIntervalMs) {
+        startBackgroundTasks(retentionCheckIntervalMs, 0);
+    }
+
+    /**
+     * As {@link #startBackgroundTasks(long)}, plus a checkpoint of every recovery point (and log start offset and high
+     * watermark) every {@code checkpointIntervalMs} ({@code log.flush.offset.checkpoint.interval.ms}; 0: none). The
+     * recovery point moves with each fsync; its checkpoint follows in batches, so that recovery after a crash starts
+     * near the log end without one checkpoint write per fsync.
+     */
+    public synchronized void startBackgroundTasks(long retentionCheckIntervalMs, long checkpointIntervalMs) {
         ensureOpen();
         if (lifecycle != null) {
             return;
@@ -389,6 +416,10 @@ public final class LogManager implements Closeable {
         lifecycle.scheduleWithFixedDelay(this::deleteOldSegmentsSafely, retentionCheckIntervalMs,
                 retentionCheckIntervalMs, TimeUnit.MILLISECONDS);
         lifecycle.scheduleWithFixedDelay(this::deleteExpiredFiles, deleteEvery, deleteEvery, TimeUnit.MILLISECONDS);
+        if (checkpointIntervalMs > 0) {
+            lifecycle.scheduleWithFixedDelay(this::checkpointQuietly, checkpointIntervalMs, checkpointIntervalMs,
+                    TimeUnit.MILLISECONDS);
+        }
         cleaner.startup();
     }
 

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.TopicPartition;
@@ -34,8 +35,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safety: appends, flushes and HW updates are serialized by an internal lock; reads run concurrently with
  * appends and see only whole, already appended batches (the LEO and its byte position are published only after the
- * write completed). {@link #appendAsLeader} may fsync (when {@code flush.messages} is reached) and {@link #flush}
- * always does: never call them on a network event loop.
+ * write completed). {@link #flush} fsyncs: never call it on a network event loop. {@link #appendAsLeader} never
+ * waits for an fsync: when {@code flush.messages} is reached it starts one on the background executor
+ * ({@link GroupCommit}) and the caller acknowledges after {@link #flushedTo} completes.
  */
 public final class PartitionLog {
     private static final Logger LOGGER = LoggerFactory.getLogger(PartitionLog.class);
@@ -60,6 +62,9 @@ public final class PartitionLog {
     private volatile long firstUnflushedAppendMs = -1;
     private long unflushedMessages;
     private boolean closed;
+    /** A file was created in the directory since the last group-commit round (a roll): fsync the directory too. */
+    private volatile boolean directoryDirty = true;
+    private final GroupCommit groupCommit;
 
     PartitionLog(TopicPartition topicPartition, Uuid topicId, Path dir, LogConfig config, Time time,
                  LogSegments segments, ProducerStateManager producerState, Executor background,
@@ -82,6 +87,8 @@ public final class PartitionLog {
         this.highWatermark = new LogOffsetMetadata(state.logStartOffset(), 0, 0);
         this.highWatermark = positionOf(Math.max(state.logStartOffset(),
                 Math.min(state.highWatermark(), state.logEndOffset())));
+        this.groupCommit = new GroupCommit(topicPartition.toString(), state.recoveryPoint(),
+                background != null ? background : Runnable::run, this::flushForGroupCommit);
     }
 
     /** What recovery established when the log was opened. */
@@ -119,6 +126,11 @@ public final class PartitionLog {
      * baseOffset 0, CRC, record count, timestamps, size, keys on compacted logs, idempotence), assigns offsets in place
      * (header rewrite only), and appends. The high watermark does not move: call {@link #updateHighWatermark}.
      *
+     * <p>Never fsyncs on the caller's thread. When the records not yet covered by an fsync reach {@code flush.messages}
+     * (or, for an idempotent duplicate, with {@code flush.messages=1} while the original is not on disk yet), the
+     * result has {@code awaitFlush} set and a group-commit round is started: acknowledge the batch only once
+     * {@link #flushedTo}{@code (lastOffset + 1)} completes (Kafka fsyncs before the append returns).
+     *
      * @param records     the produce request's records for this partition (exactly as received); its buffer is
      *                    rewritten in place and must not be reused by the caller
      * @param leaderEpoch written into each batch's partitionLeaderEpoch field
@@ -150,8 +162,9 @@ public final class PartitionLog {
                 if (duplicate.isPresent()) {
                     BatchMetadata original = duplicate.get();
                     long appendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME ? original.timestamp() : -1;
+                    boolean awaitFlush = cfg.flushMessages() == 1 && original.lastOffset() >= recoveryPoint;
                     return new LogAppendInfo(original.firstOffset(), original.lastOffset(), appendTime,
-                            logStartOffset, 0, true);
+                            logStartOffset, 0, true, awaitFlush);
                 }
             }
             if (failures.isFailing()) {
@@ -179,8 +192,12 @@ public final class PartitionLog {
                 firstUnflushedAppendMs = now;
             }
             flushNow = unflushedMessages >= cfg.flushMessages();
+            if (flushNow) {
+                unflushedMessages = 0; // counted again from here: the round started below covers these
+            }
             long appendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME ? now : -1;
-            info = new LogAppendInfo(firstOffset, lastOffset, appendTime, logStartOffset, validated.count(), false);
+            info = new LogAppendInfo(firstOffset, lastOffset, appendTime, logStartOffset, validated.count(), false,
+                    flushNow);
             failures.succeeded();
         } catch (IOException e) {
             // the segment is as it was before this append (LogSegment.append removed any partial bytes)
@@ -190,9 +207,79 @@ public final class PartitionLog {
             lock.unlock();
         }
         if (flushNow) {
-            flushOrThrow();
+            groupCommit.requestRound();
         }
         return info;
+    }
+
+    /**
+     * Completes once every offset below {@code offset} is fsynced (the recovery point reached it), starting a
+     * group-commit round when none is pending; at once when it already is. Appends that arrive while a round runs are
+     * covered by the next one, so concurrent appends share fsyncs ({@link GroupCommit}).
+     *
+     * <p>The future completes on the flusher thread: keep its callbacks short and non-blocking.
+     *
+     * @param offset exclusive end of a batch appended to this log (its last offset + 1)
+     * @return fails with {@link KafkaStorageException} (KAFKA_STORAGE_ERROR) when an fsync of this log failed, now or
+     *         earlier since it was opened, or the log was closed before the offset was on disk
+     */
+    public CompletableFuture<Void> flushedTo(long offset) {
+        return groupCommit.awaitFlushed(offset);
+    }
+
+    /**
+     * One group-commit round: fsyncs the data appended up to the current LEO (an {@code fdatasync} of the active
+     * segment's {@code .log}; a fully written earlier segment with its indexes; the directory only when a segment was
+     * created since the last round) and advances the recovery point to it. The active segment's indexes are not
+     * forced: recovery after an unclean shutdown always rescans the active segment and rebuilds them.
+     *
+     * @return the new recovery point
+     */
+    private long flushForGroupCommit() throws IOException {
+        long target;
+        List<LogSegment> dirty;
+        LogSegment active;
+        boolean syncDirectory;
+        lock.lock();
+        try {
+            ensureOpen();
+            target = logEnd.offset();
+            if (target <= recoveryPoint) {
+                return recoveryPoint;
+            }
+            dirty = segments.range(recoveryPoint, target);
+            active = segments.active();
+            syncDirectory = directoryDirty;
+            directoryDirty = false;
+            firstUnflushedAppendMs = -1;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            for (LogSegment segment : dirty) {
+                if (segment == active) {
+                    segment.log().channel().force(false);
+                } else {
+                    segment.flush();
+                }
+            }
+            if (syncDirectory) {
+                GroupCommit.fsyncDirectory(dir);
+                GroupCommit.fsyncDirectory(dir.getParent());
+            }
+        } catch (IOException | RuntimeException e) {
+            if (syncDirectory) {
+                directoryDirty = true;
+            }
+            throw e;
+        }
+        lock.lock();
+        try {
+            recoveryPoint = Math.max(recoveryPoint, target);
+            return recoveryPoint;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Starts a new active segment at the LEO (caller holds the lock). */
@@ -206,6 +293,7 @@ public final class PartitionLog {
         producerState.takeSnapshot(newBase);
         LogSegment segment = LogSegment.open(dir, newBase, cfg.indexIntervalBytes(), cfg.segmentIndexBytes(), now);
         segments.add(segment);
+        directoryDirty = true;
         logEnd = new LogOffsetMetadata(newBase, newBase, 0);
         LOGGER.debug("Rolled segment topicPartition={} baseOffset={}", topicPartition, newBase);
         if (background != null) {
@@ -318,21 +406,15 @@ public final class PartitionLog {
             segment.flush();
         }
         OffsetCheckpointFile.fsyncDirectory(dir);
+        long flushed;
         lock.lock();
         try {
             recoveryPoint = Math.max(recoveryPoint, target);
+            flushed = recoveryPoint;
         } finally {
             lock.unlock();
         }
-    }
-
-    private void flushOrThrow() {
-        try {
-            flush();
-        } catch (IOException e) {
-            failures.failed("flush", e);
-            throw new KafkaStorageException("flush of " + topicPartition + " failed: " + e.getMessage(), e);
-        }
+        groupCommit.flushedTo(flushed);
     }
 
     /** True when an append older than {@code flush.ms} has not been fsynced. */
@@ -433,6 +515,11 @@ public final class PartitionLog {
         return time;
     }
 
+    /** Group-commit rounds (fsyncs for {@code flush.messages}) run so far (tests and metrics). */
+    long groupCommitRounds() {
+        return groupCommit.rounds();
+    }
+
     /** Number of segments (for tests and metrics). */
     public int numberOfSegments() {
         return segments.size();
@@ -495,6 +582,7 @@ public final class PartitionLog {
         } finally {
             lock.unlock();
         }
+        groupCommit.close("log of " + topicPartition + " is closed");
         if (failure != null) {
             failures.failed("close", failure);
             throw failure;
@@ -513,6 +601,7 @@ public final class PartitionLog {
         } finally {
             lock.unlock();
         }
+        groupCommit.close("log of " + topicPartition + " was deleted");
     }
 
     /** Releases file handles as a crash would: nothing flushed, trimmed or snapshotted (tests only). */

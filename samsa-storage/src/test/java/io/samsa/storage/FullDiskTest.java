@@ -71,12 +71,15 @@ class FullDiskTest {
     static boolean acknowledged(PartitionLog log, MemoryRecords records, List<Long> acked) {
         try {
             LogAppendInfo info = log.appendAsLeader(records, 1);
+            if (info.awaitFlush()) {
+                log.flushedTo(info.lastOffset() + 1).join();
+            }
             log.updateHighWatermark(log.logEndOffset());
             for (long o = info.firstOffset(); o <= info.lastOffset(); o++) {
                 acked.add(o);
             }
             return true;
-        } catch (KafkaStorageException e) {
+        } catch (KafkaStorageException | java.util.concurrent.CompletionException e) {
             return false;
         }
     }

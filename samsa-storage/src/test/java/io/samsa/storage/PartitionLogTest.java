@@ -169,10 +169,14 @@ class PartitionLogTest {
     @Test
     void flushMessagesAdvancesTheRecoveryPoint() throws Exception {
         PartitionLog log = open(LogConfig.defaults().withFlushMessages(5));
-        log.appendAsLeader(TestBatches.batch(T0, 3), 0);
+        LogAppendInfo below = log.appendAsLeader(TestBatches.batch(T0, 3), 0);
+        assertThat(below.awaitFlush()).isFalse();
         assertThat(log.recoveryPoint()).isZero();
-        log.appendAsLeader(TestBatches.batch(T0, 3), 0);
+        LogAppendInfo reached = log.appendAsLeader(TestBatches.batch(T0, 3), 0);
+        assertThat(reached.awaitFlush()).isTrue();
+        log.flushedTo(reached.lastOffset() + 1).get(10, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(log.recoveryPoint()).isEqualTo(6);
+        assertThat(log.appendAsLeader(TestBatches.batch(T0, 3), 0).awaitFlush()).isFalse(); // counted from the flush
     }
 
     @Test

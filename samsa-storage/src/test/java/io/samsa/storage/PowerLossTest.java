@@ -168,13 +168,19 @@ class PowerLossTest {
         }
     }
 
-    /** The single acknowledgement rule: an append that returned (its flush, when due, included) is acknowledged. */
+    /**
+     * The single acknowledgement rule, as the broker applies it: an append that returned is acknowledged, once the
+     * group-commit fsync covering it completed when {@code flush.messages} asks for one ({@link LogAppendInfo#awaitFlush}).
+     */
     static boolean acknowledged(PartitionLog log, MemoryRecords records) {
         try {
-            log.appendAsLeader(records, 1);
+            LogAppendInfo info = log.appendAsLeader(records, 1);
+            if (info.awaitFlush()) {
+                log.flushedTo(info.lastOffset() + 1).join();
+            }
             log.updateHighWatermark(log.logEndOffset());
             return true;
-        } catch (KafkaStorageException e) {
+        } catch (KafkaStorageException | java.util.concurrent.CompletionException e) {
             return false;
         }
     }

@@ -63,8 +63,6 @@ final class AcceptedBrokerConfigDefs {
                 .accept("log.roll.jitter.ms", LONG, null, null, HIGH, "Maximum segment roll jitter (ms).")
                 .accept("log.roll.jitter.hours", INT, 0, atLeast(0), HIGH, "Maximum segment roll jitter (hours).")
                 .accept("log.preallocate", BOOLEAN, false, null, MEDIUM, "Preallocate new segment files.")
-                .accept("log.flush.offset.checkpoint.interval.ms", INT, 60_000, atLeast(0), HIGH,
-                        "How often (ms) the recovery point is checkpointed.")
                 .accept("log.flush.start.offset.checkpoint.interval.ms", INT, 60_000, atLeast(0), HIGH,
                         "How often (ms) the log start offset is checkpointed.")
                 .accept("log.local.retention.ms", LONG, -2L, atLeast(-2), MEDIUM, "Tiered storage local retention.")

@@ -54,6 +54,7 @@ public final class BrokerConfigDefs {
     public static final String MESSAGE_MAX_BYTES = "message.max.bytes";
     public static final String LOG_FLUSH_INTERVAL_MESSAGES = "log.flush.interval.messages";
     public static final String LOG_FLUSH_INTERVAL_MS = "log.flush.interval.ms";
+    public static final String LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS = "log.flush.offset.checkpoint.interval.ms";
     public static final String LOG_MESSAGE_TIMESTAMP_TYPE = "log.message.timestamp.type";
     public static final String LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS = "log.message.timestamp.before.max.ms";
     public static final String LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS = "log.message.timestamp.after.max.ms";
@@ -139,6 +140,8 @@ public final class BrokerConfigDefs {
             .define(LOG_FLUSH_INTERVAL_MS, LONG, null, null, HIGH,
                     "Maximum time (ms) a message stays unflushed; default: log.flush.scheduler.interval.ms.",
                     LOG_FLUSH_SCHEDULER_INTERVAL_MS)
+            .define(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS, INT, 60_000, atLeast(0), HIGH,
+                    "How often (ms) the recovery points (and the other log offsets) are checkpointed.")
             .define(LOG_MESSAGE_TIMESTAMP_TYPE, STRING, "CreateTime", oneOf("CreateTime", "LogAppendTime"), MEDIUM,
                     "Whether record timestamps are create time or log append time.")
             .define(LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS, LONG, Long.MAX_VALUE, atLeast(0), MEDIUM,

@@ -5,6 +5,8 @@ import io.samsa.broker.group.record.RecordCodec;
 import io.samsa.broker.replica.ReplicaManager;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.internals.Topic;
@@ -26,8 +28,13 @@ public final class LogAppender implements CoordinatorAppender {
 
     @Override
     public void append(int partition, List<CoordinatorRecord> records) {
-        replicas.appendAsLeader(new TopicPartition(Topic.GROUP_METADATA_TOPIC_NAME, partition), build(records,
-                System.currentTimeMillis()));
+        CompletableFuture<?> appended = replicas.appendAsLeader(
+                new TopicPartition(Topic.GROUP_METADATA_TOPIC_NAME, partition), build(records, System.currentTimeMillis()));
+        try {
+            appended.join(); // waits only under flush.messages: the coordinator answers after the fsync, as Kafka
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        }
     }
 
     /** The batch for {@code records}. */

@@ -33,7 +33,11 @@ import org.slf4j.LoggerFactory;
  * response. Topics are addressed by name (v0-12) or topic id (v13, KIP-516); unknown topics are auto-created when
  * {@code auto.create.topics.enable} is on and the batch appended once they exist.
  *
- * <p>Appends run on the broker's I/O pool, all partitions of a request in one task.
+ * <p>Appends run on the broker's I/O pool, all partitions of a request in one task, in request order per connection.
+ * Under {@code flush.messages} (durable mode) a partition's result waits for the group-commit fsync covering its
+ * batch ({@link io.samsa.broker.replica.ReplicaManager#appendAsLeader}): the response completes when the last of them
+ * returns, with KAFKA_STORAGE_ERROR for a partition whose fsync failed, while the connection's next request is
+ * already appended (its batch joins the next fsync). No thread waits for the fsync.
  */
 public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     private static final Logger LOGGER = LoggerFactory.getLogger(ProduceHandler.class);
@@ -66,8 +70,9 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                 : CompletableFuture.allOf(creations.toArray(CompletableFuture[]::new))
                         .completeOnTimeout(null, AUTO_CREATE_WAIT_MS, TimeUnit.MILLISECONDS);
         // Batches of one connection reach the log in request order (pipelined idempotent producers rely on it).
+        // The serial chain holds the next request of the connection only until this one is appended, not fsynced.
         CompletableFuture<ProduceResponseData> response = ctx.appends().submit(context.connectionId(), ready,
-                () -> append(request, version, topicIds));
+                () -> append(request, version, topicIds)).thenCompose(r -> r);
         if (request.acks() == 0) {
             // No response for acks=0; a failed append closes the connection instead, as Kafka does, so the
             // producer notices through its next request.
@@ -87,8 +92,10 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         return response;
     }
 
-    private ProduceResponseData append(ProduceRequestData request, short version, boolean topicIds) {
+    private CompletableFuture<ProduceResponseData> append(ProduceRequestData request, short version,
+                                                          boolean topicIds) {
         ProduceResponseData response = new ProduceResponseData();
+        List<CompletableFuture<?>> flushes = null;
         boolean validAcks = request.acks() == 0 || request.acks() == 1 || request.acks() == -1;
         ClusterImage image = ctx.image();
         for (TopicProduceData t : request.topicData()) {
@@ -103,43 +110,72 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                 } else if (topic.isEmpty()) {
                     error(pr, topicIds ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
                 } else {
-                    appendPartition(new TopicPartition(topic.get().name(), p.index()), p, version, pr);
+                    CompletableFuture<?> flushed = appendPartition(new TopicPartition(topic.get().name(), p.index()),
+                            p, version, pr);
+                    if (flushed != null) {
+                        flushes = flushes == null ? new ArrayList<>() : flushes;
+                        flushes.add(flushed);
+                    }
                 }
                 out.partitionResponses().add(pr);
             }
             response.responses().add(out);
         }
-        return response;
+        if (flushes == null) {
+            return CompletableFuture.completedFuture(response);
+        }
+        return CompletableFuture.allOf(flushes.toArray(CompletableFuture[]::new)).handle((v, e) -> response);
     }
 
-    private void appendPartition(TopicPartition tp, PartitionProduceData p, short version,
-                                 PartitionProduceResponse pr) {
+    /** Appends one partition's batch; fills {@code pr} now, or later when the returned fsync future completes. */
+    private CompletableFuture<?> appendPartition(TopicPartition tp, PartitionProduceData p, short version,
+                                                 PartitionProduceResponse pr) {
         if (!(p.records() instanceof MemoryRecords records)) {
             error(pr, Errors.INVALID_REQUEST, "Produce records must be in memory");
-            return;
+            return null;
         }
         if (version < 7) {
             for (RecordBatch batch : records.batches()) {
                 if (batch.compressionType() == CompressionType.ZSTD) {
                     error(pr, Errors.UNSUPPORTED_COMPRESSION_TYPE, "ZStandard compression needs Produce v7 or later");
-                    return;
+                    return null;
                 }
             }
         }
+        CompletableFuture<LogAppendInfo> appended;
         try {
-            LogAppendInfo info = ctx.replicas().appendAsLeader(tp, records);
-            pr.setErrorCode(Errors.NONE.code())
-                    .setBaseOffset(info.firstOffset())
-                    .setLogAppendTimeMs(info.logAppendTimeMs())
-                    .setLogStartOffset(info.logStartOffset());
+            appended = ctx.replicas().appendAsLeader(tp, records);
         } catch (RuntimeException e) {
-            Errors err = ErrorMapper.toError(e);
-            if (err == Errors.UNKNOWN_SERVER_ERROR) { // e.g. an unknown codec id: client input, so no stack at WARN
-                LOGGER.warn("Append to {} failed: {}", tp, e.toString());
-                LOGGER.debug("Append to {} failed", tp, e);
-            }
-            error(pr, err, ErrorMapper.message(e));
+            failed(tp, pr, e);
+            return null;
         }
+        if (appended.isDone() && !appended.isCompletedExceptionally()) {
+            succeeded(pr, appended.join());
+            return null;
+        }
+        return appended.whenComplete((info, e) -> {
+            if (e == null) {
+                succeeded(pr, info);
+            } else {
+                failed(tp, pr, e); // never acknowledged: the fsync covering the batch failed
+            }
+        });
+    }
+
+    private static void succeeded(PartitionProduceResponse pr, LogAppendInfo info) {
+        pr.setErrorCode(Errors.NONE.code())
+                .setBaseOffset(info.firstOffset())
+                .setLogAppendTimeMs(info.logAppendTimeMs())
+                .setLogStartOffset(info.logStartOffset());
+    }
+
+    private static void failed(TopicPartition tp, PartitionProduceResponse pr, Throwable e) {
+        Errors err = ErrorMapper.toError(e);
+        if (err == Errors.UNKNOWN_SERVER_ERROR) { // e.g. an unknown codec id: client input, so no stack at WARN
+            LOGGER.warn("Append to {} failed: {}", tp, e.toString());
+            LOGGER.debug("Append to {} failed", tp, e);
+        }
+        error(pr, err, ErrorMapper.message(e));
     }
 
     private static void error(PartitionProduceResponse pr, Errors error, String message) {

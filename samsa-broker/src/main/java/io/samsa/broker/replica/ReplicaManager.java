@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
@@ -195,16 +196,33 @@ public final class ReplicaManager implements AutoCloseable {
      * Appends one partition's produce batch as leader and advances the high watermark (the ISR is the leader alone),
      * then wakes parked fetches of the partition.
      *
-     * @throws org.apache.kafka.common.errors.ApiException with the Kafka error for this partition
+     * <p>The append itself runs on the caller's thread and never waits for an fsync. When {@code flush.messages}
+     * requires the batch on disk first (durable mode, {@code flush.messages=1}), the returned future completes on the
+     * log's flusher thread once the group-commit fsync covering the batch returned, and only then does the high
+     * watermark pass it (as in Kafka, where the fsync precedes the high-watermark update); otherwise it is already
+     * complete.
+     *
+     * @return the append's outcome; fails with {@link KafkaStorageException} when the fsync failed
+     * @throws org.apache.kafka.common.errors.ApiException with the Kafka error for this partition when nothing was
+     *         appended
      */
-    public LogAppendInfo appendAsLeader(TopicPartition tp, MemoryRecords records) {
+    public CompletableFuture<LogAppendInfo> appendAsLeader(TopicPartition tp, MemoryRecords records) {
         PartitionLog log = leaderLog(tp);
         LogAppendInfo info = log.appendAsLeader(records, Math.max(0, leaderEpoch(tp)));
-        log.updateHighWatermark(log.logEndOffset());
-        if (!info.duplicate()) {
-            purgatory.onAppend(tp);
+        if (!info.awaitFlush()) {
+            // in durable mode only a duplicate gets here: what others appended is visible once on disk, not before
+            log.updateHighWatermark(log.config().flushMessages() == 1 ? log.recoveryPoint() : log.logEndOffset());
+            if (!info.duplicate()) {
+                purgatory.onAppend(tp);
+            }
+            return CompletableFuture.completedFuture(info);
         }
-        return info;
+        long end = info.lastOffset() + 1;
+        return log.flushedTo(end).thenApply(flushed -> {
+            log.updateHighWatermark(end);
+            purgatory.onAppend(tp);
+            return info;
+        });
     }
 
     /**
