@@ -49,9 +49,10 @@ final class RealStorageFiles implements StorageFiles {
         FileChannel channel;
         try {
             channel = FileChannel.open(dir, StandardOpenOption.READ);
-        } catch (IOException | UnsupportedOperationException e) {
+        } catch (UnsupportedOperationException e) {
             return; // directories cannot be opened on this platform; renames are still atomic
         }
+        // on Linux an open failure (the directory is gone, EIO) means the entries may not be durable: it propagates
         try (channel) {
             channel.force(true);
         }
