@@ -89,6 +89,8 @@ final class GroupCommit {
      *         the log was closed before
      */
     CompletableFuture<Void> awaitFlushed(long offset) {
+        Waiter waiter;
+        boolean start;
         synchronized (this) {
             if (failure != null) {
                 return CompletableFuture.failedFuture(failure);
@@ -96,17 +98,24 @@ final class GroupCommit {
             if (offset <= durableOffset) {
                 return DONE;
             }
-            Waiter waiter = new Waiter(offset, new CompletableFuture<>());
+            waiter = new Waiter(offset, new CompletableFuture<>());
             waiters.add(waiter);
-            requestRoundLocked();
-            return waiter.future();
+            start = requestRoundLocked();
         }
+        if (start) {
+            submit(); // outside the monitor: the pool may start a thread
+        }
+        return waiter.future();
     }
 
     /** Starts a round unless one is already pending (an fsync nobody waits for: {@code flush.messages} reached). */
-    synchronized void requestRound() {
-        if (failure == null) {
-            requestRoundLocked();
+    void requestRound() {
+        boolean start;
+        synchronized (this) {
+            start = failure == null && requestRoundLocked();
+        }
+        if (start) {
+            submit();
         }
     }
 
@@ -147,19 +156,24 @@ final class GroupCommit {
         return rounds;
     }
 
-    private void requestRoundLocked() {
+    /** Marks a round as wanted; true when the caller must {@link #submit} one (none was queued or running). */
+    private boolean requestRoundLocked() {
         pending = true;
-        if (!scheduled) {
-            scheduled = true;
-            submit();
+        if (scheduled) {
+            return false;
         }
+        scheduled = true;
+        return true;
     }
 
+    /** Queues a round (called without the monitor, after {@code scheduled} was set under it). */
     private void submit() {
         try {
             executor.execute(this::round);
         } catch (RejectedExecutionException e) {
-            scheduled = false;
+            synchronized (this) {
+                scheduled = false;
+            }
             fail(new KafkaStorageException("flusher of " + name + " is shut down", e));
         }
     }
@@ -196,12 +210,15 @@ final class GroupCommit {
             done = pollCoveredLocked();
         }
         done.forEach(w -> w.future().complete(null));
+        boolean again;
         synchronized (this) {
-            if (pending && failure == null) {
-                submit();
-            } else {
+            again = pending && failure == null;
+            if (!again) {
                 scheduled = false;
             }
+        }
+        if (again) {
+            submit();
         }
     }
 
