@@ -55,8 +55,10 @@ class KcatIT {
         Diff.assertSameSequence(topic, consumed.stdout().lines().toList(), input.lines().toList());
         assertThat(consumed.stdout()).isEqualTo(input);
 
-        // And the batches were stored as they were sent: compressed with the codec
-        assertThat(SegmentFiles.batchCompressions(samsa.get().logDir(), topic, 0)).isNotEmpty().containsOnly(codec);
+        // And the batches were stored as they were sent: compressed with the codec (librdkafka sends a batch that
+        // the codec would not shrink uncompressed, so a small last batch may be "none")
+        assertThat(SegmentFiles.batchCompressions(samsa.get().logDir(), topic, 0)).contains(codec)
+                .isSubsetOf(codec, "none");
 
         // And the Java consumer reads the same records
         try (KafkaConsumer<String, String> consumer = samsa.get().consumer(Map.of())) {

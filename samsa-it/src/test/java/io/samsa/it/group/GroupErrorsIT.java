@@ -58,6 +58,23 @@ class GroupErrorsIT {
         FindCoordinatorResponse found = raw.send(new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
                 .setKeyType((byte) 0).setCoordinatorKeys(List.of("warmup"))), (short) 4);
         assertThat(found.data().coordinators().getFirst().errorCode()).isEqualTo(Errors.NONE.code());
+        // FindCoordinator created __consumer_offsets; its shards load in the background (COORDINATOR_LOAD_IN_PROGRESS
+        // meanwhile, which a client retries): wait for the shards of every group these raw requests use
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            for (String group : List.of("simple", "gen", "ghosts", "huge", "after-huge", "nobody", "old", "never")) {
+                org.apache.kafka.common.requests.OffsetFetchResponse fetched = raw.send(
+                        org.apache.kafka.common.requests.OffsetFetchRequest.Builder.forTopicNames(
+                                new org.apache.kafka.common.message.OffsetFetchRequestData().setGroupId(group)
+                                        .setTopics(List.of(new org.apache.kafka.common.message.OffsetFetchRequestData
+                                                .OffsetFetchRequestTopic().setName("errors")
+                                                .setPartitionIndexes(List.of(0)))), false), (short) 1);
+                if (fetched.data().topics().getFirst().partitions().getFirst().errorCode()
+                        == Errors.COORDINATOR_LOAD_IN_PROGRESS.code()) {
+                    return false;
+                }
+            }
+            return true;
+        });
     }
 
     @AfterAll
