@@ -16,15 +16,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -81,26 +77,9 @@ public final class LogManager implements Closeable {
         this.defaultConfig = defaultConfig;
         this.time = time;
         this.recoveryThreadsPerDataDir = recoveryThreadsPerDataDir;
-        this.background = flusherPool();
+        this.background = StoragePools.flusherPool(FLUSHER_THREADS);
         this.cleaner = new LogCleaner(cleanerConfig, dirs.stream().map(LogDirectory::path).toList(),
                 logs::values, time);
-    }
-
-    /**
-     * The threads that fsync: group-commit rounds ({@code flush.messages}) and the flush of each rolled segment. One
-     * round per log runs at a time, so the pool bounds how many logs fsync at once; threads start on demand and stop
-     * after a minute idle (none at rest with the default flush settings).
-     */
-    private static ExecutorService flusherPool() {
-        AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(FLUSHER_THREADS, FLUSHER_THREADS, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "samsa-log-flusher-" + n.getAndIncrement());
-                    t.setDaemon(true);
-                    return t;
-                });
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
     }
 
     /**
@@ -201,7 +180,7 @@ public final class LogManager implements Closeable {
             children = list.filter(Files::isDirectory).sorted().toList();
         }
         ExecutorService pool = Executors.newFixedThreadPool(recoveryThreadsPerDataDir,
-                threads("samsa-log-recovery-" + dir.path().getFileName()));
+                StoragePools.threads("samsa-log-recovery-" + dir.path().getFileName()));
         List<Future<Optional<PartitionLog>>> partitions = new ArrayList<>();
         for (Path child : children) {
             partitions.add(pool.submit(() -> loadPartition(child, clean, checkpoints)));
@@ -233,7 +212,7 @@ public final class LogManager implements Closeable {
     private void finishLoading(DirectoryLoad load, long startMs) throws IOException {
         LogDirectory dir = load.dir();
         int loaded = 0;
-        for (PartitionLog log : awaitAll(load.partitions(), "loading " + dir.path())) {
+        for (PartitionLog log : StoragePools.awaitAll(load.partitions(), "loading " + dir.path())) {
             logs.put(log.topicPartition(), log);
             placement.put(log.topicPartition(), dir);
             loaded++;
@@ -242,44 +221,6 @@ public final class LogManager implements Closeable {
                 loaded, load.clean(), recoveryThreadsPerDataDir, time.milliseconds() - startMs);
         dir.writeCheckpoints(logsIn(dir));
         dir.deleteCleanShutdownMarker();
-    }
-
-    /**
-     * Waits for every task and returns the present results in order; when tasks failed, throws the first failure
-     * (an {@link IOException} as it is, anything else wrapped) once all have finished.
-     */
-    private static <T> List<T> awaitAll(List<Future<Optional<T>>> futures, String what) throws IOException {
-        List<T> results = new ArrayList<>();
-        Throwable failure = null;
-        for (Future<Optional<T>> future : futures) {
-            try {
-                future.get().ifPresent(results::add);
-            } catch (ExecutionException e) {
-                failure = failure == null ? e.getCause() : failure;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(what + " interrupted", e);
-            }
-        }
-        if (failure instanceof IOException io) {
-            throw io;
-        }
-        if (failure instanceof RuntimeException re) {
-            throw re;
-        }
-        if (failure != null) {
-            throw new IOException(what + " failed", failure);
-        }
-        return results;
-    }
-
-    private static java.util.concurrent.ThreadFactory threads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.getAndIncrement());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** Every loaded partition log. */
@@ -533,7 +474,7 @@ public final class LogManager implements Closeable {
         long start = time.milliseconds();
         for (LogDirectory dir : dirs) { // every directory at once, each on its own pool
             ExecutorService pool = Executors.newFixedThreadPool(recoveryThreadsPerDataDir,
-                    threads("samsa-log-close-" + dir.path().getFileName()));
+                    StoragePools.threads("samsa-log-close-" + dir.path().getFileName()));
             pools.add(pool);
             List<Future<Optional<IOException>>> inDir = new ArrayList<>();
             for (PartitionLog log : logsIn(dir)) {
@@ -544,7 +485,7 @@ public final class LogManager implements Closeable {
         try {
             for (int i = 0; i < dirs.size(); i++) {
                 LogDirectory dir = dirs.get(i);
-                List<IOException> errors = awaitAll(closes.get(i), "closing " + dir.path());
+                List<IOException> errors = StoragePools.awaitAll(closes.get(i), "closing " + dir.path());
                 try {
                     dir.writeCheckpoints(logsIn(dir));
                     if (errors.isEmpty()) {
