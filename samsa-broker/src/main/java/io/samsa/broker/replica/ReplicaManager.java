@@ -49,6 +49,8 @@ public final class ReplicaManager implements AutoCloseable {
     /** The broker-level log defaults under an image's dynamic broker configs (KIP-226). */
     private final Function<ClusterImage, LogConfig> brokerDefaults;
     private final DelayedFetchPurgatory purgatory;
+    /** Partitions whose log could not be created (a full disk): logged once at ERROR, then at DEBUG until it works. */
+    private final java.util.Set<TopicPartition> creationFailing = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ExecutorService metadataApplier = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "samsa-metadata-applier");
         t.setDaemon(true);
@@ -104,11 +106,19 @@ public final class ReplicaManager implements AutoCloseable {
                     try {
                         PartitionLog log = logManager.getOrCreate(tp, toKafka(topic.topicId()),
                                 logConfig(current, topic.name()));
+                        if (creationFailing.remove(tp)) {
+                            LOGGER.info("Created the log after earlier failures topicPartition={}", tp);
+                        }
                         if (p.leader() == nodeId) {
                             maybeIncrementHighWatermark(tp, log, p);
                         }
                     } catch (IOException | RuntimeException e) {
-                        LOGGER.error("Could not create the log of {}", tp, e);
+                        if (creationFailing.add(tp)) {
+                            LOGGER.error("Could not create the log topicPartition={} error={} (retried with each "
+                                    + "metadata change and on first use)", tp, e.toString());
+                        } else {
+                            LOGGER.debug("Could not create the log topicPartition={} error={}", tp, e.toString());
+                        }
                     }
                 }
             }
