@@ -173,15 +173,18 @@ public final class SamsaBroker implements AutoCloseable {
         quorum.addListener(replicas::onImage);
         // Leader state (high watermarks) is restored before anything can read it: the listeners bind after this.
         replicas.reconcileNow();
-        long hwCheckpointEvery = config.values().getLong(BrokerConfigDefs.REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS);
-        scheduler.scheduleWithFixedDelay(this::checkpointLogs, hwCheckpointEvery, hwCheckpointEvery,
-                TimeUnit.MILLISECONDS);
         long flushEvery = config.logFlushSchedulerIntervalMs() == Long.MAX_VALUE
                 ? FLUSH_CHECK_DEFAULT_MS : config.logFlushSchedulerIntervalMs();
         scheduler.scheduleWithFixedDelay(this::flushDirtyLogs, flushEvery, flushEvery, TimeUnit.MILLISECONDS);
         // retention, delayed deletion of .deleted files and the log cleaner (issue 4, log lifecycle)
+        // one checkpoint task writes the high watermarks, recovery points and log start offsets together, at the more
+        // frequent of replica.high.watermark.checkpoint.interval.ms and log.flush.offset.checkpoint.interval.ms
+        long hwCheckpointEvery = config.values().getLong(BrokerConfigDefs.REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS);
+        long recoveryCheckpointEvery = config.values().getInt(BrokerConfigDefs.LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS);
+        long checkpointEvery = recoveryCheckpointEvery > 0
+                ? Math.min(hwCheckpointEvery, recoveryCheckpointEvery) : hwCheckpointEvery;
         logManager.startBackgroundTasks(config.values().getLong(BrokerConfigDefs.LOG_RETENTION_CHECK_INTERVAL_MS),
-                config.values().getInt(BrokerConfigDefs.LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS));
+                checkpointEvery);
 
         BrokerContext ctx = new BrokerContext(config, quorum, replicas, purgatory,
                 new ProducerIdManager(config.nodeId(), quorum), new TopicCreator(config, quorum), ioPool, new SerialExecutor(ioPool),
@@ -238,15 +241,6 @@ public final class SamsaBroker implements AutoCloseable {
         groups.start();
         LOGGER.info("Samsa started: node {} listening on {}, data in {}", config.nodeId(), bootstrapServers(),
                 config.logDirs().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(",")));
-    }
-
-    /** {@code replica.high.watermark.checkpoint.interval.ms}: high watermarks, recovery points, log start offsets. */
-    private void checkpointLogs() {
-        try {
-            logManager.checkpoint();
-        } catch (java.io.IOException | RuntimeException e) {
-            LOGGER.warn("Checkpoint write failed error={}", e.toString());
-        }
     }
 
     private void flushDirtyLogs() {

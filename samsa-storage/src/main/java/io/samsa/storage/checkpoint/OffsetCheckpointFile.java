@@ -92,8 +92,19 @@ public final class OffsetCheckpointFile {
      * @throws IOException when a write, fsync or rename fails
      */
     public static void writeAtomically(Path target, String content) throws IOException {
+        replaceAtomically(target, ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
+        fsyncDirectory(target.getParent());
+    }
+
+    /**
+     * Writes {@code bytes} to {@code target.tmp}, fsyncs it and renames it over {@code target}, without fsyncing the
+     * directory (the caller does when the new name must survive a power loss). When any step fails the {@code .tmp}
+     * file is removed and {@code target} keeps its previous content.
+     *
+     * @throws IOException when a write, fsync or rename fails
+     */
+    public static void replaceAtomically(Path target, ByteBuffer bytes) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
         StorageFiles files = StorageFiles.of(target);
         try {
             try (FileChannel channel = files.openForWrite(tmp)) {
@@ -107,7 +118,6 @@ public final class OffsetCheckpointFile {
             deleteQuietly(tmp, e);
             throw e;
         }
-        fsyncDirectory(target.getParent());
     }
 
     /**

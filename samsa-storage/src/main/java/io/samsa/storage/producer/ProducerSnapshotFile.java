@@ -1,13 +1,10 @@
 package io.samsa.storage.producer;
 
 import io.samsa.storage.checkpoint.OffsetCheckpointFile;
-import io.samsa.storage.files.StorageFiles;
 import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -59,21 +56,7 @@ public final class ProducerSnapshotFile {
         }
         buffer.flip();
         buffer.putInt(2, (int) Crc32C.compute(buffer, 6, buffer.limit() - 6)); // offsets relative to position 0
-        Path target = file.toPath();
-        Path tmp = target.resolveSibling(file.getName() + ".tmp");
-        StorageFiles files = StorageFiles.of(target);
-        try {
-            try (FileChannel channel = files.openForWrite(tmp)) {
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            files.atomicMove(tmp, target);
-        } catch (IOException | RuntimeException e) {
-            OffsetCheckpointFile.deleteQuietly(tmp, e);
-            throw e;
-        }
+        OffsetCheckpointFile.replaceAtomically(file.toPath(), buffer);
     }
 
     /**
