@@ -1,9 +1,6 @@
 package io.samsa.storage;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -138,17 +135,6 @@ final class GroupCommit {
     /** Fails every waiter and every later {@link #awaitFlushed} with {@link KafkaStorageException}. */
     void close(String reason) {
         fail(new KafkaStorageException(reason));
-    }
-
-    /**
-     * Fsyncs a directory so that files created or renamed in it survive a power loss. Unlike the best-effort
-     * checkpoint helper it reports failure: a durable acknowledgement must not rest on an entry that may vanish.
-     *
-     * @throws IOException when the directory cannot be opened or forced (also on platforms that cannot open
-     *                     directories, where durable mode is then unavailable)
-     */
-    static void fsyncDirectory(Path dir) throws IOException {
-        io.samsa.storage.checkpoint.OffsetCheckpointFile.fsyncDirectory(dir); // through the file layer (tests cut power)
     }
 
     /** Rounds run so far (tests and metrics). */

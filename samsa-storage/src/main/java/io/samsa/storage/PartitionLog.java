@@ -264,8 +264,8 @@ public final class PartitionLog {
                 }
             }
             if (syncDirectory) {
-                GroupCommit.fsyncDirectory(dir);
-                GroupCommit.fsyncDirectory(dir.getParent());
+                OffsetCheckpointFile.fsyncDirectory(dir);
+                OffsetCheckpointFile.fsyncDirectory(dir.getParent());
             }
         } catch (IOException | RuntimeException e) {
             if (syncDirectory) {
