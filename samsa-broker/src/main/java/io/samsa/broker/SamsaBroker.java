@@ -35,6 +35,8 @@ import io.samsa.broker.handlers.MetadataHandler;
 import io.samsa.broker.handlers.ProduceHandler;
 import io.samsa.broker.replica.DelayedFetchPurgatory;
 import io.samsa.broker.replica.ReplicaManager;
+import io.samsa.broker.replica.ReplicationSettings;
+import io.samsa.broker.handlers.OffsetsForLeaderEpochHandler;
 import io.samsa.metadata.BrokerRegistration;
 import io.samsa.metadata.ConfigResource;
 import io.samsa.metadata.MetadataQuorum;
@@ -71,12 +73,18 @@ import org.slf4j.LoggerFactory;
 public final class SamsaBroker implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(SamsaBroker.class);
     private static final long FLUSH_CHECK_DEFAULT_MS = 1_000;
+    private static final long REGISTRATION_TIMEOUT_MS = 60_000;
+    private static final long CONTROLLED_SHUTDOWN_TIMEOUT_MS = 15_000;
+    private static final String BROKER_HEARTBEAT_INTERVAL_MS = "broker.heartbeat.interval.ms";
+    private static final String BROKER_SESSION_TIMEOUT_MS = "broker.session.timeout.ms";
+    private static final String BROKER_RACK = "broker.rack";
 
     private final BrokerConfig config;
     private final LogManager logManager;
     private final MetadataQuorum quorum;
     private final DelayedFetchPurgatory purgatory;
     private final ReplicaManager replicas;
+    private final BrokerLifecycle lifecycle;
     private final DynamicBrokerConfigs dynamicConfigs;
     private final ExecutorService ioPool;
     private final ScheduledExecutorService scheduler;
@@ -93,11 +101,17 @@ public final class SamsaBroker implements AutoCloseable {
         this.quorum = quorum;
         this.purgatory = new DelayedFetchPurgatory();
         this.dynamicConfigs = new DynamicBrokerConfigs(config);
-        this.replicas = new ReplicaManager(config.nodeId(), logManager, quorum::image, image -> dynamicConfigs.logDefaults(
-                image.configs(ConfigResource.clusterDefault()),
-                image.configs(ConfigResource.broker(Integer.toString(config.nodeId())))), purgatory);
         this.ioPool = Executors.newFixedThreadPool(config.numIoThreads(), daemon("samsa-io"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("samsa-scheduler"));
+        this.lifecycle = new BrokerLifecycle(config.nodeId(), quorum, scheduler,
+                config.values().getInt(BROKER_HEARTBEAT_INTERVAL_MS));
+        this.replicas = new ReplicaManager(config.nodeId(), logManager, quorum::image, image -> dynamicConfigs.logDefaults(
+                image.configs(ConfigResource.clusterDefault()),
+                image.configs(ConfigResource.broker(Integer.toString(config.nodeId())))), purgatory,
+                ReplicationSettings.from(config), config.minInsyncReplicas(),
+                (topicId, partition, leaderEpoch, partitionEpoch, isr) -> quorum.alterPartition(config.nodeId(),
+                        lifecycle.brokerEpoch(), topicId, partition, leaderEpoch, partitionEpoch, isr),
+                lifecycle::brokerEpoch);
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String prefix) {
@@ -133,7 +147,8 @@ public final class SamsaBroker implements AutoCloseable {
         MetadataQuorum quorum;
         try {
             quorum = MetadataQuorum.start(new QuorumConfig(config.nodeId(), config.metadataLogDir(),
-                    config.controllerQuorumVoters()));
+                    config.controllerQuorumVoters(), config.values().getInt(BROKER_SESSION_TIMEOUT_MS),
+                    config.values().getInt(BROKER_HEARTBEAT_INTERVAL_MS)));
         } catch (Exception e) {
             // the logs' failure (e.g. a log dir locked by another broker) is the more telling one when both fail
             LogManager logs = awaitLogs(logLoading);
@@ -176,6 +191,9 @@ public final class SamsaBroker implements AutoCloseable {
         long flushEvery = config.logFlushSchedulerIntervalMs() == Long.MAX_VALUE
                 ? FLUSH_CHECK_DEFAULT_MS : config.logFlushSchedulerIntervalMs();
         scheduler.scheduleWithFixedDelay(this::flushDirtyLogs, flushEvery, flushEvery, TimeUnit.MILLISECONDS);
+        // followers that stopped catching up leave the ISR (replica.lag.time.max.ms, checked at half of it, as Kafka)
+        long isrCheckEvery = Math.max(1, replicas.settings().replicaLagTimeMaxMs() / 2);
+        scheduler.scheduleWithFixedDelay(replicas::maybeShrinkIsr, isrCheckEvery, isrCheckEvery, TimeUnit.MILLISECONDS);
         // retention, delayed deletion of .deleted files and the log cleaner (issue 4, log lifecycle)
         // one checkpoint task writes the high watermarks, recovery points and log start offsets together, at the more
         // frequent of replica.high.watermark.checkpoint.interval.ms and log.flush.offset.checkpoint.interval.ms
@@ -214,6 +232,7 @@ public final class SamsaBroker implements AutoCloseable {
                 .register(new ProduceHandler(ctx))
                 .register(new FetchHandler(ctx))
                 .register(new ListOffsetsHandler(ctx))
+                .register(new OffsetsForLeaderEpochHandler(ctx))
                 .register(new CreateTopicsHandler(ctx))
                 .register(new DeleteTopicsHandler(ctx))
                 .register(new DescribeClusterHandler(ctx))
@@ -237,10 +256,16 @@ public final class SamsaBroker implements AutoCloseable {
             bound.add(new BrokerRegistration.Endpoint(listener.name(), host, port));
         }
         endpoints = List.copyOf(bound);
-        quorum.registerBroker(config.nodeId(), endpoints, null).get(30, TimeUnit.SECONDS);
+        // registered fenced; the controller unfences this broker once it has caught up with the metadata log
+        lifecycle.register(endpoints, config.values().getString(BROKER_RACK), REGISTRATION_TIMEOUT_MS);
+        lifecycle.awaitUnfenced(REGISTRATION_TIMEOUT_MS);
         groups.start();
         LOGGER.info("Samsa started: node {} listening on {}, data in {}", config.nodeId(), bootstrapServers(),
                 config.logDirs().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(",")));
+    }
+
+    private boolean otherBrokersAlive() {
+        return quorum.image().brokers().values().stream().anyMatch(b -> b.nodeId() != config.nodeId() && !b.fenced());
     }
 
     private void flushDirtyLogs() {
@@ -287,6 +312,14 @@ public final class SamsaBroker implements AutoCloseable {
             return;
         }
         LOGGER.info("Samsa broker {} shutting down", config.nodeId());
+        if (otherBrokersAlive()) {
+            // controlled shutdown: the controller moves this broker's leaderships to other in-sync replicas first
+            long start = System.nanoTime();
+            boolean allowed = lifecycle.controlledShutdown(CONTROLLED_SHUTDOWN_TIMEOUT_MS);
+            LOGGER.info("Controlled shutdown of broker {} {} in {} ms", config.nodeId(),
+                    allowed ? "completed" : "not confirmed", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        }
+        lifecycle.close();
         servers.forEach(KafkaWireServer::close);
         purgatory.close();
         scheduler.shutdownNow();

@@ -16,10 +16,14 @@ import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.internal.RecordBatch;
 
 /**
- * Appends coordinator records to {@code __consumer_offsets} through {@link ReplicaManager#appendAsLeader}: one
+ * Appends coordinator records to {@code __consumer_offsets} through {@link ReplicaManager#appendAsLeader} with
+ * {@code acks=all}: one
  * uncompressed magic-2 batch per call, every record keyed, no producer id, create-time timestamps. Thread-safe.
  */
 public final class LogAppender implements CoordinatorAppender {
+    private static final short ALL_ACKS = -1;
+    /** Kafka's {@code offsets.commit.timeout.ms} default: how long a coordinator write waits for the ISR. */
+    private static final long COMMIT_TIMEOUT_MS = 5_000;
     private final ReplicaManager replicas;
 
     public LogAppender(ReplicaManager replicas) {
@@ -29,9 +33,11 @@ public final class LogAppender implements CoordinatorAppender {
     @Override
     public void append(int partition, List<CoordinatorRecord> records) {
         CompletableFuture<?> appended = replicas.appendAsLeader(
-                new TopicPartition(Topic.GROUP_METADATA_TOPIC_NAME, partition), build(records, System.currentTimeMillis()));
+                new TopicPartition(Topic.GROUP_METADATA_TOPIC_NAME, partition), build(records, System.currentTimeMillis()),
+                ALL_ACKS, COMMIT_TIMEOUT_MS);
         try {
-            appended.join(); // waits only under flush.messages: the coordinator answers after the fsync, as Kafka
+            appended.join(); // the coordinator answers once every in-sync replica has the records (and fsynced them
+                             // under flush.messages), as Kafka's coordinators append with acks=all
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : e;
         }

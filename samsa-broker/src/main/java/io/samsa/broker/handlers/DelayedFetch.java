@@ -1,6 +1,8 @@
 package io.samsa.broker.handlers;
 
+import io.samsa.broker.BrokerContext;
 import io.samsa.broker.handlers.FetchHandler.FetchedPartition;
+import io.samsa.metadata.ClusterImage;
 import io.samsa.broker.replica.DelayedOperation;
 import io.samsa.broker.replica.PartitionReadResult;
 import io.samsa.broker.replica.ReplicaManager;
@@ -16,25 +18,50 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.FetchResponse;
 
 /**
- * A consumer fetch, answered when at least {@code minBytes} are readable, a partition has an error, or its
+ * A consumer's or follower's fetch, answered when at least {@code minBytes} are readable, a partition has an error, or its
  * {@code max.wait.ms} passes (Kafka's {@code DelayedFetch}). Each check reads the partitions anew, so the answer
  * always carries the newest data and high watermarks.
  */
 final class DelayedFetch implements DelayedOperation {
+    private final BrokerContext ctx;
     private final ReplicaManager replicas;
     private final List<FetchedPartition> partitions;
     private final int maxBytes;
     private final int minBytes;
     private final boolean byId;
+    private final short version;
+    private final int replicaId;
+    private final String listener;
+    /** Per partition: the error found when the follower's fetch was recorded (NONE, or why it was not). */
+    private Errors[] followerErrors;
     private final AtomicBoolean completed = new AtomicBoolean();
     private final CompletableFuture<FetchResponseData> response = new CompletableFuture<>();
 
-    DelayedFetch(ReplicaManager replicas, List<FetchedPartition> partitions, int maxBytes, int minBytes, boolean byId) {
-        this.replicas = replicas;
+    DelayedFetch(BrokerContext ctx, List<FetchedPartition> partitions, int maxBytes, int minBytes, short version,
+                 int replicaId, String listener) {
+        this.ctx = ctx;
+        this.replicas = ctx.replicas();
         this.partitions = partitions;
         this.maxBytes = maxBytes;
         this.minBytes = minBytes;
-        this.byId = byId;
+        this.byId = version >= 13;
+        this.version = version;
+        this.replicaId = replicaId;
+        this.listener = listener;
+    }
+
+    /**
+     * A follower's fetch offsets are its log end offsets: records them on each leader partition once, before the
+     * first read (they may move the high watermark and the ISR).
+     */
+    void recordFollowerFetch() {
+        Errors[] errors = new Errors[partitions.size()];
+        for (int i = 0; i < partitions.size(); i++) {
+            FetchedPartition p = partitions.get(i);
+            errors[i] = p.error() != Errors.NONE ? p.error()
+                    : replicas.updateFollowerFetchState(p.tp(), replicaId, p.currentLeaderEpoch(), p.fetchOffset());
+        }
+        followerErrors = errors;
     }
 
     CompletableFuture<FetchResponseData> response() {
@@ -93,13 +120,17 @@ final class DelayedFetch implements DelayedOperation {
         List<PartitionReadResult> reads = new ArrayList<>(partitions.size());
         int budget = maxBytes;
         boolean minOneMessage = true;
-        for (FetchedPartition p : partitions) {
-            if (p.error() != Errors.NONE) {
-                reads.add(PartitionReadResult.error(p.error()));
+        for (int i = 0; i < partitions.size(); i++) {
+            FetchedPartition p = partitions.get(i);
+            Errors error = followerErrors != null ? followerErrors[i] : p.error();
+            if (error != Errors.NONE) {
+                reads.add(PartitionReadResult.error(error));
                 continue;
             }
             int limit = Math.max(0, Math.min(budget, p.maxBytes()));
-            PartitionReadResult r = replicas.read(p.tp(), p.fetchOffset(), limit, minOneMessage);
+            PartitionReadResult r = replicaId >= 0
+                    ? replicas.readForFollower(p.tp(), p.currentLeaderEpoch(), p.fetchOffset(), limit, minOneMessage)
+                    : replicas.read(p.tp(), p.currentLeaderEpoch(), p.fetchOffset(), limit, minOneMessage);
             reads.add(r);
             if (r.sizeInBytes() > 0) {
                 minOneMessage = false;
@@ -111,6 +142,8 @@ final class DelayedFetch implements DelayedOperation {
 
     private FetchResponseData build(List<PartitionReadResult> reads) {
         Map<Object, FetchResponseData.FetchableTopicResponse> topics = new LinkedHashMap<>();
+        FetchResponseData.NodeEndpointCollection endpoints = new FetchResponseData.NodeEndpointCollection();
+        ClusterImage image = null;
         for (int i = 0; i < partitions.size(); i++) {
             FetchedPartition p = partitions.get(i);
             PartitionReadResult r = reads.get(i);
@@ -123,11 +156,28 @@ final class DelayedFetch implements DelayedOperation {
                     .setErrorCode(r.error().code())
                     .setHighWatermark(r.error() == Errors.NONE ? r.highWatermark() : FetchResponse.INVALID_HIGH_WATERMARK)
                     .setLastStableOffset(r.error() == Errors.NONE ? r.highWatermark() : FetchResponse.INVALID_LAST_STABLE_OFFSET)
-                    .setLogStartOffset(r.error() == Errors.NONE ? r.logStartOffset() : FetchResponse.INVALID_LOG_START_OFFSET)
+                    .setLogStartOffset(r.error() == Errors.NONE || r.logStartOffset() >= 0 ? r.logStartOffset()
+                            : FetchResponse.INVALID_LOG_START_OFFSET)
                     .setRecords(r.records());
+            if (version >= 12 && LeaderHint.wanted(r.error())) {
+                image = image == null ? ctx.image() : image;
+                LeaderHint.of(image, p.tp(), listener).ifPresent(hint -> {
+                    data.currentLeader().setLeaderId(hint.leaderId()).setLeaderEpoch(hint.leaderEpoch());
+                    if (version >= 16 && hint.endpoint().isPresent()
+                            && endpoints.find(hint.leaderId()) == null) {
+                        endpoints.add(new FetchResponseData.NodeEndpoint().setNodeId(hint.leaderId())
+                                .setHost(hint.endpoint().get().host()).setPort(hint.endpoint().get().port())
+                                .setRack(hint.rack()));
+                    }
+                });
+            }
             topic.partitions().add(data);
         }
-        return new FetchResponseData().setErrorCode(Errors.NONE.code()).setSessionId(0)
+        FetchResponseData response = new FetchResponseData().setErrorCode(Errors.NONE.code()).setSessionId(0)
                 .setResponses(new ArrayList<>(topics.values()));
+        if (!endpoints.isEmpty()) {
+            response.setNodeEndpoints(endpoints);
+        }
+        return response;
     }
 }

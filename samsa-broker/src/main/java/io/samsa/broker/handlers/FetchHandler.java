@@ -22,12 +22,16 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.FetchMetadata;
 
 /**
- * Fetch (API 1, v4-18) for consumers: reads whole batches below the high watermark of each requested partition,
+ * Fetch (API 1, v4-18) for consumers and followers. A follower (replica id >= 0, in {@code ReplicaState} from v15)
+ * reports its log end offset with each fetch offset, which the leader records before reading (ISR and high
+ * watermark), and reads up to the log end offset; a consumer reads whole batches below the high watermark of each requested partition,
  * within {@code MaxBytes} and each partition's {@code PartitionMaxBytes} (the first batch always whole, KIP-74), and
  * long-polls: when fewer than {@code MinBytes} are available the request is parked until appends bring enough or
  * {@code MaxWaitMs} passes. Topics by name (v4-12) or id (v13+, KIP-516). Sessionless (KIP-227): every response is a
  * full response with session id 0, answering every requested partition; an incremental request gets
- * FETCH_SESSION_ID_NOT_FOUND. Records travel as file regions (sendfile).
+ * FETCH_SESSION_ID_NOT_FOUND. Records travel as file regions (sendfile). A partition's {@code CurrentLeaderEpoch}
+ * is checked (KIP-320: FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH), and NOT_LEADER_OR_FOLLOWER carries the current
+ * leader and its endpoint (KIP-951, v16+).
  */
 public final class FetchHandler implements ApiHandler<FetchRequestData> {
     private final BrokerContext ctx;
@@ -50,11 +54,15 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
                     .setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code()).setSessionId(0));
         }
         List<FetchedPartition> partitions = resolve(request, context.apiVersion() >= 13);
-        DelayedFetch fetch = new DelayedFetch(ctx.replicas(), partitions, request.maxBytes(),
-                Math.max(1, request.minBytes()), context.apiVersion() >= 13);
+        int replicaId = replicaId(request, context.apiVersion());
+        DelayedFetch fetch = new DelayedFetch(ctx, partitions, request.maxBytes(), Math.max(1, request.minBytes()),
+                context.apiVersion(), replicaId, context.listenerName());
         CompletableFuture<FetchResponseData> result = new CompletableFuture<>();
         ctx.ioPool().execute(() -> {
             try {
+                if (replicaId >= 0) {
+                    fetch.recordFollowerFetch();
+                }
                 if (request.maxWaitMs() <= 0 || partitions.isEmpty() || fetch.tryComplete()) {
                     fetch.forceComplete();
                 } else {
@@ -74,6 +82,12 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
         return result;
     }
 
+    /** The fetching replica's id (v15+ in {@code ReplicaState}), or -1 for a consumer. */
+    static int replicaId(FetchRequestData request, short version) {
+        int id = version >= 15 ? request.replicaState().replicaId() : request.replicaId();
+        return Math.max(-1, id);
+    }
+
     private List<FetchedPartition> resolve(FetchRequestData request, boolean byId) {
         ClusterImage image = ctx.image();
         List<FetchedPartition> out = new ArrayList<>();
@@ -90,7 +104,7 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
                 }
                 out.add(new FetchedPartition(name == null ? "" : name, topicId,
                         new TopicPartition(name == null ? "" : name, p.partition()), p.fetchOffset(),
-                        p.partitionMaxBytes(), error));
+                        p.partitionMaxBytes(), p.currentLeaderEpoch(), error));
             }
         }
         return out;
@@ -98,6 +112,6 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
 
     /** One requested partition, resolved against the image. */
     record FetchedPartition(String topic, Uuid topicId, TopicPartition tp, long fetchOffset, int maxBytes,
-                            Errors error) {
+                            int currentLeaderEpoch, Errors error) {
     }
 }

@@ -1,6 +1,8 @@
 package io.samsa.broker.handlers;
 
 import io.samsa.broker.BrokerContext;
+import io.samsa.broker.replica.Partition;
+import io.samsa.broker.replica.ReplicaManager;
 import io.samsa.protocol.ApiHandler;
 import io.samsa.protocol.RequestContext;
 import io.samsa.storage.PartitionLog;
@@ -23,7 +25,8 @@ import org.apache.kafka.common.requests.ListOffsetsRequest;
  * ListOffsets (API 2, v1-11): earliest (-2, the log start offset), latest (-1, the high watermark; the last stable
  * offset for read_committed, equal without transactions), max timestamp (-3, KIP-734), earliest local (-4,
  * KIP-405), latest tiered (-5, none: -1) and by timestamp (the first offset whose timestamp is at or after it, via
- * the time index). No match gives offset -1 and timestamp -1 with error NONE, as Kafka does.
+ * the time index). No match gives offset -1 and timestamp -1 with error NONE, as Kafka does. Answered by the leader
+ * only; a {@code CurrentLeaderEpoch} is checked (KIP-320).
  */
 public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestData> {
     private final BrokerContext ctx;
@@ -45,7 +48,7 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
                 ListOffsetsTopicResponse out = new ListOffsetsTopicResponse().setName(t.name());
                 for (ListOffsetsPartition p : t.partitions()) {
                     ListOffsetsPartitionResponse r = lookup(new TopicPartition(t.name(), p.partitionIndex()),
-                            p.timestamp());
+                            p.currentLeaderEpoch(), p.timestamp());
                     if (context.apiVersion() < 4) {
                         r.setLeaderEpoch(-1); // LeaderEpoch exists from v4 only
                     }
@@ -57,10 +60,12 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
         }, ctx.ioPool());
     }
 
-    private ListOffsetsPartitionResponse lookup(TopicPartition tp, long timestamp) {
+    private ListOffsetsPartitionResponse lookup(TopicPartition tp, int currentLeaderEpoch, long timestamp) {
         ListOffsetsPartitionResponse out = new ListOffsetsPartitionResponse().setPartitionIndex(tp.partition());
         try {
-            PartitionLog log = ctx.replicas().leaderLog(tp);
+            Partition partition = ctx.replicas().leaderPartition(tp);
+            ReplicaManager.validateLeaderEpoch(partition, currentLeaderEpoch);
+            PartitionLog log = partition.log();
             int epoch = Math.max(0, ctx.replicas().leaderEpoch(tp));
             if (timestamp == ListOffsetsRequest.LATEST_TIERED_TIMESTAMP
                     || timestamp == ListOffsetsRequest.EARLIEST_PENDING_UPLOAD_TIMESTAMP) {

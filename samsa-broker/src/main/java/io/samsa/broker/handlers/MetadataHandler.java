@@ -72,7 +72,7 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
         addBrokers(image, context.listenerName(), response);
         if (allTopics) {
             for (TopicImage topic : image.topics().values()) {
-                response.topics().add(topic(topic));
+                response.topics().add(topic(image, topic));
             }
         } else {
             for (MetadataRequestData.MetadataRequestTopic t : request.topics()) {
@@ -119,11 +119,11 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
         Uuid id = t.topicId();
         if (id != null && !Uuid.ZERO_UUID.equals(id)) { // by id (v10+): the Java client sends name "" with it
             return image.topic(new UUID(id.getMostSignificantBits(), id.getLeastSignificantBits()))
-                    .map(this::topic)
+                    .map(topic -> topic(image, topic))
                     .orElseGet(() -> new MetadataResponseTopic().setTopicId(id).setName(null)
                             .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()));
         }
-        return image.topic(t.name()).map(this::topic).orElseGet(() -> {
+        return image.topic(t.name()).map(topic -> topic(image, topic)).orElseGet(() -> {
             Errors error;
             if (!Topic.isValid(t.name())) {
                 error = Errors.INVALID_TOPIC_EXCEPTION;
@@ -136,7 +136,19 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
         });
     }
 
-    private MetadataResponseTopic topic(TopicImage topic) {
+    /** Replicas on brokers that are not registered or are fenced (Kafka's KRaft metadata cache). */
+    private static List<Integer> offline(ClusterImage image, List<Integer> replicas) {
+        List<Integer> out = new ArrayList<>();
+        for (int r : replicas) {
+            BrokerRegistration b = image.brokers().get(r);
+            if (b == null || b.fenced()) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    private MetadataResponseTopic topic(ClusterImage image, TopicImage topic) {
         MetadataResponseTopic out = new MetadataResponseTopic()
                 .setName(topic.name())
                 .setTopicId(ReplicaManager.toKafka(topic.topicId()))
@@ -150,7 +162,7 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
                     .setLeaderEpoch(p.leaderEpoch())
                     .setReplicaNodes(new ArrayList<>(p.replicas()))
                     .setIsrNodes(new ArrayList<>(p.isr()))
-                    .setOfflineReplicas(new ArrayList<>()));
+                    .setOfflineReplicas(offline(image, p.replicas())));
         }
         return out;
     }

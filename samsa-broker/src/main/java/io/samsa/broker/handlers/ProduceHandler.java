@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Produce (API 0, v3-13, advertised from v0): appends each partition's batch as leader, with acks 0, 1 or -1 (all).
- * On a single node acks=all completes once the leader has appended, as the ISR is the leader alone. acks=0 sends no
- * response. Topics are addressed by name (v0-12) or topic id (v13, KIP-516); unknown topics are auto-created when
+ * acks=all completes once every in-sync replica has the batch (the high watermark passed it), with
+ * NOT_ENOUGH_REPLICAS when the ISR is below {@code min.insync.replicas} before the append, and REQUEST_TIMED_OUT
+ * when the ISR did not catch up within the request's timeout; NOT_LEADER_OR_FOLLOWER names the current leader
+ * (KIP-951, v10+). acks=0 sends no response. Topics are addressed by name (v0-12) or topic id (v13, KIP-516); unknown topics are auto-created when
  * {@code auto.create.topics.enable} is on and the batch appended once they exist.
  *
  * <p>Appends run on the broker's I/O pool, all partitions of a request in one task, in request order per connection.
@@ -72,7 +74,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         // Batches of one connection reach the log in request order (pipelined idempotent producers rely on it).
         // The serial chain holds the next request of the connection only until this one is appended, not fsynced.
         CompletableFuture<ProduceResponseData> response = ctx.appends().submit(context.connectionId(), ready,
-                () -> append(request, version, topicIds)).thenCompose(r -> r);
+                () -> append(request, version, topicIds)).thenCompose(r -> r)
+                .thenApply(r -> version >= 10 ? withLeaderHints(r, topicIds, context.listenerName()) : r);
         if (request.acks() == 0) {
             // No response for acks=0; a failed append closes the connection instead, as Kafka does, so the
             // producer notices through its next request.
@@ -111,7 +114,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                     error(pr, topicIds ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
                 } else {
                     CompletableFuture<?> flushed = appendPartition(new TopicPartition(topic.get().name(), p.index()),
-                            p, version, pr);
+                            p, version, request.acks(), request.timeoutMs(), pr);
                     if (flushed != null) {
                         flushes = flushes == null ? new ArrayList<>() : flushes;
                         flushes.add(flushed);
@@ -128,8 +131,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     }
 
     /** Appends one partition's batch; fills {@code pr} now, or later when the returned fsync future completes. */
-    private CompletableFuture<?> appendPartition(TopicPartition tp, PartitionProduceData p, short version,
-                                                 PartitionProduceResponse pr) {
+    private CompletableFuture<?> appendPartition(TopicPartition tp, PartitionProduceData p, short version, short acks,
+                                                 int timeoutMs, PartitionProduceResponse pr) {
         if (!(p.records() instanceof MemoryRecords records)) {
             error(pr, Errors.INVALID_REQUEST, "Produce records must be in memory");
             return null;
@@ -144,7 +147,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         }
         CompletableFuture<LogAppendInfo> appended;
         try {
-            appended = ctx.replicas().appendAsLeader(tp, records);
+            appended = ctx.replicas().appendAsLeader(tp, records, acks, Math.max(0, timeoutMs));
         } catch (RuntimeException e) {
             failed(tp, pr, e);
             return null;
@@ -160,6 +163,33 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                 failed(tp, pr, e); // never acknowledged: the fsync covering the batch failed
             }
         });
+    }
+
+    /** KIP-951: each partition refused with NOT_LEADER_OR_FOLLOWER names the current leader and its endpoint. */
+    private ProduceResponseData withLeaderHints(ProduceResponseData response, boolean topicIds, String listener) {
+        ClusterImage image = null;
+        for (TopicProduceResponse t : response.responses()) {
+            for (PartitionProduceResponse pr : t.partitionResponses()) {
+                if (!LeaderHint.wanted(Errors.forCode(pr.errorCode()))) {
+                    continue;
+                }
+                image = image == null ? ctx.image() : image;
+                Optional<TopicImage> topic = topicIds ? image.topic(new UUID(t.topicId().getMostSignificantBits(),
+                        t.topicId().getLeastSignificantBits())) : image.topic(t.name());
+                if (topic.isEmpty()) {
+                    continue;
+                }
+                LeaderHint.of(image, new TopicPartition(topic.get().name(), pr.index()), listener).ifPresent(hint -> {
+                    pr.currentLeader().setLeaderId(hint.leaderId()).setLeaderEpoch(hint.leaderEpoch());
+                    if (hint.endpoint().isPresent() && response.nodeEndpoints().find(hint.leaderId()) == null) {
+                        response.nodeEndpoints().add(new ProduceResponseData.NodeEndpoint().setNodeId(hint.leaderId())
+                                .setHost(hint.endpoint().get().host()).setPort(hint.endpoint().get().port())
+                                .setRack(hint.rack()));
+                    }
+                });
+            }
+        }
+        return response;
     }
 
     private static void succeeded(PartitionProduceResponse pr, LogAppendInfo info) {

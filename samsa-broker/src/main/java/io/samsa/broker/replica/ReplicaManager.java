@@ -1,6 +1,7 @@
 package io.samsa.broker.replica;
 
 import io.samsa.broker.config.TopicConfigs;
+import io.samsa.metadata.BrokerRegistration;
 import io.samsa.metadata.ClusterImage;
 import io.samsa.metadata.ConfigResource;
 import io.samsa.metadata.PartitionImage;
@@ -11,18 +12,28 @@ import io.samsa.storage.LogConfig;
 import io.samsa.storage.LogManager;
 import io.samsa.storage.PartitionLog;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.FencedLeaderEpochException;
 import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.errors.UnknownLeaderEpochException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -30,18 +41,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The partitions this broker hosts, kept in step with the metadata image (Kafka's {@code ReplicaManager}): creates
- * the log of each partition it leads, deletes the logs of topics that are gone, appends produce batches and moves the
- * high watermark, and serves reads to fetches.
- *
- * <p>On a single node the ISR is the leader alone, so the high watermark follows the log end offset after each
- * append; replication will hold it back until followers catch up.
+ * The partitions this broker hosts, as leader or follower, kept in step with the metadata image (Kafka's
+ * {@code ReplicaManager}): creates the log and the {@link Partition} state of each replica assigned here, makes it
+ * leader or follower as the image says (followers fetch through the {@link ReplicaFetcherManager}), deletes the logs
+ * of topics that are gone or moved away, appends produce batches as leader and waits for the ISR for {@code acks=all},
+ * and serves reads to consumers (below the high watermark) and followers (up to the log end offset).
  *
  * <p>Thread-safe. Appends and reads may block on disk: call them from the broker's I/O pool, never a Netty event
  * loop.
  */
 public final class ReplicaManager implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(ReplicaManager.class);
+    /** The {@code min.insync.replicas} key (topic, dynamic broker or static broker config). */
+    private static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
 
     private final int nodeId;
     private final LogManager logManager;
@@ -49,30 +61,49 @@ public final class ReplicaManager implements AutoCloseable {
     /** The broker-level log defaults under an image's dynamic broker configs (KIP-226). */
     private final Function<ClusterImage, LogConfig> brokerDefaults;
     private final DelayedFetchPurgatory purgatory;
+    private final ReplicationSettings settings;
+    private final int defaultMinInsyncReplicas;
+    private final Partition.IsrUpdater isrUpdater;
+    private final ReplicaFetcherManager fetchers;
+    private final LongSupplier clockMs = System::currentTimeMillis;
+    private final ConcurrentHashMap<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     /** Partitions whose log could not be created (a full disk): logged once at ERROR, then at DEBUG until it works. */
-    private final java.util.Set<TopicPartition> creationFailing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<TopicPartition> creationFailing = ConcurrentHashMap.newKeySet();
     private final ExecutorService metadataApplier = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "samsa-metadata-applier");
         t.setDaemon(true);
         return t;
     });
 
+    /** A single-node replica manager (no ISR changes are ever proposed): tests and tools. */
     public ReplicaManager(int nodeId, LogManager logManager, Supplier<ClusterImage> image, LogConfig brokerDefaults,
                           DelayedFetchPurgatory purgatory) {
-        this(nodeId, logManager, image, current -> brokerDefaults, purgatory);
+        this(nodeId, logManager, image, current -> brokerDefaults, purgatory, ReplicationSettings.defaults("PLAINTEXT"),
+                1, (topicId, partition, leaderEpoch, partitionEpoch, isr) -> CompletableFuture.failedFuture(
+                        new UnsupportedOperationException("no controller")), () -> -1L);
     }
 
     /**
-     * With broker-level log defaults that follow the dynamic broker configs of each image: a change of a topic's
-     * configs or of the broker defaults reaches the topic's logs when the image is reconciled (next roll/append).
+     * @param brokerDefaults           broker-level log defaults following each image's dynamic broker configs: a change
+     *                                 reaches the topic's logs when the image is reconciled
+     * @param defaultMinInsyncReplicas the static {@code min.insync.replicas} (topic and dynamic configs override it)
+     * @param isrUpdater               sends AlterPartition to the controller
+     * @param brokerEpoch              this broker's epoch (sent with follower fetches), -1 before registration
      */
     public ReplicaManager(int nodeId, LogManager logManager, Supplier<ClusterImage> image,
-                          Function<ClusterImage, LogConfig> brokerDefaults, DelayedFetchPurgatory purgatory) {
+                          Function<ClusterImage, LogConfig> brokerDefaults, DelayedFetchPurgatory purgatory,
+                          ReplicationSettings settings, int defaultMinInsyncReplicas, Partition.IsrUpdater isrUpdater,
+                          LongSupplier brokerEpoch) {
         this.nodeId = nodeId;
         this.logManager = logManager;
         this.image = image;
         this.brokerDefaults = brokerDefaults;
         this.purgatory = purgatory;
+        this.settings = settings;
+        this.defaultMinInsyncReplicas = defaultMinInsyncReplicas;
+        this.isrUpdater = isrUpdater;
+        this.fetchers = new ReplicaFetcherManager(nodeId, settings, this::brokerAddress, brokerEpoch,
+                purgatory::onAppend);
     }
 
     public static Uuid toKafka(UUID id) {
@@ -90,8 +121,8 @@ public final class ReplicaManager implements AutoCloseable {
 
     /**
      * Reconciles the hosted logs with the current image on the calling thread and returns when done: every partition
-     * this broker leads has its log and its leader state (high watermark) restored. The broker calls it at start-up
-     * before its listeners bind, so that no client sees a partition before its restored state.
+     * assigned here has its log, and those it leads their leader state (high watermark) restored. The broker calls it
+     * at start-up before its listeners bind, so that no client sees a partition before its restored state.
      */
     public void reconcileNow() {
         reconcile(image.get());
@@ -104,14 +135,11 @@ public final class ReplicaManager implements AutoCloseable {
                 if (p.replicas().contains(nodeId)) {
                     TopicPartition tp = new TopicPartition(topic.name(), p.partition());
                     try {
-                        PartitionLog log = logManager.getOrCreate(tp, toKafka(topic.topicId()),
-                                logConfig(current, topic.name()));
+                        Partition partition = partition(tp, topic, current);
                         if (creationFailing.remove(tp)) {
                             LOGGER.info("Created the log after earlier failures topicPartition={}", tp);
                         }
-                        if (p.leader() == nodeId) {
-                            maybeIncrementHighWatermark(tp, log, p);
-                        }
+                        applyState(partition, p);
                     } catch (IOException | RuntimeException e) {
                         if (creationFailing.add(tp)) {
                             LOGGER.error("Could not create the log topicPartition={} error={} (retried with each "
@@ -133,6 +161,11 @@ public final class ReplicaManager implements AutoCloseable {
             if (!hosted || !sameTopic) {
                 try {
                     LOGGER.info("Deleting the log of {} (topic deleted or partition moved)", tp);
+                    fetchers.stopFollowing(tp);
+                    Partition gone = partitions.remove(tp);
+                    if (gone != null) {
+                        gone.close();
+                    }
                     purgatory.partitionGone(tp);
                     logManager.delete(tp);
                 } catch (IOException | RuntimeException ex) {
@@ -142,37 +175,95 @@ public final class ReplicaManager implements AutoCloseable {
         }
     }
 
-    /**
-     * Leader state restored from disk (Kafka's {@code Partition.makeLeader} → {@code maybeIncrementLeaderHW}): the high
-     * watermark is the smallest log end offset among the in-sync replicas. When the ISR is this leader alone, that is
-     * its own log end offset, whatever the {@code replication-offset-checkpoint} said: the checkpoint is written only
-     * periodically and at a clean shutdown, so after a crash it lags the log, and every acknowledged record above it
-     * would stay invisible until the next append. The log end offset is what recovery validated batch by batch.
-     */
-    private void maybeIncrementHighWatermark(TopicPartition tp, PartitionLog log, PartitionImage p) {
-        if (!p.isr().equals(java.util.List.of(nodeId))) {
-            return; // followers in the ISR hold the high watermark back until they catch up (replication)
+    /** The partition state of {@code tp} for {@code topic}'s current id, created with its log on first use. */
+    private Partition partition(TopicPartition tp, TopicImage topic, ClusterImage current) throws IOException {
+        Partition existing = partitions.get(tp);
+        if (existing != null && existing.topicId().equals(topic.topicId())) {
+            return existing;
         }
-        long before = log.highWatermark();
-        log.updateHighWatermark(log.logEndOffset());
-        if (log.highWatermark() > before) {
-            LOGGER.info("High watermark restored to the log end offset topicPartition={} from={} to={}", tp, before,
-                    log.highWatermark());
-            purgatory.onAppend(tp);
+        synchronized (partitions) {
+            existing = partitions.get(tp);
+            if (existing != null && existing.topicId().equals(topic.topicId())) {
+                return existing;
+            }
+            PartitionLog log = logManager.getOrCreate(tp, toKafka(topic.topicId()), logConfig(current, topic.name()));
+            Partition created = new Partition(tp, topic.topicId(), log, nodeId, isrUpdater, this::brokerUnfenced,
+                    () -> purgatory.onAppend(tp), clockMs, metadataApplier);
+            if (existing != null) {
+                existing.close();
+            }
+            partitions.put(tp, created);
+            return created;
         }
+    }
+
+    /** Makes {@code partition} leader or follower per {@code p}, starting or stopping its fetcher. */
+    private void applyState(Partition partition, PartitionImage p) {
+        Partition.Transition transition = partition.apply(p);
+        TopicPartition tp = partition.topicPartition();
+        if (partition.isLeader() || p.leader() < 0) {
+            if (transition != Partition.Transition.NONE || p.leader() < 0) {
+                fetchers.stopFollowing(tp);
+            }
+        } else if (transition == Partition.Transition.BECAME_FOLLOWER || p.leader() == partition.leaderId()) {
+            fetchers.follow(partition, partition.leaderId(), partition.leaderEpoch());
+        }
+    }
+
+    private boolean brokerUnfenced(int brokerId) {
+        BrokerRegistration b = image.get().brokers().get(brokerId);
+        return b != null && !b.fenced();
+    }
+
+    /** A broker's endpoint on the inter-broker listener (its first endpoint when it has no such listener). */
+    private Optional<InetSocketAddress> brokerAddress(int brokerId) {
+        BrokerRegistration b = image.get().brokers().get(brokerId);
+        if (b == null || b.endpoints().isEmpty()) {
+            return Optional.empty();
+        }
+        BrokerRegistration.Endpoint ep = b.endpoints().stream()
+                .filter(e -> e.listener().equals(settings.interBrokerListener()))
+                .findFirst().orElse(b.endpoints().getFirst());
+        return Optional.of(InetSocketAddress.createUnresolved(ep.host(), ep.port()));
     }
 
     private LogConfig logConfig(ClusterImage current, String topic) {
         return TopicConfigs.toLogConfig(current.configs(ConfigResource.topic(topic)), brokerDefaults.apply(current));
     }
 
+    /** {@code min.insync.replicas} of a topic: its own config, else the dynamic broker/cluster one, else static. */
+    private int minInsyncReplicas(ClusterImage current, String topic) {
+        for (ConfigResource resource : List.of(ConfigResource.topic(topic),
+                ConfigResource.broker(Integer.toString(nodeId)), ConfigResource.clusterDefault())) {
+            String value = current.configs(resource).get(MIN_INSYNC_REPLICAS);
+            if (value != null) {
+                try {
+                    return Integer.parseInt(value.trim());
+                } catch (NumberFormatException e) {
+                    LOGGER.debug("Ignoring an invalid {}={} on {}", MIN_INSYNC_REPLICAS, value, resource);
+                }
+            }
+        }
+        return defaultMinInsyncReplicas;
+    }
+
     /**
-     * The log of a partition this broker leads, created on first use.
+     * The partition state of a partition this broker leads, created with its log on first use, brought up to the
+     * current image first.
      *
      * @throws UnknownTopicOrPartitionException when the topic or partition does not exist
-     * @throws NotLeaderOrFollowerException     when another broker leads it
+     * @throws NotLeaderOrFollowerException     when another broker leads it (or none)
      */
-    public PartitionLog leaderLog(TopicPartition tp) {
+    public Partition leaderPartition(TopicPartition tp) {
+        Partition partition = hostedPartition(tp);
+        if (!partition.isLeader()) {
+            throw new NotLeaderOrFollowerException("Broker " + nodeId + " is not the leader of " + tp);
+        }
+        return partition;
+    }
+
+    /** The partition state of a partition with a replica here, brought up to the current image. */
+    private Partition hostedPartition(TopicPartition tp) {
         ClusterImage current = image.get();
         TopicImage topic = current.topic(tp.topic()).orElseThrow(() ->
                 new UnknownTopicOrPartitionException("Topic " + tp.topic() + " does not exist"));
@@ -180,22 +271,32 @@ public final class ReplicaManager implements AutoCloseable {
             throw new UnknownTopicOrPartitionException("Partition " + tp + " does not exist");
         }
         PartitionImage p = topic.partitions().get(tp.partition());
-        if (p.leader() != nodeId) {
-            throw new NotLeaderOrFollowerException("Broker " + nodeId + " is not the leader of " + tp);
-        }
-        Optional<PartitionLog> log = logManager.get(tp);
-        if (log.isPresent() && log.get().topicId().equals(toKafka(topic.topicId()))) {
-            return log.get();
+        if (!p.replicas().contains(nodeId)) {
+            throw new NotLeaderOrFollowerException("Broker " + nodeId + " hosts no replica of " + tp);
         }
         try {
-            return logManager.getOrCreate(tp, toKafka(topic.topicId()), logConfig(current, tp.topic()));
+            Partition partition = partition(tp, topic, current);
+            if (p.leaderEpoch() > partition.leaderEpoch()
+                    || (p.leaderEpoch() == partition.leaderEpoch() && p.partitionEpoch() > partition.partitionEpoch())) {
+                applyState(partition, p); // the image is ahead of the reconciliation thread
+            }
+            return partition;
         } catch (IOException e) {
             throw new KafkaStorageException("Cannot create the log of " + tp, e);
         }
     }
 
-    /** The leader epoch of a partition per the current image, or -1. */
+    /** The log of a partition this broker leads (see {@link #leaderPartition}). */
+    public PartitionLog leaderLog(TopicPartition tp) {
+        return leaderPartition(tp).log();
+    }
+
+    /** The leader epoch of a partition per this broker's state (else the current image), or -1. */
     public int leaderEpoch(TopicPartition tp) {
+        Partition partition = partitions.get(tp);
+        if (partition != null && partition.leaderEpoch() >= 0) {
+            return partition.leaderEpoch();
+        }
         return image.get().topic(tp.topic())
                 .filter(t -> tp.partition() >= 0 && tp.partition() < t.partitions().size())
                 .map(t -> t.partitions().get(tp.partition()).leaderEpoch())
@@ -203,42 +304,87 @@ public final class ReplicaManager implements AutoCloseable {
     }
 
     /**
-     * Appends one partition's produce batch as leader and advances the high watermark (the ISR is the leader alone),
-     * then wakes parked fetches of the partition.
+     * KIP-320: a request's {@code CurrentLeaderEpoch} against this leader's epoch. -1 (not sent) always passes.
      *
-     * <p>The append itself runs on the caller's thread and never waits for an fsync. When {@code flush.messages}
-     * requires the batch on disk first (durable mode, {@code flush.messages=1}), the returned future completes on the
-     * log's flusher thread once the group-commit fsync covering the batch returned, and only then does the high
-     * watermark pass it (as in Kafka, where the fsync precedes the high-watermark update); otherwise it is already
-     * complete.
+     * @throws FencedLeaderEpochException  the client's epoch is older (its metadata is stale)
+     * @throws UnknownLeaderEpochException the client's epoch is newer (this broker's metadata lags)
+     */
+    public static void validateLeaderEpoch(Partition partition, int currentLeaderEpoch) {
+        if (currentLeaderEpoch < 0) {
+            return;
+        }
+        int epoch = partition.leaderEpoch();
+        if (currentLeaderEpoch < epoch) {
+            throw new FencedLeaderEpochException("The leader epoch " + currentLeaderEpoch + " of the request is older "
+                    + "than the current leader epoch " + epoch + " of " + partition.topicPartition());
+        }
+        if (currentLeaderEpoch > epoch) {
+            throw new UnknownLeaderEpochException("The leader epoch " + currentLeaderEpoch + " of the request is newer "
+                    + "than the current leader epoch " + epoch + " of " + partition.topicPartition());
+        }
+    }
+
+    /**
+     * Appends one partition's produce batch as leader, then completes per {@code acks}: 0 and 1 once appended (in
+     * durable mode, {@code flush.messages=1}, once the group-commit fsync covering it returned), -1 (all) once the high
+     * watermark passed the batch, i.e. every in-sync replica has it (Kafka's {@code DelayedProduce}).
      *
-     * @return the append's outcome; fails with {@link KafkaStorageException} when the fsync failed
+     * <p>For {@code acks=all} the committed ISR must have at least {@code min.insync.replicas} members before the
+     * append (NOT_ENOUGH_REPLICAS, nothing appended) and when the high watermark passes the batch
+     * (NOT_ENOUGH_REPLICAS_AFTER_APPEND: appended, not acknowledged). A retried duplicate batch waits for its original
+     * offsets the same way.
+     *
+     * @param timeoutMs the longest an {@code acks=all} append waits for the ISR (the request's timeout); then
+     *                  REQUEST_TIMED_OUT
+     * @return the append's outcome, failing with the Kafka error of the partition
      * @throws org.apache.kafka.common.errors.ApiException with the Kafka error for this partition when nothing was
      *         appended
      */
-    public CompletableFuture<LogAppendInfo> appendAsLeader(TopicPartition tp, MemoryRecords records) {
-        PartitionLog log = leaderLog(tp);
-        LogAppendInfo info = log.appendAsLeader(records, Math.max(0, leaderEpoch(tp)));
-        if (!info.awaitFlush()) {
-            // in durable mode only a duplicate gets here: what others appended is visible once on disk, not before
-            log.updateHighWatermark(log.config().flushMessages() == 1 ? log.recoveryPoint() : log.logEndOffset());
-            if (!info.duplicate()) {
-                purgatory.onAppend(tp);
-            }
-            return CompletableFuture.completedFuture(info);
+    public CompletableFuture<LogAppendInfo> appendAsLeader(TopicPartition tp, MemoryRecords records, short acks,
+                                                           long timeoutMs) {
+        Partition partition = leaderPartition(tp);
+        int minIsr = acks == -1 ? minInsyncReplicas(image.get(), tp.topic()) : 0;
+        LogAppendInfo info = partition.appendAsLeader(records, minIsr);
+        if (!info.duplicate()) {
+            purgatory.onAppend(tp); // wakes the followers' parked fetches (and consumers' when the HW moved)
         }
         long end = info.lastOffset() + 1;
-        return log.flushedTo(end).thenApply(flushed -> {
-            log.updateHighWatermark(end);
-            purgatory.onAppend(tp);
-            return info;
-        });
+        PartitionLog log = partition.log();
+        CompletableFuture<LogAppendInfo> local = info.awaitFlush()
+                ? log.flushedTo(end).thenApply(flushed -> {
+                    partition.maybeIncrementHighWatermark();
+                    return info;
+                })
+                : CompletableFuture.completedFuture(info);
+        if (acks != -1) {
+            return local;
+        }
+        return local.thenCompose(i -> partition.awaitHighWatermark(end))
+                .orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
+                .handle((v, e) -> {
+                    if (e != null) {
+                        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                                ? e.getCause() : e;
+                        if (cause instanceof TimeoutException) {
+                            throw new org.apache.kafka.common.errors.TimeoutException("The in-sync replicas of "
+                                    + tp + " did not all acknowledge offset " + info.lastOffset() + " within "
+                                    + timeoutMs + " ms (isr " + partition.isr() + ")");
+                        }
+                        throw cause instanceof RuntimeException re ? re
+                                : new java.util.concurrent.CompletionException(cause);
+                    }
+                    if (partition.isr().size() < minIsr) {
+                        throw new NotEnoughReplicasAfterAppendException("The size of the current ISR "
+                                + partition.isr() + " is insufficient to satisfy the min.isr requirement of " + minIsr
+                                + " for partition " + tp);
+                    }
+                    return info;
+                });
     }
 
     /**
      * DeleteRecords as leader (Kafka's {@code deleteRecordsOnLeader}): moves the log start offset of {@code tp} to
-     * {@code offset} (-1: the high watermark), deletes the segments below it and checkpoints it. On a single node the
-     * low watermark is the leader's log start offset.
+     * {@code offset} (-1: the high watermark), deletes the segments below it and checkpoints it.
      *
      * @return the low watermark afterwards
      * @throws org.apache.kafka.common.errors.ApiException with the Kafka error for this partition
@@ -250,14 +396,18 @@ public final class ReplicaManager implements AutoCloseable {
     }
 
     /**
-     * Reads committed data (below the high watermark) of one partition for a consumer fetch.
+     * Reads committed data (below the high watermark) of one partition for a consumer fetch, from the leader.
      *
-     * @param maxBytes      byte budget for this partition
-     * @param minOneMessage return the first batch whole even when it exceeds {@code maxBytes} (KIP-74)
+     * @param currentLeaderEpoch the consumer's view of the leader epoch (KIP-320), -1 when not sent
+     * @param maxBytes           byte budget for this partition
+     * @param minOneMessage      return the first batch whole even when it exceeds {@code maxBytes} (KIP-74)
      */
-    public PartitionReadResult read(TopicPartition tp, long fetchOffset, int maxBytes, boolean minOneMessage) {
+    public PartitionReadResult read(TopicPartition tp, int currentLeaderEpoch, long fetchOffset, int maxBytes,
+                                    boolean minOneMessage) {
         try {
-            PartitionLog log = leaderLog(tp);
+            Partition partition = leaderPartition(tp);
+            validateLeaderEpoch(partition, currentLeaderEpoch);
+            PartitionLog log = partition.log();
             long hw = log.highWatermark();
             FetchDataInfo data = log.read(fetchOffset, maxBytes, hw, minOneMessage);
             return new PartitionReadResult(Errors.NONE, data.records(), hw, log.logStartOffset());
@@ -266,8 +416,104 @@ public final class ReplicaManager implements AutoCloseable {
         }
     }
 
+    /** {@link #read(TopicPartition, int, long, int, boolean)} without a leader epoch. */
+    public PartitionReadResult read(TopicPartition tp, long fetchOffset, int maxBytes, boolean minOneMessage) {
+        return read(tp, -1, fetchOffset, maxBytes, minOneMessage);
+    }
+
+    /**
+     * Records a follower's fetch of {@code tp} at {@code fetchOffset} (its log end offset), which may add it to the ISR
+     * and move the high watermark. Call once per fetch request, before reading.
+     *
+     * @return NONE, or the partition's error (NOT_LEADER_OR_FOLLOWER, FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH, ...)
+     */
+    public Errors updateFollowerFetchState(TopicPartition tp, int replicaId, int currentLeaderEpoch,
+                                           long fetchOffset) {
+        try {
+            Partition partition = leaderPartition(tp);
+            validateLeaderEpoch(partition, currentLeaderEpoch);
+            partition.updateFollowerFetchState(replicaId, fetchOffset, partition.log().logEndOffset(),
+                    clockMs.getAsLong());
+            return Errors.NONE;
+        } catch (RuntimeException e) {
+            return Errors.forException(e);
+        }
+    }
+
+    /**
+     * Reads a leader's data for a follower: up to the log end offset, with the high watermark for the follower to
+     * take. On OFFSET_OUT_OF_RANGE the result still carries the leader's log start offset, so a follower that fell
+     * behind it can restart its log there.
+     */
+    public PartitionReadResult readForFollower(TopicPartition tp, int currentLeaderEpoch, long fetchOffset,
+                                               int maxBytes, boolean minOneMessage) {
+        Partition partition;
+        try {
+            partition = leaderPartition(tp);
+            validateLeaderEpoch(partition, currentLeaderEpoch);
+        } catch (RuntimeException e) {
+            return PartitionReadResult.error(Errors.forException(e));
+        }
+        PartitionLog log = partition.log();
+        try {
+            long hw = log.highWatermark();
+            FetchDataInfo data = log.read(fetchOffset, maxBytes, log.logEndOffset(), minOneMessage);
+            return new PartitionReadResult(Errors.NONE, data.records(), hw, log.logStartOffset());
+        } catch (RuntimeException e) {
+            Errors error = Errors.forException(e);
+            return new PartitionReadResult(error, MemoryRecords.EMPTY, -1L,
+                    error == Errors.OFFSET_OUT_OF_RANGE ? log.logStartOffset() : -1L);
+        }
+    }
+
+    /**
+     * OffsetsForLeaderEpoch on the leader (KIP-101/279): where {@code leaderEpoch} ends in this leader's log (the
+     * largest epoch at or below it and its end offset), after checking {@code currentLeaderEpoch} (KIP-320).
+     *
+     * @return empty when the log has no epoch at or below {@code leaderEpoch} (UNDEFINED_EPOCH and
+     *         UNDEFINED_EPOCH_OFFSET on the wire)
+     * @throws org.apache.kafka.common.errors.ApiException the partition's error
+     */
+    public Optional<io.samsa.storage.EpochEndOffset> endOffsetForEpoch(TopicPartition tp, int currentLeaderEpoch,
+                                                                       int leaderEpoch) {
+        Partition partition = leaderPartition(tp);
+        validateLeaderEpoch(partition, currentLeaderEpoch);
+        return partition.log().endOffsetForEpoch(leaderEpoch);
+    }
+
+    /** Proposes ISR removals of lagging followers on every partition led here; run periodically. */
+    public void maybeShrinkIsr() {
+        for (Partition partition : partitions.values()) {
+            if (partition.isLeader()) {
+                try {
+                    partition.maybeShrinkIsr(settings.replicaLagTimeMaxMs());
+                    partition.purgeCompletedWaiters();
+                } catch (RuntimeException e) {
+                    LOGGER.warn("ISR check of {} failed: {}", partition.topicPartition(), e.toString());
+                }
+            }
+        }
+    }
+
+    /** The replication settings ({@code replica.*}). */
+    public ReplicationSettings settings() {
+        return settings;
+    }
+
+    /** The partition state of {@code tp} if hosted here (tests, DescribeLogDirs). */
+    public Optional<Partition> partitionState(TopicPartition tp) {
+        return Optional.ofNullable(partitions.get(tp));
+    }
+
+    /** Number of follower fetcher threads running (one per leader followed). */
+    public int fetcherThreadCount() {
+        return fetchers.threadCount();
+    }
+
     @Override
     public void close() {
+        fetchers.close();
         metadataApplier.shutdownNow();
+        partitions.values().forEach(Partition::close);
     }
 }

@@ -1,0 +1,97 @@
+package io.samsa.broker.replica;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.util.Map;
+import org.apache.kafka.clients.ApiVersions;
+import org.apache.kafka.clients.ClientRequest;
+import org.apache.kafka.clients.ClientResponse;
+import org.apache.kafka.clients.ManualMetadataUpdater;
+import org.apache.kafka.clients.MetadataRecoveryStrategy;
+import org.apache.kafka.clients.NetworkClient;
+import org.apache.kafka.clients.NetworkClientUtils;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.metrics.Metrics;
+import org.apache.kafka.common.network.ListenerName;
+import org.apache.kafka.common.network.PlaintextChannelBuilder;
+import org.apache.kafka.common.network.Selector;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.utils.LogContext;
+import org.apache.kafka.common.utils.Time;
+
+/**
+ * A blocking request/response connection from a follower to one leader broker, on kafka-clients' {@code NetworkClient}
+ * (as Kafka's {@code BrokerBlockingSender}): connects on first use, negotiates API versions, and sends one request at
+ * a time. Not thread-safe except {@link #wakeup()}: one fetcher thread owns it.
+ */
+final class LeaderEndpoint implements AutoCloseable {
+    /** Kafka's {@code connections.max.idle.ms} default; a follower fetches continuously anyway. */
+    private static final long CONNECTION_MAX_IDLE_MS = 9 * 60 * 1000L;
+    private final Node node;
+    private final NetworkClient client;
+    private final Metrics metrics = new Metrics();
+    private final int requestTimeoutMs;
+    private final Time time = Time.SYSTEM;
+
+    LeaderEndpoint(int localId, int leaderId, String host, int port, String listenerName, int requestTimeoutMs) {
+        this.node = new Node(leaderId, host, port);
+        this.requestTimeoutMs = requestTimeoutMs;
+        LogContext logContext = new LogContext("[ReplicaFetcher replicaId=" + localId + ", leaderId=" + leaderId + "] ");
+        PlaintextChannelBuilder channels = new PlaintextChannelBuilder(ListenerName.normalised(listenerName));
+        channels.configure(Map.of());
+        Selector selector = new Selector(CONNECTION_MAX_IDLE_MS, metrics, time, "replica-fetcher",
+                channels, logContext);
+        this.client = new NetworkClient(selector, new ManualMetadataUpdater(), "samsa-replica-fetcher-" + localId,
+                1, 50, 1_000, 64 * 1024, 64 * 1024, requestTimeoutMs, 10_000, 30_000, time, true,
+                new ApiVersions(), logContext, MetadataRecoveryStrategy.NONE);
+    }
+
+    /** "host:port" of the leader. */
+    String address() {
+        return node.host() + ":" + node.port();
+    }
+
+    /**
+     * Sends one request and waits for its response (at most the request timeout after connecting).
+     *
+     * @throws IOException the connection failed or was closed, or the leader does not support any version of the API
+     */
+    AbstractResponse send(AbstractRequest.Builder<?> request) throws IOException {
+        if (!NetworkClientUtils.awaitReady(client, node, time, requestTimeoutMs)) {
+            throw new SocketTimeoutException("Failed to connect to " + address() + " within " + requestTimeoutMs
+                    + " ms");
+        }
+        ClientRequest clientRequest = client.newClientRequest(node.idString(), request, time.milliseconds(), true,
+                requestTimeoutMs, null);
+        ClientResponse response = NetworkClientUtils.sendAndReceive(client, clientRequest, time);
+        if (response.versionMismatch() != null) {
+            throw new IOException("Leader " + address() + " does not support " + request.apiKey(),
+                    response.versionMismatch());
+        }
+        if (response.wasDisconnected() || response.wasTimedOut() || !response.hasResponse()) {
+            throw new IOException("No response from " + address() + " to " + request.apiKey());
+        }
+        return response.responseBody();
+    }
+
+    /** Drops the connection; the next {@link #send} reconnects. */
+    void disconnect() {
+        client.close(node.idString());
+    }
+
+    /** Interrupts a blocked {@link #send} (from another thread). */
+    void wakeup() {
+        client.wakeup();
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (Exception ignored) {
+            // closing a half-open socket: nothing to do
+        }
+        metrics.close();
+    }
+}

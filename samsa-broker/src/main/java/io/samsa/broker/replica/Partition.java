@@ -1,0 +1,459 @@
+package io.samsa.broker.replica;
+
+import io.samsa.metadata.PartitionImage;
+import io.samsa.storage.LogAppendInfo;
+import io.samsa.storage.PartitionLog;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.IntPredicate;
+import java.util.function.LongSupplier;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One partition this broker hosts, as leader or follower (Kafka's {@code Partition}): the leader and partition epochs
+ * and the ISR last seen in the metadata, and, as leader, each follower's log end offset and when it was last caught
+ * up; from those the high watermark (the smallest log end offset of the in-sync replicas) and ISR changes proposed to
+ * the controller (AlterPartition, KIP-497).
+ *
+ * <p>The ISR used for the high watermark is the "maximal" one: the committed ISR plus a replica whose addition is
+ * pending at the controller (Kafka's {@code PendingExpandIsr}), and the committed ISR while a removal is pending, so
+ * the high watermark never passes an offset that a possibly-in-sync replica lacks. An {@code acks=all} append waits
+ * until the high watermark passes it ({@link #awaitHighWatermark}).
+ *
+ * <p>Thread-safe: leadership changes take the write lock; appends, reads of the state and follower fetch updates take
+ * the read lock.
+ */
+public final class Partition {
+    private static final Logger LOGGER = LoggerFactory.getLogger(Partition.class);
+
+    /** Sends a proposed ISR to the controller; completes with the partition as committed, or fails. */
+    public interface IsrUpdater {
+        CompletableFuture<PartitionImage> alterPartition(UUID topicId, int partition, int leaderEpoch,
+                                                         int partitionEpoch, List<Integer> newIsr);
+    }
+
+    /** What a metadata change did to this replica. */
+    public enum Transition { NONE, BECAME_LEADER, BECAME_FOLLOWER }
+
+    private final TopicPartition tp;
+    private final UUID topicId;
+    private final PartitionLog log;
+    private final int localId;
+    private final IsrUpdater isrUpdater;
+    private final IntPredicate brokerUnfenced;
+    private final Runnable onHighWatermarkChange;
+    private final LongSupplier clockMs;
+    private final Executor callbacks;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final Map<Integer, FollowerState> followers = new HashMap<>();
+    private final PriorityQueue<HighWatermarkWaiter> waiters = new PriorityQueue<>();
+
+    private volatile boolean leader;
+    private volatile int leaderId = -1;
+    private volatile int leaderEpoch = -1;
+    private volatile int partitionEpoch = -1;
+    private volatile List<Integer> replicas = List.of();
+    private volatile List<Integer> isr = List.of();
+    private volatile long leaderEpochStartOffset;
+    /** The ISR proposed to the controller and not yet answered, or null. */
+    private volatile List<Integer> pendingIsr;
+
+    public Partition(TopicPartition tp, UUID topicId, PartitionLog log, int localId, IsrUpdater isrUpdater,
+                     IntPredicate brokerUnfenced, Runnable onHighWatermarkChange, LongSupplier clockMs,
+                     Executor callbacks) {
+        this.tp = tp;
+        this.topicId = topicId;
+        this.log = log;
+        this.localId = localId;
+        this.isrUpdater = isrUpdater;
+        this.brokerUnfenced = brokerUnfenced;
+        this.onHighWatermarkChange = onHighWatermarkChange;
+        this.clockMs = clockMs;
+        this.callbacks = callbacks;
+    }
+
+    public TopicPartition topicPartition() {
+        return tp;
+    }
+
+    public UUID topicId() {
+        return topicId;
+    }
+
+    public PartitionLog log() {
+        return log;
+    }
+
+    public boolean isLeader() {
+        return leader;
+    }
+
+    /** The leader's node id per the last applied metadata (-1 when none). */
+    public int leaderId() {
+        return leaderId;
+    }
+
+    public int leaderEpoch() {
+        return leaderEpoch;
+    }
+
+    public int partitionEpoch() {
+        return partitionEpoch;
+    }
+
+    /** The committed ISR (node ids). */
+    public List<Integer> isr() {
+        return isr;
+    }
+
+    /**
+     * Applies the partition's state from a metadata image (Kafka's {@code makeLeader} / {@code makeFollower}). An
+     * image older than the state already applied (lower leader or partition epoch) is ignored. Becoming leader with a
+     * new leader epoch records the epoch's start offset (the log end offset) in the leader epoch cache and restarts
+     * the followers' catch-up clocks; becoming follower fails every waiting {@code acks=all} append.
+     */
+    public Transition apply(PartitionImage p) {
+        Transition transition;
+        lock.writeLock().lock();
+        try {
+            if (p.leaderEpoch() < leaderEpoch
+                    || (p.leaderEpoch() == leaderEpoch && p.partitionEpoch() < partitionEpoch)) {
+                return Transition.NONE;
+            }
+            boolean newLeaderEpoch = p.leaderEpoch() != leaderEpoch;
+            replicas = List.copyOf(p.replicas());
+            isr = List.copyOf(p.isr());
+            partitionEpoch = p.partitionEpoch();
+            leaderEpoch = p.leaderEpoch();
+            leaderId = p.leader();
+            pendingIsr = null;
+            if (p.leader() == localId) {
+                transition = !leader || newLeaderEpoch ? Transition.BECAME_LEADER : Transition.NONE;
+                if (transition == Transition.BECAME_LEADER) {
+                    long now = clockMs.getAsLong();
+                    leaderEpochStartOffset = log.logEndOffset();
+                    log.assignEpochStartOffset(p.leaderEpoch(), leaderEpochStartOffset);
+                    followers.clear();
+                    for (int r : p.replicas()) {
+                        if (r != localId) {
+                            followers.put(r, new FollowerState(p.isr().contains(r) ? now : 0));
+                        }
+                    }
+                    LOGGER.info("Leader of {} at leader epoch {} from offset {} isr={}", tp, leaderEpoch,
+                            leaderEpochStartOffset, isr);
+                } else {
+                    followers.keySet().retainAll(p.replicas());
+                    for (int r : p.replicas()) {
+                        if (r != localId) {
+                            followers.computeIfAbsent(r, k -> new FollowerState(0));
+                        }
+                    }
+                }
+                leader = true;
+            } else {
+                transition = leader || newLeaderEpoch ? Transition.BECAME_FOLLOWER : Transition.NONE;
+                leader = false;
+                followers.clear();
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+        if (leader) {
+            maybeIncrementHighWatermark();
+        } else if (transition == Transition.BECAME_FOLLOWER) {
+            failWaiters(new NotLeaderOrFollowerException("Broker " + localId + " is no longer the leader of " + tp));
+        }
+        return transition;
+    }
+
+    /**
+     * Appends a produce batch as leader, stamping the leader epoch.
+     *
+     * @param minIsr for {@code acks=all}: the {@code min.insync.replicas} to require of the committed ISR first; 0 to
+     *               skip the check
+     * @throws NotLeaderOrFollowerException this broker does not lead the partition (any more)
+     * @throws NotEnoughReplicasException   the ISR is smaller than {@code minIsr}: nothing was appended
+     */
+    public LogAppendInfo appendAsLeader(MemoryRecords records, int minIsr) {
+        LogAppendInfo info;
+        lock.readLock().lock();
+        try {
+            if (!leader) {
+                throw new NotLeaderOrFollowerException("Broker " + localId + " is not the leader of " + tp);
+            }
+            List<Integer> inSync = isr;
+            if (inSync.size() < minIsr) {
+                throw new NotEnoughReplicasException("The size of the current ISR " + inSync + " is insufficient to "
+                        + "satisfy the min.isr requirement of " + minIsr + " for partition " + tp);
+            }
+            info = log.appendAsLeader(records, leaderEpoch);
+        } finally {
+            lock.readLock().unlock();
+        }
+        maybeIncrementHighWatermark();
+        return info;
+    }
+
+    /**
+     * Appends batches fetched from the leader, as they are. Ignored (returns null) when this replica is no longer a
+     * follower at {@code fetchLeaderEpoch}.
+     */
+    public LogAppendInfo appendAsFollower(MemoryRecords records, int fetchLeaderEpoch) {
+        lock.readLock().lock();
+        try {
+            if (leader || leaderEpoch != fetchLeaderEpoch) {
+                return null;
+            }
+            return log.appendAsFollower(records);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Records a follower's fetch (Kafka's {@code updateFollowerFetchState}): its fetch offset is its log end offset;
+     * it counts as caught up at this fetch when it asked for everything the leader had, or at its previous fetch
+     * when it now asks for at least what the leader had then. Then considers adding it to the ISR and moving the high
+     * watermark.
+     *
+     * @return false when this broker does not lead the partition or {@code replicaId} is not one of its replicas
+     */
+    public boolean updateFollowerFetchState(int replicaId, long fetchOffset, long leaderEndOffset, long fetchTimeMs) {
+        lock.readLock().lock();
+        try {
+            FollowerState f = leader ? followers.get(replicaId) : null;
+            if (f == null) {
+                return false;
+            }
+            f.update(fetchOffset, leaderEndOffset, fetchTimeMs);
+        } finally {
+            lock.readLock().unlock();
+        }
+        maybeExpandIsr(replicaId);
+        maybeIncrementHighWatermark();
+        return true;
+    }
+
+    /** The offset up to which this leader's own copy counts for the high watermark: fsynced ones in durable mode. */
+    private long localEnd() {
+        return log.config().flushMessages() == 1 ? log.recoveryPoint() : log.logEndOffset();
+    }
+
+    /** Moves the high watermark to the smallest log end offset of the maximal ISR, if that is higher. */
+    public void maybeIncrementHighWatermark() {
+        long before;
+        long after;
+        lock.readLock().lock();
+        try {
+            if (!leader) {
+                return;
+            }
+            long candidate = localEnd();
+            for (int r : maximalIsr()) {
+                if (r != localId) {
+                    FollowerState f = followers.get(r);
+                    candidate = Math.min(candidate, f == null ? -1 : f.logEndOffset());
+                }
+            }
+            before = log.highWatermark();
+            if (candidate <= before) {
+                return;
+            }
+            log.updateHighWatermark(candidate);
+            after = log.highWatermark();
+        } finally {
+            lock.readLock().unlock();
+        }
+        if (after > before) {
+            completeWaiters(after);
+            onHighWatermarkChange.run();
+        }
+    }
+
+    private Set<Integer> maximalIsr() {
+        Set<Integer> out = new LinkedHashSet<>(isr);
+        List<Integer> pending = pendingIsr;
+        if (pending != null) {
+            out.addAll(pending);
+        }
+        return out;
+    }
+
+    /** Proposes adding a caught-up, unfenced follower to the ISR (Kafka's {@code maybeExpandIsr}). */
+    private void maybeExpandIsr(int replicaId) {
+        List<Integer> proposal;
+        lock.readLock().lock();
+        try {
+            if (!leader || pendingIsr != null || isr.contains(replicaId)) {
+                return;
+            }
+            FollowerState f = followers.get(replicaId);
+            long hw = log.highWatermark();
+            if (f == null || f.logEndOffset() < hw || f.logEndOffset() < leaderEpochStartOffset
+                    || !brokerUnfenced.test(replicaId)) {
+                return;
+            }
+            proposal = new ArrayList<>(isr);
+            proposal.add(replicaId);
+            pendingIsr = List.copyOf(proposal);
+        } finally {
+            lock.readLock().unlock();
+        }
+        submit(proposal, "expand");
+    }
+
+    /**
+     * Proposes removing followers that have not caught up within {@code lagTimeMaxMs} (Kafka's
+     * {@code maybeShrinkIsr}, {@code replica.lag.time.max.ms}).
+     */
+    public void maybeShrinkIsr(long lagTimeMaxMs) {
+        List<Integer> proposal;
+        lock.readLock().lock();
+        try {
+            if (!leader || pendingIsr != null) {
+                return;
+            }
+            long now = clockMs.getAsLong();
+            proposal = new ArrayList<>(isr.size());
+            for (int r : isr) {
+                FollowerState f = followers.get(r);
+                if (r == localId || (f != null && now - f.lastCaughtUpTimeMs() <= lagTimeMaxMs)) {
+                    proposal.add(r);
+                }
+            }
+            if (proposal.size() == isr.size()) {
+                return;
+            }
+            // the removal is not effective for the high watermark until committed: the maximal ISR is the old one
+            pendingIsr = List.copyOf(isr);
+        } finally {
+            lock.readLock().unlock();
+        }
+        submit(proposal, "shrink");
+    }
+
+    private void submit(List<Integer> proposal, String what) {
+        int epoch = leaderEpoch;
+        int basePartitionEpoch = partitionEpoch;
+        List<Integer> before = isr;
+        LOGGER.info("Proposing to {} the ISR of {} from {} to {} (leader epoch {}, partition epoch {})", what, tp,
+                before, proposal, epoch, basePartitionEpoch);
+        CompletableFuture<PartitionImage> sent;
+        try {
+            sent = isrUpdater.alterPartition(topicId, tp.partition(), epoch, basePartitionEpoch, List.copyOf(proposal));
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        sent.whenCompleteAsync((committed, error) -> {
+            lock.writeLock().lock();
+            try {
+                pendingIsr = null;
+                if (committed != null && leader && committed.leaderEpoch() == leaderEpoch
+                        && committed.partitionEpoch() > partitionEpoch) {
+                    isr = List.copyOf(committed.isr());
+                    partitionEpoch = committed.partitionEpoch();
+                }
+            } finally {
+                lock.writeLock().unlock();
+            }
+            if (error != null) {
+                LOGGER.info("ISR change of {} to {} refused or failed: {}", tp, proposal, error.toString());
+            } else {
+                LOGGER.info("ISR of {} is now {} (partition epoch {})", tp, committed.isr(), committed.partitionEpoch());
+            }
+            maybeIncrementHighWatermark();
+        }, callbacks);
+    }
+
+    /**
+     * Completes when the high watermark reaches {@code offset} (exclusive end of an appended batch); fails with
+     * {@link NotLeaderOrFollowerException} when this broker stops leading first. The caller bounds the wait.
+     */
+    public CompletableFuture<Void> awaitHighWatermark(long offset) {
+        if (log.highWatermark() >= offset) {
+            return CompletableFuture.completedFuture(null);
+        }
+        HighWatermarkWaiter waiter = new HighWatermarkWaiter(offset, new CompletableFuture<>());
+        synchronized (waiters) {
+            waiters.add(waiter);
+        }
+        // the high watermark may have passed, or leadership moved, between the check and the registration
+        if (!leader) {
+            failWaiters(new NotLeaderOrFollowerException("Broker " + localId + " is not the leader of " + tp));
+        } else {
+            completeWaiters(log.highWatermark());
+        }
+        return waiter.future();
+    }
+
+    private void completeWaiters(long highWatermark) {
+        List<HighWatermarkWaiter> done = new ArrayList<>();
+        synchronized (waiters) {
+            while (!waiters.isEmpty() && (waiters.peek().offset() <= highWatermark || waiters.peek().future().isDone())) {
+                done.add(waiters.poll());
+            }
+        }
+        done.forEach(w -> w.future().complete(null));
+    }
+
+    private void failWaiters(RuntimeException e) {
+        List<HighWatermarkWaiter> all;
+        synchronized (waiters) {
+            all = new ArrayList<>(waiters);
+            waiters.clear();
+        }
+        all.forEach(w -> w.future().completeExceptionally(e));
+    }
+
+    /** Drops waiters that completed otherwise (timed out). Called periodically. */
+    public void purgeCompletedWaiters() {
+        synchronized (waiters) {
+            waiters.removeIf(w -> w.future().isDone());
+        }
+    }
+
+    /** Fails every waiting append (the partition is deleted or the broker stops). */
+    public void close() {
+        failWaiters(new NotLeaderOrFollowerException("Partition " + tp + " is no longer hosted on broker " + localId));
+    }
+
+    /** A follower's replication state as seen by the leader: snapshot for DescribeLogDirs/tests. */
+    public Map<Integer, Long> followerLogEndOffsets() {
+        lock.readLock().lock();
+        try {
+            Map<Integer, Long> out = new HashMap<>();
+            followers.forEach((id, f) -> out.put(id, f.logEndOffset()));
+            return out;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Partition(" + tp + ", leader=" + leaderId + ", leaderEpoch=" + leaderEpoch + ", partitionEpoch="
+                + partitionEpoch + ", isr=" + isr + ", replicas=" + replicas + ")";
+    }
+
+    private record HighWatermarkWaiter(long offset, CompletableFuture<Void> future)
+            implements Comparable<HighWatermarkWaiter> {
+        @Override
+        public int compareTo(HighWatermarkWaiter o) {
+            return Long.compare(offset, o.offset);
+        }
+    }
+}

@@ -1,0 +1,372 @@
+package io.samsa.broker.replica;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
+import java.util.function.LongSupplier;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderPartition;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderTopic;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderTopicCollection;
+import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData.EpochEndOffset;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.Records;
+import org.apache.kafka.common.requests.FetchMetadata;
+import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.requests.FetchResponse;
+import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
+import org.apache.kafka.common.requests.OffsetsForLeaderEpochResponse;
+import io.samsa.storage.LogAppendInfo;
+import io.samsa.storage.PartitionLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies the partitions one leader broker leads into this broker's logs (Kafka's {@code ReplicaFetcherThread}).
+ *
+ * <p>Each partition first truncates (KIP-101/279): the follower asks the leader, with OffsetsForLeaderEpoch, where
+ * its latest leader epoch ends on the leader, and cuts its own log there (repeating with an older epoch when the leader
+ * never had the follower's), so it never keeps a suffix the leader does not have. Then it fetches from its log end
+ * offset with the Fetch API as a replica (replica id and broker epoch, current leader epoch per partition, KIP-320),
+ * appends what comes back as it is, and takes the leader's high watermark (bounded by its own log end offset). The
+ * fetch offset a follower sends is how the leader learns its progress.
+ *
+ * <p>A partition that gets an error waits {@code replica.fetch.backoff.ms}; a new leader epoch from the metadata
+ * re-adds it. Thread-safe: {@link #addPartition} and {@link #removePartition} may be called from any thread.
+ */
+final class ReplicaFetcherThread extends Thread {
+    private static final Logger LOGGER = LoggerFactory.getLogger(ReplicaFetcherThread.class);
+
+    private final int localId;
+    private final int leaderId;
+    private final ReplicationSettings settings;
+    private final IntFunction<Optional<InetSocketAddress>> leaderAddress;
+    private final LongSupplier brokerEpoch;
+    private final Consumer<TopicPartition> onFollowerHighWatermark;
+    private final Map<TopicPartition, FetchState> partitions = new HashMap<>();
+    private volatile boolean running = true;
+    private LeaderEndpoint endpoint;
+
+    /** One partition's fetch position under one leader epoch. Mutated by the fetcher thread only. */
+    private static final class FetchState {
+        final Partition partition;
+        final int leaderEpoch;
+        long fetchOffset;
+        boolean truncating = true;
+        long delayedUntilMs;
+
+        FetchState(Partition partition, int leaderEpoch) {
+            this.partition = partition;
+            this.leaderEpoch = leaderEpoch;
+            this.fetchOffset = partition.log().logEndOffset();
+        }
+    }
+
+    ReplicaFetcherThread(int localId, int leaderId, ReplicationSettings settings,
+                         IntFunction<Optional<InetSocketAddress>> leaderAddress, LongSupplier brokerEpoch,
+                         Consumer<TopicPartition> onFollowerHighWatermark) {
+        super("samsa-replica-fetcher-" + localId + "-from-" + leaderId);
+        setDaemon(true);
+        this.localId = localId;
+        this.leaderId = leaderId;
+        this.settings = settings;
+        this.leaderAddress = leaderAddress;
+        this.brokerEpoch = brokerEpoch;
+        this.onFollowerHighWatermark = onFollowerHighWatermark;
+    }
+
+    synchronized void addPartition(Partition partition, int leaderEpoch) {
+        FetchState current = partitions.get(partition.topicPartition());
+        if (current != null && current.partition == partition && current.leaderEpoch == leaderEpoch) {
+            return;
+        }
+        partitions.put(partition.topicPartition(), new FetchState(partition, leaderEpoch));
+        notifyAll();
+    }
+
+    synchronized boolean removePartition(TopicPartition tp) {
+        return partitions.remove(tp) != null;
+    }
+
+    synchronized boolean isEmpty() {
+        return partitions.isEmpty();
+    }
+
+    /** Stops the thread and closes its connection; returns once it has exited (or after 5 s). */
+    void shutdown() {
+        running = false;
+        synchronized (this) {
+            notifyAll();
+        }
+        LeaderEndpoint e = endpoint;
+        if (e != null) {
+            e.wakeup();
+        }
+        try {
+            join(5_000);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (running) {
+                List<FetchState> truncating = new ArrayList<>();
+                List<FetchState> fetching = new ArrayList<>();
+                if (!awaitWork(truncating, fetching)) {
+                    continue;
+                }
+                try {
+                    if (!truncating.isEmpty()) {
+                        truncate(truncating);
+                    } else {
+                        fetch(fetching);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    if (!running) {
+                        break;
+                    }
+                    LOGGER.info("Fetch from leader {} failed: {} (retrying in {} ms)", leaderId, e.toString(),
+                            settings.fetchBackoffMs());
+                    closeEndpoint();
+                    backoff(settings.fetchBackoffMs());
+                }
+            }
+        } finally {
+            closeEndpoint();
+        }
+    }
+
+    /** Waits until some partition is ready; fills the two lists. False when woken with nothing to do. */
+    private synchronized boolean awaitWork(List<FetchState> truncating, List<FetchState> fetching) {
+        long now = System.currentTimeMillis();
+        long nextReady = Long.MAX_VALUE;
+        for (FetchState s : partitions.values()) {
+            if (s.delayedUntilMs > now) {
+                nextReady = Math.min(nextReady, s.delayedUntilMs);
+            } else if (s.truncating) {
+                truncating.add(s);
+            } else {
+                fetching.add(s);
+            }
+        }
+        if (!truncating.isEmpty() || !fetching.isEmpty()) {
+            return true;
+        }
+        try {
+            wait(nextReady == Long.MAX_VALUE ? 1_000 : Math.max(1, nextReady - now));
+        } catch (InterruptedException e) {
+            running = false;
+        }
+        return false;
+    }
+
+    private synchronized void backoff(long ms) {
+        try {
+            wait(ms);
+        } catch (InterruptedException e) {
+            running = false;
+        }
+    }
+
+    private synchronized boolean stillCurrent(FetchState s) {
+        return partitions.get(s.partition.topicPartition()) == s;
+    }
+
+    private LeaderEndpoint endpoint() throws IOException {
+        if (endpoint == null) {
+            InetSocketAddress address = leaderAddress.apply(leaderId).orElseThrow(() ->
+                    new IOException("No endpoint known for broker " + leaderId + " on listener "
+                            + settings.interBrokerListener()));
+            endpoint = new LeaderEndpoint(localId, leaderId, address.getHostString(), address.getPort(),
+                    settings.interBrokerListener(), settings.socketTimeoutMs());
+        }
+        return endpoint;
+    }
+
+    private void closeEndpoint() {
+        if (endpoint != null) {
+            endpoint.close();
+            endpoint = null;
+        }
+    }
+
+    // ---- truncation (KIP-101/279) ----
+
+    private void truncate(List<FetchState> states) throws IOException {
+        OffsetForLeaderTopicCollection topics = new OffsetForLeaderTopicCollection();
+        Map<TopicPartition, FetchState> asked = new LinkedHashMap<>();
+        for (FetchState s : states) {
+            PartitionLog log = s.partition.log();
+            OptionalInt latest = log.latestEpochInCache();
+            if (latest.isEmpty()) {
+                // no epochs (an empty log, or batches without leader epochs): Kafka's fallback, the high watermark
+                truncated(s, log.highWatermark(), "no leader epoch in the local log");
+                continue;
+            }
+            TopicPartition tp = s.partition.topicPartition();
+            OffsetForLeaderTopic topic = topics.find(tp.topic());
+            if (topic == null) {
+                topic = new OffsetForLeaderTopic().setTopic(tp.topic());
+                topics.add(topic);
+            }
+            topic.partitions().add(new OffsetForLeaderPartition().setPartition(tp.partition())
+                    .setCurrentLeaderEpoch(s.leaderEpoch).setLeaderEpoch(latest.getAsInt()));
+            asked.put(tp, s);
+        }
+        if (asked.isEmpty()) {
+            return;
+        }
+        var response = (OffsetsForLeaderEpochResponse) endpoint().send(
+                OffsetsForLeaderEpochRequest.Builder.forFollower(topics, localId));
+        for (OffsetForLeaderEpochResponseData.OffsetForLeaderTopicResult topic : response.data().topics()) {
+            for (EpochEndOffset p : topic.partitions()) {
+                FetchState s = asked.get(new TopicPartition(topic.topic(), p.partition()));
+                if (s != null && stillCurrent(s)) {
+                    onEpochEndOffset(s, p);
+                }
+            }
+        }
+    }
+
+    private void onEpochEndOffset(FetchState s, EpochEndOffset p) {
+        PartitionLog log = s.partition.log();
+        Errors error = Errors.forCode(p.errorCode());
+        if (error != Errors.NONE) {
+            delay(s, error);
+            return;
+        }
+        long leo = log.logEndOffset();
+        if (p.endOffset() < 0) {
+            truncated(s, log.highWatermark(), "the leader has no end offset for the epoch");
+        } else if (p.leaderEpoch() < 0) {
+            truncated(s, Math.min(p.endOffset(), leo), "leader without epochs");
+        } else {
+            Optional<io.samsa.storage.EpochEndOffset> mine = log.endOffsetForEpoch(p.leaderEpoch());
+            if (mine.isEmpty()) {
+                truncated(s, Math.min(p.endOffset(), leo), "epoch " + p.leaderEpoch() + " older than the local log's");
+            } else if (mine.get().leaderEpoch() != p.leaderEpoch()) {
+                // the leader never had our epoch: cut to where our older epoch ends and ask again with it
+                long target = Math.min(mine.get().endOffset(), leo);
+                if (log.truncateTo(target)) {
+                    LOGGER.info("Truncated {} to {} (leader {} ends epoch {} at {}; asking again)",
+                            s.partition.topicPartition(), log.logEndOffset(), leaderId, p.leaderEpoch(), p.endOffset());
+                }
+                s.fetchOffset = log.logEndOffset();
+            } else {
+                truncated(s, Math.min(Math.min(p.endOffset(), mine.get().endOffset()), leo),
+                        "leader " + leaderId + " ends epoch " + p.leaderEpoch() + " at " + p.endOffset());
+            }
+        }
+    }
+
+    private void truncated(FetchState s, long target, String why) {
+        PartitionLog log = s.partition.log();
+        if (log.truncateTo(target)) {
+            LOGGER.info("Truncated {} to offset {} ({})", s.partition.topicPartition(), log.logEndOffset(), why);
+        }
+        s.fetchOffset = log.logEndOffset();
+        s.truncating = false;
+    }
+
+    // ---- fetching ----
+
+    private void fetch(List<FetchState> states) throws IOException {
+        Map<TopicPartition, FetchRequest.PartitionData> data = new LinkedHashMap<>();
+        Map<TopicPartition, FetchState> byTp = new HashMap<>();
+        Map<Uuid, String> names = new HashMap<>();
+        for (FetchState s : states) {
+            TopicPartition tp = s.partition.topicPartition();
+            Uuid topicId = ReplicaManager.toKafka(s.partition.topicId());
+            names.put(topicId, tp.topic());
+            data.put(tp, new FetchRequest.PartitionData(topicId, s.fetchOffset, s.partition.log().logStartOffset(),
+                    settings.fetchMaxBytes(), Optional.of(s.leaderEpoch), Optional.empty()));
+            byTp.put(tp, s);
+        }
+        FetchRequest.Builder request = new FetchRequest.Builder(ApiKeys.FETCH.oldestVersion(),
+                ApiKeys.FETCH.latestVersion(), localId, brokerEpoch.getAsLong(), settings.fetchWaitMaxMs(),
+                settings.fetchMinBytes(), data)
+                .setMaxBytes(settings.fetchResponseMaxBytes())
+                .metadata(FetchMetadata.LEGACY);
+        var response = (FetchResponse) endpoint().send(request);
+        if (response.error() != Errors.NONE) {
+            throw new IOException("Fetch from leader " + leaderId + " failed: " + response.error());
+        }
+        for (FetchResponseData.FetchableTopicResponse topic : response.data().responses()) {
+            String name = topic.topic() != null && !topic.topic().isEmpty() ? topic.topic() : names.get(topic.topicId());
+            for (FetchResponseData.PartitionData p : topic.partitions()) {
+                FetchState s = byTp.get(new TopicPartition(name, p.partitionIndex()));
+                if (s != null && stillCurrent(s)) {
+                    onFetched(s, p);
+                }
+            }
+        }
+    }
+
+    private void onFetched(FetchState s, FetchResponseData.PartitionData p) {
+        Errors error = Errors.forCode(p.errorCode());
+        PartitionLog log = s.partition.log();
+        if (error == Errors.OFFSET_OUT_OF_RANGE) {
+            if (p.logStartOffset() > s.fetchOffset) {
+                LOGGER.info("{} is behind the leader's log start offset {}: starting the log there",
+                        s.partition.topicPartition(), p.logStartOffset());
+                log.truncateFullyAndStartAt(p.logStartOffset());
+                s.fetchOffset = p.logStartOffset();
+            } else {
+                s.truncating = true;
+            }
+            return;
+        }
+        if (error != Errors.NONE) {
+            delay(s, error);
+            return;
+        }
+        try {
+            Records records = FetchResponse.recordsOrFail(p);
+            if (records.sizeInBytes() > 0) {
+                LogAppendInfo info = s.partition.appendAsFollower((MemoryRecords) records, s.leaderEpoch);
+                if (info == null) {
+                    return; // leadership moved meanwhile; the metadata re-adds or removes the partition
+                }
+                if (info.awaitFlush()) {
+                    log.flushedTo(info.lastOffset() + 1).join(); // durable mode: report only what is on disk
+                }
+            }
+            s.fetchOffset = log.logEndOffset();
+            long before = log.highWatermark();
+            log.updateHighWatermark(Math.min(p.highWatermark(), log.logEndOffset()));
+            if (log.highWatermark() > before) {
+                onFollowerHighWatermark.accept(s.partition.topicPartition());
+            }
+        } catch (RuntimeException e) {
+            LOGGER.warn("Appending fetched data to {} failed: {} (truncating and retrying)",
+                    s.partition.topicPartition(), e.toString());
+            s.truncating = true;
+            s.delayedUntilMs = System.currentTimeMillis() + settings.fetchBackoffMs();
+        }
+    }
+
+    private void delay(FetchState s, Errors error) {
+        // the leader not knowing its new epoch yet, or this follower's metadata lagging, clears up within milliseconds
+        long wait = error == Errors.UNKNOWN_LEADER_EPOCH || error == Errors.NOT_LEADER_OR_FOLLOWER
+                ? Math.min(50, settings.fetchBackoffMs()) : settings.fetchBackoffMs();
+        LOGGER.debug("Fetch of {} from leader {} got {}: retrying in {} ms", s.partition.topicPartition(), leaderId,
+                error, wait);
+        s.delayedUntilMs = System.currentTimeMillis() + wait;
+    }
+}
