@@ -1,0 +1,170 @@
+package io.samsa.broker.replica;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.samsa.metadata.PartitionImage;
+import io.samsa.storage.LogConfig;
+import io.samsa.storage.LogManager;
+import io.samsa.storage.PartitionLog;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.utils.Time;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The leader side of replication on one partition, with a real log and a hand-driven controller and clock. */
+class PartitionTest {
+    static final TopicPartition TP = new TopicPartition("events", 0);
+    static final UUID TOPIC_ID = UUID.randomUUID();
+    static final long LAG_MS = 30_000;
+
+    @TempDir
+    Path dir;
+    LogManager logs;
+    PartitionLog log;
+    final AtomicLong clock = new AtomicLong(1_000_000);
+    final List<Proposal> proposals = new ArrayList<>();
+    int highWatermarkChanges;
+    Partition partition;
+
+    record Proposal(int leaderEpoch, int partitionEpoch, List<Integer> isr, CompletableFuture<PartitionImage> reply) {
+    }
+
+    @BeforeEach
+    void open() throws Exception {
+        logs = LogManager.open(List.of(dir), LogConfig.defaults(), Time.SYSTEM);
+        log = logs.getOrCreate(TP, Uuid.randomUuid(), LogConfig.defaults());
+        partition = new Partition(TP, TOPIC_ID, log, 1, (topicId, p, leaderEpoch, partitionEpoch, isr) -> {
+            var reply = new CompletableFuture<PartitionImage>();
+            proposals.add(new Proposal(leaderEpoch, partitionEpoch, isr, reply));
+            return reply;
+        }, broker -> true, () -> highWatermarkChanges++, clock::get, Runnable::run);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        logs.close();
+    }
+
+    static MemoryRecords batch(int records) {
+        SimpleRecord[] rs = new SimpleRecord[records];
+        for (int i = 0; i < records; i++) {
+            rs[i] = new SimpleRecord(("v" + i).getBytes());
+        }
+        return MemoryRecords.withRecords(Compression.NONE, rs);
+    }
+
+    static PartitionImage state(int leader, int leaderEpoch, int partitionEpoch, List<Integer> isr) {
+        return new PartitionImage(0, List.of(1, 2, 3), isr, leader, leaderEpoch, partitionEpoch);
+    }
+
+    @Test
+    void highWatermarkIsTheSmallestLogEndOffsetOfTheIsr() {
+        partition.apply(state(1, 1, 1, List.of(1, 2, 3)));
+        partition.appendAsLeader(batch(10), 0);
+        CompletableFuture<Void> acked = partition.awaitHighWatermark(10);
+
+        assertThat(log.highWatermark()).isZero();
+        partition.updateFollowerFetchState(2, 10, log.logEndOffset(), clock.get());
+        assertThat(log.highWatermark()).as("follower 3 has nothing yet").isZero();
+        assertThat(acked).isNotDone();
+
+        partition.updateFollowerFetchState(3, 4, log.logEndOffset(), clock.get());
+        assertThat(log.highWatermark()).isEqualTo(4);
+        assertThat(acked).isNotDone();
+
+        partition.updateFollowerFetchState(3, 10, log.logEndOffset(), clock.get());
+        assertThat(log.highWatermark()).isEqualTo(10);
+        assertThat(acked).isCompleted();
+        assertThat(highWatermarkChanges).isEqualTo(2);
+        assertThat(proposals).as("no ISR change: everyone is in it").isEmpty();
+    }
+
+    @Test
+    void aLeaderAloneInTheIsrCommitsOnAppend() {
+        partition.apply(state(1, 1, 1, List.of(1)));
+        partition.appendAsLeader(batch(3), 0);
+        assertThat(log.highWatermark()).isEqualTo(3);
+    }
+
+    @Test
+    void aLaggingFollowerLeavesTheIsrAndTheHighWatermarkMovesOnOnlyOnceThatIsCommitted() {
+        partition.apply(state(1, 1, 1, List.of(1, 2, 3)));
+        partition.appendAsLeader(batch(5), 0);
+        partition.updateFollowerFetchState(2, 5, log.logEndOffset(), clock.get());
+
+        clock.addAndGet(LAG_MS + 1);
+        partition.updateFollowerFetchState(2, 5, log.logEndOffset(), clock.get());
+        partition.maybeShrinkIsr(LAG_MS);
+
+        assertThat(proposals).hasSize(1);
+        Proposal shrink = proposals.getFirst();
+        assertThat(shrink.isr()).containsExactly(1, 2);
+        assertThat(shrink.leaderEpoch()).isEqualTo(1);
+        assertThat(shrink.partitionEpoch()).isEqualTo(1);
+        assertThat(log.highWatermark()).as("3 may still have to be waited for until the controller agrees").isZero();
+
+        partition.maybeShrinkIsr(LAG_MS);
+        assertThat(proposals).as("one proposal at a time").hasSize(1);
+
+        shrink.reply().complete(new PartitionImage(0, List.of(1, 2, 3), List.of(1, 2), 1, 1, 2));
+        assertThat(partition.isr()).containsExactly(1, 2);
+        assertThat(partition.partitionEpoch()).isEqualTo(2);
+        assertThat(log.highWatermark()).isEqualTo(5);
+    }
+
+    @Test
+    void aCaughtUpFollowerIsProposedBackAndCountsForTheHighWatermarkWhilePending() {
+        partition.apply(state(1, 1, 4, List.of(1, 2)));
+        partition.appendAsLeader(batch(5), 0);
+        partition.updateFollowerFetchState(2, 5, log.logEndOffset(), clock.get());
+        assertThat(log.highWatermark()).isEqualTo(5);
+
+        partition.appendAsLeader(batch(5), 0);
+        partition.updateFollowerFetchState(3, 5, log.logEndOffset(), clock.get());
+        assertThat(proposals).singleElement().satisfies(p -> assertThat(p.isr()).containsExactly(1, 2, 3));
+        partition.updateFollowerFetchState(2, 10, log.logEndOffset(), clock.get());
+        assertThat(log.highWatermark()).as("the pending member holds the high watermark back").isEqualTo(5);
+
+        proposals.getFirst().reply().completeExceptionally(new IllegalStateException("refused"));
+        assertThat(log.highWatermark()).as("refused: only 1 and 2 count").isEqualTo(10);
+    }
+
+    @Test
+    void acksAllIsRefusedBeforeAppendingWhenTheIsrIsBelowMinInsyncReplicas() {
+        partition.apply(state(1, 1, 1, List.of(1)));
+        assertThatThrownBy(() -> partition.appendAsLeader(batch(1), 2))
+                .isInstanceOf(NotEnoughReplicasException.class)
+                .hasMessageContaining("min.isr requirement of 2");
+        assertThat(log.logEndOffset()).isZero();
+    }
+
+    @Test
+    void becomingFollowerFailsWaitingAppendsAndRefusesNewOnes() {
+        partition.apply(state(1, 1, 1, List.of(1, 2, 3)));
+        partition.appendAsLeader(batch(1), 0);
+        CompletableFuture<Void> acked = partition.awaitHighWatermark(1);
+
+        assertThat(partition.apply(state(2, 2, 2, List.of(2, 3)))).isEqualTo(Partition.Transition.BECAME_FOLLOWER);
+        assertThat(acked).isCompletedExceptionally();
+        assertThatThrownBy(() -> partition.appendAsLeader(batch(1), 0))
+                .isInstanceOf(NotLeaderOrFollowerException.class);
+        assertThat(partition.apply(state(1, 1, 3, List.of(1, 2, 3))))
+                .as("an older leader epoch is ignored").isEqualTo(Partition.Transition.NONE);
+        assertThat(partition.isLeader()).isFalse();
+    }
+}
