@@ -35,6 +35,7 @@ public final class BrokerLifecycle implements AutoCloseable {
     private final MetadataQuorum quorum;
     private final ScheduledExecutorService scheduler;
     private final long heartbeatIntervalMs;
+    private final long sessionTimeoutMs;
     private final UUID incarnationId = UUID.randomUUID();
     private final CompletableFuture<Void> unfenced = new CompletableFuture<>();
     private final CompletableFuture<Void> shutdownAllowed = new CompletableFuture<>();
@@ -45,11 +46,12 @@ public final class BrokerLifecycle implements AutoCloseable {
     private volatile ScheduledFuture<?> next;
 
     public BrokerLifecycle(int nodeId, MetadataQuorum quorum, ScheduledExecutorService scheduler,
-                           long heartbeatIntervalMs) {
+                           long heartbeatIntervalMs, long sessionTimeoutMs) {
         this.nodeId = nodeId;
         this.quorum = quorum;
         this.scheduler = scheduler;
         this.heartbeatIntervalMs = heartbeatIntervalMs;
+        this.sessionTimeoutMs = sessionTimeoutMs;
     }
 
     /** The broker epoch the controller gave this incarnation, -1 before registration. */
@@ -64,12 +66,16 @@ public final class BrokerLifecycle implements AutoCloseable {
 
     /**
      * Registers this broker's endpoints and rack, retrying while the quorum has no leader, then starts heartbeats.
+     * DUPLICATE_BROKER_REGISTRATION is retried for one session timeout (plus two heartbeats): an earlier incarnation
+     * of this node that crashed holds its registration until its session expires; one that still heartbeats after
+     * that is another live process with the same {@code node.id}.
      *
      * @throws IllegalStateException another live broker is registered with this {@code node.id}
      * @throws TimeoutException      no controller accepted the registration within {@code timeoutMs}
      */
     public void register(List<BrokerRegistration.Endpoint> endpoints, String rack, long timeoutMs) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        long duplicateSince = -1;
         while (true) {
             long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             try {
@@ -79,8 +85,12 @@ public final class BrokerLifecycle implements AutoCloseable {
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof ControllerException ce
                         && ce.error() == ControllerException.Error.DUPLICATE_BROKER_REGISTRATION) {
-                    throw new IllegalStateException("Another broker with node.id " + nodeId + " is alive in this "
-                            + "cluster: stop it, or give this node another node.id (" + ce.getMessage() + ")");
+                    long now = System.nanoTime();
+                    duplicateSince = duplicateSince < 0 ? now : duplicateSince;
+                    if (now - duplicateSince > TimeUnit.MILLISECONDS.toNanos(sessionTimeoutMs + 2 * heartbeatIntervalMs)) {
+                        throw new IllegalStateException("Another broker with node.id " + nodeId + " is alive in this "
+                                + "cluster: stop it, or give this node another node.id (" + ce.getMessage() + ")");
+                    }
                 }
                 if (remaining <= 0) {
                     throw e;

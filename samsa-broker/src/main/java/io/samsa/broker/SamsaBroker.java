@@ -104,7 +104,7 @@ public final class SamsaBroker implements AutoCloseable {
         this.ioPool = Executors.newFixedThreadPool(config.numIoThreads(), daemon("samsa-io"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("samsa-scheduler"));
         this.lifecycle = new BrokerLifecycle(config.nodeId(), quorum, scheduler,
-                config.values().getInt(BROKER_HEARTBEAT_INTERVAL_MS));
+                config.values().getInt(BROKER_HEARTBEAT_INTERVAL_MS), config.values().getInt(BROKER_SESSION_TIMEOUT_MS));
         this.replicas = new ReplicaManager(config.nodeId(), logManager, quorum::image, image -> dynamicConfigs.logDefaults(
                 image.configs(ConfigResource.clusterDefault()),
                 image.configs(ConfigResource.broker(Integer.toString(config.nodeId())))), purgatory,
