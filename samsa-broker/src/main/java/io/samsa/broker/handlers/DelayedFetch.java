@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.replica.ClientMetadata;
 import org.apache.kafka.common.requests.FetchResponse;
 
 /**
@@ -34,6 +35,8 @@ final class DelayedFetch implements DelayedOperation {
     private final String listener;
     /** Per partition: the error found when the follower's fetch was recorded (NONE, or why it was not). */
     private Errors[] followerErrors;
+    /** Per partition: the replica a consumer should read from instead (KIP-392), -1 for none; null when not asked. */
+    private int[] preferredReplicas;
     private final AtomicBoolean completed = new AtomicBoolean();
     private final CompletableFuture<FetchResponseData> response = new CompletableFuture<>();
 
@@ -76,6 +79,26 @@ final class DelayedFetch implements DelayedOperation {
         return out;
     }
 
+    /**
+     * KIP-392: for a consumer fetch (v11+) on a leader with a {@code replica.selector.class}, the replica each
+     * partition should be read from; such partitions are answered at once, without records, naming it.
+     */
+    void choosePreferredReadReplicas(ClientMetadata client) {
+        int[] chosen = new int[partitions.size()];
+        boolean any = false;
+        for (int i = 0; i < partitions.size(); i++) {
+            FetchedPartition p = partitions.get(i);
+            chosen[i] = p.error() != Errors.NONE ? -1
+                    : replicas.preferredReadReplica(p.tp(), p.fetchOffset(), client).orElse(-1);
+            any |= chosen[i] >= 0;
+        }
+        preferredReplicas = any ? chosen : null;
+    }
+
+    private boolean redirected(int i) {
+        return preferredReplicas != null && preferredReplicas[i] >= 0;
+    }
+
     @Override
     public boolean tryComplete() {
         if (completed.get()) {
@@ -83,8 +106,9 @@ final class DelayedFetch implements DelayedOperation {
         }
         List<PartitionReadResult> reads = readAll();
         long bytes = 0;
-        for (PartitionReadResult r : reads) {
-            if (r.error() != Errors.NONE) {
+        for (int i = 0; i < reads.size(); i++) {
+            PartitionReadResult r = reads.get(i);
+            if (r.error() != Errors.NONE || redirected(i)) {
                 return complete(reads);
             }
             bytes += r.sizeInBytes();
@@ -127,10 +151,16 @@ final class DelayedFetch implements DelayedOperation {
                 reads.add(PartitionReadResult.error(error));
                 continue;
             }
-            int limit = Math.max(0, Math.min(budget, p.maxBytes()));
-            PartitionReadResult r = replicaId >= 0
-                    ? replicas.readForFollower(p.tp(), p.currentLeaderEpoch(), p.fetchOffset(), limit, minOneMessage)
-                    : replicas.read(p.tp(), p.currentLeaderEpoch(), p.fetchOffset(), limit, minOneMessage);
+            int limit = redirected(i) ? 0 : Math.max(0, Math.min(budget, p.maxBytes()));
+            PartitionReadResult r;
+            if (replicaId >= 0) {
+                r = replicas.readForFollower(p.tp(), p.currentLeaderEpoch(), p.fetchOffset(), limit, minOneMessage);
+            } else if (version >= 11) {
+                r = replicas.readFromReplica(p.tp(), p.currentLeaderEpoch(), p.fetchOffset(), limit,
+                        minOneMessage && !redirected(i));
+            } else {
+                r = replicas.read(p.tp(), p.currentLeaderEpoch(), p.fetchOffset(), limit, minOneMessage);
+            }
             reads.add(r);
             if (r.sizeInBytes() > 0) {
                 minOneMessage = false;
@@ -159,6 +189,9 @@ final class DelayedFetch implements DelayedOperation {
                     .setLogStartOffset(r.error() == Errors.NONE || r.logStartOffset() >= 0 ? r.logStartOffset()
                             : FetchResponse.INVALID_LOG_START_OFFSET)
                     .setRecords(r.records());
+            if (redirected(i) && r.error() == Errors.NONE) {
+                data.setPreferredReadReplica(preferredReplicas[i]);
+            }
             if (version >= 12 && LeaderHint.wanted(r.error())) {
                 image = image == null ? ctx.image() : image;
                 LeaderHint.of(image, p.tp(), listener).ifPresent(hint -> {

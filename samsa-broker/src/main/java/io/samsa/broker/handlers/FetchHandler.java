@@ -19,6 +19,8 @@ import org.apache.kafka.common.message.FetchRequestData.FetchTopic;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.replica.ClientMetadata;
+import org.apache.kafka.common.security.auth.KafkaPrincipal;
 import org.apache.kafka.common.requests.FetchMetadata;
 
 /**
@@ -62,6 +64,10 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
             try {
                 if (replicaId >= 0) {
                     fetch.recordFollowerFetch();
+                } else if (context.apiVersion() >= 11) {
+                    fetch.choosePreferredReadReplicas(new ClientMetadata.DefaultClientMetadata(request.rackId(),
+                            context.clientId(), context.clientAddress() == null ? null
+                            : context.clientAddress().getAddress(), KafkaPrincipal.ANONYMOUS, context.listenerName()));
                 }
                 if (request.maxWaitMs() <= 0 || partitions.isEmpty() || fetch.tryComplete()) {
                     fetch.forceComplete();

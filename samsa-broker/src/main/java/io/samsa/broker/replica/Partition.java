@@ -431,6 +431,27 @@ public final class Partition {
         failWaiters(new NotLeaderOrFollowerException("Partition " + tp + " is no longer hosted on broker " + localId));
     }
 
+    /**
+     * The in-sync followers that have at least {@code offset}, with their log end offsets and ms since last caught
+     * up (KIP-392 read replica candidates).
+     */
+    public Map<Integer, long[]> inSyncFollowersAt(long offset) {
+        lock.readLock().lock();
+        try {
+            Map<Integer, long[]> out = new HashMap<>();
+            long now = clockMs.getAsLong();
+            for (int r : isr) {
+                FollowerState f = followers.get(r);
+                if (r != localId && f != null && f.logEndOffset() >= offset) {
+                    out.put(r, new long[] {f.logEndOffset(), Math.max(0, now - f.lastCaughtUpTimeMs())});
+                }
+            }
+            return out;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     /** A follower's replication state as seen by the leader: snapshot for DescribeLogDirs/tests. */
     public Map<Integer, Long> followerLogEndOffsets() {
         lock.readLock().lock();

@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +38,10 @@ import org.apache.kafka.common.errors.UnknownLeaderEpochException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.replica.ClientMetadata;
+import org.apache.kafka.common.replica.PartitionView;
+import org.apache.kafka.common.replica.ReplicaSelector;
+import org.apache.kafka.common.replica.ReplicaView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +70,8 @@ public final class ReplicaManager implements AutoCloseable {
     private final int defaultMinInsyncReplicas;
     private final Partition.IsrUpdater isrUpdater;
     private final ReplicaFetcherManager fetchers;
+    /** KIP-392's {@code replica.selector.class}, or null: consumers always read from the leader. */
+    private final ReplicaSelector replicaSelector;
     private final LongSupplier clockMs = System::currentTimeMillis;
     private final ConcurrentHashMap<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     /** Partitions whose log could not be created (a full disk): logged once at ERROR, then at DEBUG until it works. */
@@ -104,6 +111,23 @@ public final class ReplicaManager implements AutoCloseable {
         this.isrUpdater = isrUpdater;
         this.fetchers = new ReplicaFetcherManager(nodeId, settings, this::brokerAddress, brokerEpoch,
                 purgatory::onAppend);
+        this.replicaSelector = replicaSelector(settings.replicaSelectorClass());
+    }
+
+    private static ReplicaSelector replicaSelector(String className) {
+        if (className == null || className.isBlank()) {
+            return null;
+        }
+        try {
+            ReplicaSelector selector = Class.forName(className.trim()).asSubclass(ReplicaSelector.class)
+                    .getDeclaredConstructor().newInstance();
+            selector.configure(Map.of());
+            return selector;
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new IllegalArgumentException("Invalid value " + className + " for configuration "
+                    + "replica.selector.class: not a usable org.apache.kafka.common.replica.ReplicaSelector (" + e
+                    + ")", e);
+        }
     }
 
     public static Uuid toKafka(UUID id) {
@@ -422,6 +446,71 @@ public final class ReplicaManager implements AutoCloseable {
     }
 
     /**
+     * KIP-392: a consumer that may read from followers (Fetch v11+) reads committed data from this broker whether it
+     * leads the partition or follows it, up to this replica's high watermark; its {@code CurrentLeaderEpoch} is
+     * checked against the epoch this replica knows. Without a {@code replica.selector.class} only leaders serve
+     * consumers, as in Kafka (a follower answers NOT_LEADER_OR_FOLLOWER).
+     */
+    public PartitionReadResult readFromReplica(TopicPartition tp, int currentLeaderEpoch, long fetchOffset,
+                                               int maxBytes, boolean minOneMessage) {
+        if (replicaSelector == null) {
+            return read(tp, currentLeaderEpoch, fetchOffset, maxBytes, minOneMessage);
+        }
+        try {
+            Partition partition = hostedPartition(tp);
+            validateLeaderEpoch(partition, currentLeaderEpoch);
+            PartitionLog log = partition.log();
+            long hw = log.highWatermark();
+            FetchDataInfo data = log.read(fetchOffset, maxBytes, hw, minOneMessage);
+            return new PartitionReadResult(Errors.NONE, data.records(), hw, log.logStartOffset());
+        } catch (RuntimeException e) {
+            return PartitionReadResult.error(Errors.forException(e));
+        }
+    }
+
+    /**
+     * KIP-392 on the leader: the replica the {@code replica.selector.class} prefers for this consumer (its
+     * {@code client.rack} against the in-sync replicas' racks that already have {@code fetchOffset}), when that is not
+     * this leader. Empty without a selector or a rack, or when the leader is the best choice.
+     */
+    public OptionalInt preferredReadReplica(TopicPartition tp, long fetchOffset, ClientMetadata client) {
+        if (replicaSelector == null || client.rackId() == null || client.rackId().isEmpty()) {
+            return OptionalInt.empty();
+        }
+        Partition partition = partitions.get(tp);
+        if (partition == null || !partition.isLeader()) {
+            return OptionalInt.empty();
+        }
+        ClusterImage current = image.get();
+        ReplicaView leader = view(current, nodeId, partition.log().logEndOffset(), 0);
+        if (leader == null) {
+            return OptionalInt.empty();
+        }
+        Set<ReplicaView> views = new java.util.HashSet<>();
+        views.add(leader);
+        partition.inSyncFollowersAt(fetchOffset).forEach((id, state) -> {
+            ReplicaView v = brokerUnfenced(id) ? view(current, id, state[0], state[1]) : null;
+            if (v != null) {
+                views.add(v);
+            }
+        });
+        return replicaSelector.select(tp, client, new PartitionView.DefaultPartitionView(views, leader))
+                .filter(v -> v.endpoint().id() != nodeId)
+                .map(v -> OptionalInt.of(v.endpoint().id()))
+                .orElse(OptionalInt.empty());
+    }
+
+    private ReplicaView view(ClusterImage current, int brokerId, long logEndOffset, long sinceCaughtUpMs) {
+        BrokerRegistration b = current.brokers().get(brokerId);
+        if (b == null || b.endpoints().isEmpty()) {
+            return null;
+        }
+        BrokerRegistration.Endpoint ep = b.endpoints().getFirst();
+        return new ReplicaView.DefaultReplicaView(new org.apache.kafka.common.Node(brokerId, ep.host(), ep.port(),
+                b.rack()), logEndOffset, sinceCaughtUpMs);
+    }
+
+    /**
      * Records a follower's fetch of {@code tp} at {@code fetchOffset} (its log end offset), which may add it to the ISR
      * and move the high watermark. Call once per fetch request, before reading.
      *
@@ -512,6 +601,13 @@ public final class ReplicaManager implements AutoCloseable {
 
     @Override
     public void close() {
+        if (replicaSelector != null) {
+            try {
+                replicaSelector.close();
+            } catch (IOException e) {
+                LOGGER.debug("Closing the replica selector failed", e);
+            }
+        }
         fetchers.close();
         metadataApplier.shutdownNow();
         partitions.values().forEach(Partition::close);

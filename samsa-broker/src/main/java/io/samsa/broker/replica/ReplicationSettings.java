@@ -15,14 +15,16 @@ import io.samsa.broker.config.BrokerConfig;
  * @param fetchBackoffMs           {@code replica.fetch.backoff.ms} (1000): pause after a failed fetch
  * @param socketTimeoutMs          {@code replica.socket.timeout.ms} (30000): connect and request timeout
  * @param interBrokerListener      {@code inter.broker.listener.name}: the leader's endpoint followers connect to
+ * @param replicaSelectorClass     {@code replica.selector.class} (KIP-392): the {@code ReplicaSelector} that picks the
+ *                                 replica a consumer with a {@code client.rack} should fetch from; null = the leader
  */
 public record ReplicationSettings(long replicaLagTimeMaxMs, int fetchMaxBytes, int fetchResponseMaxBytes,
                                   int fetchWaitMaxMs, int fetchMinBytes, int fetchBackoffMs, int socketTimeoutMs,
-                                  String interBrokerListener) {
+                                  String interBrokerListener, String replicaSelectorClass) {
 
     /** Kafka's defaults, with {@code listener} as the inter-broker listener. */
     public static ReplicationSettings defaults(String listener) {
-        return new ReplicationSettings(30_000, 1_048_576, 10_485_760, 500, 1, 1_000, 30_000, listener);
+        return new ReplicationSettings(30_000, 1_048_576, 10_485_760, 500, 1, 1_000, 30_000, listener, null);
     }
 
     public static ReplicationSettings from(BrokerConfig config) {
@@ -34,6 +36,6 @@ public record ReplicationSettings(long replicaLagTimeMaxMs, int fetchMaxBytes, i
         return new ReplicationSettings(v.getLong("replica.lag.time.max.ms"), v.getInt("replica.fetch.max.bytes"),
                 v.getInt("replica.fetch.response.max.bytes"), v.getInt("replica.fetch.wait.max.ms"),
                 v.getInt("replica.fetch.min.bytes"), v.getInt("replica.fetch.backoff.ms"),
-                v.getInt("replica.socket.timeout.ms"), listener);
+                v.getInt("replica.socket.timeout.ms"), listener, v.getString("replica.selector.class"));
     }
 }
