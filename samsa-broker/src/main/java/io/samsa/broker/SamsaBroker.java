@@ -305,14 +305,29 @@ public final class SamsaBroker implements AutoCloseable {
         shutdown.await();
     }
 
-    /** Stops the listener, flushes and closes the logs cleanly (writing the clean-shutdown marker), then the quorum. */
+    /**
+     * Stops the broker as {@link #close()} but without a controlled shutdown: the controller learns it is gone only
+     * when its session expires ({@code broker.session.timeout.ms}), as after a crash. For tests of failover.
+     */
+    public void halt() {
+        close(false);
+    }
+
+    /**
+     * Controlled shutdown when other brokers are alive (the controller moves this broker's leaderships away), then
+     * stops the listener, flushes and closes the logs cleanly (writing the clean-shutdown marker), then the quorum.
+     */
     @Override
     public void close() {
+        close(true);
+    }
+
+    private void close(boolean controlled) {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         LOGGER.info("Samsa broker {} shutting down", config.nodeId());
-        if (otherBrokersAlive()) {
+        if (controlled && otherBrokersAlive()) {
             // controlled shutdown: the controller moves this broker's leaderships to other in-sync replicas first
             long start = System.nanoTime();
             boolean allowed = lifecycle.controlledShutdown(CONTROLLED_SHUTDOWN_TIMEOUT_MS);

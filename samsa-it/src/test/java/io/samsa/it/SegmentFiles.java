@@ -30,4 +30,27 @@ final class SegmentFiles {
         }
         return codecs;
     }
+
+    /**
+     * The values of every record in {@code logDir/<topic>-<partition>/*.log}, in offset order, as UTF-8 strings (what
+     * a replica holds on disk, whatever its high watermark).
+     */
+    static List<String> values(Path logDir, String topic, int partition) throws IOException {
+        List<String> values = new ArrayList<>();
+        List<Path> segments;
+        try (Stream<Path> files = Files.list(logDir.resolve(topic + "-" + partition))) {
+            segments = files.filter(f -> f.getFileName().toString().endsWith(".log")).sorted().toList();
+        }
+        for (Path segment : segments) {
+            try (FileRecords records = FileRecords.open(segment.toFile(), false)) {
+                for (RecordBatch batch : records.batches()) {
+                    for (org.apache.kafka.common.record.internal.Record record : batch) {
+                        values.add(record.hasValue() ? java.nio.charset.StandardCharsets.UTF_8.decode(record.value())
+                                .toString() : null);
+                    }
+                }
+            }
+        }
+        return values;
+    }
 }
