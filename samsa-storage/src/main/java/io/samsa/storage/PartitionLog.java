@@ -1,6 +1,7 @@
 package io.samsa.storage;
 
 import io.samsa.storage.checkpoint.OffsetCheckpointFile;
+import io.samsa.storage.epoch.LeaderEpochCache;
 import io.samsa.storage.producer.BatchMetadata;
 import io.samsa.storage.producer.ProducerStateManager;
 import io.samsa.storage.segment.LogSegment;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
@@ -24,6 +26,7 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.FileRecords;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +50,7 @@ public final class PartitionLog {
     private final Time time;
     private final LogSegments segments;
     private final ProducerStateManager producerState;
+    private final LeaderEpochCache epochCache;
     private final Executor background;
     private final SegmentDeleter deleter;
     private final ReentrantLock lock = new ReentrantLock();
@@ -61,14 +65,16 @@ public final class PartitionLog {
     private volatile int latestEpoch;
     private volatile long firstUnflushedAppendMs = -1;
     private long unflushedMessages;
+    /** Truncations so far (under the lock): a flush that started before one must not move the recovery point. */
+    private long truncations;
     private boolean closed;
     /** A file was created in the directory since the last group-commit round (a roll): fsync the directory too. */
     private volatile boolean directoryDirty = true;
     private final GroupCommit groupCommit;
 
     PartitionLog(TopicPartition topicPartition, Uuid topicId, Path dir, LogConfig config, Time time,
-                 LogSegments segments, ProducerStateManager producerState, Executor background,
-                 SegmentDeleter deleter, LoadedState state) {
+                 LogSegments segments, ProducerStateManager producerState, LeaderEpochCache epochCache,
+                 Executor background, SegmentDeleter deleter, LoadedState state) {
         this.topicPartition = topicPartition;
         this.topicId = topicId;
         this.dir = dir;
@@ -76,6 +82,7 @@ public final class PartitionLog {
         this.time = time;
         this.segments = segments;
         this.producerState = producerState;
+        this.epochCache = epochCache;
         this.background = background;
         this.deleter = deleter;
         this.failures = new StorageFailures(topicPartition);
@@ -174,6 +181,9 @@ public final class PartitionLog {
             long firstOffset = logEnd.offset();
             long lastOffset = firstOffset + validated.count() - 1;
             long maxTimestamp = BatchValidator.assignOffsets(validated, firstOffset, leaderEpoch, cfg.timestampType(), now);
+            if (leaderEpoch >= 0) {
+                epochCache.assign(leaderEpoch, firstOffset); // before the data: the file never misses an epoch
+            }
             LogSegment segment = segments.active();
             // compacted logs also roll by max.compaction.lag.ms, so that old records leave the active segment
             long rollMs = cfg.compact() ? Math.min(cfg.segmentMs(), cfg.maxCompactionLagMs()) : cfg.segmentMs();
@@ -202,6 +212,7 @@ public final class PartitionLog {
         } catch (IOException e) {
             // the segment is as it was before this append (LogSegment.append removed any partial bytes)
             failures.failed("append", e);
+            dropEpochsFromLogEnd();
             throw new KafkaStorageException("append to " + topicPartition + " failed: " + e.getMessage(), e);
         } finally {
             lock.unlock();
@@ -210,6 +221,125 @@ public final class PartitionLog {
             groupCommit.requestRound();
         }
         return info;
+    }
+
+    /**
+     * Appends a leader's batches as they are (Kafka's {@code appendAsFollower}): offsets, timestamps and
+     * partitionLeaderEpoch are kept, nothing is renumbered or recompressed ({@link FollowerAppend} has the checks).
+     * Indexes, segment roll, producer state (so that a later {@link #appendAsLeader} on this log detects duplicates
+     * and keeps sequence order after a failover), the leader epoch cache (a batch whose epoch is newer than the cached
+     * latest assigns it to the batch's base offset), the LEO, {@code flush.messages} and the recovery point move as
+     * for a leader append; the high watermark never moves here. A failed write is undone as for a leader append
+     * (ADR 0006), except that batches already written to an earlier segment before a roll stay appended.
+     *
+     * @param records whole batches as fetched from the leader (a trailing partial batch is ignored); not modified
+     * @return the first and last offset appended; with {@code firstOffset = lastOffset = -1} and
+     *         {@code recordCount = 0} when {@code records} holds no whole batch (nothing was appended)
+     * @throws UnexpectedAppendOffsetException when the first batch's base offset is below the LEO
+     * @throws org.apache.kafka.common.errors.CorruptRecordException   CRC mismatch, magic other than 2
+     * @throws org.apache.kafka.common.InvalidRecordException          offsets not strictly increasing in the request
+     * @throws org.apache.kafka.common.errors.RecordBatchTooLargeException a batch larger than {@code segment.bytes}
+     * @throws KafkaStorageException on an I/O failure or a closed log
+     */
+    public LogAppendInfo appendAsFollower(MemoryRecords records) {
+        LogConfig cfg = config;
+        FollowerAppend.Validated validated = FollowerAppend.validate(topicPartition, records, cfg);
+        if (validated == null) {
+            return new LogAppendInfo(-1, -1, -1, logStartOffset, 0, false, false);
+        }
+        long now = time.milliseconds();
+        boolean flushNow;
+        lock.lock();
+        try {
+            ensureOpen();
+            if (validated.firstOffset() < logEnd.offset()) {
+                throw new UnexpectedAppendOffsetException("Unexpected offset in append to " + topicPartition
+                        + ". First offset " + validated.firstOffset() + " is less than the next offset "
+                        + logEnd.offset() + ". Last offset in append: " + validated.lastOffset()
+                        + ". Log start offset = " + logStartOffset, validated.firstOffset(), validated.lastOffset());
+            }
+            if (failures.isFailing()) {
+                segments.active().repairTail();
+            }
+            for (EpochEntry start : validated.epochStarts()) {
+                epochCache.assign(start.epoch(), start.startOffset()); // only epochs newer than the latest count
+            }
+            appendRuns(validated.records(), cfg, now);
+            unflushedMessages += validated.recordCount();
+            if (firstUnflushedAppendMs < 0) {
+                firstUnflushedAppendMs = now;
+            }
+            flushNow = unflushedMessages >= cfg.flushMessages();
+            if (flushNow) {
+                unflushedMessages = 0;
+            }
+            failures.succeeded();
+        } catch (IOException e) {
+            failures.failed("follower append", e);
+            dropEpochsFromLogEnd();
+            throw new KafkaStorageException("append to " + topicPartition + " failed: " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+        if (flushNow) {
+            groupCommit.requestRound();
+        }
+        return new LogAppendInfo(validated.firstOffset(), validated.lastOffset(), -1, logStartOffset,
+                validated.recordCount(), false, flushNow);
+    }
+
+    /**
+     * Writes already numbered batches to the active segment, one channel write per run of batches that fits it,
+     * rolling between runs (caller holds the lock). After each run the LEO, producer state and latest epoch move.
+     */
+    private void appendRuns(MemoryRecords records, LogConfig cfg, long now) throws IOException {
+        long rollMs = cfg.compact() ? Math.min(cfg.segmentMs(), cfg.maxCompactionLagMs()) : cfg.segmentMs();
+        int runStart = 0;
+        int runEnd = 0;
+        LogSegment segment = segments.active();
+        for (MutableRecordBatch batch : records.batches()) {
+            int runBytes = runEnd - runStart;
+            if (segment.shouldRoll(cfg.segmentBytes(), rollMs, runBytes + batch.sizeInBytes(), batch.lastOffset(),
+                    now)) {
+                if (runBytes > 0) {
+                    writeRun(segment, FollowerAppend.slice(records, runStart, runEnd));
+                    runStart = runEnd;
+                }
+                if (segment.shouldRoll(cfg.segmentBytes(), rollMs, batch.sizeInBytes(), batch.lastOffset(), now)) {
+                    segment = roll(cfg, now);
+                }
+            }
+            runEnd += batch.sizeInBytes();
+        }
+        if (runEnd > runStart) {
+            writeRun(segment, FollowerAppend.slice(records, runStart, runEnd));
+        }
+    }
+
+    private void writeRun(LogSegment segment, MemoryRecords run) throws IOException {
+        int position = segment.appendReplicated(run);
+        long next = logEnd.offset();
+        int epoch = latestEpoch;
+        for (MutableRecordBatch batch : run.batches()) {
+            producerState.replay(batch);
+            next = batch.nextOffset();
+            if (batch.partitionLeaderEpoch() != RecordBatch.NO_PARTITION_LEADER_EPOCH) {
+                epoch = batch.partitionLeaderEpoch();
+            }
+        }
+        logEnd = new LogOffsetMetadata(next, segment.baseOffset(), position + run.sizeInBytes());
+        latestEpoch = epoch;
+    }
+
+    /** After a failed append: epochs assigned for data that did not reach the log go again (caller holds the lock). */
+    private void dropEpochsFromLogEnd() {
+        if (epochCache.truncateFromEnd(logEnd.offset())) {
+            try {
+                epochCache.persist();
+            } catch (IOException e) {
+                failures.failed("leader epoch checkpoint", e);
+            }
+        }
     }
 
     /**
@@ -240,9 +370,11 @@ public final class PartitionLog {
         List<LogSegment> dirty;
         LogSegment active;
         boolean syncDirectory;
+        long truncationsBefore;
         lock.lock();
         try {
             ensureOpen();
+            truncationsBefore = truncations;
             target = logEnd.offset();
             if (target <= recoveryPoint) {
                 return recoveryPoint;
@@ -275,7 +407,9 @@ public final class PartitionLog {
         }
         lock.lock();
         try {
-            recoveryPoint = Math.max(recoveryPoint, target);
+            if (truncations == truncationsBefore) { // a truncation meanwhile: what was fsynced is not the log now
+                recoveryPoint = Math.max(recoveryPoint, target);
+            }
             return recoveryPoint;
         } finally {
             lock.unlock();
@@ -387,9 +521,14 @@ public final class PartitionLog {
     void flush(long upTo) throws IOException {
         long target;
         List<LogSegment> dirty;
+        long truncationsBefore;
         lock.lock();
         try {
             ensureOpen();
+            if (upTo == Long.MAX_VALUE) {
+                epochCache.flush(); // a stale checkpoint is rewritten, a renamed one made durable
+            }
+            truncationsBefore = truncations;
             target = Math.min(upTo, logEnd.offset());
             if (target <= recoveryPoint) {
                 return;
@@ -409,7 +548,9 @@ public final class PartitionLog {
         long flushed;
         lock.lock();
         try {
-            recoveryPoint = Math.max(recoveryPoint, target);
+            if (truncations == truncationsBefore) {
+                recoveryPoint = Math.max(recoveryPoint, target);
+            }
             flushed = recoveryPoint;
         } finally {
             lock.unlock();
@@ -466,6 +607,77 @@ public final class PartitionLog {
         return SegmentSwap.replaceSegments(this, cleaned, oldSegments);
     }
 
+    /**
+     * Removes everything at and above {@code targetOffset} (Kafka's {@code truncateTo}, a follower diverging from its
+     * leader, KIP-101/279): segments above it go whole, the segment holding it is cut at its first batch whose last
+     * offset is at or above it, so the LEO becomes the end of what remains (at most {@code targetOffset}). The HW and
+     * recovery point come down to the LEO if above it (the one place the HW moves back); epoch cache entries starting
+     * at or after the LEO go; producer state is rebuilt from the newest snapshot at or below the LEO plus a replay
+     * (newer snapshots are deleted). When the first segment starts above {@code targetOffset} this is
+     * {@link #truncateFullyAndStartAt}. Concurrent reads of the removed range return fewer batches or none.
+     *
+     * @return false, changing nothing, when {@code targetOffset} is at or above the LEO
+     * @throws IllegalArgumentException when {@code targetOffset} is negative
+     * @throws KafkaStorageException    on an I/O failure or a closed log
+     */
+    public boolean truncateTo(long targetOffset) {
+        return LogTruncation.truncateTo(this, targetOffset);
+    }
+
+    /**
+     * Deletes every segment and starts an empty log at {@code newOffset} (Kafka's {@code truncateFullyAndStartAt}: a
+     * follower whose fetch offset fell out of the leader's range): log start offset = LEO = HW = recovery point =
+     * {@code newOffset}; the epoch cache and producer state (with its snapshots) are cleared.
+     *
+     * @throws KafkaStorageException on an I/O failure or a closed log
+     */
+    public void truncateFullyAndStartAt(long newOffset) {
+        LogTruncation.truncateFullyAndStartAt(this, newOffset);
+    }
+
+    /**
+     * The end offset of leader epoch {@code requestedEpoch} for OffsetsForLeaderEpoch (Kafka's
+     * {@code endOffsetForEpoch}, KIP-279): the latest cached epoch ends at the LEO; an older one at the start offset
+     * of the first cached epoch above it, reported with the largest cached epoch at most {@code requestedEpoch}; an
+     * epoch below every cached one ends where the first cached epoch starts. Lock-free.
+     *
+     * @return empty (UNDEFINED_EPOCH / UNDEFINED_EPOCH_OFFSET on the wire) when the cache is empty or
+     *         {@code requestedEpoch} is above every cached epoch or negative
+     */
+    public Optional<EpochEndOffset> endOffsetForEpoch(int requestedEpoch) {
+        return epochCache.endOffsetFor(requestedEpoch, logEnd.offset());
+    }
+
+    /**
+     * Records that {@code leaderEpoch} starts at {@code startOffset} (Kafka's {@code maybeAssignEpochStartOffset}; the
+     * broker calls it with the LEO when it becomes leader) if it is newer than the latest cached epoch; older entries
+     * starting at or after {@code startOffset} are replaced. Persisted before it returns.
+     *
+     * @throws KafkaStorageException when the checkpoint cannot be written (the cache is unchanged)
+     */
+    public void assignEpochStartOffset(int leaderEpoch, long startOffset) {
+        lock.lock();
+        try {
+            ensureOpen();
+            epochCache.assign(leaderEpoch, startOffset);
+        } catch (IOException e) {
+            failures.failed("leader epoch checkpoint", e);
+            throw new KafkaStorageException("writing the leader epoch checkpoint of " + topicPartition + " failed", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The leader epoch cache's entries in epoch order (an immutable snapshot). */
+    public List<EpochEntry> epochEntries() {
+        return epochCache.entries();
+    }
+
+    /** The newest epoch in the leader epoch cache, empty when none. */
+    public OptionalInt latestEpochInCache() {
+        return epochCache.latestEpoch();
+    }
+
     /** Where this log's storage failures are logged, once per failure streak. */
     StorageFailures storageFailures() {
         return failures;
@@ -491,7 +703,45 @@ public final class PartitionLog {
         if (offset > logStartOffset) {
             logStartOffset = offset;
             recoveryPoint = Math.max(recoveryPoint, offset);
+            if (epochCache.truncateFromStart(offset)) {
+                try {
+                    epochCache.persist();
+                } catch (IOException e) {
+                    failures.failed("leader epoch checkpoint", e); // loading applies the log start again
+                }
+            }
         }
+    }
+
+    /**
+     * After a truncation (caller holds the lock): the log now starts at {@code newLogStart} and ends at {@code end};
+     * the HW and recovery point come down to the LEO if above it, group-commit waiters see the new durable end.
+     */
+    void truncated(long newLogStart, LogOffsetMetadata end) {
+        truncations++;
+        logStartOffset = newLogStart;
+        logEnd = end;
+        synchronized (hwLock) {
+            if (highWatermark.offset() >= end.offset()) {
+                highWatermark = end;
+            } else if (highWatermark.offset() < newLogStart) {
+                highWatermark = positionOf(newLogStart);
+            } // else: below the cut, its segment and position are untouched
+        }
+        recoveryPoint = Math.min(recoveryPoint, end.offset());
+        unflushedMessages = 0;
+        firstUnflushedAppendMs = -1;
+        groupCommit.truncatedTo(recoveryPoint);
+    }
+
+    /** The epoch of the last batch after a truncation (caller holds the lock). */
+    void latestEpochAfterTruncation(int epoch) {
+        latestEpoch = epoch;
+    }
+
+    /** The leader epoch cache (the package's helpers change it under the lock). */
+    LeaderEpochCache epochCache() {
+        return epochCache;
     }
 
     /** Renames a segment that left the log to {@code .deleted} and schedules its files' removal. */
