@@ -728,7 +728,8 @@ public final class PartitionLog {
                 highWatermark = positionOf(newLogStart);
             } // else: below the cut, its segment and position are untouched
         }
-        recoveryPoint = Math.min(recoveryPoint, end.offset());
+        // an empty log (truncateFullyAndStartAt) has nothing to recover: its recovery point is its start
+        recoveryPoint = newLogStart == end.offset() ? end.offset() : Math.min(recoveryPoint, end.offset());
         unflushedMessages = 0;
         firstUnflushedAppendMs = -1;
         groupCommit.truncatedTo(recoveryPoint);
