@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.record.internal.FileLogInputStream.FileChannelRecordBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,15 +57,22 @@ public final class LeaderEpochCache {
      * entries at or above {@code logEndOffset} (a tail recovery cut or a truncation whose file write was lost) and
      * moved up to {@code logStartOffset}; when the file is missing (a log written before Samsa kept it) the cache is
      * rebuilt from the {@code partitionLeaderEpoch} of every batch header from the log start on (one pass over the
-     * batch headers, no record is read) and the file written. A log without epoch-stamped batches gets no file
-     * until its first epoch is assigned.
+     * batch headers, no record is read) and the file written; a malformed file is rebuilt the same way (with a
+     * WARN). A log without epoch-stamped batches gets no file until its first epoch is assigned.
      *
      * @throws IOException when the file cannot be read or a segment cannot be scanned
      */
     public static LeaderEpochCache load(Path dir, LogSegments segments, long logStartOffset, long logEndOffset)
             throws IOException {
         LeaderEpochCheckpointFile file = new LeaderEpochCheckpointFile(dir);
-        Optional<List<EpochEntry>> stored = file.read();
+        Optional<List<EpochEntry>> stored;
+        try {
+            stored = file.read();
+        } catch (KafkaStorageException malformed) {
+            // not something Samsa writes (the file is replaced atomically): rebuild it from the log
+            LOGGER.warn("Rebuilding malformed leader epoch checkpoint dir={} reason={}", dir, malformed.getMessage());
+            stored = Optional.empty();
+        }
         LeaderEpochCache cache;
         if (stored.isPresent()) {
             cache = new LeaderEpochCache(file, monotonic(stored.get()), true);
