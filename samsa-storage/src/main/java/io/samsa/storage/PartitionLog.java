@@ -26,15 +26,17 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.FileRecords;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
-import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One partition's log: an ordered list of segments in {@code <log.dir>/<topic>-<partition>/}, in Kafka's on-disk
- * format (Kafka's {@code UnifiedLog}). Holds the log start offset, log end offset (LEO), high watermark (HW) and the
- * per-producer idempotence state.
+ * format (Kafka's {@code UnifiedLog}). Holds the log start offset, log end offset (LEO), high watermark (HW), the
+ * per-producer idempotence state and the leader epoch cache ({@code leader-epoch-checkpoint}, KIP-101/279). A leader
+ * appends client batches ({@link #appendAsLeader}); a follower copies its leader's batches
+ * ({@link #appendAsFollower}) and truncates a divergent suffix ({@link #truncateTo}, {@link #truncateFullyAndStartAt})
+ * after asking the leader for {@link #endOffsetForEpoch}.
  *
  * <p>Thread-safety: appends, flushes and HW updates are serialized by an internal lock; reads run concurrently with
  * appends and see only whole, already appended batches (the LEO and its byte position are published only after the
@@ -195,16 +197,9 @@ public final class PartitionLog {
                 producerState.update(batch.producerId(), batch.producerEpoch(), new BatchMetadata(
                         batch.baseSequence(), batch.lastSequence(), firstOffset, lastOffset, maxTimestamp));
             }
-            logEnd = new LogOffsetMetadata(lastOffset + 1, segment.baseOffset(), position + records.sizeInBytes());
-            latestEpoch = leaderEpoch;
-            unflushedMessages += validated.count();
-            if (firstUnflushedAppendMs < 0) {
-                firstUnflushedAppendMs = now;
-            }
-            flushNow = unflushedMessages >= cfg.flushMessages();
-            if (flushNow) {
-                unflushedMessages = 0; // counted again from here: the round started below covers these
-            }
+            appended(new LogOffsetMetadata(lastOffset + 1, segment.baseOffset(), position + records.sizeInBytes()),
+                    leaderEpoch);
+            flushNow = countUnflushed(validated.count(), now, cfg);
             long appendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME ? now : -1;
             info = new LogAppendInfo(firstOffset, lastOffset, appendTime, logStartOffset, validated.count(), false,
                     flushNow);
@@ -242,97 +237,39 @@ public final class PartitionLog {
      * @throws KafkaStorageException on an I/O failure or a closed log
      */
     public LogAppendInfo appendAsFollower(MemoryRecords records) {
-        LogConfig cfg = config;
-        FollowerAppend.Validated validated = FollowerAppend.validate(topicPartition, records, cfg);
-        if (validated == null) {
-            return new LogAppendInfo(-1, -1, -1, logStartOffset, 0, false, false);
-        }
-        long now = time.milliseconds();
-        boolean flushNow;
-        lock.lock();
-        try {
-            ensureOpen();
-            if (validated.firstOffset() < logEnd.offset()) {
-                throw new UnexpectedAppendOffsetException("Unexpected offset in append to " + topicPartition
-                        + ". First offset " + validated.firstOffset() + " is less than the next offset "
-                        + logEnd.offset() + ". Last offset in append: " + validated.lastOffset()
-                        + ". Log start offset = " + logStartOffset, validated.firstOffset(), validated.lastOffset());
-            }
-            if (failures.isFailing()) {
-                segments.active().repairTail();
-            }
-            for (EpochEntry start : validated.epochStarts()) {
-                epochCache.assign(start.epoch(), start.startOffset()); // only epochs newer than the latest count
-            }
-            appendRuns(validated.records(), cfg, now);
-            unflushedMessages += validated.recordCount();
-            if (firstUnflushedAppendMs < 0) {
-                firstUnflushedAppendMs = now;
-            }
-            flushNow = unflushedMessages >= cfg.flushMessages();
-            if (flushNow) {
-                unflushedMessages = 0;
-            }
-            failures.succeeded();
-        } catch (IOException e) {
-            failures.failed("follower append", e);
-            dropEpochsFromLogEnd();
-            throw new KafkaStorageException("append to " + topicPartition + " failed: " + e.getMessage(), e);
-        } finally {
-            lock.unlock();
-        }
-        if (flushNow) {
-            groupCommit.requestRound();
-        }
-        return new LogAppendInfo(validated.firstOffset(), validated.lastOffset(), -1, logStartOffset,
-                validated.recordCount(), false, flushNow);
+        return FollowerAppend.append(this, records);
+    }
+
+    /** Publishes a new LEO and the leader epoch of the last batch written (caller holds the lock). */
+    void appended(LogOffsetMetadata end, int lastBatchEpoch) {
+        logEnd = end;
+        latestEpoch = lastBatchEpoch;
     }
 
     /**
-     * Writes already numbered batches to the active segment, one channel write per run of batches that fits it,
-     * rolling between runs (caller holds the lock). After each run the LEO, producer state and latest epoch move.
+     * Counts appended records for {@code flush.messages} (caller holds the lock).
+     *
+     * @return true when they reach it: start a group-commit round ({@link #requestFlushRound}) after unlocking
      */
-    private void appendRuns(MemoryRecords records, LogConfig cfg, long now) throws IOException {
-        long rollMs = cfg.compact() ? Math.min(cfg.segmentMs(), cfg.maxCompactionLagMs()) : cfg.segmentMs();
-        int runStart = 0;
-        int runEnd = 0;
-        LogSegment segment = segments.active();
-        for (MutableRecordBatch batch : records.batches()) {
-            int runBytes = runEnd - runStart;
-            if (segment.shouldRoll(cfg.segmentBytes(), rollMs, runBytes + batch.sizeInBytes(), batch.lastOffset(),
-                    now)) {
-                if (runBytes > 0) {
-                    writeRun(segment, FollowerAppend.slice(records, runStart, runEnd));
-                    runStart = runEnd;
-                }
-                if (segment.shouldRoll(cfg.segmentBytes(), rollMs, batch.sizeInBytes(), batch.lastOffset(), now)) {
-                    segment = roll(cfg, now);
-                }
-            }
-            runEnd += batch.sizeInBytes();
+    boolean countUnflushed(long records, long now, LogConfig cfg) {
+        unflushedMessages += records;
+        if (firstUnflushedAppendMs < 0) {
+            firstUnflushedAppendMs = now;
         }
-        if (runEnd > runStart) {
-            writeRun(segment, FollowerAppend.slice(records, runStart, runEnd));
+        boolean flushNow = unflushedMessages >= cfg.flushMessages();
+        if (flushNow) {
+            unflushedMessages = 0; // counted again from here: the round started covers these
         }
+        return flushNow;
     }
 
-    private void writeRun(LogSegment segment, MemoryRecords run) throws IOException {
-        int position = segment.appendReplicated(run);
-        long next = logEnd.offset();
-        int epoch = latestEpoch;
-        for (MutableRecordBatch batch : run.batches()) {
-            producerState.replay(batch);
-            next = batch.nextOffset();
-            if (batch.partitionLeaderEpoch() != RecordBatch.NO_PARTITION_LEADER_EPOCH) {
-                epoch = batch.partitionLeaderEpoch();
-            }
-        }
-        logEnd = new LogOffsetMetadata(next, segment.baseOffset(), position + run.sizeInBytes());
-        latestEpoch = epoch;
+    /** Starts a group-commit round unless one is pending (call without the lock). */
+    void requestFlushRound() {
+        groupCommit.requestRound();
     }
 
     /** After a failed append: epochs assigned for data that did not reach the log go again (caller holds the lock). */
-    private void dropEpochsFromLogEnd() {
+    void dropEpochsFromLogEnd() {
         if (epochCache.truncateFromEnd(logEnd.offset())) {
             try {
                 epochCache.persist();
