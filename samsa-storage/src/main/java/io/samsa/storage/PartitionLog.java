@@ -318,7 +318,8 @@ public final class PartitionLog {
             }
             dirty = segments.range(recoveryPoint, target);
             active = segments.active();
-            syncDirectory = directoryDirty;
+            // a leader-epoch-checkpoint renamed since the last sync must be durable with the data it describes
+            syncDirectory = directoryDirty || epochCache.takeDirectorySync();
             directoryDirty = false;
             firstUnflushedAppendMs = -1;
         } finally {
@@ -462,9 +463,7 @@ public final class PartitionLog {
         lock.lock();
         try {
             ensureOpen();
-            if (upTo == Long.MAX_VALUE) {
-                epochCache.flush(); // a stale checkpoint is rewritten, a renamed one made durable
-            }
+            epochCache.flush(); // before the data it describes is durable: a stale file rewritten, a rename fsynced
             truncationsBefore = truncations;
             target = Math.min(upTo, logEnd.offset());
             if (target <= recoveryPoint) {

@@ -252,6 +252,16 @@ public final class LeaderEpochCache {
     }
 
     /**
+     * For a caller about to fsync the directory anyway (a group-commit round): true when the file was renamed since
+     * the last directory fsync, which the caller's fsync then covers (if it fails the caller syncs again later).
+     */
+    public boolean takeDirectorySync() {
+        boolean dirty = directoryDirty;
+        directoryDirty = false;
+        return dirty;
+    }
+
+    /**
      * The end offset of {@code requestedEpoch} (Kafka's {@code LeaderEpochFileCache.endOffsetFor}, KIP-279):
      * <ul>
      *   <li>the latest cached epoch: ({@code requestedEpoch}, {@code logEndOffset});</li>
