@@ -132,6 +132,16 @@ final class GroupCommit {
         done.forEach(w -> w.future().complete(null));
     }
 
+    /**
+     * The log was truncated to {@code offset} (a follower's truncation): offsets from there on are durable again only
+     * after a later round. Waiters above it stay until the log grows past their offset again and a round covers it.
+     */
+    void truncatedTo(long offset) {
+        synchronized (this) {
+            durableOffset = Math.min(durableOffset, offset);
+        }
+    }
+
     /** Fails every waiter and every later {@link #awaitFlushed} with {@link KafkaStorageException}. */
     void close(String reason) {
         fail(new KafkaStorageException(reason));

@@ -1,5 +1,6 @@
 package io.samsa.storage;
 
+import io.samsa.storage.epoch.LeaderEpochCache;
 import io.samsa.storage.index.CorruptIndexException;
 import io.samsa.storage.producer.ProducerStateManager;
 import io.samsa.storage.segment.LogSegment;
@@ -36,7 +37,9 @@ import org.slf4j.LoggerFactory;
  *       CRC, magic and offset checks, index rebuild, and truncation at the first torn or corrupt batch; segments
  *       after a truncation are deleted. Their indexes are not checked first: a preallocated index whose zero tail
  *       was never trimmed is what a crash leaves, and it is rebuilt anyway (as Kafka, which skips the check too);</li>
- *   <li>rebuilds producer state from the newest snapshot plus the batches after it.</li>
+ *   <li>rebuilds producer state from the newest snapshot plus the batches after it;</li>
+ *   <li>loads the leader epoch cache ({@link LeaderEpochCache#load}: the checkpoint without entries beyond the
+ *       recovered log end, or rebuilt from the batch headers when the file is missing).</li>
  * </ol>
  * Stateless and thread-safe: {@link LogManager} loads several partitions at once, each on one thread, before they are
  * published.
@@ -142,7 +145,9 @@ final class LogLoader {
         long newRecoveryPoint = cleanShutdown ? logEndOffset : Math.min(recoveryPoint, logEndOffset);
         PartitionLog.LoadedState state = new PartitionLog.LoadedState(logStartOffset, logEndOffset, newRecoveryPoint,
                 checkpoints.highWatermark(), latestEpoch);
-        return new PartitionLog(tp, topicId, dir, config, time, segments, producers, background, deleter, state);
+        LeaderEpochCache epochs = LeaderEpochCache.load(dir, segments, logStartOffset, logEndOffset);
+        return new PartitionLog(tp, topicId, dir, config, time, segments, producers, epochs, background, deleter,
+                state);
     }
 
     private static int recover(TopicPartition tp, LogSegment segment) throws IOException {
@@ -180,9 +185,12 @@ final class LogLoader {
         }
     }
 
-    /** Replays producer state from the newest snapshot; returns the leader epoch of the last batch (or -1). */
-    private static int rebuildProducerState(LogSegments segments, ProducerStateManager producers, long logStartOffset,
-                                            long logEndOffset) throws IOException {
+    /**
+     * Replays producer state from the newest snapshot at or below {@code logEndOffset} (deleting newer ones); returns
+     * the leader epoch of the last batch (or -1). Also used after a follower's truncation.
+     */
+    static int rebuildProducerState(LogSegments segments, ProducerStateManager producers, long logStartOffset,
+                                    long logEndOffset) throws IOException {
         long from = producers.loadLatestSnapshot(logStartOffset, logEndOffset).orElse(logStartOffset);
         int latestEpoch = -1;
         for (LogSegment segment : segments.range(from, logEndOffset)) {

@@ -1,6 +1,7 @@
 package io.samsa.storage;
 
 import io.samsa.storage.checkpoint.OffsetCheckpointFile;
+import io.samsa.storage.epoch.LeaderEpochCache;
 import io.samsa.storage.producer.BatchMetadata;
 import io.samsa.storage.producer.ProducerStateManager;
 import io.samsa.storage.segment.LogSegment;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
@@ -30,8 +32,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One partition's log: an ordered list of segments in {@code <log.dir>/<topic>-<partition>/}, in Kafka's on-disk
- * format (Kafka's {@code UnifiedLog}). Holds the log start offset, log end offset (LEO), high watermark (HW) and the
- * per-producer idempotence state.
+ * format (Kafka's {@code UnifiedLog}). Holds the log start offset, log end offset (LEO), high watermark (HW), the
+ * per-producer idempotence state and the leader epoch cache ({@code leader-epoch-checkpoint}, KIP-101/279). A leader
+ * appends client batches ({@link #appendAsLeader}); a follower copies its leader's batches
+ * ({@link #appendAsFollower}) and truncates a divergent suffix ({@link #truncateTo}, {@link #truncateFullyAndStartAt})
+ * after asking the leader for {@link #endOffsetForEpoch}.
  *
  * <p>Thread-safety: appends, flushes and HW updates are serialized by an internal lock; reads run concurrently with
  * appends and see only whole, already appended batches (the LEO and its byte position are published only after the
@@ -47,6 +52,7 @@ public final class PartitionLog {
     private final Time time;
     private final LogSegments segments;
     private final ProducerStateManager producerState;
+    private final LeaderEpochCache epochCache;
     private final Executor background;
     private final SegmentDeleter deleter;
     private final ReentrantLock lock = new ReentrantLock();
@@ -61,14 +67,16 @@ public final class PartitionLog {
     private volatile int latestEpoch;
     private volatile long firstUnflushedAppendMs = -1;
     private long unflushedMessages;
+    /** Truncations so far (under the lock): a flush that started before one must not move the recovery point. */
+    private long truncations;
     private boolean closed;
     /** A file was created in the directory since the last group-commit round (a roll): fsync the directory too. */
     private volatile boolean directoryDirty = true;
     private final GroupCommit groupCommit;
 
     PartitionLog(TopicPartition topicPartition, Uuid topicId, Path dir, LogConfig config, Time time,
-                 LogSegments segments, ProducerStateManager producerState, Executor background,
-                 SegmentDeleter deleter, LoadedState state) {
+                 LogSegments segments, ProducerStateManager producerState, LeaderEpochCache epochCache,
+                 Executor background, SegmentDeleter deleter, LoadedState state) {
         this.topicPartition = topicPartition;
         this.topicId = topicId;
         this.dir = dir;
@@ -76,6 +84,7 @@ public final class PartitionLog {
         this.time = time;
         this.segments = segments;
         this.producerState = producerState;
+        this.epochCache = epochCache;
         this.background = background;
         this.deleter = deleter;
         this.failures = new StorageFailures(topicPartition);
@@ -174,6 +183,9 @@ public final class PartitionLog {
             long firstOffset = logEnd.offset();
             long lastOffset = firstOffset + validated.count() - 1;
             long maxTimestamp = BatchValidator.assignOffsets(validated, firstOffset, leaderEpoch, cfg.timestampType(), now);
+            if (leaderEpoch >= 0) {
+                epochCache.assign(leaderEpoch, firstOffset); // before the data: the file never misses an epoch
+            }
             LogSegment segment = segments.active();
             // compacted logs also roll by max.compaction.lag.ms, so that old records leave the active segment
             long rollMs = cfg.compact() ? Math.min(cfg.segmentMs(), cfg.maxCompactionLagMs()) : cfg.segmentMs();
@@ -185,16 +197,9 @@ public final class PartitionLog {
                 producerState.update(batch.producerId(), batch.producerEpoch(), new BatchMetadata(
                         batch.baseSequence(), batch.lastSequence(), firstOffset, lastOffset, maxTimestamp));
             }
-            logEnd = new LogOffsetMetadata(lastOffset + 1, segment.baseOffset(), position + records.sizeInBytes());
-            latestEpoch = leaderEpoch;
-            unflushedMessages += validated.count();
-            if (firstUnflushedAppendMs < 0) {
-                firstUnflushedAppendMs = now;
-            }
-            flushNow = unflushedMessages >= cfg.flushMessages();
-            if (flushNow) {
-                unflushedMessages = 0; // counted again from here: the round started below covers these
-            }
+            appended(new LogOffsetMetadata(lastOffset + 1, segment.baseOffset(), position + records.sizeInBytes()),
+                    leaderEpoch);
+            flushNow = countUnflushed(validated.count(), now, cfg);
             long appendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME ? now : -1;
             info = new LogAppendInfo(firstOffset, lastOffset, appendTime, logStartOffset, validated.count(), false,
                     flushNow);
@@ -202,6 +207,7 @@ public final class PartitionLog {
         } catch (IOException e) {
             // the segment is as it was before this append (LogSegment.append removed any partial bytes)
             failures.failed("append", e);
+            dropEpochsFromLogEnd();
             throw new KafkaStorageException("append to " + topicPartition + " failed: " + e.getMessage(), e);
         } finally {
             lock.unlock();
@@ -210,6 +216,67 @@ public final class PartitionLog {
             groupCommit.requestRound();
         }
         return info;
+    }
+
+    /**
+     * Appends a leader's batches as they are (Kafka's {@code appendAsFollower}): offsets, timestamps and
+     * partitionLeaderEpoch are kept, nothing is renumbered or recompressed ({@link FollowerAppend} has the checks).
+     * Indexes, segment roll, producer state (so that a later {@link #appendAsLeader} on this log detects duplicates
+     * and keeps sequence order after a failover), the leader epoch cache (a batch whose epoch is newer than the cached
+     * latest assigns it to the batch's base offset), the LEO, {@code flush.messages} and the recovery point move as
+     * for a leader append; the high watermark never moves here. A failed write is undone as for a leader append
+     * (ADR 0006), except that batches already written to an earlier segment before a roll stay appended.
+     *
+     * @param records whole batches as fetched from the leader (a trailing partial batch is ignored); not modified
+     * @return the first and last offset appended; with {@code firstOffset = lastOffset = -1} and
+     *         {@code recordCount = 0} when {@code records} holds no whole batch (nothing was appended)
+     * @throws UnexpectedAppendOffsetException when the first batch's base offset is below the LEO
+     * @throws org.apache.kafka.common.errors.CorruptRecordException   CRC mismatch, magic other than 2
+     * @throws org.apache.kafka.common.InvalidRecordException          offsets not strictly increasing in the request
+     * @throws org.apache.kafka.common.errors.RecordBatchTooLargeException a batch larger than {@code segment.bytes}
+     * @throws KafkaStorageException on an I/O failure or a closed log
+     */
+    public LogAppendInfo appendAsFollower(MemoryRecords records) {
+        return FollowerAppend.append(this, records);
+    }
+
+    /** Publishes a new LEO and the leader epoch of the last batch written (caller holds the lock). */
+    void appended(LogOffsetMetadata end, int lastBatchEpoch) {
+        logEnd = end;
+        latestEpoch = lastBatchEpoch;
+    }
+
+    /**
+     * Counts appended records for {@code flush.messages} (caller holds the lock).
+     *
+     * @return true when they reach it: start a group-commit round ({@link #requestFlushRound}) after unlocking
+     */
+    boolean countUnflushed(long records, long now, LogConfig cfg) {
+        unflushedMessages += records;
+        if (firstUnflushedAppendMs < 0) {
+            firstUnflushedAppendMs = now;
+        }
+        boolean flushNow = unflushedMessages >= cfg.flushMessages();
+        if (flushNow) {
+            unflushedMessages = 0; // counted again from here: the round started covers these
+        }
+        return flushNow;
+    }
+
+    /** Starts a group-commit round unless one is pending (call without the lock). */
+    void requestFlushRound() {
+        groupCommit.requestRound();
+    }
+
+    /** After a failed append: epochs assigned for data that did not reach the log go again (caller holds the lock). */
+    void dropEpochsFromLogEnd() {
+        if (epochCache.truncateFromEnd(logEnd.offset())) {
+            try {
+                epochCache.persist();
+            } catch (IOException e) {
+                failures.failed("leader epoch checkpoint", e);
+            }
+        }
     }
 
     /**
@@ -240,16 +307,19 @@ public final class PartitionLog {
         List<LogSegment> dirty;
         LogSegment active;
         boolean syncDirectory;
+        long truncationsBefore;
         lock.lock();
         try {
             ensureOpen();
+            truncationsBefore = truncations;
             target = logEnd.offset();
             if (target <= recoveryPoint) {
                 return recoveryPoint;
             }
             dirty = segments.range(recoveryPoint, target);
             active = segments.active();
-            syncDirectory = directoryDirty;
+            // a leader-epoch-checkpoint renamed since the last sync must be durable with the data it describes
+            syncDirectory = directoryDirty || epochCache.takeDirectorySync();
             directoryDirty = false;
             firstUnflushedAppendMs = -1;
         } finally {
@@ -275,7 +345,9 @@ public final class PartitionLog {
         }
         lock.lock();
         try {
-            recoveryPoint = Math.max(recoveryPoint, target);
+            if (truncations == truncationsBefore) { // a truncation meanwhile: what was fsynced is not the log now
+                recoveryPoint = Math.max(recoveryPoint, target);
+            }
             return recoveryPoint;
         } finally {
             lock.unlock();
@@ -387,9 +459,12 @@ public final class PartitionLog {
     void flush(long upTo) throws IOException {
         long target;
         List<LogSegment> dirty;
+        long truncationsBefore;
         lock.lock();
         try {
             ensureOpen();
+            epochCache.flush(); // before the data it describes is durable: a stale file rewritten, a rename fsynced
+            truncationsBefore = truncations;
             target = Math.min(upTo, logEnd.offset());
             if (target <= recoveryPoint) {
                 return;
@@ -409,7 +484,9 @@ public final class PartitionLog {
         long flushed;
         lock.lock();
         try {
-            recoveryPoint = Math.max(recoveryPoint, target);
+            if (truncations == truncationsBefore) {
+                recoveryPoint = Math.max(recoveryPoint, target);
+            }
             flushed = recoveryPoint;
         } finally {
             lock.unlock();
@@ -466,6 +543,77 @@ public final class PartitionLog {
         return SegmentSwap.replaceSegments(this, cleaned, oldSegments);
     }
 
+    /**
+     * Removes everything at and above {@code targetOffset} (Kafka's {@code truncateTo}, a follower diverging from its
+     * leader, KIP-101/279): segments above it go whole, the segment holding it is cut at its first batch whose last
+     * offset is at or above it, so the LEO becomes the end of what remains (at most {@code targetOffset}). The HW and
+     * recovery point come down to the LEO if above it (the one place the HW moves back); epoch cache entries starting
+     * at or after the LEO go; producer state is rebuilt from the newest snapshot at or below the LEO plus a replay
+     * (newer snapshots are deleted). When the first segment starts above {@code targetOffset} this is
+     * {@link #truncateFullyAndStartAt}. Concurrent reads of the removed range return fewer batches or none.
+     *
+     * @return false, changing nothing, when {@code targetOffset} is at or above the LEO
+     * @throws IllegalArgumentException when {@code targetOffset} is negative
+     * @throws KafkaStorageException    on an I/O failure or a closed log
+     */
+    public boolean truncateTo(long targetOffset) {
+        return LogTruncation.truncateTo(this, targetOffset);
+    }
+
+    /**
+     * Deletes every segment and starts an empty log at {@code newOffset} (Kafka's {@code truncateFullyAndStartAt}: a
+     * follower whose fetch offset fell out of the leader's range): log start offset = LEO = HW = recovery point =
+     * {@code newOffset}; the epoch cache and producer state (with its snapshots) are cleared.
+     *
+     * @throws KafkaStorageException on an I/O failure or a closed log
+     */
+    public void truncateFullyAndStartAt(long newOffset) {
+        LogTruncation.truncateFullyAndStartAt(this, newOffset);
+    }
+
+    /**
+     * The end offset of leader epoch {@code requestedEpoch} for OffsetsForLeaderEpoch (Kafka's
+     * {@code endOffsetForEpoch}, KIP-279): the latest cached epoch ends at the LEO; an older one at the start offset
+     * of the first cached epoch above it, reported with the largest cached epoch at most {@code requestedEpoch}; an
+     * epoch below every cached one ends where the first cached epoch starts. Lock-free.
+     *
+     * @return empty (UNDEFINED_EPOCH / UNDEFINED_EPOCH_OFFSET on the wire) when the cache is empty or
+     *         {@code requestedEpoch} is above every cached epoch or negative
+     */
+    public Optional<EpochEndOffset> endOffsetForEpoch(int requestedEpoch) {
+        return epochCache.endOffsetFor(requestedEpoch, logEnd.offset());
+    }
+
+    /**
+     * Records that {@code leaderEpoch} starts at {@code startOffset} (Kafka's {@code maybeAssignEpochStartOffset}; the
+     * broker calls it with the LEO when it becomes leader) if it is newer than the latest cached epoch; older entries
+     * starting at or after {@code startOffset} are replaced. Persisted before it returns.
+     *
+     * @throws KafkaStorageException when the checkpoint cannot be written (the cache is unchanged)
+     */
+    public void assignEpochStartOffset(int leaderEpoch, long startOffset) {
+        lock.lock();
+        try {
+            ensureOpen();
+            epochCache.assign(leaderEpoch, startOffset);
+        } catch (IOException e) {
+            failures.failed("leader epoch checkpoint", e);
+            throw new KafkaStorageException("writing the leader epoch checkpoint of " + topicPartition + " failed", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The leader epoch cache's entries in epoch order (an immutable snapshot). */
+    public List<EpochEntry> epochEntries() {
+        return epochCache.entries();
+    }
+
+    /** The newest epoch in the leader epoch cache, empty when none. */
+    public OptionalInt latestEpochInCache() {
+        return epochCache.latestEpoch();
+    }
+
     /** Where this log's storage failures are logged, once per failure streak. */
     StorageFailures storageFailures() {
         return failures;
@@ -491,7 +639,46 @@ public final class PartitionLog {
         if (offset > logStartOffset) {
             logStartOffset = offset;
             recoveryPoint = Math.max(recoveryPoint, offset);
+            if (epochCache.truncateFromStart(offset)) {
+                try {
+                    epochCache.persist();
+                } catch (IOException e) {
+                    failures.failed("leader epoch checkpoint", e); // loading applies the log start again
+                }
+            }
         }
+    }
+
+    /**
+     * After a truncation (caller holds the lock): the log now starts at {@code newLogStart} and ends at {@code end};
+     * the HW and recovery point come down to the LEO if above it, group-commit waiters see the new durable end.
+     */
+    void truncated(long newLogStart, LogOffsetMetadata end) {
+        truncations++;
+        logStartOffset = newLogStart;
+        logEnd = end;
+        synchronized (hwLock) {
+            if (highWatermark.offset() >= end.offset()) {
+                highWatermark = end;
+            } else if (highWatermark.offset() < newLogStart) {
+                highWatermark = positionOf(newLogStart);
+            } // else: below the cut, its segment and position are untouched
+        }
+        // an empty log (truncateFullyAndStartAt) has nothing to recover: its recovery point is its start
+        recoveryPoint = newLogStart == end.offset() ? end.offset() : Math.min(recoveryPoint, end.offset());
+        unflushedMessages = 0;
+        firstUnflushedAppendMs = -1;
+        groupCommit.truncatedTo(recoveryPoint);
+    }
+
+    /** The epoch of the last batch after a truncation (caller holds the lock). */
+    void latestEpochAfterTruncation(int epoch) {
+        latestEpoch = epoch;
+    }
+
+    /** The leader epoch cache (the package's helpers change it under the lock). */
+    LeaderEpochCache epochCache() {
+        return epochCache;
     }
 
     /** Renames a segment that left the log to {@code .deleted} and schedules its files' removal. */

@@ -117,7 +117,9 @@ class DurableAppendTest {
     @Test
     void aFailedFsyncFailsTheAcknowledgementWithAStorageError() throws Exception {
         PartitionLog log = open(DURABLE);
-        // Given a partition directory that is gone from under the log (its files stay open and writable)
+        // Given a log whose leader epoch is recorded (as a broker does on becoming leader: leader-epoch-checkpoint is
+        // written) and whose partition directory is then gone from under it (its files stay open and writable)
+        log.assignEpochStartOffset(0, 0);
         Path moved = dir.resolve("orders-0.moved");
         Files.move(log.dir(), moved);
 

@@ -260,6 +260,85 @@ public final class LogSegment implements Closeable {
     }
 
     /**
+     * Appends batches whose offsets are already assigned (a follower's copy of the leader's batches) with a single
+     * channel write, then indexes each batch. Undone like {@link #append} when the write or an index entry fails: the
+     * file ends at its last complete batch again and the indexes and max timestamp are as before.
+     *
+     * @param records whole v2 batches with increasing offsets, all fitting this segment's relative offsets
+     * @return the byte position the first batch was written at
+     */
+    public int appendReplicated(MemoryRecords records) throws IOException {
+        int position = log.sizeInBytes();
+        TimestampOffset maxBefore = maxTimestampSoFar;
+        int bytesBefore = bytesSinceLastIndexEntry;
+        OptionalLong rollingBefore = rollingBasedTimestamp;
+        long firstOffset = -1;
+        try {
+            log.append(records);
+            int batchPosition = position;
+            for (MutableRecordBatch batch : records.batches()) {
+                if (firstOffset < 0) {
+                    firstOffset = batch.baseOffset();
+                }
+                if (batchPosition == 0) {
+                    rollingBasedTimestamp = OptionalLong.of(batch.maxTimestamp());
+                }
+                if (batch.maxTimestamp() > maxTimestampSoFar.timestamp()) {
+                    maxTimestampSoFar = new TimestampOffset(batch.maxTimestamp(), batch.lastOffset());
+                }
+                indexBatch(batch.lastOffset(), batchPosition, batch.sizeInBytes());
+                batchPosition += batch.sizeInBytes();
+            }
+        } catch (IOException | RuntimeException | InternalError e) {
+            maxTimestampSoFar = maxBefore;
+            bytesSinceLastIndexEntry = bytesBefore;
+            rollingBasedTimestamp = rollingBefore;
+            if (firstOffset >= 0) {
+                offsetIndex.truncateTo(firstOffset);
+                timeIndex.truncateTo(firstOffset);
+            }
+            truncateFailedWrite(position, e);
+            if (e instanceof RuntimeException bug) {
+                throw bug;
+            }
+            throw e instanceof IOException io ? io : new IOException("index write to " + log.file() + " failed", e);
+        }
+        return position;
+    }
+
+    /**
+     * Removes every batch whose last offset is at or above {@code offset} (Kafka's {@code LogSegment.truncateTo}): the
+     * file is cut at the first such batch, so a batch holding {@code offset} goes whole; index entries at or above
+     * {@code offset} go and the max timestamp is recomputed. Readers holding a slice of the removed range read less or
+     * nothing.
+     *
+     * @return the number of bytes removed
+     */
+    public int truncateTo(long offset) throws IOException {
+        FileRecords.LogOffsetPosition cut = translateOffset(offset);
+        offsetIndex.truncateTo(offset);
+        timeIndex.truncateTo(offset);
+        if (cut == null) {
+            return 0;
+        }
+        int removed = log.truncateTo(cut.position);
+        bytesSinceLastIndexEntry = 0;
+        if (log.sizeInBytes() == 0) {
+            rollingBasedTimestamp = OptionalLong.empty();
+        }
+        TimestampOffset max = timeIndex.entries() == 0 ? new TimestampOffset(RecordBatch.NO_TIMESTAMP, baseOffset)
+                : timeIndex.lastEntry();
+        int from = offsetIndex.lookup(max.offset()).position();
+        for (FileChannelRecordBatch batch : log.batchesFrom(from)) {
+            if (batch.maxTimestamp() > max.timestamp()) {
+                max = new TimestampOffset(batch.maxTimestamp(), batch.lastOffset());
+            }
+        }
+        maxTimestampSoFar = max;
+        return removed;
+    }
+
+    /**
      * Appends already offset-assigned batches (the cleaner's output) with a single channel write, then indexes each
      * batch. Not for the active segment of a live log: the cleaner writes a segment nobody reads yet.
      */
@@ -353,15 +432,22 @@ public final class LogSegment implements Closeable {
         if (start == null) {
             return null;
         }
+        // a truncation (follower) may have cut the file below the position the reader was given
+        maxPosition = Math.min(maxPosition, log.sizeInBytes());
         if (start.position >= maxPosition) {
             return MemoryRecords.EMPTY;
         }
-        if (start.size > maxSize) {
-            return minOneMessage ? log.slice(start.position, start.size) : MemoryRecords.EMPTY;
+        try {
+            if (start.size > maxSize) {
+                return minOneMessage ? log.slice(start.position, start.size) : MemoryRecords.EMPTY;
+            }
+            long limit = Math.min(maxPosition, (long) start.position + maxSize);
+            int end = limit == maxPosition ? maxPosition
+                    : lastBoundaryAtOrBefore(start.position + start.size, (int) limit);
+            return log.slice(start.position, end - start.position);
+        } catch (IllegalArgumentException truncatedMeanwhile) {
+            return MemoryRecords.EMPTY; // the range was truncated away while this read ran
         }
-        long limit = Math.min(maxPosition, (long) start.position + maxSize);
-        int end = limit == maxPosition ? maxPosition : lastBoundaryAtOrBefore(start.position + start.size, (int) limit);
-        return log.slice(start.position, end - start.position);
     }
 
     /** The largest batch boundary in {@code [from, limit]}, where {@code from} is a boundary. */

@@ -1,0 +1,142 @@
+package io.samsa.storage;
+
+import io.samsa.storage.epoch.LeaderEpochCache;
+import io.samsa.storage.producer.ProducerStateManager;
+import io.samsa.storage.segment.LogSegment;
+import io.samsa.storage.segment.LogSegments;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A follower's truncations of one {@link PartitionLog} (Kafka's {@code UnifiedLog.truncateTo} and
+ * {@code truncateFullyAndStartAt}, KIP-101/KIP-279): whole segments above the target leave the log (renamed
+ * {@code .deleted}, removed after {@code file.delete.delay.ms}, so in-flight reads finish), the segment holding the
+ * target is cut at its first batch whose last offset is at or above it, then the log's offsets, the leader epoch
+ * cache and the producer state are made to match what remains.
+ *
+ * <p>Stateless: every method works on the log it is given, under that log's lock.
+ */
+final class LogTruncation {
+    private static final Logger LOGGER = LoggerFactory.getLogger(LogTruncation.class);
+
+    private LogTruncation() {
+    }
+
+    /** See {@link PartitionLog#truncateTo(long)}. */
+    static boolean truncateTo(PartitionLog log, long targetOffset) {
+        if (targetOffset < 0) {
+            throw new IllegalArgumentException("cannot truncate " + log.topicPartition() + " to " + targetOffset);
+        }
+        ReentrantLock lock = log.lock();
+        lock.lock();
+        try {
+            log.ensureOpen();
+            if (targetOffset >= log.logEndOffset()) {
+                return false;
+            }
+            LogSegments segments = log.segmentList();
+            if (segments.first().orElseThrow().baseOffset() > targetOffset) {
+                truncateFullyAndStartAt(log, targetOffset);
+                return true;
+            }
+            long before = log.logEndOffset();
+            long now = log.time().milliseconds();
+            for (LogSegment segment : segments.from(targetOffset + 1)) {
+                segments.remove(segment.baseOffset());
+                log.retire(segment, now);
+            }
+            LogSegment active = segments.active();
+            active.truncateTo(targetOffset);
+            active.offsetIndex().expandTo(log.config().segmentIndexBytes());
+            active.timeIndex().expandTo(log.config().segmentIndexBytes());
+            long newEnd = active.readNextOffset();
+            log.truncated(Math.min(log.logStartOffset(), targetOffset),
+                    new LogOffsetMetadata(newEnd, active.baseOffset(), active.size()));
+            restoreState(log, newEnd);
+            LOGGER.info("Truncated log topicPartition={} target={} logEndOffset={} previousLogEndOffset={}",
+                    log.topicPartition(), targetOffset, newEnd, before);
+            return true;
+        } catch (IOException e) {
+            log.storageFailures().failed("truncation", e);
+            throw new KafkaStorageException("truncating " + log.topicPartition() + " to " + targetOffset
+                    + " failed: " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** See {@link PartitionLog#truncateFullyAndStartAt(long)}. */
+    static void truncateFullyAndStartAt(PartitionLog log, long newOffset) {
+        if (newOffset < 0) {
+            throw new IllegalArgumentException("cannot restart " + log.topicPartition() + " at " + newOffset);
+        }
+        ReentrantLock lock = log.lock();
+        lock.lock();
+        try {
+            log.ensureOpen();
+            LogSegments segments = log.segmentList();
+            long now = log.time().milliseconds();
+            LogConfig cfg = log.config();
+            List<LogSegment> old = List.copyOf(segments.all());
+            LogSegment fresh = null;
+            if (old.stream().noneMatch(s -> s.baseOffset() == newOffset)) {
+                fresh = LogSegment.open(log.dir(), newOffset, cfg.indexIntervalBytes(), cfg.segmentIndexBytes(), now);
+            }
+            for (LogSegment segment : old) {
+                segments.remove(segment.baseOffset());
+                if (segment.baseOffset() == newOffset) {
+                    segment.truncateTo(newOffset); // the same file name: emptied in place, not retired
+                    fresh = segment;
+                } else {
+                    log.retire(segment, now);
+                }
+            }
+            fresh.offsetIndex().expandTo(cfg.segmentIndexBytes());
+            fresh.timeIndex().expandTo(cfg.segmentIndexBytes());
+            segments.add(fresh);
+            log.truncated(newOffset, new LogOffsetMetadata(newOffset, newOffset, 0));
+            ProducerStateManager producers = log.producerState();
+            producers.clear();
+            producers.deleteSnapshots();
+            LeaderEpochCache epochs = log.epochCache();
+            epochs.clear();
+            persistEpochs(log, epochs);
+            log.latestEpochAfterTruncation(-1);
+            LOGGER.info("Truncated log fully topicPartition={} newOffset={}", log.topicPartition(), newOffset);
+        } catch (IOException e) {
+            log.storageFailures().failed("truncation", e);
+            throw new KafkaStorageException("restarting " + log.topicPartition() + " at " + newOffset + " failed: "
+                    + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The epoch cache and producer state after a truncation to {@code logEndOffset}: epoch entries from there on go;
+     * producer state is reloaded from the newest snapshot at or below it (newer ones are deleted) and the batches after
+     * it replayed, as at start-up.
+     */
+    private static void restoreState(PartitionLog log, long logEndOffset) throws IOException {
+        LeaderEpochCache epochs = log.epochCache();
+        if (epochs.truncateFromEnd(logEndOffset)) {
+            persistEpochs(log, epochs);
+        }
+        int lastBatchEpoch = LogLoader.rebuildProducerState(log.segmentList(), log.producerState(),
+                log.logStartOffset(), logEndOffset);
+        log.latestEpochAfterTruncation(lastBatchEpoch);
+    }
+
+    private static void persistEpochs(PartitionLog log, LeaderEpochCache epochs) {
+        try {
+            epochs.persist();
+        } catch (IOException e) {
+            // the cache in memory is right; loading drops entries beyond the log end, flush() writes it again
+            log.storageFailures().failed("leader epoch checkpoint", e);
+        }
+    }
+}
