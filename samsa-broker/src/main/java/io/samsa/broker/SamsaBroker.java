@@ -237,7 +237,17 @@ public final class SamsaBroker implements AutoCloseable {
             bound.add(new BrokerRegistration.Endpoint(listener.name(), host, port));
         }
         endpoints = List.copyOf(bound);
-        quorum.registerBroker(config.nodeId(), endpoints, null).get(30, TimeUnit.SECONDS);
+        // Minimal KIP-631 lifecycle so a single node keeps working (the lead replaces this with the full wiring):
+        // register fenced, heartbeat once to be unfenced, then every broker.heartbeat.interval.ms (2 s).
+        long brokerEpoch = quorum.registerBroker(config.nodeId(), java.util.UUID.randomUUID(), endpoints,
+                config.values().getString("broker.rack")).get(30, TimeUnit.SECONDS);
+        quorum.heartbeat(config.nodeId(), brokerEpoch, quorum.appliedIndex(), false).get(30, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(() -> quorum.heartbeat(config.nodeId(), brokerEpoch, quorum.appliedIndex(),
+                false).whenComplete((r, e) -> {
+                    if (e != null) {
+                        LOGGER.warn("Broker heartbeat failed: {}", e.toString());
+                    }
+                }), 2000, 2000, TimeUnit.MILLISECONDS);
         groups.start();
         LOGGER.info("Samsa started: node {} listening on {}, data in {}", config.nodeId(), bootstrapServers(),
                 config.logDirs().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(",")));

@@ -3,7 +3,6 @@ package io.samsa.metadata;
 import io.samsa.metadata.record.MetadataRecord;
 import io.samsa.metadata.record.MetadataRecord.ClusterIdRecord;
 import io.samsa.metadata.record.MetadataRecord.ProducerIdsRecord;
-import io.samsa.metadata.record.MetadataRecord.RegisterBrokerRecord;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -21,9 +20,16 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -47,24 +53,41 @@ public final class MetadataQuorum implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(MetadataQuorum.class);
 
     private final QuorumConfig config;
+    private final Tuning tuning;
     private final RaftServer server;
     private final MetadataStateMachine stateMachine;
     private final RaftClient forwardingClient;
     private final RaftPeerId selfId;
     private final QuorumWriter writer;
     private final InetSocketAddress address;
+    /** Quorum housekeeping (cluster id, session expiry); never the common pool (ratis-three-voters.md). */
+    private final ScheduledExecutorService executor;
+    private final ActiveController controller;
     private volatile boolean closed;
     private long lastFormatAttemptNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(2);
 
     private MetadataQuorum(QuorumConfig config, RaftServer server, MetadataStateMachine stateMachine,
                            RaftClient forwardingClient, Tuning tuning, InetSocketAddress address) {
         this.config = config;
+        this.tuning = tuning;
         this.server = server;
         this.stateMachine = stateMachine;
         this.forwardingClient = forwardingClient;
         this.selfId = RatisSettings.peerId(config.nodeId());
         this.address = address;
         this.writer = new QuorumWriter(server, selfId, forwardingClient, stateMachine::image, tuning);
+        this.executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
+                .name("samsa-metadata-" + config.nodeId()).factory());
+        this.controller = new ActiveController(writer, stateMachine::image, this::isLeaderReady,
+                () -> division().getCurrentTerm(), System::nanoTime, config.brokerSessionTimeoutMs());
+    }
+
+    private boolean isLeaderReady() {
+        try {
+            return !closed && division().isLeaderReady();
+        } catch (IllegalStateException e) {
+            return false;
+        }
     }
 
     /**
@@ -107,7 +130,10 @@ public final class MetadataQuorum implements AutoCloseable {
                 .setClientId(ClientId.randomId())
                 .build();
         var quorum = new MetadataQuorum(config, server, stateMachine, client, tuning, self);
-        stateMachine.onLeaderReady(() -> CompletableFuture.runAsync(quorum::formatIfNeeded));
+        stateMachine.onLeaderReady(() -> quorum.executor.execute(quorum::formatIfNeeded));
+        stateMachine.onQuery(quorum.controller::handle);
+        long tickMs = Math.max(20, Math.min(500, config.brokerSessionTimeoutMs() / 10));
+        quorum.executor.scheduleWithFixedDelay(quorum::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
         try {
             server.start();
             quorum.awaitReady(tuning.startTimeout().toNanos());
@@ -192,13 +218,143 @@ public final class MetadataQuorum implements AutoCloseable {
         stateMachine.addListener(listener);
     }
 
-    /** Registers (or re-registers) a broker; completes with its new broker epoch. */
-    public CompletableFuture<Long> registerBroker(int nodeId, List<BrokerRegistration.Endpoint> endpoints,
-                                                  String rack) {
-        return writer.writeSerially(image -> {
-            RegisterBrokerRecord record = ControllerLogic.registerBroker(image, nodeId, endpoints, rack);
-            return new QuorumWriter.Plan<>(List.of(record), record.brokerEpoch());
+    private void tick() {
+        try {
+            controller.tick();
+        } catch (RuntimeException e) {
+            LOGGER.warn("Controller tick failed nodeId={}", config.nodeId(), e);
+        }
+    }
+
+    /** This node's {@code node.id}. */
+    public int nodeId() {
+        return config.nodeId();
+    }
+
+    /** The Raft log index of the last entry applied here ({@code image().appliedIndex()}). */
+    public long appliedIndex() {
+        return image().appliedIndex();
+    }
+
+    /**
+     * Registers a broker with the active controller (KIP-631, BrokerRegistration API 62); completes with its broker
+     * epoch, the log index its registration committed at. The broker starts fenced; heartbeats unfence it. The same
+     * incarnation registering again gets its current epoch back (nothing is written).
+     *
+     * @param incarnationId random id of this broker process
+     * @throws ControllerException (through the future) DUPLICATE_BROKER_REGISTRATION when another incarnation holds
+     *         the node id and its session is alive; NOT_CONTROLLER / REQUEST_TIMED_OUT while no leader answers
+     */
+    public CompletableFuture<Long> registerBroker(int nodeId, UUID incarnationId,
+                                                  List<BrokerRegistration.Endpoint> endpoints, String rack) {
+        var request = new ControllerRpc.Register(nodeId, incarnationId, List.copyOf(endpoints), rack);
+        if (controller.isActive()) {
+            return controller.register(request);
+        }
+        return toController(request);
+    }
+
+    /**
+     * A broker heartbeat (BrokerHeartbeat, API 63), delivered to the active controller without touching the log.
+     * Renews the broker's session; unfences it once {@code appliedOffset} reached its registration's log index;
+     * with {@code wantShutDown} moves its leaderships and ISR memberships away, fences it and answers
+     * {@code shouldShutDown}. Send every {@code broker.heartbeat.interval.ms}.
+     *
+     * @param appliedOffset the broker's {@link #appliedIndex()}
+     * @throws ControllerException (through the future) STALE_BROKER_EPOCH, BROKER_ID_NOT_REGISTERED,
+     *         NOT_CONTROLLER / REQUEST_TIMED_OUT
+     */
+    public CompletableFuture<HeartbeatResult> heartbeat(int nodeId, long brokerEpoch, long appliedOffset,
+                                                        boolean wantShutDown) {
+        var request = new ControllerRpc.Heartbeat(nodeId, brokerEpoch, appliedOffset, wantShutDown);
+        if (controller.isActive()) {
+            return controller.heartbeat(request);
+        }
+        return toController(request).thenApply(ControllerRpc::decodeHeartbeat);
+    }
+
+    /** Sends {@code request} to the leader's state machine through Ratis' read-only path (never logged). */
+    private CompletableFuture<Long> toController(ControllerRpc.Request request) {
+        return forwardingClient.async().sendReadOnly(ControllerRpc.encode(request))
+                .orTimeout(tuning.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .thenApply(reply -> {
+                    if (!reply.isSuccess()) {
+                        throw QuorumWriter.toControllerException(reply.getException());
+                    }
+                    return ControllerRpc.decodeReply(reply.getMessage());
+                })
+                .handle((value, error) -> {
+                    if (error == null) {
+                        return CompletableFuture.completedFuture(value);
+                    }
+                    return CompletableFuture.<Long>failedFuture(QuorumWriter.toControllerException(error));
+                })
+                .thenCompose(f -> f);
+    }
+
+    /**
+     * AlterPartition (API 56, KIP-497): the leader {@code leaderId} proposes {@code newIsr} for a partition. On
+     * success the partition epoch is bumped (not the leader epoch) and a reassignment whose adding replicas are all
+     * in the ISR completes.
+     *
+     * @return the partition as committed
+     * @throws ControllerException (through the future) STALE_BROKER_EPOCH, UNKNOWN_TOPIC_ID, FENCED_LEADER_EPOCH,
+     *         INVALID_UPDATE_VERSION, INELIGIBLE_REPLICA, INVALID_REQUEST, UNKNOWN_TOPIC_OR_PARTITION
+     */
+    public CompletableFuture<PartitionImage> alterPartition(int leaderId, long brokerEpoch, UUID topicId,
+                                                            int partition, int leaderEpoch, int partitionEpoch,
+                                                            List<Integer> newIsr) {
+        List<Integer> isr = List.copyOf(newIsr);
+        return writer.write(image -> {
+            ReplicationControl.Change change = ReplicationControl.alterPartition(image, leaderId, brokerEpoch,
+                    topicId, partition, leaderEpoch, partitionEpoch, isr);
+            return new QuorumWriter.Plan<>(change.records(), change.partition());
         });
+    }
+
+    /**
+     * ElectLeaders (API 43): preferred ({@code unclean == false}) or unclean elections, all committed in one batch.
+     *
+     * @return per partition: empty when elected, else the error (ELECTION_NOT_NEEDED, PREFERRED_LEADER_NOT_AVAILABLE,
+     *         ELIGIBLE_LEADERS_NOT_AVAILABLE, UNKNOWN_TOPIC_OR_PARTITION)
+     */
+    public CompletableFuture<Map<PartitionRef, Optional<ControllerException>>> electLeaders(boolean unclean,
+            Collection<PartitionRef> partitions) {
+        List<PartitionRef> refs = new ArrayList<>(partitions);
+        return writer.write(image -> {
+            ReplicationControl.Elections elections = ReplicationControl.electLeaders(image, unclean, refs);
+            return new QuorumWriter.Plan<>(elections.records(), elections.results());
+        });
+    }
+
+    /**
+     * AlterPartitionReassignments (API 45, KIP-455): per partition a target replica list, or empty to cancel.
+     *
+     * @return per partition: empty when accepted, else the error (INVALID_REPLICA_ASSIGNMENT,
+     *         NO_REASSIGNMENT_IN_PROGRESS, UNKNOWN_TOPIC_OR_PARTITION)
+     */
+    public CompletableFuture<Map<PartitionRef, Optional<ControllerException>>> alterPartitionReassignments(
+            Map<PartitionRef, Optional<List<Integer>>> targets) {
+        var copy = new LinkedHashMap<>(targets);
+        return writer.write(image -> {
+            ReplicationControl.Elections result = ReplicationControl.alterReassignments(image, copy);
+            return new QuorumWriter.Plan<>(result.records(), result.results());
+        });
+    }
+
+    /** ListPartitionReassignments (API 46): the partitions with adding or removing replicas, by topic name. */
+    public Map<PartitionRef, PartitionImage> listPartitionReassignments() {
+        return ReplicationControl.reassigning(image());
+    }
+
+    /** DescribeQuorum (API 55): leader, term, commit index and the voters' replication state as seen here. */
+    public QuorumInfo describeQuorum() {
+        try {
+            return QuorumDescriber.describe(server.getDivision(RatisSettings.GROUP_ID), config.voters().keySet(),
+                    System.currentTimeMillis());
+        } catch (IOException e) {
+            throw new IllegalStateException("The metadata Raft group is not running", e);
+        }
     }
 
     /**
@@ -324,6 +480,7 @@ public final class MetadataQuorum implements AutoCloseable {
             return;
         }
         closed = true;
+        executor.shutdownNow();
         try {
             forwardingClient.close();
         } catch (IOException e) {

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The Ratis state machine: applies committed record batches to the {@link ClusterImage}, snapshots the image, and
@@ -64,6 +65,8 @@ final class MetadataStateMachine extends BaseStateMachine {
     /** The highest term applied: the term of the current leader once its first entry has been applied. */
     private volatile long controllerEpoch;
     private volatile Runnable leaderReadyHook = () -> { };
+    private volatile Function<Message, CompletableFuture<Message>> queryHandler =
+            request -> CompletableFuture.failedFuture(new StateMachineException("Queries are not supported"));
 
     /** The latest image, with the controller as last notified. */
     ClusterImage image() {
@@ -77,6 +80,11 @@ final class MetadataStateMachine extends BaseStateMachine {
     /** Runs (quickly, without blocking) each time this node becomes a ready leader. */
     void onLeaderReady(Runnable hook) {
         this.leaderReadyHook = hook;
+    }
+
+    /** Serves read-only queries (controller requests forwarded to this leader, see {@link ControllerRpc}). */
+    void onQuery(Function<Message, CompletableFuture<Message>> handler) {
+        this.queryHandler = handler;
     }
 
     @Override
@@ -209,9 +217,14 @@ final class MetadataStateMachine extends BaseStateMachine {
         return CompletableFuture.failedFuture(new StateMachineException("Stale reads are not supported"));
     }
 
+    /** Controller requests that are not log entries (registrations, heartbeats), reaching the leader. */
     @Override
     public CompletableFuture<Message> query(Message request) {
-        return CompletableFuture.failedFuture(new StateMachineException("Queries are not supported"));
+        try {
+            return queryHandler.apply(request);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     @Override

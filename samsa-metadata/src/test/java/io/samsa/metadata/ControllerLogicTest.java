@@ -97,17 +97,6 @@ class ControllerLogicTest {
     }
 
     @Test
-    void brokerEpochsIncreasePastTheAppliedIndex() {
-        ClusterImage image = withBrokers(1, 2);
-
-        RegisterBrokerRecord again = ControllerLogic.registerBroker(image, 1, List.of(), null);
-
-        assertThat(again.brokerEpoch()).isGreaterThan(image.brokers().get(1).brokerEpoch())
-                .isGreaterThan(image.appliedIndex());
-        assertThat(again.fenced()).isFalse();
-    }
-
-    @Test
     void producerIdBlocksStartAtTheCounter() {
         var record = ControllerLogic.allocateProducerIds(withBrokers(1), 1, 1000);
 
