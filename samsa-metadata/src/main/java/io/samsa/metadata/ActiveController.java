@@ -75,11 +75,13 @@ final class ActiveController {
             return CompletableFuture.completedFuture(ControllerRpc.error(new ControllerException(
                     Error.INVALID_REQUEST, e.getMessage())));
         }
-        CompletableFuture<Long> result = switch (request) {
-            case ControllerRpc.Register r -> register(r);
-            case ControllerRpc.Heartbeat h -> heartbeat(h).thenApply(ControllerRpc::encodeHeartbeat);
+        CompletableFuture<Message> result = switch (request) {
+            case ControllerRpc.Register r -> register(r).thenApply(ControllerRpc::value);
+            case ControllerRpc.Heartbeat h -> heartbeat(h)
+                    .thenApply(hr -> ControllerRpc.value(ControllerRpc.encodeHeartbeat(hr)));
+            case ControllerRpc.AlterPartition a -> alterPartition(a).thenApply(ControllerRpc::partition);
         };
-        return result.handle((value, error) -> error == null ? ControllerRpc.value(value)
+        return result.handle((reply, error) -> error == null ? reply
                 : ControllerRpc.error(QuorumWriter.toControllerException(error)));
     }
 
@@ -140,6 +142,18 @@ final class ActiveController {
             });
         }
         return CompletableFuture.completedFuture(new HeartbeatResult(b.fenced(), false));
+    }
+
+    /** AlterPartition judged against this leader's image ({@link ReplicationControl#alterPartition}). */
+    CompletableFuture<PartitionImage> alterPartition(ControllerRpc.AlterPartition a) {
+        if (!isActive()) {
+            return notController();
+        }
+        return writer.write(img -> {
+            ReplicationControl.Change change = ReplicationControl.alterPartition(img, a.leaderId(), a.brokerEpoch(),
+                    a.topicId(), a.partition(), a.leaderEpoch(), a.partitionEpoch(), a.newIsr());
+            return new QuorumWriter.Plan<>(change.records(), change.partition());
+        });
     }
 
     /** Fences every unfenced broker whose session expired; called periodically on the quorum's executor. */

@@ -16,15 +16,20 @@ import java.util.UUID;
 
 /**
  * Requests that only the active controller may decide and that are not log entries by themselves: broker
- * registration (the duplicate check needs the leader's sessions) and heartbeats (never logged). A node that is not
+ * registration (the duplicate check needs the leader's sessions), heartbeats (never logged) and AlterPartition
+ * (judged against the leader's image, not a lagging local one). A node that is not
  * the ready leader sends them through Ratis' read-only path ({@code sendReadOnly}), which reaches the leader's
  * {@code StateMachine.query}; the leader decides, appends whatever records follow, and answers.
  *
  * <pre>
- * request  := kind:int8 (1 register, 2 heartbeat) fields
+ * request  := kind:int8 (1 register, 2 heartbeat, 3 alterPartition) fields
  * register := nodeId:int32 incarnation:uuid rack:string endpoints:int32 (listener:string host:string port:int32)*
  * heartbeat:= nodeId:int32 brokerEpoch:int64 appliedOffset:int64 wantShutDown:bool
- * reply    := 0 value:int64 | 1 errorName:string message:string     (heartbeat value: bit 0 fenced, bit 1 shutdown)
+ * alter    := leaderId:int32 brokerEpoch:int64 topicId:uuid partition:int32 leaderEpoch:int32 partitionEpoch:int32
+ *             isr:ints
+ * reply    := 0 value:int64 | 1 errorName:string message:string | 2 partition:int32 replicas:ints isr:ints
+ *             leader:int32 leaderEpoch:int32 partitionEpoch:int32 adding:ints removing:ints
+ *             (heartbeat value: bit 0 fenced, bit 1 shutdown; ints := count:int32 int32*)
  * </pre>
  *
  * Strings are {@link DataOutputStream#writeUTF} with a leading presence flag. Stateless.
@@ -32,6 +37,7 @@ import java.util.UUID;
 final class ControllerRpc {
     static final byte REGISTER = 1;
     static final byte HEARTBEAT = 2;
+    static final byte ALTER_PARTITION = 3;
 
     /** A decoded request. */
     sealed interface Request {
@@ -42,6 +48,10 @@ final class ControllerRpc {
     }
 
     record Heartbeat(int nodeId, long brokerEpoch, long appliedOffset, boolean wantShutDown) implements Request {
+    }
+
+    record AlterPartition(int leaderId, long brokerEpoch, UUID topicId, int partition, int leaderEpoch,
+                          int partitionEpoch, List<Integer> newIsr) implements Request {
     }
 
     private ControllerRpc() {
@@ -70,6 +80,17 @@ final class ControllerRpc {
                     out.writeLong(h.appliedOffset());
                     out.writeBoolean(h.wantShutDown());
                 }
+                case AlterPartition a -> {
+                    out.writeByte(ALTER_PARTITION);
+                    out.writeInt(a.leaderId());
+                    out.writeLong(a.brokerEpoch());
+                    out.writeLong(a.topicId().getMostSignificantBits());
+                    out.writeLong(a.topicId().getLeastSignificantBits());
+                    out.writeInt(a.partition());
+                    out.writeInt(a.leaderEpoch());
+                    out.writeInt(a.partitionEpoch());
+                    writeInts(out, a.newIsr());
+                }
             }
         });
     }
@@ -90,6 +111,8 @@ final class ControllerRpc {
                 yield new Register(nodeId, incarnation, List.copyOf(endpoints), rack);
             }
             case HEARTBEAT -> new Heartbeat(in.readInt(), in.readLong(), in.readLong(), in.readBoolean());
+            case ALTER_PARTITION -> new AlterPartition(in.readInt(), in.readLong(), new UUID(in.readLong(),
+                    in.readLong()), in.readInt(), in.readInt(), in.readInt(), readInts(in));
             default -> throw new IOException("Unknown controller request kind " + kind);
         };
     }
@@ -99,6 +122,35 @@ final class ControllerRpc {
             out.writeByte(0);
             out.writeLong(value);
         });
+    }
+
+    static Message partition(PartitionImage p) {
+        return message(out -> {
+            out.writeByte(2);
+            out.writeInt(p.partition());
+            writeInts(out, p.replicas());
+            writeInts(out, p.isr());
+            out.writeInt(p.leader());
+            out.writeInt(p.leaderEpoch());
+            out.writeInt(p.partitionEpoch());
+            writeInts(out, p.addingReplicas());
+            writeInts(out, p.removingReplicas());
+        });
+    }
+
+    /** The partition of a reply made by {@link #partition}, or the {@link ControllerException} it carries. */
+    static PartitionImage decodePartitionReply(Message message) {
+        var in = new DataInputStream(new ByteArrayInputStream(message.getContent().toByteArray()));
+        try {
+            if (in.readByte() == 2) {
+                return new PartitionImage(in.readInt(), readInts(in), readInts(in), in.readInt(), in.readInt(),
+                        in.readInt(), readInts(in), readInts(in));
+            }
+        } catch (IOException e) {
+            throw new ControllerException(Error.UNKNOWN_SERVER_ERROR, "Unreadable controller reply: " + e);
+        }
+        decodeReply(message);
+        throw new ControllerException(Error.UNKNOWN_SERVER_ERROR, "Unexpected controller reply");
     }
 
     static Message error(ControllerException e) {
@@ -157,6 +209,25 @@ final class ControllerRpc {
         if (s != null) {
             out.writeUTF(s);
         }
+    }
+
+    private static void writeInts(DataOutputStream out, List<Integer> ints) throws IOException {
+        out.writeInt(ints.size());
+        for (int i : ints) {
+            out.writeInt(i);
+        }
+    }
+
+    private static List<Integer> readInts(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > in.available() / 4) {
+            throw new IOException("Bad list length " + n);
+        }
+        var ints = new ArrayList<Integer>(n);
+        for (int i = 0; i < n; i++) {
+            ints.add(in.readInt());
+        }
+        return List.copyOf(ints);
     }
 
     private static String readString(DataInputStream in) throws IOException {

@@ -5,6 +5,7 @@ import io.samsa.metadata.record.MetadataRecord.ClusterIdRecord;
 import io.samsa.metadata.record.MetadataRecord.ProducerIdsRecord;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeerId;
@@ -275,21 +276,20 @@ public final class MetadataQuorum implements AutoCloseable {
 
     /** Sends {@code request} to the leader's state machine through Ratis' read-only path (never logged). */
     private CompletableFuture<Long> toController(ControllerRpc.Request request) {
+        return sendToController(request).thenApply(ControllerRpc::decodeReply);
+    }
+
+    private CompletableFuture<Message> sendToController(ControllerRpc.Request request) {
         return forwardingClient.async().sendReadOnly(ControllerRpc.encode(request))
                 .orTimeout(tuning.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .thenApply(reply -> {
                     if (!reply.isSuccess()) {
                         throw QuorumWriter.toControllerException(reply.getException());
                     }
-                    return ControllerRpc.decodeReply(reply.getMessage());
+                    return reply.getMessage();
                 })
-                .handle((value, error) -> {
-                    if (error == null) {
-                        return CompletableFuture.completedFuture(value);
-                    }
-                    return CompletableFuture.<Long>failedFuture(QuorumWriter.toControllerException(error));
-                })
-                .thenCompose(f -> f);
+                .exceptionallyCompose(error -> CompletableFuture.failedFuture(
+                        QuorumWriter.toControllerException(error)));
     }
 
     /**
@@ -304,12 +304,12 @@ public final class MetadataQuorum implements AutoCloseable {
     public CompletableFuture<PartitionImage> alterPartition(int leaderId, long brokerEpoch, UUID topicId,
                                                             int partition, int leaderEpoch, int partitionEpoch,
                                                             List<Integer> newIsr) {
-        List<Integer> isr = List.copyOf(newIsr);
-        return writer.write(image -> {
-            ReplicationControl.Change change = ReplicationControl.alterPartition(image, leaderId, brokerEpoch,
-                    topicId, partition, leaderEpoch, partitionEpoch, isr);
-            return new QuorumWriter.Plan<>(change.records(), change.partition());
-        });
+        var request = new ControllerRpc.AlterPartition(leaderId, brokerEpoch, topicId, partition, leaderEpoch,
+                partitionEpoch, List.copyOf(newIsr));
+        if (controller.isActive()) {
+            return controller.alterPartition(request);
+        }
+        return sendToController(request).thenApply(ControllerRpc::decodePartitionReply);
     }
 
     /**

@@ -114,6 +114,20 @@ class ThreeVoterQuorumTest {
             assertThat(logState(q)).isEqualTo(logState(leader));
         }));
         assertThat(onLeader.partitions()).allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
+
+        // And an AlterPartition made on a follower is judged by the leader and reaches every node
+        PartitionImage p0 = onLeader.partitions().getFirst();
+        long brokerEpoch = follower.image().brokers().get(p0.leader()).brokerEpoch();
+        PartitionImage shrunk = follower.alterPartition(p0.leader(), brokerEpoch, onLeader.topicId(), 0,
+                p0.leaderEpoch(), p0.partitionEpoch(), List.of(p0.leader())).join();
+        assertThat(shrunk.isr()).containsExactly(p0.leader());
+        assertThat(shrunk.partitionEpoch()).isEqualTo(p0.partitionEpoch() + 1);
+        await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> assertThat(quorums).allSatisfy(q ->
+                assertThat(q.image().topic("from-leader").orElseThrow().partitions().getFirst()).isEqualTo(shrunk)));
+        var stale = assertThatThrownBy(() -> follower.alterPartition(p0.leader(), brokerEpoch, onLeader.topicId(), 0,
+                p0.leaderEpoch(), p0.partitionEpoch(), p0.replicas()).join()).actual();
+        assertThat(((ControllerException) stale.getCause()).error())
+                .isEqualTo(ControllerException.Error.INVALID_UPDATE_VERSION);
     }
 
     @Test
