@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -34,11 +35,14 @@ final class ActiveController {
     private final LongSupplier term;
     private final LongSupplier nanoClock;
     private final BrokerHeartbeats heartbeats;
+    private final Function<ControllerRpc.Fetch, CompletableFuture<Message>> feed;
     private final Set<Integer> fencing = ConcurrentHashMap.newKeySet();
     private long activeTerm = -1;
 
     ActiveController(QuorumWriter writer, Supplier<ClusterImage> image, BooleanSupplier leaderReady, LongSupplier term,
-                     LongSupplier nanoClock, long sessionTimeoutMs) {
+                     LongSupplier nanoClock, long sessionTimeoutMs,
+                     Function<ControllerRpc.Fetch, CompletableFuture<Message>> feed) {
+        this.feed = feed;
         this.writer = writer;
         this.image = image;
         this.leaderReady = leaderReady;
@@ -80,6 +84,7 @@ final class ActiveController {
             case ControllerRpc.Heartbeat h -> heartbeat(h)
                     .thenApply(hr -> ControllerRpc.value(ControllerRpc.encodeHeartbeat(hr)));
             case ControllerRpc.AlterPartition a -> alterPartition(a).thenApply(ControllerRpc::partition);
+            case ControllerRpc.Fetch f -> feed.apply(f);
         };
         return result.handle((reply, error) -> error == null ? reply
                 : ControllerRpc.error(QuorumWriter.toControllerException(error)));

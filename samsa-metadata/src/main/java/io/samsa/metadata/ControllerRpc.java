@@ -22,7 +22,8 @@ import java.util.UUID;
  * {@code StateMachine.query}; the leader decides, appends whatever records follow, and answers.
  *
  * <pre>
- * request  := kind:int8 (1 register, 2 heartbeat, 3 alterPartition) fields
+ * request  := kind:int8 (1 register, 2 heartbeat, 3 alterPartition, 4 fetch) fields
+ * fetch    := afterIndex:int64 waitMs:int32                 (reply: see MetadataFeed)
  * register := nodeId:int32 incarnation:uuid rack:string endpoints:int32 (listener:string host:string port:int32)*
  * heartbeat:= nodeId:int32 brokerEpoch:int64 appliedOffset:int64 wantShutDown:bool
  * alter    := leaderId:int32 brokerEpoch:int64 topicId:uuid partition:int32 leaderEpoch:int32 partitionEpoch:int32
@@ -38,6 +39,7 @@ final class ControllerRpc {
     static final byte REGISTER = 1;
     static final byte HEARTBEAT = 2;
     static final byte ALTER_PARTITION = 3;
+    static final byte FETCH = 4;
 
     /** A decoded request. */
     sealed interface Request {
@@ -48,6 +50,10 @@ final class ControllerRpc {
     }
 
     record Heartbeat(int nodeId, long brokerEpoch, long appliedOffset, boolean wantShutDown) implements Request {
+    }
+
+    /** A broker-only node asks for the entries applied after {@code afterIndex}, waiting up to {@code waitMs}. */
+    record Fetch(long afterIndex, int waitMs) implements Request {
     }
 
     record AlterPartition(int leaderId, long brokerEpoch, UUID topicId, int partition, int leaderEpoch,
@@ -80,6 +86,11 @@ final class ControllerRpc {
                     out.writeLong(h.appliedOffset());
                     out.writeBoolean(h.wantShutDown());
                 }
+                case Fetch f -> {
+                    out.writeByte(FETCH);
+                    out.writeLong(f.afterIndex());
+                    out.writeInt(f.waitMs());
+                }
                 case AlterPartition a -> {
                     out.writeByte(ALTER_PARTITION);
                     out.writeInt(a.leaderId());
@@ -111,6 +122,7 @@ final class ControllerRpc {
                 yield new Register(nodeId, incarnation, List.copyOf(endpoints), rack);
             }
             case HEARTBEAT -> new Heartbeat(in.readInt(), in.readLong(), in.readLong(), in.readBoolean());
+            case FETCH -> new Fetch(in.readLong(), in.readInt());
             case ALTER_PARTITION -> new AlterPartition(in.readInt(), in.readLong(), new UUID(in.readLong(),
                     in.readLong()), in.readInt(), in.readInt(), in.readInt(), readInts(in));
             default -> throw new IOException("Unknown controller request kind " + kind);

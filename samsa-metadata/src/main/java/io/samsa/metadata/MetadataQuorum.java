@@ -64,6 +64,8 @@ public final class MetadataQuorum implements AutoCloseable {
     /** Quorum housekeeping (cluster id, session expiry); never the common pool (ratis-three-voters.md). */
     private final ScheduledExecutorService executor;
     private final ActiveController controller;
+    /** On a broker-only node (not a voter): the loop that follows the metadata from the voters; else null. */
+    private volatile MetadataFeed.Follower follower;
     private volatile boolean closed;
     private long lastFormatAttemptNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(2);
 
@@ -80,12 +82,14 @@ public final class MetadataQuorum implements AutoCloseable {
         this.executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
                 .name("samsa-metadata-" + config.nodeId()).factory());
         this.controller = new ActiveController(writer, stateMachine::image, this::isLeaderReady,
-                () -> division().getCurrentTerm(), System::nanoTime, config.brokerSessionTimeoutMs());
+                () -> division().getCurrentTerm(), System::nanoTime, config.brokerSessionTimeoutMs(),
+                fetch -> MetadataFeed.serve(stateMachine, fetch, () -> stateMachine.image().controllerId(),
+                        () -> stateMachine.image().controllerEpoch()));
     }
 
     private boolean isLeaderReady() {
         try {
-            return !closed && division().isLeaderReady();
+            return !closed && server != null && division().isLeaderReady();
         } catch (IllegalStateException e) {
             return false;
         }
@@ -97,8 +101,12 @@ public final class MetadataQuorum implements AutoCloseable {
      * and the cluster id is set (the first leader of an empty log writes it), so {@link #image()} is current.
      * Typically 0.5–1.5 s for a single voter.
      *
+     * <p>A node that is not among the voters ({@code process.roles=broker}) runs no Raft replica: it follows the
+     * metadata from the leader ({@link MetadataFeed}, long-polling over Ratis' read-only path), sends its requests
+     * there, and keeps nothing on disk. Everything else behaves the same.
+     *
      * @throws IOException the directory or port is unusable, or no leader emerged within 60 s
-     * @throws IllegalArgumentException this node is not among the voters, or port 0 with several voters
+     * @throws IllegalArgumentException port 0 with several voters
      */
     public static MetadataQuorum start(QuorumConfig config) throws IOException {
         return start(config, Tuning.DEFAULT);
@@ -108,7 +116,7 @@ public final class MetadataQuorum implements AutoCloseable {
         JulBridge.installOnce();
         String selfAddress = config.voters().get(config.nodeId());
         if (selfAddress == null) {
-            throw new IllegalArgumentException("Node " + config.nodeId() + " is not a voter in " + config.voters());
+            return startObserver(config, tuning);
         }
         boolean singleVoter = config.voters().size() == 1;
         InetSocketAddress self = RatisSettings.resolveSelf(selfAddress, singleVoter);
@@ -148,6 +156,40 @@ public final class MetadataQuorum implements AutoCloseable {
                 image.clusterId(), image.controllerId(), image.controllerEpoch(), image.appliedIndex(),
                 image.topics().size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
         return quorum;
+    }
+
+    /** A broker-only node: a Ratis client to the voters and the feed loop, no server and no files. */
+    private static MetadataQuorum startObserver(QuorumConfig config, Tuning tuning) throws IOException {
+        long startNanos = System.nanoTime();
+        RaftGroup group = RatisSettings.group(config.voters(), config.nodeId(), null);
+        var stateMachine = new MetadataStateMachine();
+        RaftClient client = RaftClient.newBuilder()
+                .setRaftGroup(group)
+                .setProperties(RatisSettings.clientProperties(tuning.requestTimeout()))
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(10, RatisSettings.millis(200)))
+                .setClientId(ClientId.randomId())
+                .build();
+        var quorum = new MetadataQuorum(config, null, stateMachine, client, tuning, null);
+        quorum.follower = new MetadataFeed.Follower(client, stateMachine, quorum.executor, 1000);
+        quorum.follower.start();
+        try {
+            quorum.await(() -> quorum.image().clusterId() != null && quorum.image().controllerId() >= 0,
+                    System.nanoTime() + tuning.startTimeout().toNanos(), "the metadata from the voters");
+        } catch (IOException | RuntimeException e) {
+            quorum.close();
+            throw e;
+        }
+        ClusterImage image = quorum.image();
+        LOGGER.info("Metadata follower (not a voter) started nodeId={} voters={} clusterId={} controllerId={} "
+                        + "appliedIndex={} in {} ms", config.nodeId(), config.voters(), image.clusterId(),
+                image.controllerId(), image.appliedIndex(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+        return quorum;
+    }
+
+    /** Whether this node is a voter of the metadata quorum (false: a broker-only node following it). */
+    public boolean isVoter() {
+        return server != null;
     }
 
     /**
@@ -349,6 +391,12 @@ public final class MetadataQuorum implements AutoCloseable {
 
     /** DescribeQuorum (API 55): leader, term, commit index and the voters' replication state as seen here. */
     public QuorumInfo describeQuorum() {
+        if (server == null) {
+            ClusterImage image = image();
+            return new QuorumInfo(image.controllerId(), image.controllerEpoch(), image.appliedIndex(),
+                    config.voters().keySet().stream().sorted()
+                            .map(id -> new QuorumInfo.ReplicaInfo(id, -1, -1, -1)).toList(), List.of());
+        }
         try {
             return QuorumDescriber.describe(server.getDivision(RatisSettings.GROUP_ID), config.voters().keySet(),
                     System.currentTimeMillis());
@@ -459,6 +507,9 @@ public final class MetadataQuorum implements AutoCloseable {
      * @return the log index the snapshot covers
      */
     public long takeSnapshot() throws IOException {
+        if (server == null) {
+            throw new IOException("Node " + config.nodeId() + " is not a voter and keeps no metadata snapshot");
+        }
         var request = SnapshotManagementRequest.newCreate(ClientId.randomId(), selfId, RatisSettings.GROUP_ID, 0,
                 30_000, 1);
         RaftClientReply reply = server.snapshotManagementAsync(request).orTimeout(30, TimeUnit.SECONDS).join();
@@ -468,9 +519,12 @@ public final class MetadataQuorum implements AutoCloseable {
         return reply.getLogIndex();
     }
 
-    /** The address this node's Raft server listens on ("host:port"; the chosen port when configured as 0). */
+    /**
+     * The address this node's Raft server listens on ("host:port"; the chosen port when configured as 0); null on a
+     * broker-only node.
+     */
     public String raftAddress() {
-        return RatisSettings.hostPort(address);
+        return address == null ? null : RatisSettings.hostPort(address);
     }
 
     /** Stops the Ratis server (taking a snapshot). Idempotent; blocks about a second. */
@@ -480,6 +534,9 @@ public final class MetadataQuorum implements AutoCloseable {
             return;
         }
         closed = true;
+        if (follower != null) {
+            follower.close();
+        }
         executor.shutdownNow();
         try {
             forwardingClient.close();
@@ -487,7 +544,9 @@ public final class MetadataQuorum implements AutoCloseable {
             LOGGER.warn("Closing the metadata forwarding client failed", e);
         }
         try {
-            server.close();
+            if (server != null) {
+                server.close();
+            }
         } catch (IOException e) {
             LOGGER.warn("Closing the metadata Raft server failed nodeId={}", config.nodeId(), e);
         }

@@ -174,6 +174,9 @@ final class QuorumWriter {
     }
 
     private boolean isLocalLeaderReady() {
+        if (server == null) {
+            return false;
+        }
         try {
             return server.getDivision(RatisSettings.GROUP_ID).getInfo().isLeaderReady();
         } catch (IOException e) {

@@ -31,6 +31,7 @@ class ThreeVoterQuorumTest {
     @TempDir
     Path dir;
     private final List<MetadataQuorum> quorums = new ArrayList<>();
+    private final Map<Integer, String> voters = new HashMap<>();
     private final List<CompletableFuture<MetadataQuorum>> starting = new ArrayList<>();
 
     /** Voters start on dedicated threads: start() blocks until a leader exists (never block the common pool). */
@@ -53,7 +54,6 @@ class ThreeVoterQuorumTest {
 
     /** Starts three voters in parallel (each start waits for a leader) and checks they agree on it. */
     private void startThree() throws Exception {
-        Map<Integer, String> voters = new HashMap<>();
         for (int id = 1; id <= 3; id++) {
             voters.put(id, "localhost:" + freePort());
         }
@@ -203,5 +203,44 @@ class ThreeVoterQuorumTest {
         // and the new controller answers heartbeats (sessions restarted, nobody fenced by the failover)
         long epoch1 = follower.image().brokers().get(1).brokerEpoch();
         assertThat(follower.heartbeat(1, epoch1, follower.appliedIndex(), false).join().fenced()).isFalse();
+    }
+
+    @Test
+    void aBrokerOnlyNodeFollowsTheMetadataAndSendsRequestsWithoutVoting() throws Exception {
+        // Given three voters with a topic
+        startThree();
+        MetadataQuorum leader = leader();
+        TestBrokers.live(leader, 1, endpoints(1), null);
+        TopicImage before = leader.createTopic("before", 2, (short) 1, Map.of(), false).join();
+
+        // When node 4, not a voter, starts
+        var config = new QuorumConfig(4, dir.resolve("node-4"), voters);
+        MetadataQuorum observer = MetadataQuorum.start(config, TUNING);
+        starting.add(CompletableFuture.completedFuture(observer));
+        var seen = new java.util.concurrent.CopyOnWriteArrayList<ClusterImage>();
+        observer.addListener(seen::add);
+
+        // Then it has the image, knows the controller, and is no voter
+        assertThat(observer.isVoter()).isFalse();
+        assertThat(observer.image().clusterId()).isEqualTo(leader.image().clusterId());
+        assertThat(observer.image().controllerId()).isEqualTo(leader.nodeId());
+        assertThat(observer.image().topic("before")).contains(before);
+        assertThat(leader.describeQuorum().voters()).extracting(QuorumInfo.ReplicaInfo::replicaId)
+                .containsExactly(1, 2, 3);
+
+        // And it registers, is unfenced once caught up, and its writes come back to it
+        long epoch = observer.registerBroker(4, UUID.randomUUID(), endpoints(4), null).join();
+        await().atMost(10, TimeUnit.SECONDS).until(() ->
+                !observer.heartbeat(4, epoch, observer.appliedIndex(), false).join().fenced());
+        TopicImage created = observer.createTopic("from-observer", 1, (short) 2, Map.of(), false).join();
+        TopicImage onLeader = leader.createTopic("from-leader", 1, (short) 1, Map.of(), false).join();
+        await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
+            assertThat(observer.image().topic("from-observer")).contains(created);
+            assertThat(observer.image().topic("from-leader")).contains(onLeader);
+            assertThat(observer.appliedIndex()).isEqualTo(leader.appliedIndex());
+            assertThat(logState(observer)).isEqualTo(logState(leader));
+        });
+        assertThat(seen).isNotEmpty();
+        assertThat(seen.getLast().topic("from-leader")).contains(onLeader);
     }
 }
