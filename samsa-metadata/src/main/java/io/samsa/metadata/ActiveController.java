@@ -97,7 +97,8 @@ final class ActiveController {
         }
         return writer.writeSerially(img -> {
             BrokerRegistration existing = img.brokers().get(r.nodeId());
-            boolean alive = existing != null
+            // a broker that finished its controlled shutdown has gone: its restart may register at once
+            boolean alive = existing != null && !(existing.fenced() && existing.inControlledShutdown())
                     && heartbeats.hasLiveSession(r.nodeId(), existing.brokerEpoch(), nanoClock.getAsLong());
             List<MetadataRecord> records = BrokerLifecycle.register(img, r.nodeId(), r.incarnationId(),
                     r.endpoints(), r.rack(), alive);

@@ -173,6 +173,11 @@ class ControllerQuorumTest {
         });
         assertThat(quorum.image().brokers().get(2).fenced()).isTrue();
         assertThat(quorum.image().brokers().get(2).inControlledShutdown()).isTrue();
+
+        // And its restart (a new incarnation) registers at once, without waiting for the session to expire
+        long restarted = quorum.registerBroker(2, UUID.randomUUID(), ENDPOINTS, null).join();
+        assertThat(restarted).isGreaterThan(epoch2);
+        assertThat(quorum.image().brokers().get(2).inControlledShutdown()).isFalse();
     }
 
     @Test
