@@ -1,6 +1,7 @@
 package io.samsa.metadata;
 
 import io.samsa.metadata.ControllerException.Error;
+import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 
@@ -10,9 +11,12 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Requests that only the active controller may decide and that are not log entries by themselves: broker
@@ -127,6 +131,23 @@ final class ControllerRpc {
                     in.readLong()), in.readInt(), in.readInt(), in.readInt(), readInts(in));
             default -> throw new IOException("Unknown controller request kind " + kind);
         };
+    }
+
+    /**
+     * Sends {@code request} to the leader's state machine through Ratis' read-only path (never logged); fails with
+     * a {@link ControllerException} (NOT_CONTROLLER, REQUEST_TIMED_OUT, ...) when no leader answers in time.
+     */
+    static CompletableFuture<Message> send(RaftClient client, Request request, Duration timeout) {
+        return client.async().sendReadOnly(encode(request))
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .thenApply(reply -> {
+                    if (!reply.isSuccess()) {
+                        throw QuorumWriter.toControllerException(reply.getException());
+                    }
+                    return reply.getMessage();
+                })
+                .exceptionallyCompose(error -> CompletableFuture.failedFuture(
+                        QuorumWriter.toControllerException(error)));
     }
 
     static Message value(long value) {

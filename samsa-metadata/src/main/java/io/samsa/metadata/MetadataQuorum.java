@@ -5,7 +5,6 @@ import io.samsa.metadata.record.MetadataRecord.ClusterIdRecord;
 import io.samsa.metadata.record.MetadataRecord.ProducerIdsRecord;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.ClientId;
-import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeerId;
@@ -294,7 +293,8 @@ public final class MetadataQuorum implements AutoCloseable {
         if (controller.isActive()) {
             return controller.register(request);
         }
-        return toController(request);
+        return ControllerRpc.send(forwardingClient, request, tuning.requestTimeout())
+                .thenApply(ControllerRpc::decodeReply);
     }
 
     /**
@@ -313,25 +313,8 @@ public final class MetadataQuorum implements AutoCloseable {
         if (controller.isActive()) {
             return controller.heartbeat(request);
         }
-        return toController(request).thenApply(ControllerRpc::decodeHeartbeat);
-    }
-
-    /** Sends {@code request} to the leader's state machine through Ratis' read-only path (never logged). */
-    private CompletableFuture<Long> toController(ControllerRpc.Request request) {
-        return sendToController(request).thenApply(ControllerRpc::decodeReply);
-    }
-
-    private CompletableFuture<Message> sendToController(ControllerRpc.Request request) {
-        return forwardingClient.async().sendReadOnly(ControllerRpc.encode(request))
-                .orTimeout(tuning.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .thenApply(reply -> {
-                    if (!reply.isSuccess()) {
-                        throw QuorumWriter.toControllerException(reply.getException());
-                    }
-                    return reply.getMessage();
-                })
-                .exceptionallyCompose(error -> CompletableFuture.failedFuture(
-                        QuorumWriter.toControllerException(error)));
+        return ControllerRpc.send(forwardingClient, request, tuning.requestTimeout())
+                .thenApply(reply -> ControllerRpc.decodeHeartbeat(ControllerRpc.decodeReply(reply)));
     }
 
     /**
@@ -351,7 +334,8 @@ public final class MetadataQuorum implements AutoCloseable {
         if (controller.isActive()) {
             return controller.alterPartition(request);
         }
-        return sendToController(request).thenApply(ControllerRpc::decodePartitionReply);
+        return ControllerRpc.send(forwardingClient, request, tuning.requestTimeout())
+                .thenApply(ControllerRpc::decodePartitionReply);
     }
 
     /**
@@ -392,10 +376,7 @@ public final class MetadataQuorum implements AutoCloseable {
     /** DescribeQuorum (API 55): leader, term, commit index and the voters' replication state as seen here. */
     public QuorumInfo describeQuorum() {
         if (server == null) {
-            ClusterImage image = image();
-            return new QuorumInfo(image.controllerId(), image.controllerEpoch(), image.appliedIndex(),
-                    config.voters().keySet().stream().sorted()
-                            .map(id -> new QuorumInfo.ReplicaInfo(id, -1, -1, -1)).toList(), List.of());
+            return QuorumDescriber.describeFromImage(image(), config.voters().keySet());
         }
         try {
             return QuorumDescriber.describe(server.getDivision(RatisSettings.GROUP_ID), config.voters().keySet(),

@@ -52,4 +52,11 @@ final class QuorumDescriber {
         }
         return new QuorumInfo(leaderId, info.getCurrentTerm(), commitIndex, voters, List.of());
     }
+
+    /** On a broker-only node: the leader, term and applied index it follows; nothing per voter. */
+    static QuorumInfo describeFromImage(ClusterImage image, Set<Integer> voterIds) {
+        return new QuorumInfo(image.controllerId(), image.controllerEpoch(), image.appliedIndex(),
+                voterIds.stream().sorted().map(id -> new QuorumInfo.ReplicaInfo(id, -1, -1, -1)).toList(),
+                List.of());
+    }
 }
