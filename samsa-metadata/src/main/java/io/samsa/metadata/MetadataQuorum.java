@@ -20,9 +20,9 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -346,7 +346,7 @@ public final class MetadataQuorum implements AutoCloseable {
      */
     public CompletableFuture<Map<PartitionRef, Optional<ControllerException>>> electLeaders(boolean unclean,
             Collection<PartitionRef> partitions) {
-        List<PartitionRef> refs = new ArrayList<>(partitions);
+        List<PartitionRef> refs = List.copyOf(new LinkedHashSet<>(partitions));
         return writer.write(image -> {
             ReplicationControl.Elections elections = ReplicationControl.electLeaders(image, unclean, refs);
             return new QuorumWriter.Plan<>(elections.records(), elections.results());
