@@ -38,6 +38,9 @@ final class ActiveController {
     private final Function<ControllerRpc.Fetch, CompletableFuture<Message>> feed;
     private final Set<Integer> fencing = ConcurrentHashMap.newKeySet();
     private long activeTerm = -1;
+    /** When the last preferred-leader rebalance ran (ns); restarts with each term. */
+    private volatile long lastRebalanceNanos;
+    private volatile boolean rebalancing;
 
     ActiveController(QuorumWriter writer, Supplier<ClusterImage> image, BooleanSupplier leaderReady, LongSupplier term,
                      LongSupplier nanoClock, long sessionTimeoutMs,
@@ -64,6 +67,7 @@ final class ActiveController {
             if (current != activeTerm) {
                 activeTerm = current;
                 heartbeats.activate(image.get(), nanoClock.getAsLong());
+                lastRebalanceNanos = nanoClock.getAsLong();
                 LOGGER.info("Active controller at term {}: broker sessions restarted", current);
             }
         }
@@ -162,12 +166,17 @@ final class ActiveController {
         });
     }
 
-    /** Fences every unfenced broker whose session expired; called periodically on the quorum's executor. */
+    /**
+     * Fences every unfenced broker whose session expired, and every {@code leader.imbalance.check.interval.seconds}
+     * (cluster dynamic config, default 300) moves leadership back to preferred replicas unless
+     * {@code auto.leader.rebalance.enable} is false; called periodically on the quorum's executor.
+     */
     void tick() {
         if (!isActive()) {
             return;
         }
         ClusterImage current = image.get();
+        maybeRebalance(current);
         for (int nodeId : heartbeats.expired(current, nanoClock.getAsLong())) {
             if (!fencing.add(nodeId)) {
                 continue;
@@ -187,6 +196,39 @@ final class ActiveController {
                 }
             });
         }
+    }
+
+    /** Kafka's {@code auto.leader.rebalance.enable}. */
+    static final String AUTO_LEADER_REBALANCE_ENABLE = "auto.leader.rebalance.enable";
+    /** Kafka's {@code leader.imbalance.check.interval.seconds}. */
+    static final String LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS = "leader.imbalance.check.interval.seconds";
+    private static final int MAX_ELECTIONS_PER_REBALANCE = 1000;
+
+    private void maybeRebalance(ClusterImage current) {
+        var cluster = current.configs(ConfigResource.clusterDefault());
+        if (rebalancing || "false".equalsIgnoreCase(cluster.get(AUTO_LEADER_REBALANCE_ENABLE))) {
+            return;
+        }
+        long intervalSeconds;
+        try {
+            intervalSeconds = Long.parseLong(cluster.getOrDefault(LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, "300"));
+        } catch (NumberFormatException e) {
+            intervalSeconds = 300;
+        }
+        long now = nanoClock.getAsLong();
+        if (now - lastRebalanceNanos < intervalSeconds * 1_000_000_000L) {
+            return;
+        }
+        lastRebalanceNanos = now;
+        rebalancing = true;
+        writer.write(img -> new QuorumWriter.Plan<>(ReplicationControl.preferredRebalance(img,
+                        MAX_ELECTIONS_PER_REBALANCE), null))
+                .whenComplete((ignored, error) -> {
+                    rebalancing = false;
+                    if (error != null) {
+                        LOGGER.info("Preferred leader rebalance failed: {}", error.toString());
+                    }
+                });
     }
 
     private static BrokerRegistration checkEpoch(ClusterImage img, ControllerRpc.Heartbeat h) {

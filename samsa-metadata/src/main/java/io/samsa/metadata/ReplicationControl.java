@@ -111,6 +111,28 @@ final class ReplicationControl {
     record Elections(Map<PartitionRef, Optional<ControllerException>> results, List<MetadataRecord> records) {
     }
 
+    /**
+     * The periodic preferred-leader rebalance (KRaft's {@code maybeBalancePartitionLeaders}, with
+     * {@code auto.leader.rebalance.enable}): every partition whose first replica is an eligible ISR member but does
+     * not lead gets it as leader, at most {@code max} partitions per call, topics in name order.
+     */
+    static List<MetadataRecord> preferredRebalance(ClusterImage image, int max) {
+        IntPredicate eligible = PartitionChanges.eligible(image);
+        var records = new ArrayList<MetadataRecord>();
+        for (TopicImage topic : image.topics().values().stream().sorted(Comparator.comparing(TopicImage::name))
+                .toList()) {
+            for (PartitionImage p : topic.partitions()) {
+                int preferred = p.replicas().getFirst();
+                if (records.size() < max && p.leader() != preferred && p.isr().contains(preferred)
+                        && eligible.test(preferred)) {
+                    records.add(ControllerLogic.partitionRecord(topic.topicId(), PartitionChanges.change(p, p.isr(),
+                            preferred)));
+                }
+            }
+        }
+        return records;
+    }
+
     private static PartitionImage preferredElection(PartitionImage p, IntPredicate eligible) {
         int preferred = p.replicas().getFirst();
         if (p.leader() == preferred) {

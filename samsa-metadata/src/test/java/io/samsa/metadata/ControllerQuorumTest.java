@@ -274,4 +274,30 @@ class ControllerQuorumTest {
         });
         assertThat(info.observers()).isEmpty();
     }
+
+    @Test
+    void leadershipReturnsToThePreferredReplicaAfterItRejoinsTheIsr() throws Exception {
+        // Given a rebalance check every second, and broker 2 back from a controlled shutdown
+        start();
+        quorum.alterConfigs(List.of(ConfigChange.set(ConfigResource.clusterDefault(),
+                ActiveController.LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, "1")), false).join();
+        liveBroker(1, null);
+        long epoch2 = liveBroker(2, null);
+        TopicImage topic = quorum.createTopic("t", 2, (short) 2, Map.of(), false).join();
+        int p = topic.partitions().get(0).leader() == 2 ? 0 : 1;
+        quorum.heartbeat(2, epoch2, quorum.appliedIndex(), true).join();
+        assertThat(partition("t", p).leader()).isEqualTo(1);
+        long restarted = quorum.registerBroker(2, UUID.randomUUID(), ENDPOINTS, null).join();
+        heartbeater.scheduleWithFixedDelay(() -> quorum.heartbeat(2, restarted, quorum.appliedIndex(), false),
+                0, 300, TimeUnit.MILLISECONDS);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> !quorum.image().brokers().get(2).fenced());
+
+        // When the leader adds broker 2 back to the ISR
+        PartitionImage moved = partition("t", p);
+        quorum.alterPartition(1, quorum.image().brokers().get(1).brokerEpoch(), topic.topicId(), p,
+                moved.leaderEpoch(), moved.partitionEpoch(), List.of(1, 2)).join();
+
+        // Then the periodic rebalance makes it leader again
+        await().atMost(10, TimeUnit.SECONDS).until(() -> partition("t", p).leader() == 2);
+    }
 }

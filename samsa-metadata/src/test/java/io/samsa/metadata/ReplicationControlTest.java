@@ -171,4 +171,23 @@ class ReplicationControlTest {
         assertThat(ReplicationControl.alterReassignments(image, Map.of(P0, Optional.of(List.of()))).results().get(P0))
                 .get().extracting(ControllerException::error).isEqualTo(Error.INVALID_REPLICA_ASSIGNMENT);
     }
+
+    @Test
+    void theRebalanceElectsEligiblePreferredReplicasOnly() {
+        ClusterImage image = Images.builder().brokers(1, 2, 3).fenced(3).topic(
+                new PartitionImage(0, List.of(1, 2), List.of(1, 2), 2, 3, 3),
+                new PartitionImage(1, List.of(1, 2), List.of(2), 2, 0, 0),
+                new PartitionImage(2, List.of(3, 2), List.of(2, 3), 2, 0, 0),
+                new PartitionImage(3, List.of(2, 1), List.of(2, 1), 2, 0, 0),
+                new PartitionImage(4, List.of(1, 2), List.of(1, 2), 2, 0, 0)).build();
+
+        ClusterImage after = applied(image, ReplicationControl.preferredRebalance(image, 1000));
+
+        assertThat(partition(after, 0)).isEqualTo(new PartitionImage(0, List.of(1, 2), List.of(1, 2), 1, 4, 4));
+        assertThat(partition(after, 1).leader()).isEqualTo(2);
+        assertThat(partition(after, 2).leader()).isEqualTo(2);
+        assertThat(partition(after, 3)).isEqualTo(partition(image, 3));
+        assertThat(partition(after, 4).leader()).isEqualTo(1);
+        assertThat(ReplicationControl.preferredRebalance(image, 1)).hasSize(1);
+    }
 }
