@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * request  := kind:int8 (1 register, 2 heartbeat, 3 alterPartition, 4 fetch) fields
- * fetch    := afterIndex:int64 waitMs:int32                 (reply: see MetadataFeed)
+ * fetch    := nodeId:int32 afterIndex:int64 waitMs:int32                 (reply: see MetadataFeed)
  * register := nodeId:int32 incarnation:uuid rack:string endpoints:int32 (listener:string host:string port:int32)*
  * heartbeat:= nodeId:int32 brokerEpoch:int64 appliedOffset:int64 wantShutDown:bool
  * alter    := leaderId:int32 brokerEpoch:int64 topicId:uuid partition:int32 leaderEpoch:int32 partitionEpoch:int32
@@ -56,8 +56,8 @@ final class ControllerRpc {
     record Heartbeat(int nodeId, long brokerEpoch, long appliedOffset, boolean wantShutDown) implements Request {
     }
 
-    /** A broker-only node asks for the entries applied after {@code afterIndex}, waiting up to {@code waitMs}. */
-    record Fetch(long afterIndex, int waitMs) implements Request {
+    /** Broker-only node {@code nodeId} asks for the entries applied after {@code afterIndex} (wait up to waitMs). */
+    record Fetch(int nodeId, long afterIndex, int waitMs) implements Request {
     }
 
     record AlterPartition(int leaderId, long brokerEpoch, UUID topicId, int partition, int leaderEpoch,
@@ -92,6 +92,7 @@ final class ControllerRpc {
                 }
                 case Fetch f -> {
                     out.writeByte(FETCH);
+                    out.writeInt(f.nodeId());
                     out.writeLong(f.afterIndex());
                     out.writeInt(f.waitMs());
                 }
@@ -126,7 +127,7 @@ final class ControllerRpc {
                 yield new Register(nodeId, incarnation, List.copyOf(endpoints), rack);
             }
             case HEARTBEAT -> new Heartbeat(in.readInt(), in.readLong(), in.readLong(), in.readBoolean());
-            case FETCH -> new Fetch(in.readLong(), in.readInt());
+            case FETCH -> new Fetch(in.readInt(), in.readLong(), in.readInt());
             case ALTER_PARTITION -> new AlterPartition(in.readInt(), in.readLong(), new UUID(in.readLong(),
                     in.readLong()), in.readInt(), in.readInt(), in.readInt(), readInts(in));
             default -> throw new IOException("Unknown controller request kind " + kind);

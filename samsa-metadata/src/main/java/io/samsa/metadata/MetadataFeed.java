@@ -14,8 +14,10 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
@@ -43,6 +45,28 @@ final class MetadataFeed {
     }
 
     private MetadataFeed() {
+    }
+
+    /**
+     * The broker-only nodes fetching from this leader, for DescribeQuorum's observers (Kafka lists the brokers that
+     * fetch the metadata log). Forgotten after a minute without a fetch. Thread-safe.
+     */
+    static final class Observers {
+        private static final long FORGET_AFTER_MS = 60_000;
+        private final ConcurrentHashMap<Integer, QuorumInfo.ReplicaInfo> fetchers =
+                new ConcurrentHashMap<>();
+
+        /** Records a fetch by {@code nodeId} from {@code afterIndex} when the leader had applied {@code applied}. */
+        void fetched(int nodeId, long afterIndex, long applied, long nowMs) {
+            fetchers.compute(nodeId, (id, previous) -> new QuorumInfo.ReplicaInfo(id, afterIndex, nowMs,
+                    afterIndex >= applied ? nowMs : previous == null ? -1 : previous.lastCaughtUpTimestampMs()));
+        }
+
+        List<QuorumInfo.ReplicaInfo> current(long nowMs) {
+            fetchers.values().removeIf(r -> nowMs - r.lastFetchTimestampMs() > FORGET_AFTER_MS);
+            return fetchers.values().stream()
+                    .sorted(Comparator.comparingInt(QuorumInfo.ReplicaInfo::replicaId)).toList();
+        }
     }
 
     /** Serves a fetch on a voter: at once when something newer is applied, else when it is, or after the wait. */
@@ -137,10 +161,12 @@ final class MetadataFeed {
         private final MetadataStateMachine stateMachine;
         private final ScheduledExecutorService executor;
         private final int waitMs;
+        private final int nodeId;
         private volatile boolean closed;
 
-        Follower(RaftClient client, MetadataStateMachine stateMachine, ScheduledExecutorService executor,
+        Follower(int nodeId, RaftClient client, MetadataStateMachine stateMachine, ScheduledExecutorService executor,
                  int waitMs) {
+            this.nodeId = nodeId;
             this.client = client;
             this.stateMachine = stateMachine;
             this.executor = executor;
@@ -160,7 +186,7 @@ final class MetadataFeed {
                 return;
             }
             long after = stateMachine.image().appliedIndex();
-            client.async().sendReadOnly(ControllerRpc.encode(new ControllerRpc.Fetch(after, waitMs)))
+            client.async().sendReadOnly(ControllerRpc.encode(new ControllerRpc.Fetch(nodeId, after, waitMs)))
                     .whenComplete((reply, error) -> {
                         if (closed) {
                             return;

@@ -63,6 +63,8 @@ public final class MetadataQuorum implements AutoCloseable {
     /** Quorum housekeeping (cluster id, session expiry); never the common pool (ratis-three-voters.md). */
     private final ScheduledExecutorService executor;
     private final ActiveController controller;
+    /** The broker-only nodes fetching from this node while it leads (DescribeQuorum's observers). */
+    private final MetadataFeed.Observers observers = new MetadataFeed.Observers();
     /** On a broker-only node (not a voter): the loop that follows the metadata from the voters; else null. */
     private volatile MetadataFeed.Follower follower;
     private volatile boolean closed;
@@ -82,8 +84,12 @@ public final class MetadataQuorum implements AutoCloseable {
                 .name("samsa-metadata-" + config.nodeId()).factory());
         this.controller = new ActiveController(writer, stateMachine::image, this::isLeaderReady,
                 () -> division().getCurrentTerm(), System::nanoTime, config.brokerSessionTimeoutMs(),
-                fetch -> MetadataFeed.serve(stateMachine, fetch, () -> stateMachine.image().controllerId(),
-                        () -> stateMachine.image().controllerEpoch()));
+                fetch -> {
+                    observers.fetched(fetch.nodeId(), fetch.afterIndex(), stateMachine.image().appliedIndex(),
+                            System.currentTimeMillis());
+                    return MetadataFeed.serve(stateMachine, fetch, () -> stateMachine.image().controllerId(),
+                            () -> stateMachine.image().controllerEpoch());
+                });
     }
 
     private boolean isLeaderReady() {
@@ -169,7 +175,7 @@ public final class MetadataQuorum implements AutoCloseable {
                 .setClientId(ClientId.randomId())
                 .build();
         var quorum = new MetadataQuorum(config, null, stateMachine, client, tuning, null);
-        quorum.follower = new MetadataFeed.Follower(client, stateMachine, quorum.executor, 1000);
+        quorum.follower = new MetadataFeed.Follower(config.nodeId(), client, stateMachine, quorum.executor, 1000);
         quorum.follower.start();
         try {
             quorum.await(() -> quorum.image().clusterId() != null && quorum.image().controllerId() >= 0,
@@ -380,6 +386,7 @@ public final class MetadataQuorum implements AutoCloseable {
         }
         try {
             return QuorumDescriber.describe(server.getDivision(RatisSettings.GROUP_ID), config.voters().keySet(),
+                    observers.current(System.currentTimeMillis()),
                     System.currentTimeMillis());
         } catch (IOException e) {
             throw new IllegalStateException("The metadata Raft group is not running", e);

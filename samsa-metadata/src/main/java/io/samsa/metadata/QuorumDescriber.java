@@ -23,7 +23,8 @@ final class QuorumDescriber {
     private QuorumDescriber() {
     }
 
-    static QuorumInfo describe(RaftServer.Division division, Set<Integer> voterIds, long nowMs) {
+    static QuorumInfo describe(RaftServer.Division division, Set<Integer> voterIds,
+                               List<QuorumInfo.ReplicaInfo> observers, long nowMs) {
         DivisionInfo info = division.getInfo();
         RaftLog log = division.getRaftLog();
         long commitIndex = log.getLastCommittedIndex();
@@ -50,7 +51,8 @@ final class QuorumDescriber {
         for (int id : new TreeSet<>(voterIds)) {
             voters.add(known.getOrDefault(id, new QuorumInfo.ReplicaInfo(id, -1, -1, -1)));
         }
-        return new QuorumInfo(leaderId, info.getCurrentTerm(), commitIndex, voters, List.of());
+        return new QuorumInfo(leaderId, info.getCurrentTerm(), commitIndex, voters,
+                info.isLeader() ? observers : List.of());
     }
 
     /** On a broker-only node: the leader, term and applied index it follows; nothing per voter. */

@@ -9,7 +9,8 @@ import java.util.List;
  * @param leaderEpoch   the Raft term
  * @param highWatermark the commit index known to this node (log index)
  * @param voters        one entry per voter; replication details are exact only when read on the leader
- * @param observers     non-voting members (none yet)
+ * @param observers     broker-only nodes following the metadata from this leader (log end offset = the index they
+ *                      fetched from); empty when not read on the leader
  */
 public record QuorumInfo(int leaderId, long leaderEpoch, long highWatermark, List<ReplicaInfo> voters,
                          List<ReplicaInfo> observers) {

@@ -227,6 +227,13 @@ class ThreeVoterQuorumTest {
         assertThat(observer.image().topic("before")).contains(before);
         assertThat(leader.describeQuorum().voters()).extracting(QuorumInfo.ReplicaInfo::replicaId)
                 .containsExactly(1, 2, 3);
+        await().atMost(5, TimeUnit.SECONDS).untilAsserted(() -> assertThat(leader.describeQuorum().observers())
+                .singleElement().satisfies(o -> {
+                    assertThat(o.replicaId()).isEqualTo(4);
+                    assertThat(o.lastFetchTimestampMs()).isPositive();
+                    assertThat(o.lastCaughtUpTimestampMs()).isPositive();
+                }));
+        assertThat(observer.describeQuorum().leaderId()).isEqualTo(leader.nodeId());
 
         // And it registers, is unfenced once caught up, and its writes come back to it
         long epoch = observer.registerBroker(4, UUID.randomUUID(), endpoints(4), null).join();
