@@ -6,22 +6,29 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The message {@code applyTransaction} returns to the submitter: one status byte, then for a refusal the error
- * name and the reason. {@code 0} applied, {@code 1} refused, {@code 2} refused but retriable (lost a race).
- * Stateless.
+ * The message {@code applyTransaction} returns to the submitter: one status byte, then the log index (int64) for an
+ * applied batch, or the error name and the reason for a refusal. {@code 0} applied, {@code 1} refused, {@code 2}
+ * refused but retriable (lost a race). Stateless.
  */
 final class ApplyReply {
     private static final byte APPLIED = 0;
     private static final byte REFUSED = 1;
     private static final byte RETRIABLE = 2;
-    private static final Message APPLIED_MESSAGE = Message.valueOf(ByteString.copyFrom(new byte[] {APPLIED}));
 
     private ApplyReply() {
     }
 
     static Message encode(ApplyOutcome outcome) {
         return switch (outcome) {
-            case ApplyOutcome.Applied ignored -> APPLIED_MESSAGE;
+            case ApplyOutcome.Applied applied -> {
+                long index = applied.image().appliedIndex();
+                byte[] bytes = new byte[9];
+                bytes[0] = APPLIED;
+                for (int i = 0; i < 8; i++) {
+                    bytes[1 + i] = (byte) (index >>> (56 - 8 * i));
+                }
+                yield Message.valueOf(ByteString.copyFrom(bytes));
+            }
             case ApplyOutcome.Refused r -> {
                 String text = r.error().name() + "\n" + r.message();
                 byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
@@ -31,6 +38,19 @@ final class ApplyReply {
                 yield Message.valueOf(ByteString.copyFrom(bytes));
             }
         };
+    }
+
+    /** The log index an applied batch committed at (carried by the reply), -1 when the reply does not say. */
+    static long appliedIndex(Message message) {
+        ByteString content = message.getContent();
+        if (content.size() < 9 || content.byteAt(0) != APPLIED) {
+            return -1;
+        }
+        long index = 0;
+        for (int i = 1; i < 9; i++) {
+            index = (index << 8) | (content.byteAt(i) & 0xFF);
+        }
+        return index;
     }
 
     /** Null when the batch was applied, else the refusal. */

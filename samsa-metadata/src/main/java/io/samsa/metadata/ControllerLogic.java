@@ -5,11 +5,12 @@ import io.samsa.metadata.record.MetadataRecord;
 import io.samsa.metadata.record.MetadataRecord.ConfigRecord;
 import io.samsa.metadata.record.MetadataRecord.PartitionRecord;
 import io.samsa.metadata.record.MetadataRecord.ProducerIdsRecord;
-import io.samsa.metadata.record.MetadataRecord.RegisterBrokerRecord;
 import io.samsa.metadata.record.MetadataRecord.RemoveTopicRecord;
 import io.samsa.metadata.record.MetadataRecord.TopicRecord;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -68,23 +69,70 @@ final class ControllerLogic {
     }
 
     /**
-     * Partitions {@code first .. first + count - 1}: replicas round-robin over {@code brokers} starting at an offset
-     * that moves with the number of partitions already in the cluster (so leaders spread across topics), leader =
-     * first replica, ISR = replicas, epochs 0.
+     * Partitions {@code first .. first + count - 1}, leader = first replica, ISR = replicas, epochs 0. Replicas are
+     * placed round-robin (Kafka's rack-aware assignment) over {@link #rackAlternated} brokers, starting at an offset
+     * that moves with the number of partitions already in the cluster (so leaders spread across topics): each
+     * further replica is the next broker in the list whose rack holds no replica of the partition yet, until every
+     * rack holds one. Without racks (any broker lacking {@code broker.rack}) this is plain round-robin in node id
+     * order.
      */
     private static List<PartitionImage> place(ClusterImage image, List<Integer> brokers, int first, int count,
                                               int replicationFactor) {
         int offset = image.topics().values().stream().mapToInt(t -> t.partitions().size()).sum();
+        List<Integer> order = rackAlternated(image, brokers);
+        Map<Integer, String> racks = new HashMap<>();
+        for (int id : order) {
+            String rack = image.brokers().get(id).rack();
+            racks.put(id, rack == null ? "" : rack);
+        }
+        int rackCount = new HashSet<>(racks.values()).size();
+        int n = order.size();
         var partitions = new ArrayList<PartitionImage>(count);
         for (int i = 0; i < count; i++) {
             var replicas = new ArrayList<Integer>(replicationFactor);
-            for (int r = 0; r < replicationFactor; r++) {
-                replicas.add(brokers.get(Math.floorMod(offset + i + r, brokers.size())));
+            var usedRacks = new HashSet<String>();
+            int start = Math.floorMod(offset + i, n);
+            for (int pass = 0; pass < 2 && replicas.size() < replicationFactor; pass++) {
+                for (int k = 0; k < n && replicas.size() < replicationFactor; k++) {
+                    int candidate = order.get((start + k) % n);
+                    String rack = racks.get(candidate);
+                    boolean rackFree = !usedRacks.contains(rack) || usedRacks.size() >= rackCount || pass == 1;
+                    if (!replicas.contains(candidate) && rackFree) {
+                        replicas.add(candidate);
+                        usedRacks.add(rack);
+                    }
+                }
             }
             partitions.add(new PartitionImage(first + i, List.copyOf(replicas), List.copyOf(replicas),
                     replicas.getFirst(), 0, 0));
         }
         return List.copyOf(partitions);
+    }
+
+    /**
+     * {@code brokers} ordered for placement: when every broker has a rack, racks in name order interleaved (the
+     * first broker of each rack, then the second of each, ...; node ids ascending within a rack), like Kafka's
+     * {@code getRackAlternatedBrokerList}; otherwise node id order.
+     */
+    static List<Integer> rackAlternated(ClusterImage image, List<Integer> brokers) {
+        var byRack = new TreeMap<String, List<Integer>>();
+        for (int id : brokers) {
+            String rack = image.brokers().get(id).rack();
+            if (rack == null) {
+                return brokers.stream().sorted().toList();
+            }
+            byRack.computeIfAbsent(rack, r -> new ArrayList<>()).add(id);
+        }
+        byRack.values().forEach(list -> list.sort(Integer::compare));
+        var order = new ArrayList<Integer>(brokers.size());
+        for (int round = 0; order.size() < brokers.size(); round++) {
+            for (List<Integer> rack : byRack.values()) {
+                if (round < rack.size()) {
+                    order.add(rack.get(round));
+                }
+            }
+        }
+        return order;
     }
 
     /**
@@ -125,8 +173,7 @@ final class ControllerLogic {
     static List<MetadataRecord> newPartitionRecords(TopicImage grown, int before) {
         var records = new ArrayList<MetadataRecord>();
         for (PartitionImage p : grown.partitions().subList(before, grown.partitions().size())) {
-            records.add(new PartitionRecord(grown.topicId(), p.partition(), p.replicas(), p.isr(), p.leader(),
-                    p.leaderEpoch(), p.partitionEpoch()));
+            records.add(partitionRecord(grown.topicId(), p));
         }
         return records;
     }
@@ -183,12 +230,17 @@ final class ControllerLogic {
         var records = new ArrayList<MetadataRecord>(1 + topic.partitions().size() + configs.size());
         records.add(new TopicRecord(topic.name(), topic.topicId()));
         for (PartitionImage p : topic.partitions()) {
-            records.add(new PartitionRecord(topic.topicId(), p.partition(), p.replicas(), p.isr(), p.leader(),
-                    p.leaderEpoch(), p.partitionEpoch()));
+            records.add(partitionRecord(topic.topicId(), p));
         }
         new TreeMap<>(configs).forEach((key, value) ->
                 records.add(new ConfigRecord(ConfigResource.topic(topic.name()), key, value)));
         return records;
+    }
+
+    /** The record that sets partition {@code p} of topic {@code topicId} to exactly {@code p}. */
+    static PartitionRecord partitionRecord(UUID topicId, PartitionImage p) {
+        return new PartitionRecord(topicId, p.partition(), p.replicas(), p.isr(), p.leader(), p.leaderEpoch(),
+                p.partitionEpoch(), p.addingReplicas(), p.removingReplicas());
     }
 
     /** @throws ControllerException UNKNOWN_TOPIC_OR_PARTITION when no topic has this name */
@@ -199,21 +251,6 @@ final class ControllerLogic {
                     + "' does not exist.");
         }
         return new RemoveTopicRecord(topic.topicId());
-    }
-
-    /**
-     * A (re-)registration with a broker epoch greater than both this node's previous epoch and the applied index, so
-     * epochs increase per node and across restarts of the quorum. The broker is registered unfenced (there are no
-     * heartbeats yet; see ADR 0002).
-     */
-    static RegisterBrokerRecord registerBroker(ClusterImage image, int nodeId,
-                                               List<BrokerRegistration.Endpoint> endpoints, String rack) {
-        if (nodeId < 0) {
-            throw new ControllerException(Error.UNKNOWN_SERVER_ERROR, "Invalid node id " + nodeId);
-        }
-        BrokerRegistration previous = image.brokers().get(nodeId);
-        long epoch = Math.max(image.appliedIndex() + 1, previous == null ? 0 : previous.brokerEpoch() + 1);
-        return new RegisterBrokerRecord(nodeId, epoch, endpoints, rack, false);
     }
 
     /** Reserves {@code [nextProducerId, nextProducerId + count)}. */

@@ -2,6 +2,7 @@ package io.samsa.metadata;
 
 import io.samsa.metadata.ControllerException.Error;
 import io.samsa.metadata.record.MetadataRecord;
+import io.samsa.metadata.record.MetadataRecord.BrokerRegistrationChangeRecord;
 import io.samsa.metadata.record.MetadataRecord.ClusterIdRecord;
 import io.samsa.metadata.record.MetadataRecord.ConfigRecord;
 import io.samsa.metadata.record.MetadataRecord.PartitionRecord;
@@ -32,6 +33,7 @@ import java.util.UUID;
  */
 final class ImageApplier {
     private final ClusterImage base;
+    private final long index;
     private String clusterId;
     private long nextProducerId;
     private Map<Integer, BrokerRegistration> brokers;
@@ -40,8 +42,9 @@ final class ImageApplier {
     private Map<ConfigResource, Map<String, String>> configs;
     private final Set<UUID> createdTopics = new HashSet<>();
 
-    private ImageApplier(ClusterImage base) {
+    private ImageApplier(ClusterImage base, long index) {
         this.base = base;
+        this.index = index;
         this.clusterId = base.clusterId();
         this.nextProducerId = base.nextProducerId();
         this.brokers = base.brokers();
@@ -57,7 +60,7 @@ final class ImageApplier {
      *         {@link ApplyOutcome.Refused} (the caller keeps {@code image}, advancing only its applied index)
      */
     static ApplyOutcome apply(ClusterImage image, List<MetadataRecord> batch, long index) {
-        var applier = new ImageApplier(image);
+        var applier = new ImageApplier(image, index);
         for (MetadataRecord record : batch) {
             ApplyOutcome.Refused refused = applier.applyOne(record);
             if (refused != null) {
@@ -84,6 +87,7 @@ final class ImageApplier {
         return switch (record) {
             case ClusterIdRecord r -> clusterId(r);
             case RegisterBrokerRecord r -> registerBroker(r);
+            case BrokerRegistrationChangeRecord r -> brokerChange(r);
             case TopicRecord r -> topic(r);
             case PartitionRecord r -> partition(r);
             case ConfigRecord r -> config(r);
@@ -103,13 +107,30 @@ final class ImageApplier {
 
     private ApplyOutcome.Refused registerBroker(RegisterBrokerRecord r) {
         BrokerRegistration existing = brokers.get(r.nodeId());
-        if (existing != null && r.brokerEpoch() <= existing.brokerEpoch()) {
+        long epoch = r.brokerEpoch() == RegisterBrokerRecord.EPOCH_AT_COMMIT ? index : r.brokerEpoch();
+        if (existing != null && epoch <= existing.brokerEpoch()) {
             return ApplyOutcome.Refused.conflict("Broker " + r.nodeId() + " already has epoch "
-                    + existing.brokerEpoch() + " >= " + r.brokerEpoch());
+                    + existing.brokerEpoch() + " >= " + epoch);
         }
         brokers = writable(brokers, base.brokers());
-        brokers.put(r.nodeId(), new BrokerRegistration(r.nodeId(), r.brokerEpoch(), r.endpoints(), r.rack(),
-                r.fenced()));
+        brokers.put(r.nodeId(), new BrokerRegistration(r.nodeId(), epoch, r.incarnationId(), r.endpoints(), r.rack(),
+                r.fenced(), false));
+        return null;
+    }
+
+    private ApplyOutcome.Refused brokerChange(BrokerRegistrationChangeRecord r) {
+        BrokerRegistration existing = brokers.get(r.nodeId());
+        if (existing == null) {
+            return new ApplyOutcome.Refused(Error.BROKER_ID_NOT_REGISTERED, "Broker " + r.nodeId()
+                    + " is not registered", false);
+        }
+        if (existing.brokerEpoch() != r.brokerEpoch()) {
+            return new ApplyOutcome.Refused(Error.STALE_BROKER_EPOCH, "Broker " + r.nodeId() + " has epoch "
+                    + existing.brokerEpoch() + ", not " + r.brokerEpoch(), false);
+        }
+        brokers = writable(brokers, base.brokers());
+        brokers.put(r.nodeId(), new BrokerRegistration(r.nodeId(), existing.brokerEpoch(), existing.incarnationId(),
+                existing.endpoints(), existing.rack(), r.fenced(), r.inControlledShutdown()));
         return null;
     }
 
@@ -145,8 +166,12 @@ final class ImageApplier {
                     + " moved past epoch " + r.partitionEpoch());
         }
         var partitions = new ArrayList<>(topic.partitions());
+        if (r.leader() != -1 && !r.replicas().contains(r.leader())) {
+            return new ApplyOutcome.Refused(Error.INVALID_REPLICA_ASSIGNMENT, "Leader " + r.leader() + " of "
+                    + topic.name() + "-" + r.partition() + " is not among its replicas " + r.replicas(), false);
+        }
         var image = new PartitionImage(r.partition(), r.replicas(), r.isr(), r.leader(), r.leaderEpoch(),
-                r.partitionEpoch());
+                r.partitionEpoch(), r.addingReplicas(), r.removingReplicas());
         if (r.partition() == size) {
             partitions.add(image);
         } else {

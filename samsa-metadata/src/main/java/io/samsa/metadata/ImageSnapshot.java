@@ -2,6 +2,7 @@ package io.samsa.metadata;
 
 import io.samsa.metadata.record.MetadataCodecException;
 import io.samsa.metadata.record.MetadataRecord;
+import io.samsa.metadata.record.MetadataRecord.BrokerRegistrationChangeRecord;
 import io.samsa.metadata.record.MetadataRecord.ClusterIdRecord;
 import io.samsa.metadata.record.MetadataRecord.ConfigRecord;
 import io.samsa.metadata.record.MetadataRecord.ProducerIdsRecord;
@@ -97,8 +98,14 @@ final class ImageSnapshot {
         }
         image.brokers().values().stream()
                 .sorted(Comparator.comparingInt(BrokerRegistration::nodeId))
-                .forEach(b -> records.add(new RegisterBrokerRecord(b.nodeId(), b.brokerEpoch(), b.endpoints(),
-                        b.rack(), b.fenced())));
+                .forEach(b -> {
+                    records.add(new RegisterBrokerRecord(b.nodeId(), b.brokerEpoch(), b.incarnationId(),
+                            b.endpoints(), b.rack(), b.fenced()));
+                    if (b.inControlledShutdown()) {
+                        records.add(new BrokerRegistrationChangeRecord(b.nodeId(), b.brokerEpoch(), b.fenced(),
+                                true));
+                    }
+                });
         image.topics().values().stream()
                 .sorted(Comparator.comparing(TopicImage::name))
                 .forEach(t -> records.addAll(ControllerLogic.createTopicRecords(t, Map.of())));

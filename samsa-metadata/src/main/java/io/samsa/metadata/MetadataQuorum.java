@@ -3,7 +3,6 @@ package io.samsa.metadata;
 import io.samsa.metadata.record.MetadataRecord;
 import io.samsa.metadata.record.MetadataRecord.ClusterIdRecord;
 import io.samsa.metadata.record.MetadataRecord.ProducerIdsRecord;
-import io.samsa.metadata.record.MetadataRecord.RegisterBrokerRecord;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -21,9 +20,16 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -47,24 +53,51 @@ public final class MetadataQuorum implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(MetadataQuorum.class);
 
     private final QuorumConfig config;
+    private final Tuning tuning;
     private final RaftServer server;
     private final MetadataStateMachine stateMachine;
     private final RaftClient forwardingClient;
     private final RaftPeerId selfId;
     private final QuorumWriter writer;
     private final InetSocketAddress address;
+    /** Quorum housekeeping (cluster id, session expiry); never the common pool (ratis-three-voters.md). */
+    private final ScheduledExecutorService executor;
+    private final ActiveController controller;
+    /** The broker-only nodes fetching from this node while it leads (DescribeQuorum's observers). */
+    private final MetadataFeed.Observers observers = new MetadataFeed.Observers();
+    /** On a broker-only node (not a voter): the loop that follows the metadata from the voters; else null. */
+    private volatile MetadataFeed.Follower follower;
     private volatile boolean closed;
     private long lastFormatAttemptNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(2);
 
     private MetadataQuorum(QuorumConfig config, RaftServer server, MetadataStateMachine stateMachine,
                            RaftClient forwardingClient, Tuning tuning, InetSocketAddress address) {
         this.config = config;
+        this.tuning = tuning;
         this.server = server;
         this.stateMachine = stateMachine;
         this.forwardingClient = forwardingClient;
         this.selfId = RatisSettings.peerId(config.nodeId());
         this.address = address;
         this.writer = new QuorumWriter(server, selfId, forwardingClient, stateMachine::image, tuning);
+        this.executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
+                .name("samsa-metadata-" + config.nodeId()).factory());
+        this.controller = new ActiveController(writer, stateMachine::image, this::isLeaderReady,
+                () -> division().getCurrentTerm(), System::nanoTime, config.brokerSessionTimeoutMs(),
+                fetch -> {
+                    observers.fetched(fetch.nodeId(), fetch.afterIndex(), stateMachine.image().appliedIndex(),
+                            System.currentTimeMillis());
+                    return MetadataFeed.serve(stateMachine, fetch, () -> stateMachine.image().controllerId(),
+                            () -> stateMachine.image().controllerEpoch());
+                });
+    }
+
+    private boolean isLeaderReady() {
+        try {
+            return !closed && server != null && division().isLeaderReady();
+        } catch (IllegalStateException e) {
+            return false;
+        }
     }
 
     /**
@@ -73,8 +106,12 @@ public final class MetadataQuorum implements AutoCloseable {
      * and the cluster id is set (the first leader of an empty log writes it), so {@link #image()} is current.
      * Typically 0.5–1.5 s for a single voter.
      *
+     * <p>A node that is not among the voters ({@code process.roles=broker}) runs no Raft replica: it follows the
+     * metadata from the leader ({@link MetadataFeed}, long-polling over Ratis' read-only path), sends its requests
+     * there, and keeps nothing on disk. Everything else behaves the same.
+     *
      * @throws IOException the directory or port is unusable, or no leader emerged within 60 s
-     * @throws IllegalArgumentException this node is not among the voters, or port 0 with several voters
+     * @throws IllegalArgumentException port 0 with several voters
      */
     public static MetadataQuorum start(QuorumConfig config) throws IOException {
         return start(config, Tuning.DEFAULT);
@@ -84,7 +121,7 @@ public final class MetadataQuorum implements AutoCloseable {
         JulBridge.installOnce();
         String selfAddress = config.voters().get(config.nodeId());
         if (selfAddress == null) {
-            throw new IllegalArgumentException("Node " + config.nodeId() + " is not a voter in " + config.voters());
+            return startObserver(config, tuning);
         }
         boolean singleVoter = config.voters().size() == 1;
         InetSocketAddress self = RatisSettings.resolveSelf(selfAddress, singleVoter);
@@ -107,7 +144,10 @@ public final class MetadataQuorum implements AutoCloseable {
                 .setClientId(ClientId.randomId())
                 .build();
         var quorum = new MetadataQuorum(config, server, stateMachine, client, tuning, self);
-        stateMachine.onLeaderReady(() -> CompletableFuture.runAsync(quorum::formatIfNeeded));
+        stateMachine.onLeaderReady(() -> quorum.executor.execute(quorum::formatIfNeeded));
+        stateMachine.onQuery(quorum.controller::handle);
+        long tickMs = Math.max(20, Math.min(500, config.brokerSessionTimeoutMs() / 10));
+        quorum.executor.scheduleWithFixedDelay(quorum::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
         try {
             server.start();
             quorum.awaitReady(tuning.startTimeout().toNanos());
@@ -121,6 +161,40 @@ public final class MetadataQuorum implements AutoCloseable {
                 image.clusterId(), image.controllerId(), image.controllerEpoch(), image.appliedIndex(),
                 image.topics().size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
         return quorum;
+    }
+
+    /** A broker-only node: a Ratis client to the voters and the feed loop, no server and no files. */
+    private static MetadataQuorum startObserver(QuorumConfig config, Tuning tuning) throws IOException {
+        long startNanos = System.nanoTime();
+        RaftGroup group = RatisSettings.group(config.voters(), config.nodeId(), null);
+        var stateMachine = new MetadataStateMachine();
+        RaftClient client = RaftClient.newBuilder()
+                .setRaftGroup(group)
+                .setProperties(RatisSettings.clientProperties(tuning.requestTimeout()))
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(10, RatisSettings.millis(200)))
+                .setClientId(ClientId.randomId())
+                .build();
+        var quorum = new MetadataQuorum(config, null, stateMachine, client, tuning, null);
+        quorum.follower = new MetadataFeed.Follower(config.nodeId(), client, stateMachine, quorum.executor, 1000);
+        quorum.follower.start();
+        try {
+            quorum.await(() -> quorum.image().clusterId() != null && quorum.image().controllerId() >= 0,
+                    System.nanoTime() + tuning.startTimeout().toNanos(), "the metadata from the voters");
+        } catch (IOException | RuntimeException e) {
+            quorum.close();
+            throw e;
+        }
+        ClusterImage image = quorum.image();
+        LOGGER.info("Metadata follower (not a voter) started nodeId={} voters={} clusterId={} controllerId={} "
+                        + "appliedIndex={} in {} ms", config.nodeId(), config.voters(), image.clusterId(),
+                image.controllerId(), image.appliedIndex(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+        return quorum;
+    }
+
+    /** Whether this node is a voter of the metadata quorum (false: a broker-only node following it). */
+    public boolean isVoter() {
+        return server != null;
     }
 
     /**
@@ -192,13 +266,131 @@ public final class MetadataQuorum implements AutoCloseable {
         stateMachine.addListener(listener);
     }
 
-    /** Registers (or re-registers) a broker; completes with its new broker epoch. */
-    public CompletableFuture<Long> registerBroker(int nodeId, List<BrokerRegistration.Endpoint> endpoints,
-                                                  String rack) {
-        return writer.writeSerially(image -> {
-            RegisterBrokerRecord record = ControllerLogic.registerBroker(image, nodeId, endpoints, rack);
-            return new QuorumWriter.Plan<>(List.of(record), record.brokerEpoch());
+    private void tick() {
+        try {
+            controller.tick();
+        } catch (RuntimeException e) {
+            LOGGER.warn("Controller tick failed nodeId={}", config.nodeId(), e);
+        }
+    }
+
+    /** This node's {@code node.id}. */
+    public int nodeId() {
+        return config.nodeId();
+    }
+
+    /** The Raft log index of the last entry applied here ({@code image().appliedIndex()}). */
+    public long appliedIndex() {
+        return image().appliedIndex();
+    }
+
+    /**
+     * Registers a broker with the active controller (KIP-631, BrokerRegistration API 62); completes with its broker
+     * epoch, the log index its registration committed at. The broker starts fenced; heartbeats unfence it. The same
+     * incarnation registering again gets its current epoch back (nothing is written).
+     *
+     * @param incarnationId random id of this broker process
+     * @throws ControllerException (through the future) DUPLICATE_BROKER_REGISTRATION when another incarnation holds
+     *         the node id and its session is alive; NOT_CONTROLLER / REQUEST_TIMED_OUT while no leader answers
+     */
+    public CompletableFuture<Long> registerBroker(int nodeId, UUID incarnationId,
+                                                  List<BrokerRegistration.Endpoint> endpoints, String rack) {
+        var request = new ControllerRpc.Register(nodeId, incarnationId, List.copyOf(endpoints), rack);
+        if (controller.isActive()) {
+            return controller.register(request);
+        }
+        return ControllerRpc.send(forwardingClient, request, tuning.requestTimeout())
+                .thenApply(ControllerRpc::decodeReply);
+    }
+
+    /**
+     * A broker heartbeat (BrokerHeartbeat, API 63), delivered to the active controller without touching the log.
+     * Renews the broker's session; unfences it once {@code appliedOffset} reached its registration's log index;
+     * with {@code wantShutDown} moves its leaderships and ISR memberships away, fences it and answers
+     * {@code shouldShutDown}. Send every {@code broker.heartbeat.interval.ms}.
+     *
+     * @param appliedOffset the broker's {@link #appliedIndex()}
+     * @throws ControllerException (through the future) STALE_BROKER_EPOCH, BROKER_ID_NOT_REGISTERED,
+     *         NOT_CONTROLLER / REQUEST_TIMED_OUT
+     */
+    public CompletableFuture<HeartbeatResult> heartbeat(int nodeId, long brokerEpoch, long appliedOffset,
+                                                        boolean wantShutDown) {
+        var request = new ControllerRpc.Heartbeat(nodeId, brokerEpoch, appliedOffset, wantShutDown);
+        if (controller.isActive()) {
+            return controller.heartbeat(request);
+        }
+        return ControllerRpc.send(forwardingClient, request, tuning.requestTimeout())
+                .thenApply(reply -> ControllerRpc.decodeHeartbeat(ControllerRpc.decodeReply(reply)));
+    }
+
+    /**
+     * AlterPartition (API 56, KIP-497): the leader {@code leaderId} proposes {@code newIsr} for a partition. On
+     * success the partition epoch is bumped (not the leader epoch) and a reassignment whose adding replicas are all
+     * in the ISR completes.
+     *
+     * @return the partition as committed
+     * @throws ControllerException (through the future) STALE_BROKER_EPOCH, UNKNOWN_TOPIC_ID, FENCED_LEADER_EPOCH,
+     *         INVALID_UPDATE_VERSION, INELIGIBLE_REPLICA, INVALID_REQUEST, UNKNOWN_TOPIC_OR_PARTITION
+     */
+    public CompletableFuture<PartitionImage> alterPartition(int leaderId, long brokerEpoch, UUID topicId,
+                                                            int partition, int leaderEpoch, int partitionEpoch,
+                                                            List<Integer> newIsr) {
+        var request = new ControllerRpc.AlterPartition(leaderId, brokerEpoch, topicId, partition, leaderEpoch,
+                partitionEpoch, List.copyOf(newIsr));
+        if (controller.isActive()) {
+            return controller.alterPartition(request);
+        }
+        return ControllerRpc.send(forwardingClient, request, tuning.requestTimeout())
+                .thenApply(ControllerRpc::decodePartitionReply);
+    }
+
+    /**
+     * ElectLeaders (API 43): preferred ({@code unclean == false}) or unclean elections, all committed in one batch.
+     *
+     * @return per partition: empty when elected, else the error (ELECTION_NOT_NEEDED, PREFERRED_LEADER_NOT_AVAILABLE,
+     *         ELIGIBLE_LEADERS_NOT_AVAILABLE, UNKNOWN_TOPIC_OR_PARTITION)
+     */
+    public CompletableFuture<Map<PartitionRef, Optional<ControllerException>>> electLeaders(boolean unclean,
+            Collection<PartitionRef> partitions) {
+        List<PartitionRef> refs = List.copyOf(new LinkedHashSet<>(partitions));
+        return writer.write(image -> {
+            ReplicationControl.Elections elections = ReplicationControl.electLeaders(image, unclean, refs);
+            return new QuorumWriter.Plan<>(elections.records(), elections.results());
         });
+    }
+
+    /**
+     * AlterPartitionReassignments (API 45, KIP-455): per partition a target replica list, or empty to cancel.
+     *
+     * @return per partition: empty when accepted, else the error (INVALID_REPLICA_ASSIGNMENT,
+     *         NO_REASSIGNMENT_IN_PROGRESS, UNKNOWN_TOPIC_OR_PARTITION)
+     */
+    public CompletableFuture<Map<PartitionRef, Optional<ControllerException>>> alterPartitionReassignments(
+            Map<PartitionRef, Optional<List<Integer>>> targets) {
+        var copy = new LinkedHashMap<>(targets);
+        return writer.write(image -> {
+            ReplicationControl.Elections result = ReplicationControl.alterReassignments(image, copy);
+            return new QuorumWriter.Plan<>(result.records(), result.results());
+        });
+    }
+
+    /** ListPartitionReassignments (API 46): the partitions with adding or removing replicas, by topic name. */
+    public Map<PartitionRef, PartitionImage> listPartitionReassignments() {
+        return ReplicationControl.reassigning(image());
+    }
+
+    /** DescribeQuorum (API 55): leader, term, commit index and the voters' replication state as seen here. */
+    public QuorumInfo describeQuorum() {
+        if (server == null) {
+            return QuorumDescriber.describeFromImage(image(), config.voters().keySet());
+        }
+        try {
+            return QuorumDescriber.describe(server.getDivision(RatisSettings.GROUP_ID), config.voters().keySet(),
+                    observers.current(System.currentTimeMillis()),
+                    System.currentTimeMillis());
+        } catch (IOException e) {
+            throw new IllegalStateException("The metadata Raft group is not running", e);
+        }
     }
 
     /**
@@ -303,6 +495,9 @@ public final class MetadataQuorum implements AutoCloseable {
      * @return the log index the snapshot covers
      */
     public long takeSnapshot() throws IOException {
+        if (server == null) {
+            throw new IOException("Node " + config.nodeId() + " is not a voter and keeps no metadata snapshot");
+        }
         var request = SnapshotManagementRequest.newCreate(ClientId.randomId(), selfId, RatisSettings.GROUP_ID, 0,
                 30_000, 1);
         RaftClientReply reply = server.snapshotManagementAsync(request).orTimeout(30, TimeUnit.SECONDS).join();
@@ -312,9 +507,12 @@ public final class MetadataQuorum implements AutoCloseable {
         return reply.getLogIndex();
     }
 
-    /** The address this node's Raft server listens on ("host:port"; the chosen port when configured as 0). */
+    /**
+     * The address this node's Raft server listens on ("host:port"; the chosen port when configured as 0); null on a
+     * broker-only node.
+     */
     public String raftAddress() {
-        return RatisSettings.hostPort(address);
+        return address == null ? null : RatisSettings.hostPort(address);
     }
 
     /** Stops the Ratis server (taking a snapshot). Idempotent; blocks about a second. */
@@ -324,13 +522,19 @@ public final class MetadataQuorum implements AutoCloseable {
             return;
         }
         closed = true;
+        if (follower != null) {
+            follower.close();
+        }
+        executor.shutdownNow();
         try {
             forwardingClient.close();
         } catch (IOException e) {
             LOGGER.warn("Closing the metadata forwarding client failed", e);
         }
         try {
-            server.close();
+            if (server != null) {
+                server.close();
+            }
         } catch (IOException e) {
             LOGGER.warn("Closing the metadata Raft server failed nodeId={}", config.nodeId(), e);
         }

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The Ratis state machine: applies committed record batches to the {@link ClusterImage}, snapshots the image, and
@@ -56,6 +57,8 @@ final class MetadataStateMachine extends BaseStateMachine {
     private final List<Consumer<ClusterImage>> listeners = new CopyOnWriteArrayList<>();
     private final Object applyLock = new Object();
     private final Object publishLock = new Object();
+    /** Recently applied entries, served to broker-only nodes ({@link MetadataFeed}). */
+    private final RecentBatches recent = new RecentBatches(4096);
     /** The state built from the log (controller fields unset); guarded by applyLock for writes. */
     private volatile ClusterImage logImage = ClusterImage.empty();
     /** logImage plus the controller id and epoch: what {@link #image()} returns. */
@@ -64,6 +67,8 @@ final class MetadataStateMachine extends BaseStateMachine {
     /** The highest term applied: the term of the current leader once its first entry has been applied. */
     private volatile long controllerEpoch;
     private volatile Runnable leaderReadyHook = () -> { };
+    private volatile Function<Message, CompletableFuture<Message>> queryHandler =
+            request -> CompletableFuture.failedFuture(new StateMachineException("Queries are not supported"));
 
     /** The latest image, with the controller as last notified. */
     ClusterImage image() {
@@ -77,6 +82,48 @@ final class MetadataStateMachine extends BaseStateMachine {
     /** Runs (quickly, without blocking) each time this node becomes a ready leader. */
     void onLeaderReady(Runnable hook) {
         this.leaderReadyHook = hook;
+    }
+
+    /**
+     * What a broker-only node needs to catch up from {@code afterIndex}: null when nothing newer was applied, the
+     * entries after it when still kept, else the whole image (to install as a snapshot).
+     */
+    MetadataFeed.Batch since(long afterIndex) {
+        synchronized (applyLock) {
+            ClusterImage image = logImage;
+            if (image.appliedIndex() <= afterIndex) {
+                return null;
+            }
+            List<RecentBatches.Entry> entries = recent.since(afterIndex);
+            return entries == null ? new MetadataFeed.Batch(image, List.of()) : new MetadataFeed.Batch(null, entries);
+        }
+    }
+
+    RecentBatches recent() {
+        return recent;
+    }
+
+    /**
+     * On a broker-only node: the image followed from a voter, with the controller the voter reported. Listeners are
+     * called when the applied index moved.
+     */
+    void observe(ClusterImage image, int newControllerId, long newControllerEpoch) {
+        boolean moved;
+        synchronized (applyLock) {
+            moved = image.appliedIndex() != logImage.appliedIndex();
+            logImage = image;
+            controllerId = newControllerId;
+            raiseControllerEpoch(newControllerEpoch);
+        }
+        ClusterImage published = publish();
+        if (moved) {
+            notifyListeners(published);
+        }
+    }
+
+    /** Serves read-only queries (controller requests forwarded to this leader, see {@link ControllerRpc}). */
+    void onQuery(Function<Message, CompletableFuture<Message>> handler) {
+        this.queryHandler = handler;
     }
 
     @Override
@@ -122,6 +169,7 @@ final class MetadataStateMachine extends BaseStateMachine {
         ClusterImage image = ImageSnapshot.read(file.toPath());
         synchronized (applyLock) {
             logImage = image;
+            recent.reset(image.appliedIndex());
             setLastAppliedTermIndex(snapshot.getTermIndex());
             raiseControllerEpoch(snapshot.getTerm());
         }
@@ -148,8 +196,9 @@ final class MetadataStateMachine extends BaseStateMachine {
         long term = entry.getTerm();
         long index = entry.getIndex();
         List<MetadataRecord> batch;
+        byte[] bytes = entry.getStateMachineLogEntry().getLogData().toByteArray();
         try {
-            batch = MetadataRecordCodec.decode(entry.getStateMachineLogEntry().getLogData().toByteArray());
+            batch = MetadataRecordCodec.decode(bytes);
         } catch (MetadataCodecException e) {
             LOGGER.error("Cannot decode metadata log entry term={} index={}; stopping this replica", term, index, e);
             throw e;
@@ -164,8 +213,10 @@ final class MetadataStateMachine extends BaseStateMachine {
             };
             raiseControllerEpoch(term);
             updateLastAppliedTermIndex(term, index);
+            recent.add(index, bytes);
         }
         ClusterImage image = publish();
+        recent.signal();
         if (outcome instanceof ApplyOutcome.Refused refused) {
             LOGGER.debug("Refused metadata batch index={} error={} reason={}", index, refused.error(),
                     refused.message());
@@ -209,9 +260,14 @@ final class MetadataStateMachine extends BaseStateMachine {
         return CompletableFuture.failedFuture(new StateMachineException("Stale reads are not supported"));
     }
 
+    /** Controller requests that are not log entries (registrations, heartbeats), reaching the leader. */
     @Override
     public CompletableFuture<Message> query(Message request) {
-        return CompletableFuture.failedFuture(new StateMachineException("Queries are not supported"));
+        try {
+            return queryHandler.apply(request);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     @Override

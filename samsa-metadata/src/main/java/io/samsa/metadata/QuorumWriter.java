@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 /**
@@ -45,11 +46,20 @@ final class QuorumWriter {
     /**
      * What to append and what the caller gets once it is applied.
      *
-     * @param records the batch; empty means nothing to write, complete with {@code result} at once
+     * @param records       the batch; empty means nothing to write, complete with {@code result} at once
+     * @param resultAtIndex when not null, the result is computed from the log index the batch committed at
      */
-    record Plan<T>(List<MetadataRecord> records, T result) {
+    record Plan<T>(List<MetadataRecord> records, T result, LongFunction<T> resultAtIndex) {
+        Plan(List<MetadataRecord> records, T result) {
+            this(records, result, null);
+        }
+
         static <T> Plan<T> nothing(T result) {
             return new Plan<>(List.of(), result);
+        }
+
+        static <T> Plan<T> atIndex(List<MetadataRecord> records, LongFunction<T> resultAtIndex) {
+            return new Plan<>(records, null, resultAtIndex);
         }
     }
 
@@ -116,7 +126,8 @@ final class QuorumWriter {
         return submit(message).thenCompose(reply -> {
             ApplyOutcome.Refused refused = ApplyReply.decode(reply);
             if (refused == null) {
-                return CompletableFuture.completedFuture(plan.result());
+                return CompletableFuture.completedFuture(plan.resultAtIndex() == null ? plan.result()
+                        : plan.resultAtIndex().apply(ApplyReply.appliedIndex(reply)));
             }
             if (refused.retriable() && attempt < tuning.conflictRetries()) {
                 LOGGER.debug("Re-planning after a lost race attempt={} reason={}", attempt, refused.message());
@@ -163,6 +174,9 @@ final class QuorumWriter {
     }
 
     private boolean isLocalLeaderReady() {
+        if (server == null) {
+            return false;
+        }
         try {
             return server.getDivision(RatisSettings.GROUP_ID).getInfo().isLeaderReady();
         } catch (IOException e) {

@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
  *       recorded).</li>
  *   <li>Election timeout: 150–300 ms with a fast first election for a single voter (nobody to wait for);
  *       1–2 s for several voters (a JVM that also serves data traffic pauses).</li>
+ *   <li>Follower appends not composed on the common pool ({@code append-entries.compose.enabled=false}).</li>
  *   <li>Snapshots: auto-triggered every {@code snapshotThreshold} entries, keep 2, purge the log up to the
  *       snapshot.</li>
  * </ul>
@@ -120,6 +121,10 @@ final class RatisSettings {
         RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(p, tuning.snapshotOnStop());
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        // Ratis 3.3.0 composes a follower's append on the JVM's common pool (no executor given); on JDK 25 with
+        // 2 CPUs that pool has parallelism 1 and any blocking task in the JVM stalls every follower ack
+        // (shared/research/ratis-three-voters.md). Off, the follower appends from the gRPC thread.
+        RaftServerConfigKeys.Log.setAppendEntriesComposeEnabled(p, false);
         return p;
     }
 

@@ -136,7 +136,7 @@ class ConfigsAndPartitionsTest {
     void configsAndPartitionsAreCommittedAtomicallyAndSurviveARestart() throws Exception {
         // Given
         MetadataQuorum first = start();
-        first.registerBroker(1, ENDPOINTS, null).join();
+        TestBrokers.live(first, 1, ENDPOINTS, null);
         first.createTopic("t", 1, (short) 1, Map.of("retention.ms", "100", "segment.ms", "200"), false).join();
 
         // When
@@ -161,7 +161,7 @@ class ConfigsAndPartitionsTest {
     void validateOnlyAndRefusedRequestsChangeNothing() throws Exception {
         // Given
         MetadataQuorum quorum = start();
-        quorum.registerBroker(1, ENDPOINTS, null).join();
+        TestBrokers.live(quorum, 1, ENDPOINTS, null);
         quorum.createTopic("t", 2, (short) 1, Map.of(), false).join();
         ClusterImage before = quorum.image();
 

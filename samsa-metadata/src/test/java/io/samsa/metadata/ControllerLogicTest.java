@@ -97,17 +97,6 @@ class ControllerLogicTest {
     }
 
     @Test
-    void brokerEpochsIncreasePastTheAppliedIndex() {
-        ClusterImage image = withBrokers(1, 2);
-
-        RegisterBrokerRecord again = ControllerLogic.registerBroker(image, 1, List.of(), null);
-
-        assertThat(again.brokerEpoch()).isGreaterThan(image.brokers().get(1).brokerEpoch())
-                .isGreaterThan(image.appliedIndex());
-        assertThat(again.fenced()).isFalse();
-    }
-
-    @Test
     void producerIdBlocksStartAtTheCounter() {
         var record = ControllerLogic.allocateProducerIds(withBrokers(1), 1, 1000);
 
@@ -123,5 +112,43 @@ class ControllerLogicTest {
             assertThat(Uuids.randomClusterId()).hasSize(22).matches("[A-Za-z0-9_][A-Za-z0-9_-]{21}");
         }
         assertThat(Uuids.render(new UUID(0, 1))).isEqualTo("AAAAAAAAAAAAAAAAAAAAAQ");
+    }
+
+    @Test
+    void placementPutsReplicasOnDistinctRacks() {
+        // Given six brokers on three racks
+        ClusterImage image = Images.builder().broker(1, "a").broker(2, "a").broker(3, "b").broker(4, "b")
+                .broker(5, "c").broker(6, "c").build();
+
+        // When
+        TopicImage topic = ControllerLogic.planTopic(image, "t", 6, (short) 3, Map.of(), new UUID(1, 2));
+
+        // Then every partition spans the three racks, and leaders spread over all brokers
+        assertThat(topic.partitions()).allSatisfy(p -> assertThat(p.replicas().stream()
+                .map(id -> image.brokers().get(id).rack()).distinct()).hasSize(3));
+        assertThat(topic.partitions().stream().map(PartitionImage::leader).distinct()).hasSize(6);
+    }
+
+    @Test
+    void placementWithMoreReplicasThanRacksStillUsesEveryRack() {
+        ClusterImage image = Images.builder().broker(1, "a").broker(2, "a").broker(3, "b").build();
+
+        TopicImage topic = ControllerLogic.planTopic(image, "t", 3, (short) 3, Map.of(), new UUID(1, 2));
+
+        assertThat(topic.partitions()).allSatisfy(p -> assertThat(p.replicas()).containsExactlyInAnyOrder(1, 2, 3));
+        assertThat(topic.partitions()).allSatisfy(p -> assertThat(p.replicas().subList(0, 2).stream()
+                .map(id -> image.brokers().get(id).rack()).distinct()).hasSize(2));
+    }
+
+    @Test
+    void placementWithoutRacksIsRoundRobinOverUnfencedBrokers() {
+        ClusterImage image = Images.builder().brokers(1, 2, 3).fenced(2).build();
+
+        TopicImage topic = ControllerLogic.planTopic(image, "t", 2, (short) 2, Map.of(), new UUID(1, 2));
+
+        assertThat(topic.partitions()).extracting(PartitionImage::replicas)
+                .containsExactly(List.of(1, 3), List.of(3, 1));
+        assertThatThrownBy(() -> ControllerLogic.planTopic(image, "u", 1, (short) 3, Map.of(), new UUID(1, 3)))
+                .hasMessage("Replication factor: 3 larger than available brokers: 2.");
     }
 }

@@ -202,4 +202,53 @@ class ImageApplierTest {
         // Then
         assertThat(read).isEqualTo(image);
     }
+
+    @Test
+    void aRegistrationWithoutEpochTakesItsCommitIndex() {
+        ClusterImage image = Images.builder().brokers(1).build();
+
+        ClusterImage after = Images.applied(image, List.of(new RegisterBrokerRecord(2,
+                RegisterBrokerRecord.EPOCH_AT_COMMIT, new UUID(4, 4), List.of(), null, true)));
+
+        assertThat(after.brokers().get(2).brokerEpoch()).isEqualTo(after.appliedIndex());
+        assertThat(after.brokers().get(2).incarnationId()).isEqualTo(new UUID(4, 4));
+    }
+
+    @Test
+    void aBrokerChangeForAnotherEpochIsRefused() {
+        ClusterImage image = Images.builder().brokers(1).build();
+        long epoch = image.brokers().get(1).brokerEpoch();
+
+        assertThat(refused(image, new MetadataRecord.BrokerRegistrationChangeRecord(1, epoch + 1, true, false))
+                .error()).isEqualTo(Error.STALE_BROKER_EPOCH);
+        assertThat(refused(image, new MetadataRecord.BrokerRegistrationChangeRecord(9, 1, true, false)).error())
+                .isEqualTo(Error.BROKER_ID_NOT_REGISTERED);
+        ClusterImage after = applied(image, new MetadataRecord.BrokerRegistrationChangeRecord(1, epoch, true, true));
+        assertThat(after.brokers().get(1).fenced()).isTrue();
+        assertThat(after.brokers().get(1).inControlledShutdown()).isTrue();
+    }
+
+    @Test
+    void aLeaderOutsideTheReplicasIsRefused() {
+        ClusterImage image = Images.builder().brokers(1, 2).build();
+
+        assertThat(refused(image, new TopicRecord("x", ORDERS),
+                new PartitionRecord(ORDERS, 0, List.of(1), List.of(1), 2, 0, 0)).error())
+                .isEqualTo(Error.INVALID_REPLICA_ASSIGNMENT);
+    }
+
+    @Test
+    void snapshotsKeepIncarnationsShutdownsAndReassignments(@TempDir Path dir) throws Exception {
+        ClusterImage image = Images.builder().brokers(1, 2, 3)
+                .topic(new PartitionImage(0, List.of(3, 2, 1), List.of(1, 2), 1, 2, 5, List.of(3), List.of(1)))
+                .build();
+        long epoch2 = image.brokers().get(2).brokerEpoch();
+        image = Images.applied(image, List.of(new MetadataRecord.BrokerRegistrationChangeRecord(2, epoch2, true,
+                true)));
+        Path file = dir.resolve("snapshot");
+
+        ImageSnapshot.write(image, file);
+
+        assertThat(ImageSnapshot.read(file)).isEqualTo(image);
+    }
 }

@@ -74,8 +74,8 @@ class MetadataQuorumTest {
         MetadataQuorum quorum = start();
         var images = new CopyOnWriteArrayList<ClusterImage>();
         quorum.addListener(images::add);
-        long epoch1 = quorum.registerBroker(1, ENDPOINTS, null).join();
-        long epoch2 = quorum.registerBroker(2, ENDPOINTS, "r2").join();
+        long epoch1 = TestBrokers.live(quorum, 1, ENDPOINTS, null);
+        long epoch2 = TestBrokers.live(quorum, 2, ENDPOINTS, "r2");
 
         // When
         TopicImage orders = quorum.createTopic("orders", 3, (short) 2, Map.of("retention.ms", "1000"), false).join();
@@ -86,7 +86,13 @@ class MetadataQuorumTest {
         assertThat(image.topic(orders.topicId())).contains(orders);
         assertThat(image.configs(ConfigResource.topic("orders"))).isEqualTo(Map.of("retention.ms", "1000"));
         assertThat(orders.partitions()).hasSize(3).allSatisfy(p -> assertThat(p.replicas()).hasSize(2));
-        assertThat(image.brokers().get(2)).isEqualTo(new BrokerRegistration(2, epoch2, ENDPOINTS, "r2", false));
+        assertThat(image.brokers().get(2)).satisfies(b -> {
+            assertThat(b.brokerEpoch()).isEqualTo(epoch2);
+            assertThat(b.endpoints()).isEqualTo(ENDPOINTS);
+            assertThat(b.rack()).isEqualTo("r2");
+            assertThat(b.fenced()).isFalse();
+            assertThat(b.incarnationId()).isNotNull();
+        });
         assertThat(epoch2).isGreaterThan(epoch1);
         assertThat(images).extracting(ClusterImage::appliedIndex).isSorted().doesNotHaveDuplicates();
         assertThat(images.getLast()).isEqualTo(image);
@@ -115,8 +121,8 @@ class MetadataQuorumTest {
     void restartOnAnotherPortRecoversTopicsIdsAssignmentsAndProducerIds() throws Exception {
         // Given
         MetadataQuorum first = start();
-        first.registerBroker(1, ENDPOINTS, null).join();
-        first.registerBroker(2, ENDPOINTS, null).join();
+        TestBrokers.live(first, 1, ENDPOINTS, null);
+        TestBrokers.live(first, 2, ENDPOINTS, null);
         first.createTopic("a", 4, (short) 2, Map.of("cleanup.policy", "compact"), false).join();
         first.createTopic("b", 1, (short) 1, Map.of(), false).join();
         long firstBlock = first.allocateProducerIds(1, 1000).join();
@@ -138,7 +144,7 @@ class MetadataQuorumTest {
         assertThat(after.controllerEpoch()).isGreaterThan(before.controllerEpoch());
         long secondBlock = second.allocateProducerIds(1, 1000).join();
         assertThat(secondBlock).isGreaterThanOrEqualTo(firstBlock + 1000);
-        assertThat(second.registerBroker(1, ENDPOINTS, null).join())
+        assertThat(TestBrokers.live(second, 1, ENDPOINTS, null))
                 .isGreaterThan(before.brokers().get(1).brokerEpoch());
     }
 
@@ -146,7 +152,7 @@ class MetadataQuorumTest {
     void restoresFromSnapshotPlusLogTail() throws Exception {
         // Given a snapshot covering "a" and a log tail holding "b"; no snapshot on stop
         MetadataQuorum first = start(Tuning.DEFAULT.withSnapshots(10_000, false));
-        first.registerBroker(1, ENDPOINTS, null).join();
+        TestBrokers.live(first, 1, ENDPOINTS, null);
         first.createTopic("a", 2, (short) 1, Map.of(), false).join();
         long snapshotIndex = first.takeSnapshot();
         first.createTopic("b", 2, (short) 1, Map.of(), false).join();
@@ -169,7 +175,7 @@ class MetadataQuorumTest {
     void autoSnapshotsKeepTwoFilesAndRestore() throws Exception {
         // Given a low snapshot threshold
         MetadataQuorum first = start(Tuning.DEFAULT.withSnapshots(10, false));
-        first.registerBroker(1, ENDPOINTS, null).join();
+        TestBrokers.live(first, 1, ENDPOINTS, null);
         for (int i = 0; i < 40; i++) {
             first.createTopic("t" + i, 1, (short) 1, Map.of(), false).join();
         }
@@ -190,7 +196,7 @@ class MetadataQuorumTest {
     void concurrentCreatesOfTheSameTopicHaveOneWinner() throws Exception {
         // Given
         MetadataQuorum quorum = start();
-        quorum.registerBroker(1, ENDPOINTS, null).join();
+        TestBrokers.live(quorum, 1, ENDPOINTS, null);
         int threads = 8;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         var go = new CountDownLatch(1);

@@ -29,19 +29,42 @@ public sealed interface MetadataRecord {
     }
 
     /**
-     * A broker registered (or re-registered) with a new broker epoch. Apply refuses an epoch that does not increase.
+     * A broker registered (or re-registered) with a new broker epoch (KIP-631's RegisterBrokerRecord). Apply refuses
+     * an epoch that does not increase.
      *
-     * @param nodeId      {@code node.id}
-     * @param brokerEpoch chosen by the controller; strictly increasing per node
-     * @param endpoints   advertised listeners
-     * @param rack        {@code broker.rack} or null
-     * @param fenced      whether the broker may lead partitions
+     * @param nodeId        {@code node.id}
+     * @param brokerEpoch   {@link #EPOCH_AT_COMMIT} (-1): the epoch is the log index the record commits at (Kafka's
+     *                      rule, so it also tells when the broker has caught up with its own registration); an
+     *                      explicit epoch (snapshots, logs written before incarnation ids) is kept as is
+     * @param incarnationId the broker process' random id, null in records written before KIP-631 support
+     * @param endpoints     advertised listeners
+     * @param rack          {@code broker.rack} or null
+     * @param fenced        whether the broker may lead partitions (a new registration is fenced)
      */
-    record RegisterBrokerRecord(int nodeId, long brokerEpoch, List<BrokerRegistration.Endpoint> endpoints, String rack,
-                                boolean fenced) implements MetadataRecord {
+    record RegisterBrokerRecord(int nodeId, long brokerEpoch, UUID incarnationId,
+                                List<BrokerRegistration.Endpoint> endpoints, String rack, boolean fenced)
+            implements MetadataRecord {
+        /** The broker epoch becomes the record's log index. */
+        public static final long EPOCH_AT_COMMIT = -1;
+
         public RegisterBrokerRecord {
             endpoints = List.copyOf(endpoints);
         }
+
+        /** A record as written before incarnation ids (codec version 1). */
+        public RegisterBrokerRecord(int nodeId, long brokerEpoch, List<BrokerRegistration.Endpoint> endpoints,
+                                    String rack, boolean fenced) {
+            this(nodeId, brokerEpoch, null, endpoints, rack, fenced);
+        }
+    }
+
+    /**
+     * A broker's fencing or controlled-shutdown state changed (Kafka's BrokerRegistrationChangeRecord, which also
+     * covers Fence/UnfenceBrokerRecord). Apply refuses it unless {@code brokerEpoch} is the broker's current epoch,
+     * so a decision about a previous incarnation never touches the new one.
+     */
+    record BrokerRegistrationChangeRecord(int nodeId, long brokerEpoch, boolean fenced, boolean inControlledShutdown)
+            implements MetadataRecord {
     }
 
     /** A topic is born; its partitions follow as {@link PartitionRecord}s in the same batch. */
@@ -59,13 +82,24 @@ public sealed interface MetadataRecord {
      * @param replicas node ids, preferred leader first
      * @param isr      in-sync replicas
      * @param leader   leader node id, -1 if none
+     * @param addingReplicas   replicas being added by a reassignment (KIP-455), empty otherwise
+     * @param removingReplicas replicas being removed by a reassignment, empty otherwise
      */
     record PartitionRecord(UUID topicId, int partition, List<Integer> replicas, List<Integer> isr, int leader,
-                           int leaderEpoch, int partitionEpoch) implements MetadataRecord {
+                           int leaderEpoch, int partitionEpoch, List<Integer> addingReplicas,
+                           List<Integer> removingReplicas) implements MetadataRecord {
         public PartitionRecord {
             Objects.requireNonNull(topicId, "topicId");
             replicas = List.copyOf(replicas);
             isr = List.copyOf(isr);
+            addingReplicas = List.copyOf(addingReplicas);
+            removingReplicas = List.copyOf(removingReplicas);
+        }
+
+        /** A partition with no reassignment in progress. */
+        public PartitionRecord(UUID topicId, int partition, List<Integer> replicas, List<Integer> isr, int leader,
+                               int leaderEpoch, int partitionEpoch) {
+            this(topicId, partition, replicas, isr, leader, leaderEpoch, partitionEpoch, List.of(), List.of());
         }
     }
 

@@ -2,6 +2,7 @@ package io.samsa.metadata.record;
 
 import io.samsa.metadata.BrokerRegistration;
 import io.samsa.metadata.ConfigResource;
+import io.samsa.metadata.record.MetadataRecord.BrokerRegistrationChangeRecord;
 import io.samsa.metadata.record.MetadataRecord.ClusterIdRecord;
 import io.samsa.metadata.record.MetadataRecord.ConfigRecord;
 import io.samsa.metadata.record.MetadataRecord.PartitionRecord;
@@ -35,12 +36,16 @@ import java.util.UUID;
  * </pre>
  *
  * Tags (never reuse one): 1 ClusterId(string), 2 RegisterBroker(nodeId:int32 brokerEpoch:int64
- * endpoints:list(listener:string host:string port:int32) rack:string fenced:bool), 3 Topic(name:string id:uuid),
+ * endpoints:list(listener:string host:string port:int32) rack:string fenced:bool; version 2 appends
+ * hasIncarnation:bool [incarnationId:uuid]), 3 Topic(name:string id:uuid),
  * 4 Partition(topicId:uuid partition:int32 replicas:list(int32) isr:list(int32) leader:int32 leaderEpoch:int32
- * partitionEpoch:int32), 5 Config(type:int8 name:string key:string value:string), 6 RemoveTopic(id:uuid),
- * 7 ProducerIds(brokerId:int32 first:int64 next:int64).
+ * partitionEpoch:int32; version 2 appends adding:list(int32) removing:list(int32)), 5 Config(type:int8 name:string
+ * key:string value:string), 6 RemoveTopic(id:uuid), 7 ProducerIds(brokerId:int32 first:int64 next:int64),
+ * 8 BrokerRegistrationChange(nodeId:int32 brokerEpoch:int64 fenced:bool inControlledShutdown:bool).
  *
- * <p>To evolve a record, bump its version byte and keep reading the old one. An unknown format version, tag or
+ * <p>Records are written at the lowest version that holds them (a RegisterBroker without incarnation id, a
+ * Partition without reassignment stay version 1), so a batch of unchanged records is byte-identical to what the
+ * previous release wrote. To evolve a record, bump its version byte and keep reading the old one. An unknown format version, tag or
  * record version fails with {@link MetadataCodecException}: there is no skipping, because a replica that ignores a
  * record diverges. Stateless and thread-safe.
  */
@@ -49,6 +54,7 @@ public final class MetadataRecordCodec {
     public static final byte FORMAT_VERSION = 1;
 
     private static final byte RECORD_VERSION = 1;
+    private static final byte RECORD_VERSION_2 = 2;
     private static final byte TAG_CLUSTER_ID = 1;
     private static final byte TAG_REGISTER_BROKER = 2;
     private static final byte TAG_TOPIC = 3;
@@ -56,6 +62,7 @@ public final class MetadataRecordCodec {
     private static final byte TAG_CONFIG = 5;
     private static final byte TAG_REMOVE_TOPIC = 6;
     private static final byte TAG_PRODUCER_IDS = 7;
+    private static final byte TAG_BROKER_CHANGE = 8;
 
     private MetadataRecordCodec() {
     }
@@ -110,7 +117,8 @@ public final class MetadataRecordCodec {
                 writeString(out, r.clusterId());
             }
             case RegisterBrokerRecord r -> {
-                header(out, TAG_REGISTER_BROKER);
+                boolean v2 = r.incarnationId() != null;
+                header(out, TAG_REGISTER_BROKER, v2 ? RECORD_VERSION_2 : RECORD_VERSION);
                 out.writeInt(r.nodeId());
                 out.writeLong(r.brokerEpoch());
                 writeUvarint(out, r.endpoints().size());
@@ -121,6 +129,10 @@ public final class MetadataRecordCodec {
                 }
                 writeString(out, r.rack());
                 out.writeBoolean(r.fenced());
+                if (v2) {
+                    out.writeBoolean(true);
+                    writeUuid(out, r.incarnationId());
+                }
             }
             case TopicRecord r -> {
                 header(out, TAG_TOPIC);
@@ -128,7 +140,8 @@ public final class MetadataRecordCodec {
                 writeUuid(out, r.topicId());
             }
             case PartitionRecord r -> {
-                header(out, TAG_PARTITION);
+                boolean v2 = !r.addingReplicas().isEmpty() || !r.removingReplicas().isEmpty();
+                header(out, TAG_PARTITION, v2 ? RECORD_VERSION_2 : RECORD_VERSION);
                 writeUuid(out, r.topicId());
                 out.writeInt(r.partition());
                 writeInts(out, r.replicas());
@@ -136,6 +149,10 @@ public final class MetadataRecordCodec {
                 out.writeInt(r.leader());
                 out.writeInt(r.leaderEpoch());
                 out.writeInt(r.partitionEpoch());
+                if (v2) {
+                    writeInts(out, r.addingReplicas());
+                    writeInts(out, r.removingReplicas());
+                }
             }
             case ConfigRecord r -> {
                 header(out, TAG_CONFIG);
@@ -154,13 +171,21 @@ public final class MetadataRecordCodec {
                 out.writeLong(r.firstProducerId());
                 out.writeLong(r.nextProducerId());
             }
+            case BrokerRegistrationChangeRecord r -> {
+                header(out, TAG_BROKER_CHANGE);
+                out.writeInt(r.nodeId());
+                out.writeLong(r.brokerEpoch());
+                out.writeBoolean(r.fenced());
+                out.writeBoolean(r.inControlledShutdown());
+            }
         }
     }
 
     private static MetadataRecord readRecord(DataInputStream in) throws IOException {
         byte tag = in.readByte();
         byte version = in.readByte();
-        if (version != RECORD_VERSION || tag < TAG_CLUSTER_ID || tag > TAG_PRODUCER_IDS) {
+        int maxVersion = tag == TAG_REGISTER_BROKER || tag == TAG_PARTITION ? RECORD_VERSION_2 : RECORD_VERSION;
+        if (version < RECORD_VERSION || version > maxVersion || tag < TAG_CLUSTER_ID || tag > TAG_BROKER_CHANGE) {
             throw new MetadataCodecException("Unknown metadata record tag " + tag + " version " + version);
         }
         return switch (tag) {
@@ -173,21 +198,34 @@ public final class MetadataRecordCodec {
                 for (int i = 0; i < n; i++) {
                     endpoints.add(new BrokerRegistration.Endpoint(readString(in), readString(in), in.readInt()));
                 }
-                yield new RegisterBrokerRecord(nodeId, epoch, endpoints, readString(in), in.readBoolean());
+                String rack = readString(in);
+                boolean fenced = in.readBoolean();
+                UUID incarnation = version >= RECORD_VERSION_2 && in.readBoolean() ? readUuid(in) : null;
+                yield new RegisterBrokerRecord(nodeId, epoch, incarnation, endpoints, rack, fenced);
             }
             case TAG_TOPIC -> new TopicRecord(readString(in), readUuid(in));
-            case TAG_PARTITION -> new PartitionRecord(readUuid(in), in.readInt(), readInts(in), readInts(in),
-                    in.readInt(), in.readInt(), in.readInt());
+            case TAG_PARTITION -> {
+                var r = new PartitionRecord(readUuid(in), in.readInt(), readInts(in), readInts(in), in.readInt(),
+                        in.readInt(), in.readInt());
+                yield version < RECORD_VERSION_2 ? r : new PartitionRecord(r.topicId(), r.partition(), r.replicas(),
+                        r.isr(), r.leader(), r.leaderEpoch(), r.partitionEpoch(), readInts(in), readInts(in));
+            }
             case TAG_CONFIG -> new ConfigRecord(new ConfigResource(readResourceType(in), readString(in)),
                     readString(in), readString(in));
             case TAG_REMOVE_TOPIC -> new RemoveTopicRecord(readUuid(in));
-            default -> new ProducerIdsRecord(in.readInt(), in.readLong(), in.readLong());
+            case TAG_PRODUCER_IDS -> new ProducerIdsRecord(in.readInt(), in.readLong(), in.readLong());
+            default -> new BrokerRegistrationChangeRecord(in.readInt(), in.readLong(), in.readBoolean(),
+                    in.readBoolean());
         };
     }
 
     private static void header(DataOutputStream out, byte tag) throws IOException {
+        header(out, tag, RECORD_VERSION);
+    }
+
+    private static void header(DataOutputStream out, byte tag, byte version) throws IOException {
         out.writeByte(tag);
-        out.writeByte(RECORD_VERSION);
+        out.writeByte(version);
     }
 
     private static ConfigResource.Type readResourceType(DataInputStream in) throws IOException {

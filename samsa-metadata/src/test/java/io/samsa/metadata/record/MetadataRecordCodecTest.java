@@ -2,6 +2,7 @@ package io.samsa.metadata.record;
 
 import io.samsa.metadata.BrokerRegistration.Endpoint;
 import io.samsa.metadata.ConfigResource;
+import io.samsa.metadata.record.MetadataRecord.BrokerRegistrationChangeRecord;
 import io.samsa.metadata.record.MetadataRecord.ClusterIdRecord;
 import io.samsa.metadata.record.MetadataRecord.ConfigRecord;
 import io.samsa.metadata.record.MetadataRecord.PartitionRecord;
@@ -33,7 +34,36 @@ class MetadataRecordCodecTest {
                 new ConfigRecord(new ConfigResource(ConfigResource.Type.BROKER, ""), "log.retention.hours", null),
                 new RemoveTopicRecord(TOPIC_ID),
                 new ProducerIdsRecord(1, 1000L, 2000L),
-                new TopicRecord("ünïcödé-ok", new UUID(Long.MIN_VALUE, Long.MAX_VALUE)));
+                new TopicRecord("ünïcödé-ok", new UUID(Long.MIN_VALUE, Long.MAX_VALUE)),
+                new RegisterBrokerRecord(3, RegisterBrokerRecord.EPOCH_AT_COMMIT, new UUID(7, 8),
+                        List.of(new Endpoint("PLAINTEXT", "h3", 9094)), "rack-b", true),
+                new BrokerRegistrationChangeRecord(3, 44L, false, true),
+                new PartitionRecord(TOPIC_ID, 1, List.of(4, 1, 2), List.of(1, 2), 1, 5, 8, List.of(4), List.of(2)));
+    }
+
+    /** A batch written by the codec before KIP-631 support (commit 14a1173), as a single-node log holds it. */
+    private static final String BEFORE_KIP_631 = "01040101174d6b55334f4556424e5463774e544a454e444d32516b0201000000010"
+            + "000000000000005010a504c41494e544558540a6c6f63616c686f737400002384037231000301076f72646572730b6a6e3c2f"
+            + "3e4c1a9a513f1d1b4f7a1004010b6a6e3c2f3e4c1a9a513f1d1b4f7a10000000000100000001010000000100000001000000"
+            + "0000000000";
+
+    @Test
+    void batchesWrittenBeforeIncarnationIdsStillDecode() {
+        // Given bytes from the previous release's codec
+        byte[] bytes = java.util.HexFormat.of().parseHex(BEFORE_KIP_631);
+
+        // When
+        List<MetadataRecord> decoded = MetadataRecordCodec.decode(bytes);
+
+        // Then the broker has no incarnation id and the partition no reassignment
+        assertThat(decoded).containsExactly(
+                new ClusterIdRecord("MkU3OEVBNTcwNTJENDM2Qk"),
+                new RegisterBrokerRecord(1, 5L, null, List.of(new Endpoint("PLAINTEXT", "localhost", 9092)), "r1",
+                        false),
+                new TopicRecord("orders", TOPIC_ID),
+                new PartitionRecord(TOPIC_ID, 0, List.of(1), List.of(1), 1, 0, 0, List.of(), List.of()));
+        // and records without the new fields are still written byte for byte as before
+        assertThat(MetadataRecordCodec.encode(decoded)).isEqualTo(bytes);
     }
 
     @Test
