@@ -120,6 +120,7 @@ final class RatisSettings {
         RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(p, tuning.snapshotOnStop());
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        RaftServerConfigKeys.Log.setAppendEntriesComposeEnabled(p, false);
         return p;
     }
 
