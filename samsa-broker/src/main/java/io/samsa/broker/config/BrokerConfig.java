@@ -200,6 +200,21 @@ public record BrokerConfig(
         return processRoles().contains(ProcessRoles.CONTROLLER);
     }
 
+    /**
+     * This config, if Samsa can run its roles: a broker-only node (not a voter, following the metadata log) is not
+     * built yet.
+     *
+     * @throws ConfigException for {@code process.roles=broker}
+     */
+    public BrokerConfig requireSupportedRoles() {
+        if (!isController()) {
+            throw new ConfigException(ClusterConfigDefs.PROCESS_ROLES, "broker", "Samsa cannot run a broker-only node "
+                    + "yet (node " + nodeId + " outside controller.quorum.voters): use process.roles=broker,controller "
+                    + "and list the node in controller.quorum.voters");
+        }
+        return this;
+    }
+
     /** {@code broker.rack} (default null: no rack), for rack-aware placement and KIP-392 fetch from follower. */
     public String rack() {
         return values.getString(ClusterConfigDefs.BROKER_RACK);
