@@ -52,8 +52,7 @@ public final class EmbeddedCluster implements AutoCloseable {
     private final int size;
     private final Map<String, String> overrides;
     private final Map<Integer, Map<String, String>> nodeOverrides;
-    private final Map<Integer, Integer> clientPorts = new TreeMap<>();
-    private final Map<Integer, Integer> controllerPorts = new TreeMap<>();
+    private final ClusterLayout layout;
     private final Map<Integer, SamsaBroker> running = new TreeMap<>();
     private final ExecutorService starter;
 
@@ -63,10 +62,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         this.size = size;
         this.overrides = Map.copyOf(overrides);
         this.nodeOverrides = Map.copyOf(nodeOverrides);
-        for (int id = 1; id <= size; id++) {
-            clientPorts.put(id, Ports.freePort());
-            controllerPorts.put(id, Ports.freePort());
-        }
+        this.layout = ClusterLayout.loopback(size);
         this.starter = Executors.newFixedThreadPool(size, r -> {
             Thread t = new Thread(r, "embedded-cluster-start");
             t.setDaemon(true);
@@ -102,18 +98,7 @@ public final class EmbeddedCluster implements AutoCloseable {
 
     /** The properties of node {@code id}: a Kafka KRaft combined-node file plus the overrides. */
     public Map<String, String> nodeProperties(int id) {
-        Map<String, String> props = new LinkedHashMap<>();
-        props.put("process.roles", "broker,controller");
-        props.put("node.id", Integer.toString(id));
-        props.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPorts.get(id) + ",CONTROLLER://127.0.0.1:"
-                + controllerPorts.get(id));
-        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPorts.get(id));
-        props.put("controller.listener.names", "CONTROLLER");
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        props.put("inter.broker.listener.name", "PLAINTEXT");
-        props.put("controller.quorum.voters", controllerPorts.entrySet().stream()
-                .map(e -> e.getKey() + "@127.0.0.1:" + e.getValue()).collect(Collectors.joining(",")));
-        props.put("log.dirs", logDir(id).toString());
+        Map<String, String> props = new LinkedHashMap<>(layout.properties(id, logDir(id)));
         props.putAll(overrides);
         props.putAll(nodeOverrides.getOrDefault(id, Map.of()));
         return props;
@@ -174,7 +159,7 @@ public final class EmbeddedCluster implements AutoCloseable {
 
     /** The client address of node {@code id} (fixed across restarts). */
     public String bootstrapServers(int id) {
-        return "127.0.0.1:" + clientPorts.get(id);
+        return layout.clientAddress(id);
     }
 
     /** Every node's client address, running or not (clients skip the stopped ones). */
@@ -281,11 +266,9 @@ public final class EmbeddedCluster implements AutoCloseable {
     public Map<Integer, Path> writeProperties() {
         Map<Integer, Path> files = new HashMap<>();
         for (int id : nodeIds()) {
-            StringBuilder text = new StringBuilder();
-            nodeProperties(id).forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
             Path file = dir.resolve("node-" + id + ".properties");
             try {
-                Files.writeString(file, text);
+                Files.writeString(file, ClusterLayout.text(nodeProperties(id)));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
