@@ -3,7 +3,9 @@ package io.samsa.broker.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -121,5 +123,20 @@ class ProcessRolesTest {
     void replicaSocketTimeoutCoversTheFetchWait() {
         assertThatThrownBy(() -> config("replica.fetch.wait.max.ms", "40000"))
                 .hasMessageContaining("replica.socket.timeout.ms should always be at least replica.fetch.wait.max.ms");
+    }
+
+    @Test
+    void theReadmesThreeNodeFilesAreOneClusterOfCombinedNodes() {
+        for (int id = 1; id <= 3; id++) {
+            BrokerConfig config = BrokerConfig.load(Path.of("../config/cluster/node" + id + ".properties"), List.of());
+            assertThat(config.nodeId()).isEqualTo(id);
+            assertThat(config.processRoles()).containsExactlyInAnyOrder("broker", "controller");
+            assertThat(config.controllerQuorumVoters()).containsOnlyKeys(1, 2, 3);
+            assertThat(config.listeners()).singleElement().extracting(BrokerConfig.Listener::port)
+                    .isEqualTo(9092 + 2 * (id - 1));
+            assertThat(config.controllerQuorumVoters().get(id)).isEqualTo("127.0.0.1:" + (9093 + 2 * (id - 1)));
+            assertThat(config.offsetsTopicReplicationFactor()).isEqualTo((short) 3);
+            assertThat(config.unknownKeys()).isEmpty();
+        }
     }
 }
