@@ -8,8 +8,8 @@ one at a time, alternating which goes first, and drives each with the same clien
 topics with acks=all. Prints per-metric medians and the Samsa/Kafka ratio.
 
 Failover (--failover N, default 5): on a fresh cluster per side, an idempotent acks=all producer
-(cluster/FailoverProbe.java) writes to an RF=3 partition every 10 ms; the partition leader is killed with
-kill -9 and the time to the next acknowledged write is measured; the node is restarted, the ISR awaited, and
+(cluster/FailoverProbe.java) writes to an RF=3 partition every 10 ms, one write at a time; the partition leader
+is killed with kill -9 and the time to the acknowledgement of the first write sent after the kill is measured; the node is restarted, the ISR awaited, and
 this repeated N times. Prints the median (ms) per side.
 
 Usage (from the repository root):
@@ -239,8 +239,8 @@ def failover(c, args, cp):
             while first is None and time.monotonic() < deadline:
                 time.sleep(0.05)
                 probe_out.seek(0)
-                acks = [int(l.split()[1]) for l in probe_out.read().splitlines() if l.startswith("ack ")]
-                later = [t for t in acks if t > killed_at]
+                acks = [l.split() for l in probe_out.read().splitlines() if l.startswith("ack ")]
+                later = [int(a[2]) for a in acks if len(a) == 3 and int(a[1]) > killed_at]
                 first = later[0] if later else None
             relaunch()
             if first is None:

@@ -6,9 +6,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Writes one small record every 10 ms with an idempotent acks=all producer to partition 0 of a topic, waiting for
- * each acknowledgement, and prints one line per acknowledged write: {@code ack <epoch ms>}. Failures print
- * {@code err <epoch ms> <exception>}. Runs until killed. Used by cluster-compare.py to time a leader failover:
- * the first ack after the kill.
+ * each acknowledgement, and prints one line per acknowledged write: {@code ack <sent epoch ms> <acked epoch ms>}.
+ * Failures print {@code err <epoch ms> <exception>}. Runs until killed. Used by cluster-compare.py to time a leader
+ * failover: the acknowledgement of the first write sent after the kill (a write acknowledged just before the kill
+ * may be read just after it).
  *
  * <p>Run with a Kafka client class path: {@code java -cp 'kafka/lib/*' FailoverProbe.java BOOTSTRAP TOPIC}.
  */
@@ -29,9 +30,10 @@ public class FailoverProbe {
         byte[] value = new byte[100];
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
             while (true) {
+                long sent = System.currentTimeMillis();
                 try {
                     producer.send(new ProducerRecord<>(args[1], 0, null, value)).get(130, TimeUnit.SECONDS);
-                    System.out.println("ack " + System.currentTimeMillis());
+                    System.out.println("ack " + sent + " " + System.currentTimeMillis());
                 } catch (Exception e) {
                     System.out.println("err " + System.currentTimeMillis() + " " + e);
                 }
