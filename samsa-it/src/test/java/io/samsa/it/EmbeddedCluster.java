@@ -3,6 +3,7 @@ package io.samsa.it;
 import static org.awaitility.Awaitility.await;
 
 import io.samsa.broker.SamsaBroker;
+import io.samsa.broker.SamsaNode;
 import io.samsa.broker.config.BrokerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,7 +33,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 
 /**
- * Test kit: a Samsa cluster of N combined nodes ({@code process.roles=broker,controller}) in this JVM on 127.0.0.1,
+ * Test kit: a Samsa cluster of N combined nodes ({@code process.roles=broker,controller}; a node given
+ * {@code process.roles=controller} in its overrides runs the quorum voter alone) in this JVM on 127.0.0.1,
  * node ids 1..N, each with its own directory ({@code <dir>/node-<id>/logs}, metadata inside) and two fixed free
  * ports: the client listener ({@code PLAINTEXT}) and the {@code CONTROLLER} listener whose port carries the Ratis
  * quorum ({@code controller.quorum.voters}). The files are the ones a user writes ({@link #nodeProperties}).
@@ -53,7 +55,7 @@ public final class EmbeddedCluster implements AutoCloseable {
     private final Map<String, String> overrides;
     private final Map<Integer, Map<String, String>> nodeOverrides;
     private final ClusterLayout layout;
-    private final Map<Integer, SamsaBroker> running = new TreeMap<>();
+    private final Map<Integer, SamsaNode> running = new TreeMap<>();
     private final ExecutorService starter;
 
     private EmbeddedCluster(Path dir, int size, Map<String, String> overrides,
@@ -101,23 +103,37 @@ public final class EmbeddedCluster implements AutoCloseable {
         Map<String, String> props = new LinkedHashMap<>(layout.properties(id, logDir(id)));
         props.putAll(overrides);
         props.putAll(nodeOverrides.getOrDefault(id, Map.of()));
+        if (isControllerOnly(props)) {
+            props.put("listeners", "CONTROLLER://127.0.0.1:" + layout.controllerPorts().get(id));
+            props.remove("advertised.listeners");
+            props.remove("inter.broker.listener.name");
+        }
         return props;
     }
 
+    private static boolean isControllerOnly(Map<String, String> props) {
+        return "controller".equals(props.getOrDefault("process.roles", "").replace(" ", ""));
+    }
+
+    /** True when node {@code id} is a broker (not {@code process.roles=controller}). */
+    public boolean isBroker(int id) {
+        return !isControllerOnly(nodeProperties(id));
+    }
+
     private void startAll(Set<Integer> ids) throws Exception {
-        Map<Integer, CompletableFuture<SamsaBroker>> starting = new TreeMap<>();
+        Map<Integer, CompletableFuture<SamsaNode>> starting = new TreeMap<>();
         for (int id : ids) {
             BrokerConfig config = BrokerConfig.fromProperties(nodeProperties(id));
             starting.put(id, CompletableFuture.supplyAsync(() -> {
                 try {
-                    return SamsaBroker.start(config);
+                    return SamsaNode.start(config);
                 } catch (Exception e) {
                     throw new IllegalStateException("node " + config.nodeId() + " did not start: " + e, e);
                 }
             }, starter));
         }
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        for (Map.Entry<Integer, CompletableFuture<SamsaBroker>> e : starting.entrySet()) {
+        for (Map.Entry<Integer, CompletableFuture<SamsaNode>> e : starting.entrySet()) {
             try {
                 running.put(e.getKey(), e.getValue().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
             } catch (Exception ex) {
@@ -148,11 +164,19 @@ public final class EmbeddedCluster implements AutoCloseable {
         return Set.copyOf(running.keySet());
     }
 
+    /** The running node {@code id}, broker or controller-only. */
+    public SamsaNode node(int id) {
+        SamsaNode node = running.get(id);
+        if (node == null) {
+            throw new IllegalStateException("node " + id + " is not running (nodes running: " + running.keySet() + ")");
+        }
+        return node;
+    }
+
     /** The running broker {@code id}. */
     public SamsaBroker broker(int id) {
-        SamsaBroker broker = running.get(id);
-        if (broker == null) {
-            throw new IllegalStateException("node " + id + " is not running (nodes running: " + running.keySet() + ")");
+        if (!(node(id) instanceof SamsaBroker broker)) {
+            throw new IllegalStateException("node " + id + " is a controller only");
         }
         return broker;
     }
@@ -162,9 +186,9 @@ public final class EmbeddedCluster implements AutoCloseable {
         return layout.clientAddress(id);
     }
 
-    /** Every node's client address, running or not (clients skip the stopped ones). */
+    /** Every broker's client address, running or not (clients skip the stopped ones). */
     public String bootstrapServers() {
-        return nodeIds().stream().map(this::bootstrapServers).collect(Collectors.joining(","));
+        return nodeIds().stream().filter(this::isBroker).map(this::bootstrapServers).collect(Collectors.joining(","));
     }
 
     /** The log directory of node {@code id}. */
@@ -174,7 +198,7 @@ public final class EmbeddedCluster implements AutoCloseable {
 
     /** Stops node {@code id} cleanly (clean-shutdown markers written). */
     public void stop(int id) {
-        broker(id).close();
+        node(id).close();
         running.remove(id);
     }
 
@@ -248,8 +272,8 @@ public final class EmbeddedCluster implements AutoCloseable {
     @Override
     public void close() {
         List<CompletableFuture<Void>> closing = new ArrayList<>();
-        for (SamsaBroker broker : running.values()) {
-            closing.add(CompletableFuture.runAsync(broker::close, starter));
+        for (SamsaNode node : running.values()) {
+            closing.add(CompletableFuture.runAsync(node::close, starter));
         }
         running.clear();
         closing.forEach(f -> {
