@@ -80,8 +80,8 @@ final class NetworkNamespaces implements AutoCloseable {
 
     /** A cluster of {@link ClusterProcesses}, node {@code id} running in namespace {@code id} at {@link #host}. */
     ClusterProcesses cluster(Path dir, Map<String, String> overrides) throws IOException {
-        return new ClusterProcesses(dir, ClusterLayout.of(size, this::host), id -> List.of("ip", "netns", "exec",
-                namespace(id)), overrides);
+        return new ClusterProcesses(dir, ClusterLayout.of(size, this::host), id -> List.of(resolve("ip"), "netns",
+                "exec", namespace(id)), overrides);
     }
 
     /** Node {@code id}'s address. */
@@ -172,7 +172,9 @@ final class NetworkNamespaces implements AutoCloseable {
     }
 
     private static Result exec(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        List<String> words = new ArrayList<>(List.of(command));
+        words.set(0, resolve(words.getFirst()));
+        Process process = new ProcessBuilder(words).redirectErrorStream(true).start();
         byte[] out = process.getInputStream().readAllBytes();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
@@ -194,8 +196,14 @@ final class NetworkNamespaces implements AutoCloseable {
     }
 
     private static boolean onPath(String command) {
+        return !resolve(command).equals(command);
+    }
+
+    /** The absolute path of {@code command} on the PATH or in the sbin folders (root tools), else the name. */
+    private static String resolve(String command) {
         List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
         dirs.addAll(List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin"));
-        return dirs.stream().anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, command)));
+        return dirs.stream().filter(d -> !d.isEmpty()).map(d -> Path.of(d, command)).filter(Files::isExecutable)
+                .map(Path::toString).findFirst().orElse(command);
     }
 }
