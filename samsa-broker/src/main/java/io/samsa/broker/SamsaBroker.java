@@ -37,6 +37,7 @@ import io.samsa.broker.replica.DelayedFetchPurgatory;
 import io.samsa.broker.replica.ReplicaManager;
 import io.samsa.broker.replica.ReplicationSettings;
 import io.samsa.broker.handlers.OffsetsForLeaderEpochHandler;
+import io.samsa.broker.node.NodeDirectories;
 import io.samsa.metadata.BrokerRegistration;
 import io.samsa.metadata.ConfigResource;
 import io.samsa.metadata.MetadataQuorum;
@@ -70,7 +71,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: start once, close once.
  */
-public final class SamsaBroker implements AutoCloseable {
+public final class SamsaBroker implements SamsaNode {
     private static final Logger LOGGER = LoggerFactory.getLogger(SamsaBroker.class);
     private static final long FLUSH_CHECK_DEFAULT_MS = 1_000;
     private static final long REGISTRATION_TIMEOUT_MS = 60_000;
@@ -140,6 +141,7 @@ public final class SamsaBroker implements AutoCloseable {
      */
     public static SamsaBroker start(BrokerConfig config) throws Exception {
         LOGGER.info("Samsa starting: node {}, recovering the logs and the metadata", config.nodeId());
+        NodeDirectories directories = NodeDirectories.check(config.requireSupportedRoles());
         FutureTask<LogManager> logLoading = new FutureTask<>(() -> LogManager.open(config.logDirs(),
                 config.logDefaults(), Time.SYSTEM, cleanerConfig(config),
                 config.values().getInt(BrokerConfigDefs.NUM_RECOVERY_THREADS_PER_DATA_DIR)));
@@ -164,6 +166,7 @@ public final class SamsaBroker implements AutoCloseable {
         }
         SamsaBroker broker = new SamsaBroker(config, logManager, quorum);
         try {
+            directories.agree(quorum.image().clusterId());
             broker.startServing();
         } catch (Exception e) {
             broker.close();
@@ -288,6 +291,7 @@ public final class SamsaBroker implements AutoCloseable {
     }
 
     /** The broker's settings. */
+    @Override
     public BrokerConfig config() {
         return config;
     }
@@ -296,11 +300,13 @@ public final class SamsaBroker implements AutoCloseable {
      * After {@link #close()}: false when the logs could not all be flushed, checkpointed and marked cleanly shut down
      * (for example on a full disk); the next start then recovers them.
      */
+    @Override
     public boolean stoppedCleanly() {
         return logsFlushed;
     }
 
     /** Blocks until {@link #close()} has run. */
+    @Override
     public void awaitShutdown() throws InterruptedException {
         shutdown.await();
     }

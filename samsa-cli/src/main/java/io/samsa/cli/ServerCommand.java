@@ -1,6 +1,6 @@
 package io.samsa.cli;
 
-import io.samsa.broker.SamsaBroker;
+import io.samsa.broker.SamsaNode;
 import io.samsa.broker.config.BrokerConfig;
 import io.samsa.broker.config.ConfigException;
 import java.io.PrintWriter;
@@ -46,9 +46,9 @@ final class ServerCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             throw new CliException(Errors.message(e), SamsaCommand.EXIT_USAGE, e);
         }
-        SamsaBroker broker;
+        SamsaNode broker;
         try {
-            broker = SamsaBroker.start(brokerConfig);
+            broker = SamsaNode.start(brokerConfig);
         } catch (ConfigException e) {
             throw new CliException(Errors.message(e), SamsaCommand.EXIT_USAGE, e);
         } catch (Exception e) {
@@ -119,7 +119,7 @@ final class ServerCommand implements Callable<Integer> {
         }
     }
 
-    private static void closeQuietly(SamsaBroker broker) {
+    private static void closeQuietly(SamsaNode broker) {
         LOGGER.info("Samsa stopping");
         try {
             broker.close();

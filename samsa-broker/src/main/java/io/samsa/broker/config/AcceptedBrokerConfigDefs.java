@@ -31,18 +31,9 @@ final class AcceptedBrokerConfigDefs {
     static ConfigDef defineInto(ConfigDef def) {
         return def
                 // roles, listeners, quorum
-                .accept("process.roles", LIST, List.of("broker", "controller"), listOf("broker", "controller"), HIGH,
-                        "Roles of this process: broker, controller or both (Samsa always runs both).")
-                .accept("inter.broker.listener.name", STRING, null, null, MEDIUM,
-                        "Listener used between brokers.")
-                .accept("security.inter.broker.protocol", STRING, "PLAINTEXT", null, MEDIUM,
-                        "Security protocol used between brokers.")
-                .accept("broker.rack", STRING, null, null, MEDIUM, "Rack of the broker, for replica placement.")
                 .accept("controller.quorum.election.timeout.ms", INT, 1000, atLeast(0), HIGH, "Quorum election timeout.")
                 .accept("controller.quorum.fetch.timeout.ms", INT, 2000, atLeast(0), HIGH, "Quorum fetch timeout.")
                 .accept("controller.quorum.request.timeout.ms", INT, 2000, atLeast(0), MEDIUM, "Quorum request timeout.")
-                .accept("broker.heartbeat.interval.ms", INT, 2000, null, MEDIUM, "Broker heartbeat interval (ms).")
-                .accept("broker.session.timeout.ms", INT, 9000, null, MEDIUM, "Broker lease without heartbeats (ms).")
                 .accept("metadata.log.segment.bytes", INT, 1024 * 1024 * 1024, atLeast(8 * 1024 * 1024), HIGH,
                         "Maximum size of a metadata log file.")
                 .accept("metadata.log.segment.ms", LONG, 604_800_000L, null, HIGH, "Metadata log roll time (ms).")
@@ -81,22 +72,10 @@ final class AcceptedBrokerConfigDefs {
                 .accept("compression.zstd.level", INT, 3, between(-131072, 22), MEDIUM, "zstd level.")
                 // topics and replication
                 .accept("delete.topic.enable", BOOLEAN, true, null, HIGH, "Allow topic deletion.")
-                .accept("unclean.leader.election.enable", BOOLEAN, false, null, HIGH,
-                        "Allow a replica outside the ISR to become leader.")
                 .accept("auto.leader.rebalance.enable", BOOLEAN, true, null, HIGH, "Rebalance leaders automatically.")
                 .accept("leader.imbalance.check.interval.seconds", LONG, 300L, atLeast(1), HIGH,
                         "How often leader balance is checked (s).")
-                .accept("replica.lag.time.max.ms", LONG, 30_000L, null, HIGH,
-                        "A follower not caught up for this long leaves the ISR.")
-                .accept("replica.fetch.max.bytes", INT, 1_048_576, atLeast(0), MEDIUM, "Follower fetch bytes/partition.")
-                .accept("replica.fetch.wait.max.ms", INT, 500, null, HIGH, "Follower fetch wait (ms).")
-                .accept("replica.fetch.min.bytes", INT, 1, null, HIGH, "Follower fetch minimum bytes.")
-                .accept("replica.fetch.response.max.bytes", INT, 10_485_760, atLeast(0), MEDIUM,
-                        "Follower fetch response bytes.")
-                .accept("replica.fetch.backoff.ms", INT, 1000, atLeast(0), MEDIUM, "Follower backoff on error (ms).")
-                .accept("replica.socket.timeout.ms", INT, 30_000, null, HIGH, "Follower socket timeout (ms).")
                 .accept("replica.socket.receive.buffer.bytes", INT, 65_536, null, HIGH, "Follower SO_RCVBUF.")
-                .accept("num.replica.fetchers", INT, 1, atLeast(1), HIGH, "Fetcher threads per source broker.")
                 // group coordinator
                 .define("offsets.topic.replication.factor", SHORT, (short) 3, atLeast(1), HIGH,
                         "Replication factor of __consumer_offsets.")

@@ -129,10 +129,14 @@ public record BrokerConfig(
         List<Path> logDirs = (values.isExplicit(LOG_DIRS) ? values.getList(LOG_DIRS) : values.getList(LOG_DIR))
                 .stream().map(Path::of).toList();
         String metadataDir = values.getString(METADATA_LOG_DIR);
-        BrokerListeners listeners = BrokerListeners.resolve(values);
+        Set<String> roles = ProcessRoles.roles(values);
+        BrokerListeners listeners = BrokerListeners.resolve(values, roles);
+        Map<Integer, String> voters = BrokerListeners.voters(values, nodeId, roles);
+        ProcessRoles.validate(values, roles, nodeId, voters, listeners.all());
+        ProcessRoles.interBrokerListener(values, roles, listeners.advertised());
         return new BrokerConfig(nodeId, listeners.listeners(), listeners.advertised(), logDirs,
                 metadataDir != null ? Path.of(metadataDir) : logDirs.getFirst().resolve(METADATA_DIR_NAME),
-                BrokerListeners.voters(values, nodeId), values.getInt(NUM_PARTITIONS),
+                voters, values.getInt(NUM_PARTITIONS),
                 values.getInt(DEFAULT_REPLICATION_FACTOR).shortValue(), values.getBoolean(AUTO_CREATE_TOPICS_ENABLE),
                 values.getInt(SOCKET_REQUEST_MAX_BYTES), values.getInt(NUM_NETWORK_THREADS),
                 values.getInt(NUM_IO_THREADS), values.getLong(LOG_FLUSH_SCHEDULER_INTERVAL_MS), logDefaults(values),
@@ -179,6 +183,124 @@ public record BrokerConfig(
     /** {@code min.insync.replicas} (default 1). */
     public int minInsyncReplicas() {
         return values.getInt(MIN_INSYNC_REPLICAS);
+    }
+
+    /** {@code process.roles}: {@code broker}, {@code controller} or both (Samsa default: both; KIP-500). */
+    public Set<String> processRoles() {
+        return ProcessRoles.roles(values);
+    }
+
+    /** True when this node serves Kafka clients and hosts partitions ({@code process.roles} contains broker). */
+    public boolean isBroker() {
+        return processRoles().contains(ProcessRoles.BROKER);
+    }
+
+    /** True when this node is a metadata quorum voter ({@code process.roles} contains controller). */
+    public boolean isController() {
+        return processRoles().contains(ProcessRoles.CONTROLLER);
+    }
+
+    /**
+     * This config, if Samsa can run its roles: a broker-only node (not a voter, following the metadata log) is not
+     * built yet.
+     *
+     * @throws ConfigException for {@code process.roles=broker}
+     */
+    public BrokerConfig requireSupportedRoles() {
+        if (!isController()) {
+            throw new ConfigException(ClusterConfigDefs.PROCESS_ROLES, "broker", "Samsa cannot run a broker-only node "
+                    + "yet (node " + nodeId + " outside controller.quorum.voters): use process.roles=broker,controller "
+                    + "and list the node in controller.quorum.voters");
+        }
+        return this;
+    }
+
+    /** {@code broker.rack} (default null: no rack), for rack-aware placement and KIP-392 fetch from follower. */
+    public String rack() {
+        return values.getString(ClusterConfigDefs.BROKER_RACK);
+    }
+
+    /**
+     * The listener name followers and other brokers use to reach this one: {@code inter.broker.listener.name}
+     * (validated against {@code advertised.listeners}), else the listener named {@code security.inter.broker.protocol}
+     * ({@code PLAINTEXT}), else the first advertised listener. Null for a controller-only node.
+     */
+    public String interBrokerListenerName() {
+        return ProcessRoles.interBrokerListener(values, processRoles(), advertisedListeners);
+    }
+
+    /** {@code unclean.leader.election.enable} (default false). */
+    public boolean uncleanLeaderElectionEnable() {
+        return values.getBoolean(ClusterConfigDefs.UNCLEAN_LEADER_ELECTION_ENABLE);
+    }
+
+    /** {@code replica.lag.time.max.ms} (default 30000): a follower not caught up for this long leaves the ISR. */
+    public long replicaLagTimeMaxMs() {
+        return values.getLong(ClusterConfigDefs.REPLICA_LAG_TIME_MAX_MS);
+    }
+
+    /** {@code broker.session.timeout.ms} (default 9000): a broker without heartbeat for this long is fenced. */
+    public int brokerSessionTimeoutMs() {
+        return values.getInt(ClusterConfigDefs.BROKER_SESSION_TIMEOUT_MS);
+    }
+
+    /** {@code broker.heartbeat.interval.ms} (default 2000). */
+    public int brokerHeartbeatIntervalMs() {
+        return values.getInt(ClusterConfigDefs.BROKER_HEARTBEAT_INTERVAL_MS);
+    }
+
+    /**
+     * {@code offsets.topic.replication.factor}: Kafka's default 3, except on a zero-config single node (this node
+     * the only voter and the key not set), where it is 1 (ADR 0003). Kafka does not lower it to the live brokers:
+     * creating {@code __consumer_offsets} fails (FindCoordinator: COORDINATOR_NOT_AVAILABLE) until that many brokers
+     * are registered.
+     */
+    public short offsetsTopicReplicationFactor() {
+        if (!values.isExplicit(ClusterConfigDefs.OFFSETS_TOPIC_REPLICATION_FACTOR)
+                && controllerQuorumVoters.size() == 1 && controllerQuorumVoters.containsKey(nodeId)) {
+            return 1;
+        }
+        return values.getShort(ClusterConfigDefs.OFFSETS_TOPIC_REPLICATION_FACTOR);
+    }
+
+    /** {@code replica.fetch.max.bytes} (default 1048576): bytes per partition in a follower fetch. */
+    public int replicaFetchMaxBytes() {
+        return values.getInt(ClusterConfigDefs.REPLICA_FETCH_MAX_BYTES);
+    }
+
+    /** {@code replica.fetch.response.max.bytes} (default 10485760): bytes of a whole follower fetch response. */
+    public int replicaFetchResponseMaxBytes() {
+        return values.getInt(ClusterConfigDefs.REPLICA_FETCH_RESPONSE_MAX_BYTES);
+    }
+
+    /** {@code replica.fetch.wait.max.ms} (default 500). */
+    public int replicaFetchWaitMaxMs() {
+        return values.getInt(ClusterConfigDefs.REPLICA_FETCH_WAIT_MAX_MS);
+    }
+
+    /** {@code replica.fetch.min.bytes} (default 1). */
+    public int replicaFetchMinBytes() {
+        return values.getInt(ClusterConfigDefs.REPLICA_FETCH_MIN_BYTES);
+    }
+
+    /** {@code replica.fetch.backoff.ms} (default 1000). */
+    public int replicaFetchBackoffMs() {
+        return values.getInt(ClusterConfigDefs.REPLICA_FETCH_BACKOFF_MS);
+    }
+
+    /** {@code replica.socket.timeout.ms} (default 30000). */
+    public int replicaSocketTimeoutMs() {
+        return values.getInt(ClusterConfigDefs.REPLICA_SOCKET_TIMEOUT_MS);
+    }
+
+    /** {@code num.replica.fetchers} (default 1): fetcher threads per source broker. */
+    public int numReplicaFetchers() {
+        return values.getInt(ClusterConfigDefs.NUM_REPLICA_FETCHERS);
+    }
+
+    /** {@code replica.selector.class} (default null: consumers fetch from the leader; KIP-392). */
+    public String replicaSelectorClass() {
+        return values.getString(ClusterConfigDefs.REPLICA_SELECTOR_CLASS);
     }
 
     private static int nodeId(ConfigValues values) {

@@ -83,7 +83,7 @@ public final class BrokerConfigDefs {
     public static final String METADATA_DIR_NAME = "__samsa_metadata";
 
     /** Every broker key Samsa knows, used or accepted. */
-    public static final ConfigDef DEF = AcceptedBrokerConfigDefs.defineInto(new ConfigDef()
+    public static final ConfigDef DEF = ClusterConfigDefs.defineInto(AcceptedBrokerConfigDefs.defineInto(new ConfigDef()
             .define(NODE_ID, INT, 1, atLeast(0), HIGH,
                     "The id of this node, broker and controller alike (Samsa default 1; Kafka requires it).")
             .define(BROKER_ID, INT, -1, null, HIGH,
@@ -191,7 +191,7 @@ public final class BrokerConfigDefs {
             .define("group.consumer.max.size", INT, Integer.MAX_VALUE, atLeast(1), MEDIUM,
                     "Maximum members of a consumer-protocol group; more joins fail with GROUP_MAX_SIZE_REACHED.")
             .define("group.consumer.assignors", LIST, List.of("uniform", "range"), null, MEDIUM,
-                    "Server-side assignors of consumer-protocol groups (uniform, range, or Kafka's class names of the two); the first is the default."));
+                    "Server-side assignors of consumer-protocol groups (uniform, range, or Kafka's class names of the two); the first is the default.")));
 
     private BrokerConfigDefs() {
     }

@@ -19,17 +19,21 @@ import java.util.stream.Collectors;
  * Kafka's rules: controller listeners are the quorum's, every client listener needs a security protocol (Samsa:
  * PLAINTEXT only), advertised names must be listener names and must not use a wildcard host.
  */
-record BrokerListeners(List<Listener> listeners, List<Listener> advertised) {
+record BrokerListeners(List<Listener> listeners, List<Listener> advertised, List<Listener> all) {
     private static final Set<String> WILDCARD_HOSTS = Set.of("", "0.0.0.0", "::");
 
-    static BrokerListeners resolve(ConfigValues values) {
+    /** The listeners of a node with {@code roles}: a controller-only node has no client listener. */
+    static BrokerListeners resolve(ConfigValues values, Set<String> roles) {
         Set<String> controllerNames = values.getList(CONTROLLER_LISTENER_NAMES).stream()
                 .map(name -> name.toUpperCase(Locale.ROOT)).collect(Collectors.toSet());
         Map<String, String> protocols = Listeners.parseProtocolMap(LISTENER_SECURITY_PROTOCOL_MAP,
                 values.getString(LISTENER_SECURITY_PROTOCOL_MAP));
-        List<Listener> listeners = Listeners.parse(LISTENERS, values.getList(LISTENERS)).stream()
-                .filter(l -> !controllerNames.contains(l.name())).toList();
+        List<Listener> all = Listeners.parse(LISTENERS, values.getList(LISTENERS));
+        List<Listener> listeners = all.stream().filter(l -> !controllerNames.contains(l.name())).toList();
         String listenersText = String.join(",", values.getList(LISTENERS));
+        if (!roles.contains(ProcessRoles.BROKER)) {
+            return new BrokerListeners(List.of(), List.of(), all);
+        }
         if (listeners.isEmpty()) {
             throw new ConfigException(LISTENERS, listenersText,
                     "At least one listener must not be a controller listener (" + CONTROLLER_LISTENER_NAMES + ")");
@@ -46,7 +50,7 @@ record BrokerListeners(List<Listener> listeners, List<Listener> advertised) {
                         + " uses security protocol " + protocol + "; Samsa supports only PLAINTEXT listeners");
             }
         }
-        return new BrokerListeners(listeners, advertised(values, listeners, controllerNames));
+        return new BrokerListeners(listeners, advertised(values, listeners, controllerNames), all);
     }
 
     private static List<Listener> advertised(ConfigValues values, List<Listener> listeners, Set<String> controllerNames) {
@@ -79,17 +83,15 @@ record BrokerListeners(List<Listener> listeners, List<Listener> advertised) {
      * (Kafka's stock single-node file); else this node alone at {@code localhost:0}. Samsa's Ratis quorum is static,
      * so several bootstrap servers without voters cannot be mapped to ids.
      */
-    static Map<Integer, String> voters(ConfigValues values, int nodeId) {
+    static Map<Integer, String> voters(ConfigValues values, int nodeId, Set<String> roles) {
         List<String> voterList = values.getList(CONTROLLER_QUORUM_VOTERS);
         List<String> bootstrap = values.getList(CONTROLLER_QUORUM_BOOTSTRAP_SERVERS);
         if (!voterList.isEmpty()) {
-            Map<Integer, String> voters = Listeners.parseVoters(CONTROLLER_QUORUM_VOTERS, voterList);
-            if (values.getList("process.roles").contains("controller") && !voters.containsKey(nodeId)) {
-                throw new ConfigException(CONTROLLER_QUORUM_VOTERS, String.join(",", voterList),
-                        "If process.roles contains the 'controller' role, the node id " + nodeId
-                                + " must be included in the set of voters");
-            }
-            return voters;
+            return Listeners.parseVoters(CONTROLLER_QUORUM_VOTERS, voterList);
+        }
+        if (!bootstrap.isEmpty() && !roles.contains(ProcessRoles.CONTROLLER)) {
+            throw new ConfigException(CONTROLLER_QUORUM_BOOTSTRAP_SERVERS, String.join(",", bootstrap),
+                    "Samsa's quorum is static: a node without the controller role needs controller.quorum.voters");
         }
         if (bootstrap.size() == 1) {
             return Map.of(nodeId, Listeners.hostPort(CONTROLLER_QUORUM_BOOTSTRAP_SERVERS, bootstrap.getFirst()));

@@ -32,7 +32,7 @@ public record GroupConfig(int offsetsTopicPartitions, short offsetsTopicReplicat
 
     public static GroupConfig from(BrokerConfig config) {
         ConfigValues v = config.values();
-        return new GroupConfig(v.getInt("offsets.topic.num.partitions"), v.getShort("offsets.topic.replication.factor"),
+        return new GroupConfig(v.getInt("offsets.topic.num.partitions"), config.offsetsTopicReplicationFactor(),
                 v.getInt("offsets.topic.segment.bytes"), v.getInt("offset.metadata.max.bytes"),
                 v.getInt("offsets.retention.minutes") * 60_000L, v.getLong("offsets.retention.check.interval.ms"),
                 v.getInt("group.initial.rebalance.delay.ms"), v.getInt("group.min.session.timeout.ms"),

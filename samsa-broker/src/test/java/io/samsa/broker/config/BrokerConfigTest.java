@@ -104,7 +104,8 @@ class BrokerConfigTest {
         assertThat(config.unknownKeys()).isEmpty();
         assertThat(infos).singleElement().asString()
                 .startsWith("Configuration keys accepted, not yet used by Samsa: [")
-                .contains("process.roles", "transaction.state.log.replication.factor", "socket.send.buffer.bytes")
+                .contains("transaction.state.log.replication.factor", "socket.send.buffer.bytes")
+                .doesNotContain("process.roles") // used since issue 8
                 .doesNotContain("offsets.topic.replication.factor") // used by the group coordinator
                 .doesNotContain("num.recovery.threads.per.data.dir"); // used by the log manager
         assertThat(config.values().getInt(BrokerConfigDefs.NUM_RECOVERY_THREADS_PER_DATA_DIR)).isEqualTo(1);
@@ -245,13 +246,15 @@ class BrokerConfigTest {
     @Test
     void quorumVotersAreParsedInOrderAndMustContainThisController() {
         BrokerConfig config = BrokerConfig.fromProperties(Map.of("node.id", "2",
+                "listeners", "PLAINTEXT://:9092,CONTROLLER://:9093", "controller.listener.names", "CONTROLLER",
                 "controller.quorum.voters", "1@a:9093,2@b:9093,3@[::1]:9093"));
         assertThat(config.controllerQuorumVoters()).containsExactly(
                 Map.entry(1, "a:9093"), Map.entry(2, "b:9093"), Map.entry(3, "[::1]:9093"));
 
         assertThatThrownBy(() -> BrokerConfig.fromProperties(Map.of("node.id", "5", "controller.quorum.voters", "1@a:9093")))
-                .hasMessageContaining("the node id 5 must be included in the set of voters");
+                .hasMessageContaining("the node id 5 must be included in the set of voters controller.quorum.voters=[1]");
         assertThat(BrokerConfig.fromProperties(Map.of("node.id", "5", "process.roles", "broker",
+                "controller.listener.names", "CONTROLLER",
                 "controller.quorum.voters", "1@a:9093")).controllerQuorumVoters()).containsOnlyKeys(1);
         assertThatThrownBy(() -> BrokerConfig.fromProperties(Map.of("controller.quorum.voters", "1@a:9093,1@b:9093")))
                 .hasMessageContaining("Voter 1 is listed twice");
