@@ -43,8 +43,9 @@ import org.apache.kafka.common.TopicPartitionInfo;
  * up, see {@code shared/research/ratis-three-voters.md}). A stopped node restarts on the same ports and data, so
  * clients keep their bootstrap list. Not thread-safe: one owner (the test).
  *
- * <p>{@link #kill(int)} is as close to a crash as one JVM allows: the node is closed and its clean-shutdown markers
- * are removed, so the next start recovers the logs as after a crash. Unlike {@code kill -9}, the close still flushes
+ * <p>{@link #kill(int)} is as close to a crash as one JVM allows: the node stops without a controlled shutdown (the
+ * controller fences it when its session expires) and its clean-shutdown markers are removed, so the next start
+ * recovers the logs as after a crash. Unlike {@code kill -9}, the close still flushes
  * the page cache and runs the shutdown sequence (use {@code ClusterProcesses} for real crashes).
  */
 public final class EmbeddedCluster implements AutoCloseable {
@@ -204,7 +205,8 @@ public final class EmbeddedCluster implements AutoCloseable {
 
     /** Closes node {@code id} and removes its clean-shutdown markers: the next start recovers as after a crash. */
     public void kill(int id) throws IOException {
-        stop(id);
+        broker(id).halt(); // no controlled shutdown: the controller finds out when the session expires
+        running.remove(id);
         try (var files = Files.list(logDir(id))) {
             for (Path marker : files.filter(p -> p.getFileName().toString().equals(".kafka_cleanshutdown")).toList()) {
                 Files.delete(marker);
