@@ -275,7 +275,8 @@ public final class EmbeddedCluster implements AutoCloseable {
     public void close() {
         List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (SamsaNode node : running.values()) {
-            closing.add(CompletableFuture.runAsync(node::close, starter));
+            // the whole cluster goes: no leadership to hand over, so no controlled shutdowns
+            closing.add(CompletableFuture.runAsync(node instanceof SamsaBroker b ? b::halt : node::close, starter));
         }
         running.clear();
         closing.forEach(f -> {

@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -41,6 +43,7 @@ class ReplicationIT {
             "broker.heartbeat.interval.ms", "500",
             "replica.lag.time.max.ms", "3000",
             "offsets.topic.replication.factor", "3",
+            "offsets.topic.num.partitions", "3",
             "default.replication.factor", "3");
 
     @TempDir
@@ -191,5 +194,51 @@ class ReplicationIT {
         }
         // the refused record was never appended: only the acks=1 one is there
         assertThat(SegmentFiles.values(cluster.logDir(leader), "strict", 0)).containsExactly("y");
+    }
+
+    @Test
+    void aConsumerGroupKeepsItsCommittedOffsetsWhenItsCoordinatorDies() throws Exception {
+        createTopic("work", 1, Map.of("min.insync.replicas", "2"));
+        try (KafkaProducer<String, String> producer = producer(cluster)) {
+            send(producer, "work", "w", 100);
+        }
+        TopicPartition tp = new TopicPartition("work", 0);
+        Map<String, Object> group = Map.of(ConsumerConfig.GROUP_ID_CONFIG, "g",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
+        try (KafkaConsumer<String, String> consumer = cluster.consumer(group)) {
+            consumer.subscribe(List.of("work"));
+            List<String> seen = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> seen.add(r.value()));
+                return seen.size() >= 50;
+            });
+            consumer.commitSync(Map.of(tp, new OffsetAndMetadata(50)));
+        }
+        int coordinator;
+        try (Admin admin = cluster.admin()) {
+            coordinator = admin.describeConsumerGroups(List.of("g")).all().get(30, TimeUnit.SECONDS).get("g")
+                    .coordinator().id();
+        }
+        cluster.kill(coordinator);
+
+        // the coordinator moved with the leadership of its __consumer_offsets partition, loading the commits
+        try (Admin admin = cluster.admin()) {
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
+                var offsets = admin.listConsumerGroupOffsets("g").partitionsToOffsetAndMetadata()
+                        .get(10, TimeUnit.SECONDS);
+                assertThat(offsets.get(tp).offset()).isEqualTo(50);
+                assertThat(admin.describeConsumerGroups(List.of("g")).all().get(10, TimeUnit.SECONDS).get("g")
+                        .coordinator().id()).isNotEqualTo(coordinator);
+            });
+        }
+        try (KafkaConsumer<String, String> consumer = cluster.consumer(group)) {
+            consumer.subscribe(List.of("work"));
+            List<String> rest = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> rest.add(r.value()));
+                return rest.size() >= 50;
+            });
+            assertThat(rest.getFirst()).isEqualTo("w-50");
+        }
     }
 }
