@@ -1,7 +1,6 @@
 package io.samsa.metadata;
 
 import io.samsa.metadata.ControllerException.Error;
-import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 
@@ -138,8 +137,8 @@ final class ControllerRpc {
      * Sends {@code request} to the leader's state machine through Ratis' read-only path (never logged); fails with
      * a {@link ControllerException} (NOT_CONTROLLER, REQUEST_TIMED_OUT, ...) when no leader answers in time.
      */
-    static CompletableFuture<Message> send(RaftClient client, Request request, Duration timeout) {
-        return client.async().sendReadOnly(encode(request))
+    static CompletableFuture<Message> send(ForwardingClient client, Request request, Duration timeout) {
+        return client.call(c -> c.async().sendReadOnly(encode(request)))
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .thenApply(reply -> {
                     if (!reply.isSuccess()) {

@@ -2,7 +2,6 @@ package io.samsa.metadata;
 
 import io.samsa.metadata.record.MetadataRecord;
 import io.samsa.metadata.record.MetadataRecordCodec;
-import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.slf4j.Logger;
@@ -157,14 +156,14 @@ final class MetadataFeed {
      * after a failure (no leader, timeout) retried every 200 ms.
      */
     static final class Follower {
-        private final RaftClient client;
+        private final ForwardingClient client;
         private final MetadataStateMachine stateMachine;
         private final ScheduledExecutorService executor;
         private final int waitMs;
         private final int nodeId;
         private volatile boolean closed;
 
-        Follower(int nodeId, RaftClient client, MetadataStateMachine stateMachine, ScheduledExecutorService executor,
+        Follower(int nodeId, ForwardingClient client, MetadataStateMachine stateMachine, ScheduledExecutorService executor,
                  int waitMs) {
             this.nodeId = nodeId;
             this.client = client;
@@ -186,7 +185,7 @@ final class MetadataFeed {
                 return;
             }
             long after = stateMachine.image().appliedIndex();
-            client.async().sendReadOnly(ControllerRpc.encode(new ControllerRpc.Fetch(nodeId, after, waitMs)))
+            client.call(c -> c.async().sendReadOnly(ControllerRpc.encode(new ControllerRpc.Fetch(nodeId, after, waitMs))))
                     .whenComplete((reply, error) -> {
                         if (closed) {
                             return;

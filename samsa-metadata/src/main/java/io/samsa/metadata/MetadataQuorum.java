@@ -56,7 +56,7 @@ public final class MetadataQuorum implements AutoCloseable {
     private final Tuning tuning;
     private final RaftServer server;
     private final MetadataStateMachine stateMachine;
-    private final RaftClient forwardingClient;
+    private final ForwardingClient forwardingClient;
     private final RaftPeerId selfId;
     private final QuorumWriter writer;
     private final InetSocketAddress address;
@@ -71,7 +71,7 @@ public final class MetadataQuorum implements AutoCloseable {
     private long lastFormatAttemptNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(2);
 
     private MetadataQuorum(QuorumConfig config, RaftServer server, MetadataStateMachine stateMachine,
-                           RaftClient forwardingClient, Tuning tuning, InetSocketAddress address) {
+                           ForwardingClient forwardingClient, Tuning tuning, InetSocketAddress address) {
         this.config = config;
         this.tuning = tuning;
         this.server = server;
@@ -137,12 +137,12 @@ public final class MetadataQuorum implements AutoCloseable {
                 .setProperties(RatisSettings.serverProperties(config.metadataDir(), self, singleVoter, tuning))
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
-        RaftClient client = RaftClient.newBuilder()
+        var client = new ForwardingClient(() -> RaftClient.newBuilder()
                 .setRaftGroup(group)
                 .setProperties(RatisSettings.clientProperties(tuning.requestTimeout()))
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(10, RatisSettings.millis(200)))
                 .setClientId(ClientId.randomId())
-                .build();
+                .build());
         var quorum = new MetadataQuorum(config, server, stateMachine, client, tuning, self);
         stateMachine.onLeaderReady(() -> quorum.executor.execute(quorum::formatIfNeeded));
         stateMachine.onQuery(quorum.controller::handle);
@@ -168,12 +168,12 @@ public final class MetadataQuorum implements AutoCloseable {
         long startNanos = System.nanoTime();
         RaftGroup group = RatisSettings.group(config.voters(), config.nodeId(), null);
         var stateMachine = new MetadataStateMachine();
-        RaftClient client = RaftClient.newBuilder()
+        var client = new ForwardingClient(() -> RaftClient.newBuilder()
                 .setRaftGroup(group)
                 .setProperties(RatisSettings.clientProperties(tuning.requestTimeout()))
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(10, RatisSettings.millis(200)))
                 .setClientId(ClientId.randomId())
-                .build();
+                .build());
         var quorum = new MetadataQuorum(config, null, stateMachine, client, tuning, null);
         quorum.follower = new MetadataFeed.Follower(config.nodeId(), client, stateMachine, quorum.executor, 1000);
         quorum.follower.start();

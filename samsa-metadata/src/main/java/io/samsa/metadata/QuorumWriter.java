@@ -65,7 +65,7 @@ final class QuorumWriter {
 
     private final RaftServer server;
     private final RaftPeerId selfId;
-    private final RaftClient forwardingClient;
+    private final ForwardingClient forwardingClient;
     private final Supplier<ClusterImage> image;
     private final Tuning tuning;
     private final ClientId localClientId = ClientId.randomId();
@@ -73,7 +73,7 @@ final class QuorumWriter {
     /** The tail of the serial queue: completes when the last serially written request has finished. */
     private CompletableFuture<?> serialTail = CompletableFuture.completedFuture(null);
 
-    QuorumWriter(RaftServer server, RaftPeerId selfId, RaftClient forwardingClient, Supplier<ClusterImage> image,
+    QuorumWriter(RaftServer server, RaftPeerId selfId, ForwardingClient forwardingClient, Supplier<ClusterImage> image,
                  Tuning tuning) {
         this.server = server;
         this.selfId = selfId;
@@ -168,7 +168,7 @@ final class QuorumWriter {
     }
 
     private CompletableFuture<Message> forward(Message message) {
-        return forwardingClient.async().send(message).thenCompose(reply -> reply.isSuccess()
+        return forwardingClient.call(client -> client.async().send(message)).thenCompose(reply -> reply.isSuccess()
                 ? CompletableFuture.completedFuture(reply.getMessage())
                 : CompletableFuture.failedFuture(reply.getException()));
     }
