@@ -121,6 +121,20 @@ public final class Partition {
     }
 
     /**
+     * Whether the state of {@code p} (or a newer one) is already applied. Read under the lock, so a concurrent
+     * {@link #apply} is either wholly visible or not at all.
+     */
+    public boolean hasApplied(PartitionImage p) {
+        lock.readLock().lock();
+        try {
+            return leaderEpoch > p.leaderEpoch()
+                    || (leaderEpoch == p.leaderEpoch() && partitionEpoch >= p.partitionEpoch());
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
      * Applies the partition's state from a metadata image (Kafka's {@code makeLeader} / {@code makeFollower}). An
      * image older than the state already applied (lower leader or partition epoch) is ignored. Becoming leader with a
      * new leader epoch records the epoch's start offset (the log end offset) in the leader epoch cache and restarts

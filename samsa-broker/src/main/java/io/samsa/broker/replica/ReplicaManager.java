@@ -300,8 +300,7 @@ public final class ReplicaManager implements AutoCloseable {
         }
         try {
             Partition partition = partition(tp, topic, current);
-            if (p.leaderEpoch() > partition.leaderEpoch()
-                    || (p.leaderEpoch() == partition.leaderEpoch() && p.partitionEpoch() > partition.partitionEpoch())) {
+            if (!partition.hasApplied(p)) {
                 applyState(partition, p); // the image is ahead of the reconciliation thread
             }
             return partition;
