@@ -45,10 +45,13 @@ class EmbeddedClusterIT {
 
                 // And an RF=3 topic lists all three replicas on every partition
                 admin.createTopics(List.of(new NewTopic("rf3", 3, (short) 3))).all().get(30, TimeUnit.SECONDS);
-                TopicDescription topic = admin.describeTopics(List.of("rf3")).allTopicNames()
-                        .get(30, TimeUnit.SECONDS).get("rf3");
-                assertThat(topic.partitions()).hasSize(3).allSatisfy(p -> assertThat(p.replicas())
-                        .extracting(Node::id).containsExactlyInAnyOrder(1, 2, 3));
+                // (the broker answering may apply the new metadata a moment after the controller committed it)
+                await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+                    TopicDescription topic = admin.describeTopics(List.of("rf3")).allTopicNames()
+                            .get(10, TimeUnit.SECONDS).get("rf3");
+                    assertThat(topic.partitions()).hasSize(3).allSatisfy(p -> assertThat(p.replicas())
+                            .extracting(Node::id).containsExactlyInAnyOrder(1, 2, 3));
+                });
             }
             assertThat(cluster.awaitLeader("rf3", 0)).isIn(1, 2, 3);
 

@@ -35,7 +35,7 @@ public final class DescribeClusterHandler implements ApiHandler<DescribeClusterR
         ClusterImage image = ctx.image();
         DescribeClusterResponseData response = new DescribeClusterResponseData()
                 .setClusterId(image.clusterId())
-                .setControllerId(image.controllerId() >= 0 ? image.controllerId() : ctx.nodeId())
+                .setControllerId(ControllerIds.forClients(image, ctx.nodeId()))
                 .setEndpointType(BROKERS)
                 .setClusterAuthorizedOperations(Integer.MIN_VALUE);
         if (context.apiVersion() >= 1 && request.endpointType() != BROKERS) {

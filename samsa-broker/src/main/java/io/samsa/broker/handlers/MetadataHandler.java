@@ -67,7 +67,7 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
         ClusterImage image = ctx.image();
         MetadataResponseData response = new MetadataResponseData()
                 .setClusterId(image.clusterId())
-                .setControllerId(image.controllerId() >= 0 ? image.controllerId() : ctx.nodeId())
+                .setControllerId(ControllerIds.forClients(image, ctx.nodeId()))
                 .setClusterAuthorizedOperations(Integer.MIN_VALUE);
         addBrokers(image, context.listenerName(), response);
         if (allTopics) {
