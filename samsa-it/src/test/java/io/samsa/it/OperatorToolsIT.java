@@ -3,6 +3,10 @@ package io.samsa.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.samsa.cli.SamsaCommand;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterPartitionReassignmentsOptions;
@@ -200,5 +205,47 @@ class OperatorToolsIT {
                 .containsPattern("\"partition\":\"ops-0\",\"size\":[1-9][0-9]*,\"offsetLag\":0,\"isFuture\":false")
                 .contains("\"partition\":\"ops-1\"")
                 .contains("\"logDir\":\"" + samsa.get().logDir().toAbsolutePath() + "\"");
+    }
+
+    /** {@code samsa ARGS --bootstrap-server ...} in-process: exit code, stdout, stderr. */
+    private static String[] samsaCli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--bootstrap-server", samsa.get().bootstrapServers()));
+        int code = SamsaCommand.newCommandLine(new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true),
+                new PrintWriter(err, true)).execute(all.toArray(String[]::new));
+        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    }
+
+    @Test
+    void samsaClusterDescribeShowsBrokersControllerAndQuorum() throws Exception {
+        String clusterId = admin.describeCluster().clusterId().get();
+        String address = samsa.get().bootstrapServers();
+
+        String[] run = samsaCli("cluster", "describe");
+
+        assertThat(run[0]).as(run[2]).isEqualTo("0");
+        assertThat(run[1].lines()).startsWith("ClusterId: " + clusterId, "Controller: 1", "Brokers: 1");
+        assertThat(run[1]).containsPattern("(?m)^ID HOST:PORT +RACK FENCED$")
+                .containsPattern("(?m)^1  " + Pattern.quote(address) + " +- +false$")
+                .containsPattern("(?m)^Quorum: leader 1, epoch [1-9][0-9]*, high watermark [1-9][0-9]*, voters 1$")
+                .containsPattern("(?m)^1    Leader [0-9 ]+ 0 ");
+    }
+
+    @Test
+    void samsaTopicsDescribeFiltersUnderReplicatedPartitions() {
+        String[] all = samsaCli("topics", "describe", "--topic", "ops");
+        String[] underReplicated = samsaCli("topics", "describe", "--under-replicated-partitions");
+        String[] unavailable = samsaCli("topics", "describe", "--topic", "ops", "--unavailable-partitions");
+
+        assertThat(all[0]).as(all[2]).isEqualTo("0");
+        assertThat(all[1]).contains("\tTopic: ops\tPartition: 0\tLeader: 1\tReplicas: 1\tIsr: 1\n")
+                .doesNotContain("UnderReplicated");
+        // one node, replication factor 1: every partition is fully in sync and led
+        assertThat(underReplicated[0]).as(underReplicated[2]).isEqualTo("0");
+        assertThat(underReplicated[1]).isEmpty();
+        assertThat(unavailable[0]).as(unavailable[2]).isEqualTo("0");
+        assertThat(unavailable[1]).isEmpty();
     }
 }
