@@ -26,6 +26,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.ElectionNotNeededException;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
@@ -167,6 +168,11 @@ class OperatorToolsIT {
         ChildJvm.Result executed = tool(reassign, "--reassignment-json-file", plan.toString(), "--execute");
         ChildJvm.Result verified = tool(reassign, "--reassignment-json-file", plan.toString(), "--verify");
         ChildJvm.Result refused = tool(reassign, "--reassignment-json-file", bad.toString(), "--execute");
+        ChildJvm.Result throttled = tool(reassign, "--reassignment-json-file", plan.toString(), "--execute",
+                "--throttle", "10000000");
+        String rateWhileThrottled = brokerConfig("leader.replication.throttled.rate");
+        ChildJvm.Result reverified = tool(reassign, "--reassignment-json-file", plan.toString(), "--verify");
+        String rateAfterVerify = brokerConfig("leader.replication.throttled.rate");
 
         assertThat(executed.exitCode()).as(executed.output()).isZero();
         assertThat(executed.output()).contains("Current partition replica assignment")
@@ -175,6 +181,20 @@ class OperatorToolsIT {
         assertThat(verified.output()).contains("Reassignment of partition ops-1 is completed.");
         assertThat(refused.exitCode()).as(refused.output()).isNotZero();
         assertThat(refused.output()).contains("Unknown broker id 7");
+        assertThat(throttled.exitCode()).as(throttled.output()).isZero();
+        assertThat(throttled.output()).contains("Warning: You must run --verify periodically, until the reassignment "
+                + "completes, to ensure the throttle is removed.");
+        assertThat(reverified.exitCode()).as(reverified.output()).isZero();
+        assertThat(reverified.output()).contains("Reassignment of partition ops-1 is completed.")
+                .contains("Clearing broker-level throttles on broker 1");
+        // stored while the move runs, removed by --verify (accepted, not enforced: ADR 0013)
+        assertThat(rateWhileThrottled).isEqualTo("10000000");
+        assertThat(rateAfterVerify).isEqualTo(Long.toString(Long.MAX_VALUE));
+    }
+
+    private static String brokerConfig(String key) throws Exception {
+        ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, "1");
+        return admin.describeConfigs(List.of(broker)).all().get().get(broker).get(key).value();
     }
 
     @Test
