@@ -103,7 +103,8 @@ class OperatorToolsIT {
         ChildJvm.Result replication = tool("org.apache.kafka.tools.MetadataQuorumCommand", "describe",
                 "--replication");
         assertThat(replication.exitCode()).as(replication.output()).isZero();
-        assertThat(replication.output()).contains("NodeId").contains("LogEndOffset").containsPattern("(?m)^1\\s+.*Leader");
+        assertThat(replication.output()).contains("NodeId").contains("LogEndOffset")
+                .containsPattern("(?m)^1\\s+.*Leader");
     }
 
     @Test
@@ -160,7 +161,8 @@ class OperatorToolsIT {
     @Test
     void kafkaReassignPartitionsExecutesAndVerifiesAMoveToTheSameBroker() throws Exception {
         Path plan = samsa.dir().resolve("reassign.json");
-        Files.writeString(plan, "{\"version\":1,\"partitions\":[{\"topic\":\"ops\",\"partition\":1,\"replicas\":[1]}]}");
+        Files.writeString(plan,
+                "{\"version\":1,\"partitions\":[{\"topic\":\"ops\",\"partition\":1,\"replicas\":[1]}]}");
         Path bad = samsa.dir().resolve("reassign-bad.json");
         Files.writeString(bad, "{\"version\":1,\"partitions\":[{\"topic\":\"ops\",\"partition\":1,\"replicas\":[7]}]}");
         String reassign = "org.apache.kafka.tools.reassign.ReassignPartitionsCommand";

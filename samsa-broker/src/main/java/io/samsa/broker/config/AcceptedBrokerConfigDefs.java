@@ -137,7 +137,7 @@ final class AcceptedBrokerConfigDefs {
                         "min.insync of __share_group_state.")
                 .accept("share.coordinator.state.topic.num.partitions", INT, 50, atLeast(1), HIGH,
                         "Partitions of __share_group_state.")
-                // replication throttles (kafka-reassign-partitions --throttle): dynamic, stored, not enforced (ADR 0013)
+                // replication throttles (kafka-reassign-partitions --throttle): dynamic, not enforced (ADR 0013)
                 .accept("leader.replication.throttled.rate", LONG, Long.MAX_VALUE, atLeast(0), MEDIUM,
                         "Bytes/s a leader may send to throttled followers (not enforced by Samsa).")
                 .accept("follower.replication.throttled.rate", LONG, Long.MAX_VALUE, atLeast(0), MEDIUM,

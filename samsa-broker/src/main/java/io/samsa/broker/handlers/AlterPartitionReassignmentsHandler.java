@@ -80,7 +80,8 @@ public final class AlterPartitionReassignmentsHandler implements ApiHandler<Alte
                             : failure != null ? failure
                             : results.getOrDefault(ref, Optional.empty()).orElse(null);
                     ReassignablePartitionResponse result = new ReassignablePartitionResponse()
-                            .setPartitionIndex(p.partitionIndex()).setErrorCode(Errors.NONE.code());
+                            .setPartitionIndex(p.partitionIndex()).setErrorCode(Errors.NONE.code())
+                            .setErrorMessage(null);
                     if (error != null) {
                         result.setErrorCode(ErrorMapper.toError(error).code())
                                 .setErrorMessage(ErrorMapper.message(error));

@@ -83,7 +83,8 @@ public final class ElectLeadersHandler implements ApiHandler<ElectLeadersRequest
                 Throwable error = failure != null ? failure : results.getOrDefault(new PartitionRef(topic, id),
                         Optional.of(new ControllerException(ControllerException.Error.UNKNOWN_SERVER_ERROR,
                                 "The controller gave no result for this partition"))).orElse(null);
-                PartitionResult result = new PartitionResult().setPartitionId(id).setErrorCode(Errors.NONE.code());
+                PartitionResult result = new PartitionResult().setPartitionId(id).setErrorCode(Errors.NONE.code())
+                        .setErrorMessage(null);
                 if (error != null) {
                     Errors code = ErrorMapper.toError(error);
                     if (all && code == Errors.ELECTION_NOT_NEEDED) {
