@@ -5,6 +5,7 @@ import io.samsa.broker.config.BrokerConfigDefs;
 import io.samsa.metadata.QuorumInfo;
 import io.samsa.protocol.ApiHandler;
 import io.samsa.protocol.RequestContext;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +20,8 @@ import org.apache.kafka.common.message.DescribeQuorumResponseData.ReplicaState;
 import org.apache.kafka.common.message.DescribeQuorumResponseData.TopicData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * DescribeQuorum (API 55, v0-2, KIP-595/KIP-836/KIP-853; {@code Admin.describeMetadataQuorum},
@@ -29,14 +32,18 @@ import org.apache.kafka.common.protocol.Errors;
  * entry (CONTROLLER by default), with the address of {@code controller.quorum.voters} (this node's bound Raft
  * address for itself). Voters carry no directory id (Samsa's voters are static): {@code Uuid.ZERO_UUID}.
  *
- * <p>Kafka forwards this request to the active controller; Samsa answers from this node's view of the Ratis group:
- * on a node that is not the leader the followers' offsets and times are -1 (unknown). Any other topic or partition
- * in the request gets UNKNOWN_TOPIC_OR_PARTITION. Answered on the event loop (reads in-memory Ratis state only).
+ * <p>As Kafka's brokers forward this request to the active controller, a broker that is not on the Raft leader's
+ * node asks the broker there ({@link QuorumForwarder}, inter-broker listener, at most one hop, 5 s) and passes its
+ * answer on; when the leader's node has no broker endpoint (a controller-only node) or does not answer, this node's
+ * own view is returned, in which the followers' offsets and times are -1 (unknown). Any other topic or partition in
+ * the request gets UNKNOWN_TOPIC_OR_PARTITION. The local answer is built on the event loop (in-memory Ratis state);
+ * a forwarded one on the I/O pool.
  */
 public final class DescribeQuorumHandler implements ApiHandler<DescribeQuorumRequestData> {
     /** Kafka's {@code Topic.CLUSTER_METADATA_TOPIC_NAME}. */
     static final String METADATA_TOPIC = "__cluster_metadata";
     private static final String DEFAULT_CONTROLLER_LISTENER = "CONTROLLER";
+    private static final Logger LOGGER = LoggerFactory.getLogger(DescribeQuorumHandler.class);
 
     private final BrokerContext ctx;
 
@@ -52,14 +59,40 @@ public final class DescribeQuorumHandler implements ApiHandler<DescribeQuorumReq
     @Override
     public CompletableFuture<DescribeQuorumResponseData> handle(RequestContext context,
                                                                 DescribeQuorumRequestData request) {
-        DescribeQuorumResponseData response = new DescribeQuorumResponseData().setErrorCode(Errors.NONE.code());
         QuorumInfo quorum;
         try {
             quorum = ctx.quorum().describeQuorum();
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(response.setErrorCode(Errors.NOT_CONTROLLER.code())
-                    .setErrorMessage(ErrorMapper.message(e)));
+            return CompletableFuture.completedFuture(new DescribeQuorumResponseData()
+                    .setErrorCode(Errors.NOT_CONTROLLER.code()).setErrorMessage(ErrorMapper.message(e)));
         }
+        PartitionData local = partition(quorum);
+        int leaderId = quorum.leaderId();
+        if (leaderId < 0 || leaderId == ctx.nodeId() || QuorumForwarder.isForwarded(context.clientId())) {
+            return CompletableFuture.completedFuture(response(context, request, local, nodes(quorum)));
+        }
+        String listener = ctx.replicas().settings().interBrokerListener();
+        var endpoint = QuorumForwarder.endpoint(ctx.image().brokers().get(leaderId), listener);
+        if (endpoint.isEmpty()) {
+            return CompletableFuture.completedFuture(response(context, request, local, nodes(quorum)));
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                DescribeQuorumResponseData leader = QuorumForwarder.describe(ctx.nodeId(), leaderId, endpoint.get(),
+                        listener);
+                return response(context, request, leader.topics().getFirst().partitions().getFirst(),
+                        leader.nodes().isEmpty() ? nodes(quorum) : leader.nodes().duplicate());
+            } catch (IOException | RuntimeException e) {
+                LOGGER.debug("DescribeQuorum not forwarded to the quorum leader {}: {}", leaderId, e.toString());
+                return response(context, request, local, nodes(quorum));
+            }
+        }, ctx.ioPool());
+    }
+
+    private static DescribeQuorumResponseData response(RequestContext context, DescribeQuorumRequestData request,
+                                                       PartitionData quorum,
+                                                       DescribeQuorumResponseData.NodeCollection nodes) {
+        DescribeQuorumResponseData response = new DescribeQuorumResponseData().setErrorCode(Errors.NONE.code());
         for (DescribeQuorumRequestData.TopicData topic : request.topics()) {
             TopicData out = new TopicData().setTopicName(topic.topicName());
             for (DescribeQuorumRequestData.PartitionData p : topic.partitions()) {
@@ -69,14 +102,14 @@ public final class DescribeQuorumHandler implements ApiHandler<DescribeQuorumReq
                             .setErrorMessage("The metadata quorum is " + METADATA_TOPIC + "-0"));
                     continue;
                 }
-                out.partitions().add(partition(quorum));
+                out.partitions().add(quorum.duplicate());
             }
             response.topics().add(out);
         }
         if (context.apiVersion() >= 2) {
-            response.setNodes(nodes(quorum));
+            response.setNodes(nodes);
         }
-        return CompletableFuture.completedFuture(response);
+        return response;
     }
 
     static PartitionData partition(QuorumInfo quorum) {
