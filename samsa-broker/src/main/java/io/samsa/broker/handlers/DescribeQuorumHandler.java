@@ -2,6 +2,7 @@ package io.samsa.broker.handlers;
 
 import io.samsa.broker.BrokerContext;
 import io.samsa.broker.config.BrokerConfigDefs;
+import io.samsa.metadata.BrokerRegistration;
 import io.samsa.metadata.QuorumInfo;
 import io.samsa.protocol.ApiHandler;
 import io.samsa.protocol.RequestContext;
@@ -72,16 +73,17 @@ public final class DescribeQuorumHandler implements ApiHandler<DescribeQuorumReq
             return CompletableFuture.completedFuture(response(context, request, local, nodes(quorum)));
         }
         String listener = ctx.replicas().settings().interBrokerListener();
-        var endpoint = QuorumForwarder.endpoint(ctx.image().brokers().get(leaderId), listener);
+        BrokerRegistration leader = ctx.image().brokers().get(leaderId);
+        var endpoint = QuorumForwarder.endpoint(leader == null ? List.of() : leader.endpoints(), listener);
         if (endpoint.isEmpty()) {
             return CompletableFuture.completedFuture(response(context, request, local, nodes(quorum)));
         }
         return CompletableFuture.supplyAsync(() -> {
             try {
-                DescribeQuorumResponseData leader = QuorumForwarder.describe(ctx.nodeId(), leaderId, endpoint.get(),
+                DescribeQuorumResponseData answer = QuorumForwarder.describe(ctx.nodeId(), leaderId, endpoint.get(),
                         listener);
-                return response(context, request, leader.topics().getFirst().partitions().getFirst(),
-                        leader.nodes().isEmpty() ? nodes(quorum) : leader.nodes().duplicate());
+                return response(context, request, answer.topics().getFirst().partitions().getFirst(),
+                        answer.nodes().isEmpty() ? nodes(quorum) : answer.nodes().duplicate());
             } catch (IOException | RuntimeException e) {
                 LOGGER.debug("DescribeQuorum not forwarded to the quorum leader {}: {}", leaderId, e.toString());
                 return response(context, request, local, nodes(quorum));

@@ -3,6 +3,7 @@ package io.samsa.broker.handlers;
 import io.samsa.broker.replica.LeaderEndpoint;
 import io.samsa.metadata.BrokerRegistration;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.DescribeQuorumResponseData;
@@ -32,12 +33,13 @@ final class QuorumForwarder {
         return clientId != null && clientId.startsWith(CLIENT_ID_PREFIX);
     }
 
-    /** The endpoint of {@code leader} on {@code listener}, if it is a registered broker with one. */
-    static Optional<BrokerRegistration.Endpoint> endpoint(BrokerRegistration leader, String listener) {
-        if (leader == null) {
-            return Optional.empty();
-        }
-        return leader.endpoints().stream().filter(e -> e.listener().equalsIgnoreCase(listener)).findFirst();
+    /**
+     * The leader's endpoint on {@code listener}, among the endpoints it registered (none for a controller-only node
+     * or an unregistered one).
+     */
+    static Optional<BrokerRegistration.Endpoint> endpoint(List<BrokerRegistration.Endpoint> leaderEndpoints,
+                                                          String listener) {
+        return leaderEndpoints.stream().filter(e -> e.listener().equalsIgnoreCase(listener)).findFirst();
     }
 
     /**

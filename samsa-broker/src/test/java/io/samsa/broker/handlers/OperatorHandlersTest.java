@@ -3,6 +3,7 @@ package io.samsa.broker.handlers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import io.samsa.metadata.BrokerRegistration;
 import io.samsa.metadata.ClusterImage;
 import io.samsa.metadata.ControllerException;
 import io.samsa.metadata.PartitionImage;
@@ -161,6 +162,20 @@ class OperatorHandlersTest {
             assertThat(missing.errorCode()).isEqualTo(Errors.KAFKA_STORAGE_ERROR.code());
             assertThat(missing.totalBytes()).isEqualTo(DescribeLogDirsHandler.UNKNOWN_VOLUME_BYTES);
         }
+    }
+
+    @Test
+    void forwardedQuorumRequestsAreRecognisedAndTheLeadersInterBrokerEndpointIsPicked() {
+        List<BrokerRegistration.Endpoint> leader = List.of(new BrokerRegistration.Endpoint("PLAINTEXT", "h2", 9092),
+                new BrokerRegistration.Endpoint("REPLICATION", "h2", 9093));
+
+        assertThat(QuorumForwarder.isForwarded(QuorumForwarder.CLIENT_ID_PREFIX + 1)).isTrue();
+        assertThat(QuorumForwarder.isForwarded("adminclient-1")).isFalse();
+        assertThat(QuorumForwarder.isForwarded(null)).isFalse();
+        assertThat(QuorumForwarder.endpoint(leader, "replication")).hasValueSatisfying(e ->
+                assertThat(e.port()).isEqualTo(9093));
+        assertThat(QuorumForwarder.endpoint(leader, "SSL")).isEmpty();
+        assertThat(QuorumForwarder.endpoint(List.of(), "PLAINTEXT")).as("a controller-only leader").isEmpty();
     }
 
     private static ClusterImage image(TopicImage topic) {
