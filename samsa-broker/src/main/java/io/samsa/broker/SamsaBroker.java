@@ -3,6 +3,11 @@ package io.samsa.broker;
 import io.samsa.broker.config.BrokerConfig;
 import io.samsa.broker.config.BrokerConfigDefs;
 import io.samsa.broker.handlers.DeleteRecordsHandler;
+import io.samsa.broker.handlers.AlterPartitionReassignmentsHandler;
+import io.samsa.broker.handlers.DescribeLogDirsHandler;
+import io.samsa.broker.handlers.DescribeQuorumHandler;
+import io.samsa.broker.handlers.ElectLeadersHandler;
+import io.samsa.broker.handlers.ListPartitionReassignmentsHandler;
 import io.samsa.broker.group.GroupConfig;
 import io.samsa.broker.group.GroupCoordinator;
 import io.samsa.broker.group.consumer.ConsumerGroupService;
@@ -244,7 +249,12 @@ public final class SamsaBroker implements SamsaNode {
                 .register(new IncrementalAlterConfigsHandler(ctx, dynamicConfigs))
                 .register(new AlterConfigsHandler(ctx, dynamicConfigs))
                 .register(new CreatePartitionsHandler(ctx))
-                .register(new DeleteRecordsHandler(ctx));
+                .register(new DeleteRecordsHandler(ctx))
+                .register(new DescribeLogDirsHandler(ctx))
+                .register(new DescribeQuorumHandler(ctx))
+                .register(new ElectLeadersHandler(ctx))
+                .register(new AlterPartitionReassignmentsHandler(ctx))
+                .register(new ListPartitionReassignmentsHandler(ctx));
 
         List<BrokerRegistration.Endpoint> bound = new ArrayList<>();
         for (BrokerConfig.Listener listener : config.listeners()) {

@@ -116,6 +116,13 @@ final class AcceptedBrokerConfigDefs {
                         "min.insync of __share_group_state.")
                 .accept("share.coordinator.state.topic.num.partitions", INT, 50, atLeast(1), HIGH,
                         "Partitions of __share_group_state.")
+                // replication throttles (kafka-reassign-partitions --throttle): dynamic, not enforced (ADR 0013)
+                .accept("leader.replication.throttled.rate", LONG, Long.MAX_VALUE, atLeast(0), MEDIUM,
+                        "Bytes/s a leader may send to throttled followers (not enforced by Samsa).")
+                .accept("follower.replication.throttled.rate", LONG, Long.MAX_VALUE, atLeast(0), MEDIUM,
+                        "Bytes/s a throttled follower may fetch (not enforced by Samsa).")
+                .accept("replica.alter.log.dirs.io.max.bytes.per.second", LONG, Long.MAX_VALUE, atLeast(0), MEDIUM,
+                        "Bytes/s for moves between log dirs (not enforced by Samsa).")
                 // Kafka 3 ZooKeeper mode
                 .accept("zookeeper.connect", STRING, null, null, HIGH, "ZooKeeper mode (Kafka 3): ignored.")
                 .accept("zookeeper.connection.timeout.ms", INT, null, null, HIGH, "ZooKeeper mode (Kafka 3): ignored.")

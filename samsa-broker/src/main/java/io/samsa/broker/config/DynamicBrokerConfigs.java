@@ -20,11 +20,20 @@ import java.util.TreeSet;
  * topic config ({@code log.segment.bytes}, {@code log.roll.ms}, {@code log.retention.ms}, {@code message.max.bytes},
  * {@code compression.type}, ...) — that Samsa acts on. Every other broker key is refused with Kafka's "Cannot update
  * these configs dynamically" (INVALID_REQUEST), including keys Kafka can change but Samsa cannot yet (thread pools,
- * listeners, quotas); unknown keys are refused too (Kafka would store them unused).
+ * listeners, quotas); unknown keys are refused too (Kafka would store them unused). One exception: the replication
+ * throttle rates ({@link #REPLICATION_THROTTLE_KEYS}) are stored but not enforced (ADR 0013).
  *
  * <p>Thread-safe: the cache of the last merged log defaults is a volatile immutable snapshot.
  */
 public final class DynamicBrokerConfigs {
+    /**
+     * Kafka's dynamic replication throttle rates (KIP-73), which {@code kafka-reassign-partitions --throttle} sets on
+     * the brokers of a move and {@code --verify} deletes: accepted and stored so the tool works, not enforced
+     * (ADR 0013).
+     */
+    public static final List<String> REPLICATION_THROTTLE_KEYS = List.of("leader.replication.throttled.rate",
+            "follower.replication.throttled.rate", "replica.alter.log.dirs.io.max.bytes.per.second");
+
     /** The broker keys that may be changed at run time. */
     public static final Set<String> DYNAMIC_KEYS = dynamicKeys();
 
@@ -46,6 +55,7 @@ public final class DynamicBrokerConfigs {
                 BrokerConfigDefs.DEF.key(first).filter(ConfigKey::used).ifPresent(k -> keys.add(k.name()));
             }
         }
+        keys.addAll(REPLICATION_THROTTLE_KEYS);
         return Set.copyOf(keys);
     }
 

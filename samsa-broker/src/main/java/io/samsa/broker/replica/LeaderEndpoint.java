@@ -25,7 +25,7 @@ import org.apache.kafka.common.utils.Time;
  * (as Kafka's {@code BrokerBlockingSender}): connects on first use, negotiates API versions, and sends one request at
  * a time. Not thread-safe except {@link #wakeup()}: one fetcher thread owns it.
  */
-final class LeaderEndpoint implements AutoCloseable {
+public final class LeaderEndpoint implements AutoCloseable {
     /** Kafka's {@code connections.max.idle.ms} default; a follower fetches continuously anyway. */
     private static final long CONNECTION_MAX_IDLE_MS = 9 * 60 * 1000L;
     private final Node node;
@@ -35,6 +35,12 @@ final class LeaderEndpoint implements AutoCloseable {
     private final Time time = Time.SYSTEM;
 
     LeaderEndpoint(int localId, int leaderId, String host, int port, String listenerName, int requestTimeoutMs) {
+        this("samsa-replica-fetcher-" + localId, localId, leaderId, host, port, listenerName, requestTimeoutMs);
+    }
+
+    /** A connection to broker {@code leaderId} whose requests carry {@code clientId} (e.g. forwarded admin calls). */
+    public LeaderEndpoint(String clientId, int localId, int leaderId, String host, int port, String listenerName,
+                          int requestTimeoutMs) {
         this.node = new Node(leaderId, host, port);
         this.requestTimeoutMs = requestTimeoutMs;
         LogContext logContext = new LogContext("[ReplicaFetcher replicaId=" + localId + ", leaderId=" + leaderId + "] ");
@@ -42,7 +48,7 @@ final class LeaderEndpoint implements AutoCloseable {
         channels.configure(Map.of());
         Selector selector = new Selector(CONNECTION_MAX_IDLE_MS, metrics, time, "replica-fetcher",
                 channels, logContext);
-        this.client = new NetworkClient(selector, new ManualMetadataUpdater(), "samsa-replica-fetcher-" + localId,
+        this.client = new NetworkClient(selector, new ManualMetadataUpdater(), clientId,
                 1, 50, 1_000, 64 * 1024, 64 * 1024, requestTimeoutMs, 10_000, 30_000, time, true,
                 new ApiVersions(), logContext, MetadataRecoveryStrategy.NONE);
     }
@@ -57,7 +63,7 @@ final class LeaderEndpoint implements AutoCloseable {
      *
      * @throws IOException the connection failed or was closed, or the leader does not support any version of the API
      */
-    AbstractResponse send(AbstractRequest.Builder<?> request) throws IOException {
+    public AbstractResponse send(AbstractRequest.Builder<?> request) throws IOException {
         if (!NetworkClientUtils.awaitReady(client, node, time, requestTimeoutMs)) {
             throw new SocketTimeoutException("Failed to connect to " + address() + " within " + requestTimeoutMs
                     + " ms");

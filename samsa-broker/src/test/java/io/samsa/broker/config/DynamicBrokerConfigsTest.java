@@ -48,4 +48,15 @@ class DynamicBrokerConfigsTest {
                 .containsExactly("log.retention.ms", "log.retention.minutes", "log.retention.hours");
         assertThat(DynamicBrokerConfigs.brokerSynonyms("num.io.threads")).containsExactly("num.io.threads");
     }
+
+    @Test
+    void replicationThrottleRatesAreAcceptedAndValidated() {
+        // kafka-reassign-partitions --throttle sets these per broker; --verify deletes them (ADR 0013)
+        dynamic.validate(Map.of("leader.replication.throttled.rate", "10000000",
+                "follower.replication.throttled.rate", "10000000"), Map.of(), true);
+        dynamic.validate(Map.of("replica.alter.log.dirs.io.max.bytes.per.second", "1"), Map.of(), false);
+
+        assertThatThrownBy(() -> dynamic.validate(Map.of("leader.replication.throttled.rate", "-1"), Map.of(), true))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("leader.replication.throttled.rate");
+    }
 }
