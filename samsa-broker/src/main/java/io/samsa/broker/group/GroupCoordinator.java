@@ -161,8 +161,9 @@ public final class GroupCoordinator implements AutoCloseable {
             if (creating != null && !creating.isDone()) {
                 return creating;
             }
-            long live = image.get().brokers().values().stream().filter(b -> !b.fenced()).count();
-            short replication = (short) Math.max(1, Math.min(config.offsetsTopicReplication(), live));
+            // Kafka's rule: offsets.topic.replication.factor as configured; with fewer live brokers the creation fails
+            // (COORDINATOR_NOT_AVAILABLE, the client retries) rather than leave the offsets under-replicated for good
+            short replication = config.offsetsTopicReplication();
             Map<String, String> configs = Map.of("cleanup.policy", "compact",
                     "segment.bytes", Integer.toString(config.offsetsTopicSegmentBytes()),
                     "compression.type", "producer");
