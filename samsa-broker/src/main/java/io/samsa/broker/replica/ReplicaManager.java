@@ -153,6 +153,12 @@ public final class ReplicaManager implements AutoCloseable {
     }
 
     private void reconcile(ClusterImage ignored) {
+        reconcileHosted();
+        deleteUnhosted();
+    }
+
+    /** Every partition with a replica here: its log (with the topic's current configs) and its leader/follower state. */
+    private void reconcileHosted() {
         ClusterImage current = image.get();
         for (TopicImage topic : current.topics().values()) {
             for (PartitionImage p : topic.partitions()) {
@@ -160,6 +166,8 @@ public final class ReplicaManager implements AutoCloseable {
                     TopicPartition tp = new TopicPartition(topic.name(), p.partition());
                     try {
                         Partition partition = partition(tp, topic, current);
+                        // topic or broker config changes reach the live log here (next roll/append uses them)
+                        logManager.updateConfig(tp, logConfig(current, topic.name()));
                         if (creationFailing.remove(tp)) {
                             LOGGER.info("Created the log after earlier failures topicPartition={}", tp);
                         }
@@ -175,6 +183,10 @@ public final class ReplicaManager implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Deletes the logs of topics that are gone and of partitions moved away from this broker. */
+    private void deleteUnhosted() {
         for (Map.Entry<TopicPartition, PartitionLog> e : Map.copyOf(logManager.logs()).entrySet()) {
             TopicPartition tp = e.getKey();
             // Re-read the newest image: a log created meanwhile for a newer topic must survive.
