@@ -241,4 +241,28 @@ class ReplicationIT {
             assertThat(rest.getFirst()).isEqualTo("w-50");
         }
     }
+
+    @Test
+    void recordsDeletedOnTheLeaderStayDeletedAfterAFailover() throws Exception {
+        createTopic("trimmed", 1, Map.of("min.insync.replicas", "2"));
+        try (KafkaProducer<String, String> producer = producer(cluster)) {
+            send(producer, "trimmed", "t", 100);
+        }
+        TopicPartition tp = new TopicPartition("trimmed", 0);
+        try (Admin admin = cluster.admin()) {
+            admin.deleteRecords(Map.of(tp, org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(60)))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+        int leader = cluster.awaitLeader("trimmed", 0);
+        // the followers learn the new log start offset with their next fetch; then the leader goes
+        try (KafkaProducer<String, String> producer = producer(cluster)) {
+            send(producer, "trimmed", "u", 1);
+        }
+        cluster.kill(leader);
+        assertThat(cluster.awaitLeader("trimmed", 0)).isNotEqualTo(leader);
+        try (KafkaConsumer<String, String> consumer = cluster.consumer(Map.of())) {
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+                    assertThat(consumer.beginningOffsets(List.of(tp)).get(tp)).isEqualTo(60L));
+        }
+    }
 }

@@ -353,11 +353,30 @@ final class ReplicaFetcherThread extends Thread {
             if (log.highWatermark() > before) {
                 onFollowerHighWatermark.accept(s.partition.topicPartition());
             }
+            followLogStartOffset(s, p.logStartOffset());
         } catch (RuntimeException e) {
             LOGGER.warn("Appending fetched data to {} failed: {} (truncating and retrying)",
                     s.partition.topicPartition(), e.toString());
             s.truncating = true;
             s.delayedUntilMs = System.currentTimeMillis() + settings.fetchBackoffMs();
+        }
+    }
+
+    /**
+     * The leader's log start offset moved up (DeleteRecords, retention): the follower's follows, within its own high
+     * watermark (Kafka's {@code maybeIncrementLogStartOffset} on followers), so records deleted on the leader do not
+     * come back from a follower that becomes leader.
+     */
+    private void followLogStartOffset(FetchState s, long leaderLogStartOffset) {
+        PartitionLog log = s.partition.log();
+        if (leaderLogStartOffset <= log.logStartOffset() || leaderLogStartOffset > log.highWatermark()) {
+            return;
+        }
+        try {
+            log.deleteRecordsBefore(leaderLogStartOffset);
+        } catch (RuntimeException e) {
+            LOGGER.debug("Could not move the log start offset of {} to the leader's {}: {}",
+                    s.partition.topicPartition(), leaderLogStartOffset, e.toString());
         }
     }
 
