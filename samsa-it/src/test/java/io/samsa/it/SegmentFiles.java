@@ -17,11 +17,7 @@ final class SegmentFiles {
     /** Compression codec names of every batch in {@code logDir/<topic>-<partition>/*.log}, in offset order. */
     static List<String> batchCompressions(Path logDir, String topic, int partition) throws IOException {
         List<String> codecs = new ArrayList<>();
-        List<Path> segments;
-        try (Stream<Path> files = Files.list(logDir.resolve(topic + "-" + partition))) {
-            segments = files.filter(f -> f.getFileName().toString().endsWith(".log")).sorted().toList();
-        }
-        for (Path segment : segments) {
+        for (Path segment : segments(logDir, topic, partition)) {
             try (FileRecords records = FileRecords.open(segment.toFile(), false)) {
                 for (RecordBatch batch : records.batches()) {
                     codecs.add(batch.compressionType().name);
@@ -37,11 +33,7 @@ final class SegmentFiles {
      */
     static List<String> values(Path logDir, String topic, int partition) throws IOException {
         List<String> values = new ArrayList<>();
-        List<Path> segments;
-        try (Stream<Path> files = Files.list(logDir.resolve(topic + "-" + partition))) {
-            segments = files.filter(f -> f.getFileName().toString().endsWith(".log")).sorted().toList();
-        }
-        for (Path segment : segments) {
+        for (Path segment : segments(logDir, topic, partition)) {
             try (FileRecords records = FileRecords.open(segment.toFile(), false)) {
                 for (RecordBatch batch : records.batches()) {
                     for (org.apache.kafka.common.record.internal.Record record : batch) {
@@ -52,5 +44,11 @@ final class SegmentFiles {
             }
         }
         return values;
+    }
+
+    private static List<Path> segments(Path logDir, String topic, int partition) throws IOException {
+        try (Stream<Path> files = Files.list(logDir.resolve(topic + "-" + partition))) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".log")).sorted().toList();
+        }
     }
 }

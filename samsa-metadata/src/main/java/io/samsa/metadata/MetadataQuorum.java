@@ -137,12 +137,7 @@ public final class MetadataQuorum implements AutoCloseable {
                 .setProperties(RatisSettings.serverProperties(config.metadataDir(), self, singleVoter, tuning))
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
-        var client = new ForwardingClient(() -> RaftClient.newBuilder()
-                .setRaftGroup(group)
-                .setProperties(RatisSettings.clientProperties(tuning.requestTimeout()))
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(10, RatisSettings.millis(200)))
-                .setClientId(ClientId.randomId())
-                .build());
+        var client = forwardingClient(group, tuning);
         var quorum = new MetadataQuorum(config, server, stateMachine, client, tuning, self);
         stateMachine.onLeaderReady(() -> quorum.executor.execute(quorum::formatIfNeeded));
         stateMachine.onQuery(quorum.controller::handle);
@@ -163,17 +158,22 @@ public final class MetadataQuorum implements AutoCloseable {
         return quorum;
     }
 
-    /** A broker-only node: a Ratis client to the voters and the feed loop, no server and no files. */
-    private static MetadataQuorum startObserver(QuorumConfig config, Tuning tuning) throws IOException {
-        long startNanos = System.nanoTime();
-        RaftGroup group = RatisSettings.group(config.voters(), config.nodeId(), null);
-        var stateMachine = new MetadataStateMachine();
-        var client = new ForwardingClient(() -> RaftClient.newBuilder()
+    /** The client that reaches the leader from this node, with bounded retries (replaced when it breaks). */
+    private static ForwardingClient forwardingClient(RaftGroup group, Tuning tuning) {
+        return new ForwardingClient(() -> RaftClient.newBuilder()
                 .setRaftGroup(group)
                 .setProperties(RatisSettings.clientProperties(tuning.requestTimeout()))
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(10, RatisSettings.millis(200)))
                 .setClientId(ClientId.randomId())
                 .build());
+    }
+
+    /** A broker-only node: a Ratis client to the voters and the feed loop, no server and no files. */
+    private static MetadataQuorum startObserver(QuorumConfig config, Tuning tuning) throws IOException {
+        long startNanos = System.nanoTime();
+        RaftGroup group = RatisSettings.group(config.voters(), config.nodeId(), null);
+        var stateMachine = new MetadataStateMachine();
+        var client = forwardingClient(group, tuning);
         var quorum = new MetadataQuorum(config, null, stateMachine, client, tuning, null);
         quorum.follower = new MetadataFeed.Follower(config.nodeId(), client, stateMachine, quorum.executor, 1000);
         quorum.follower.start();

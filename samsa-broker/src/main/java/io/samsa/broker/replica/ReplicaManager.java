@@ -439,8 +439,14 @@ public final class ReplicaManager implements AutoCloseable {
      */
     public PartitionReadResult read(TopicPartition tp, int currentLeaderEpoch, long fetchOffset, int maxBytes,
                                     boolean minOneMessage) {
+        return readCommitted(tp, true, currentLeaderEpoch, fetchOffset, maxBytes, minOneMessage);
+    }
+
+    /** Committed data (below the high watermark) of the leader's replica, or with {@code leaderOnly} off any one. */
+    private PartitionReadResult readCommitted(TopicPartition tp, boolean leaderOnly, int currentLeaderEpoch,
+                                              long fetchOffset, int maxBytes, boolean minOneMessage) {
         try {
-            Partition partition = leaderPartition(tp);
+            Partition partition = leaderOnly ? leaderPartition(tp) : hostedPartition(tp);
             validateLeaderEpoch(partition, currentLeaderEpoch);
             PartitionLog log = partition.log();
             long hw = log.highWatermark();
@@ -464,19 +470,7 @@ public final class ReplicaManager implements AutoCloseable {
      */
     public PartitionReadResult readFromReplica(TopicPartition tp, int currentLeaderEpoch, long fetchOffset,
                                                int maxBytes, boolean minOneMessage) {
-        if (replicaSelector == null) {
-            return read(tp, currentLeaderEpoch, fetchOffset, maxBytes, minOneMessage);
-        }
-        try {
-            Partition partition = hostedPartition(tp);
-            validateLeaderEpoch(partition, currentLeaderEpoch);
-            PartitionLog log = partition.log();
-            long hw = log.highWatermark();
-            FetchDataInfo data = log.read(fetchOffset, maxBytes, hw, minOneMessage);
-            return new PartitionReadResult(Errors.NONE, data.records(), hw, log.logStartOffset());
-        } catch (RuntimeException e) {
-            return PartitionReadResult.error(Errors.forException(e));
-        }
+        return readCommitted(tp, replicaSelector == null, currentLeaderEpoch, fetchOffset, maxBytes, minOneMessage);
     }
 
     /**
