@@ -12,9 +12,14 @@ Failover (--failover N, default 5): on a fresh cluster per side, an idempotent a
 is killed with kill -9 and the time to the acknowledgement of the first write sent after the kill is measured; the node is restarted, the ISR awaited, and
 this repeated N times. Prints the median (ms) per side.
 
+Controlled shutdown (--shutdown N, default 3): the same probe, the partition leader stopped with SIGTERM (both
+brokers then move their leaderships away before exiting); prints the stop time, the longest gap between
+acknowledgements around it, the sends the producer retried and the errors the application saw (medians).
+
 Usage (from the repository root):
   samsa-bench/cluster-compare.py [--rounds 3] [--records 500000] [--latency-records 40000]
-                                 [--workloads produce,consume,latency] [--failover 5] [--base-port 39092]
+                                 [--workloads produce,consume,latency] [--failover 5] [--shutdown 3]
+                                 [--base-port 39092]
 Only 127.0.0.1 is used. Samsa is built first if needed (./samsa). Needs ../shared/bench (next to the repository).
 """
 import argparse, os, re, signal, socket, statistics, subprocess, sys, tempfile, time
@@ -253,6 +258,65 @@ def failover(c, args, cp):
     return {"failover_ms": statistics.median(times)} if times else {}
 
 
+def controlled_shutdown(c, args, cp):
+    """Stops the partition leader cleanly (SIGTERM: Kafka's and Samsa's controlled shutdown) while the probe writes:
+    how long the node takes to stop, the longest gap between acknowledgements around it, and the errors the producer
+    saw (retried sends, and failures surfaced to the application). Median per side over --shutdown stops."""
+    topic = "bench-shutdown"
+    subprocess.run(["java", "-cp", cp, "org.apache.kafka.tools.TopicCommand", "--bootstrap-server", c.bootstrap,
+                    "--create", "--if-not-exists", "--topic", topic, "--partitions", "1", "--replication-factor", "3",
+                    "--config", "min.insync.replicas=2"], capture_output=True, text=True, check=True)
+    probe_out = open(os.path.join(c.dir, "shutdown-probe.log"), "w+")
+    probe = subprocess.Popen(["java", "-cp", cp, PROBE, c.bootstrap, topic], stdout=probe_out,
+                             stderr=subprocess.STDOUT, start_new_session=True)
+    stops, gaps, retries, errors = [], [], [], []
+
+    def lines():
+        probe_out.seek(0)
+        return [l.split() for l in probe_out.read().splitlines()]
+
+    try:
+        for i in range(args.shutdown):
+            deadline = time.monotonic() + 120
+            while True:
+                leader, isr = describe(c, cp, topic)
+                if leader > 0 and len(isr) == 3 and any(l[0] == "ack" for l in lines() if l):
+                    break
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"no leader with a full ISR (leader {leader}, isr {isr})")
+                time.sleep(0.5)
+            time.sleep(2)
+            pid = c.node_pid(leader)
+            cmd, cwd = cmdline(pid), os.readlink(f"/proc/{pid}/cwd")
+            t0 = time.time() * 1000
+            os.kill(pid, signal.SIGTERM)
+            while os.path.exists(f"/proc/{pid}") and open(f"/proc/{pid}/stat").read().split(")")[1].split()[0] != "Z":
+                if time.time() * 1000 - t0 > 120_000:
+                    break
+                time.sleep(0.02)
+            t1 = time.time() * 1000
+            time.sleep(3)
+            ls = [l for l in lines() if l]
+            acks = sorted(int(l[2]) for l in ls if l[0] == "ack" and len(l) == 3 and t0 - 2000 <= int(l[2]) <= t1 + 3000)
+            gap = max((b - a for a, b in zip(acks, acks[1:])), default=float("nan"))
+            r = [int(l[2]) for l in ls if l[0] == "retries" and len(l) == 3]
+            rt = [(int(l[1]), int(l[2])) for l in ls if l[0] == "retries" and len(l) == 3]
+            before = max((n for t, n in rt if t <= t0), default=0)
+            after = max((n for t, n in rt if t <= t1 + 3000), default=before)
+            errs = sum(1 for l in ls if l[0] == "err" and t0 <= int(l[1]) <= t1 + 3000)
+            stops.append(t1 - t0); gaps.append(gap); retries.append(after - before); errors.append(errs)
+            log(f"[{c.name}] controlled shutdown {i + 1}: node {leader} stopped in {t1 - t0:.0f} ms, longest ack gap "
+                f"{gap:.0f} ms, {after - before} retried sends, {errs} errors to the application")
+            c.relaunched.append(subprocess.Popen(cmd, cwd=cwd, stdout=open(os.path.join(c.dir, f"relaunch-{leader}.log"),
+                                                 "a"), stderr=subprocess.STDOUT, start_new_session=True))
+    finally:
+        os.killpg(probe.pid, signal.SIGKILL); probe.wait()
+    if not stops:
+        return {}
+    return {"shutdown.stop_ms": statistics.median(stops), "shutdown.max_ack_gap_ms": statistics.median(gaps),
+            "shutdown.retried_sends": statistics.median(retries), "shutdown.app_errors": statistics.median(errors)}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rounds", type=int, default=3)
@@ -260,6 +324,7 @@ def main():
     ap.add_argument("--latency-records", type=int, default=40000)
     ap.add_argument("--workloads", default="produce,consume,latency", help="comma-separated; empty: none")
     ap.add_argument("--failover", type=int, default=5, help="kills per side (0: no failover measurement)")
+    ap.add_argument("--shutdown", type=int, default=3, help="controlled shutdowns per side (0: none)")
     ap.add_argument("--sides", default="samsa,kafka", help="which clusters to run (e.g. kafka alone, to check)")
     ap.add_argument("--base-port", type=int, default=39092)
     args = ap.parse_args()
@@ -281,6 +346,12 @@ def main():
                 results[name].append(with_cluster(name, args.base_port, lambda c: failover(c, args, cp)))
             except Exception as e:
                 log(f"[{name}] failover failed: {e}")
+    if args.shutdown > 0:
+        for name in sides:
+            try:
+                results[name].append(with_cluster(name, args.base_port, lambda c: controlled_shutdown(c, args, cp)))
+            except Exception as e:
+                log(f"[{name}] controlled shutdown failed: {e}")
     keys = sorted({k for side in results.values() for m in side for k in m})
     print(f"{'metric':<26}{'samsa':>12}{'kafka':>12}{'ratio s/k':>11}")
     for k in keys:

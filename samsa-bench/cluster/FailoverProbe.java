@@ -7,7 +7,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Writes one small record every 10 ms with an idempotent acks=all producer to partition 0 of a topic, waiting for
  * each acknowledgement, and prints one line per acknowledged write: {@code ack <sent epoch ms> <acked epoch ms>}.
- * Failures print {@code err <epoch ms> <exception>}. Runs until killed. Used by cluster-compare.py to time a leader
+ * Failures print {@code err <epoch ms> <exception>}; every second it prints {@code retries <epoch ms> <n>}, the
+ * producer's {@code record-retry-total} (sends retried after a retriable error such as NOT_LEADER_OR_FOLLOWER, which
+ * the application does not see). Runs until killed. Used by cluster-compare.py to time a leader
  * failover: the acknowledgement of the first write sent after the kill (a write acknowledged just before the kill
  * may be read just after it).
  *
@@ -29,7 +31,17 @@ public class FailoverProbe {
         props.put("value.serializer", ByteArraySerializer.class.getName());
         byte[] value = new byte[100];
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            long lastReport = 0;
             while (true) {
+                if (System.currentTimeMillis() - lastReport >= 1000) {
+                    lastReport = System.currentTimeMillis();
+                    producer.metrics().forEach((name, metric) -> {
+                        if (name.name().equals("record-retry-total") && name.group().equals("producer-metrics")) {
+                            System.out.println("retries " + System.currentTimeMillis() + " "
+                                    + ((Number) metric.metricValue()).longValue());
+                        }
+                    });
+                }
                 long sent = System.currentTimeMillis();
                 try {
                     producer.send(new ProducerRecord<>(args[1], 0, null, value)).get(130, TimeUnit.SECONDS);
