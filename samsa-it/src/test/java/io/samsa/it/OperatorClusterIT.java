@@ -1,6 +1,7 @@
 package io.samsa.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.samsa.cli.SamsaCommand;
@@ -29,6 +30,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code kafka-reassign-partitions} moving a partition off its leader while an idempotent acks=all producer runs
  * (nothing lost, nothing duplicated, order kept); a stopped preferred leader shown fenced by {@code samsa cluster
  * describe} and its partition under-replicated; {@code kafka-leader-election} moving leadership back after it
- * returned. One cluster for the class (about 40 s).
+ * returned; {@code kafka-topics --replica-assignment} placing partitions as given. One cluster for the class (about
+ * 45 s).
  */
 class OperatorClusterIT {
     @RegisterExtension
@@ -201,5 +204,43 @@ class OperatorClusterIT {
         assertThat(elected.output()).contains("Successfully completed leader election (PREFERRED) for partitions")
                 .contains("pref-0");
         assertThat(cluster.get().awaitLeader("pref", 0)).isEqualTo(preferred);
+    }
+
+    @Test
+    void kafkaTopicsReplicaAssignmentPlacesEachPartitionAsGivenAndBadOnesAreRefused() throws Exception {
+        // When kafka-topics creates a topic with --replica-assignment (partition 0 on 3 then 1, partition 1 on 1 then 2)
+        ChildJvm.Result created = tool("org.apache.kafka.tools.TopicCommand", "--create", "--topic", "placed",
+                "--replica-assignment", "3:1,1:2");
+        assertThat(created.exitCode()).as(created.output()).isZero();
+
+        // Then each partition has those replicas in that order, the first leads, all are in sync
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            try (Admin admin = cluster.get().admin()) {
+                List<TopicPartitionInfo> partitions = admin.describeTopics(List.of("placed")).allTopicNames()
+                        .get(30, TimeUnit.SECONDS).get("placed").partitions();
+                assertThat(partitions).extracting(p -> p.replicas().stream().map(Node::id).toList())
+                        .containsExactly(List.of(3, 1), List.of(1, 2));
+                assertThat(partitions).extracting(p -> p.isr().stream().map(Node::id).toList())
+                        .containsExactly(List.of(3, 1), List.of(1, 2));
+                assertThat(partitions).extracting(p -> p.leader().id()).containsExactly(3, 1);
+            }
+        });
+
+        // And invalid assignments are refused with Kafka's errors and messages, creating nothing
+        try (Admin admin = cluster.get().admin()) {
+            assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("twice", Map.of(0, List.of(2, 2)))))
+                    .all().get(30, TimeUnit.SECONDS)).cause().isInstanceOf(InvalidReplicaAssignmentException.class)
+                    .hasMessage("The manual partition assignment includes the broker 2 more than once.");
+            assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("unknown", Map.of(0, List.of(1, 9)))))
+                    .all().get(30, TimeUnit.SECONDS)).cause().isInstanceOf(InvalidReplicaAssignmentException.class)
+                    .hasMessage("The manual partition assignment includes broker 9, but no such broker is registered.");
+            assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("uneven",
+                    Map.of(0, List.of(1, 2), 1, List.of(3))))).all().get(30, TimeUnit.SECONDS)).cause()
+                    .isInstanceOf(InvalidReplicaAssignmentException.class)
+                    .hasMessage("The manual partition assignment includes a partition with 1 replica(s), but this is "
+                            + "not consistent with previous partitions, which have 2 replica(s).");
+            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).doesNotContain("twice", "unknown",
+                    "uneven");
+        }
     }
 }
