@@ -128,20 +128,17 @@ class BrokerOnlyNodeIT {
         try (Admin admin = cluster.admin()) {
             admin.createTopics(List.of(new NewTopic("wide", 4, (short) 4))).all().get(30, TimeUnit.SECONDS);
         }
-        int followed = -1;
-        int secondInLine = -1;
+        List<List<Integer>> replicasOf = new ArrayList<>();
         for (int p = 0; p < 4; p++) {
             cluster.awaitLeader("wide", p);
-            List<Integer> replicas = partition("wide", p).replicas().stream().map(Node::id).toList();
-            assertThat(replicas).containsExactlyInAnyOrder(1, 2, 3, BROKER_ONLY);
-            if (replicas.get(1) == BROKER_ONLY) {
-                secondInLine = p; // a voter leads it, node 4 is next in line
-            }
-            if (replicas.getFirst() != BROKER_ONLY && followed == -1) {
-                followed = p;
-            }
+            replicasOf.add(partition("wide", p).replicas().stream().map(Node::id).toList());
+            assertThat(replicasOf.get(p)).containsExactlyInAnyOrder(1, 2, 3, BROKER_ONLY);
         }
-        assertThat(secondInLine).as("round-robin placement puts node 4 second in some partition").isNotNegative();
+        // round-robin placement: node 4 is first in one partition and second (next in line) in another
+        int secondInLine = replicasOf.indexOf(replicasOf.stream().filter(r -> r.get(1) == BROKER_ONLY).findFirst()
+                .orElseThrow());
+        int followed = replicasOf.indexOf(replicasOf.stream().filter(r -> r.getFirst() != BROKER_ONLY
+                && r.get(1) != BROKER_ONLY).findFirst().orElseThrow());
 
         // When acks=all writes go to a partition led by a voter
         int partitionFollowed = followed;
