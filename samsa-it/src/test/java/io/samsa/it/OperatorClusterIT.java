@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -234,8 +235,9 @@ class OperatorClusterIT {
             assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("unknown", Map.of(0, List.of(1, 9)))))
                     .all().get(30, TimeUnit.SECONDS)).cause().isInstanceOf(InvalidReplicaAssignmentException.class)
                     .hasMessage("The manual partition assignment includes broker 9, but no such broker is registered.");
+            // (checked in request order: partition 0 first, as a TreeMap sends them)
             assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("uneven",
-                    Map.of(0, List.of(1, 2), 1, List.of(3))))).all().get(30, TimeUnit.SECONDS)).cause()
+                    new TreeMap<>(Map.of(0, List.of(1, 2), 1, List.of(3)))))).all().get(30, TimeUnit.SECONDS)).cause()
                     .isInstanceOf(InvalidReplicaAssignmentException.class)
                     .hasMessage("The manual partition assignment includes a partition with 1 replica(s), but this is "
                             + "not consistent with previous partitions, which have 2 replica(s).");
