@@ -146,7 +146,7 @@ public final class SamsaBroker implements SamsaNode {
      */
     public static SamsaBroker start(BrokerConfig config) throws Exception {
         LOGGER.info("Samsa starting: node {}, recovering the logs and the metadata", config.nodeId());
-        NodeDirectories directories = NodeDirectories.check(config.requireSupportedRoles());
+        NodeDirectories directories = NodeDirectories.check(config);
         FutureTask<LogManager> logLoading = new FutureTask<>(() -> LogManager.open(config.logDirs(),
                 config.logDefaults(), Time.SYSTEM, cleanerConfig(config),
                 config.values().getInt(BrokerConfigDefs.NUM_RECOVERY_THREADS_PER_DATA_DIR)));

@@ -11,16 +11,32 @@ import java.util.stream.Collectors;
 
 /**
  * Where the nodes of a test cluster live: node ids 1..N, each with a host, a client port ({@code PLAINTEXT}) and a
- * {@code CONTROLLER} port that carries the Ratis quorum, and the Kafka KRaft combined-node properties a user would
- * write for them. Immutable.
+ * {@code CONTROLLER} port that carries the Ratis quorum, and the Kafka KRaft properties a user would write for them:
+ * combined nodes ({@code process.roles=broker,controller}, the voters) and broker-only nodes ({@code
+ * process.roles=broker}, outside {@code controller.quorum.voters}; their controller port stays unused). Immutable.
+ *
+ * @param brokerOnly ids of the broker-only nodes (empty: every node is a voter)
  */
 record ClusterLayout(Map<Integer, String> hosts, Map<Integer, Integer> clientPorts,
-        Map<Integer, Integer> controllerPorts) {
+        Map<Integer, Integer> controllerPorts, Set<Integer> brokerOnly) {
 
     ClusterLayout {
         hosts = Map.copyOf(new TreeMap<>(hosts));
         clientPorts = Map.copyOf(clientPorts);
         controllerPorts = Map.copyOf(controllerPorts);
+        brokerOnly = Set.copyOf(brokerOnly);
+        if (brokerOnly.containsAll(hosts.keySet())) {
+            throw new IllegalArgumentException("a cluster needs at least one voter, all nodes are broker-only");
+        }
+    }
+
+    /** This layout with {@code ids} as broker-only nodes, the others the voters. */
+    ClusterLayout withBrokerOnly(Set<Integer> ids) {
+        return new ClusterLayout(hosts, clientPorts, controllerPorts, ids);
+    }
+
+    boolean isBrokerOnly(int id) {
+        return brokerOnly.contains(id);
     }
 
     /** {@code size} nodes at {@code host.apply(id)}, two free loopback ports each. */
@@ -33,7 +49,7 @@ record ClusterLayout(Map<Integer, String> hosts, Map<Integer, Integer> clientPor
             clientPorts.put(id, Ports.freePort());
             controllerPorts.put(id, Ports.freePort());
         }
-        return new ClusterLayout(hosts, clientPorts, controllerPorts);
+        return new ClusterLayout(hosts, clientPorts, controllerPorts, Set.of());
     }
 
     /** {@code size} nodes on 127.0.0.1. */
@@ -54,18 +70,23 @@ record ClusterLayout(Map<Integer, String> hosts, Map<Integer, Integer> clientPor
         return nodeIds().stream().map(this::clientAddress).collect(Collectors.joining(","));
     }
 
+    /** {@code controller.quorum.voters}: every node but the broker-only ones. */
     String voters() {
-        return nodeIds().stream().map(id -> id + "@" + hosts.get(id) + ":" + controllerPorts.get(id))
+        return nodeIds().stream().filter(id -> !isBrokerOnly(id)).map(id -> id + "@" + hosts.get(id) + ":" + controllerPorts.get(id))
                 .collect(Collectors.joining(","));
     }
 
-    /** Node {@code id}'s properties: a combined broker and controller with its data in {@code logDir}. */
+    /**
+     * Node {@code id}'s properties with its data in {@code logDir}: a combined broker and controller, or for a
+     * broker-only node a broker with only the client listener (Kafka refuses a controller listener there).
+     */
     Map<String, String> properties(int id, Path logDir) {
         Map<String, String> props = new LinkedHashMap<>();
-        props.put("process.roles", "broker,controller");
+        boolean brokerOnlyNode = isBrokerOnly(id);
+        props.put("process.roles", brokerOnlyNode ? "broker" : "broker,controller");
         props.put("node.id", Integer.toString(id));
-        props.put("listeners", "PLAINTEXT://" + clientAddress(id) + ",CONTROLLER://" + hosts.get(id) + ":"
-                + controllerPorts.get(id));
+        props.put("listeners", brokerOnlyNode ? "PLAINTEXT://" + clientAddress(id) : "PLAINTEXT://" + clientAddress(id)
+                + ",CONTROLLER://" + hosts.get(id) + ":" + controllerPorts.get(id));
         props.put("advertised.listeners", "PLAINTEXT://" + clientAddress(id));
         props.put("controller.listener.names", "CONTROLLER");
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");

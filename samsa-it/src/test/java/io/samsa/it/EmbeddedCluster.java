@@ -34,7 +34,9 @@ import org.apache.kafka.common.TopicPartitionInfo;
 
 /**
  * Test kit: a Samsa cluster of N combined nodes ({@code process.roles=broker,controller}; a node given
- * {@code process.roles=controller} in its overrides runs the quorum voter alone) in this JVM on 127.0.0.1,
+ * {@code process.roles=controller} in its overrides runs the quorum voter alone; a node given {@code
+ * process.roles=broker} is a broker-only node outside {@code controller.quorum.voters}, following the metadata from
+ * the voters) in this JVM on 127.0.0.1,
  * node ids 1..N, each with its own directory ({@code <dir>/node-<id>/logs}, metadata inside) and two fixed free
  * ports: the client listener ({@code PLAINTEXT}) and the {@code CONTROLLER} listener whose port carries the Ratis
  * quorum ({@code controller.quorum.voters}). The files are the ones a user writes ({@link #nodeProperties}).
@@ -65,7 +67,9 @@ public final class EmbeddedCluster implements AutoCloseable {
         this.size = size;
         this.overrides = Map.copyOf(overrides);
         this.nodeOverrides = Map.copyOf(nodeOverrides);
-        this.layout = ClusterLayout.loopback(size);
+        this.layout = ClusterLayout.loopback(size).withBrokerOnly(nodeOverrides.entrySet().stream()
+                .filter(e -> "broker".equals(e.getValue().getOrDefault("process.roles", "").replace(" ", "")))
+                .map(Map.Entry::getKey).collect(Collectors.toSet()));
         this.starter = Executors.newFixedThreadPool(size, r -> {
             Thread t = new Thread(r, "embedded-cluster-start");
             t.setDaemon(true);
@@ -99,7 +103,9 @@ public final class EmbeddedCluster implements AutoCloseable {
         return start(dir, size, Map.of(), Map.of());
     }
 
-    /** The properties of node {@code id}: a Kafka KRaft combined-node file plus the overrides. */
+    /**
+     * The properties of node {@code id}: a Kafka KRaft combined-node (or broker-only node) file plus the overrides.
+     */
     public Map<String, String> nodeProperties(int id) {
         Map<String, String> props = new LinkedHashMap<>(layout.properties(id, logDir(id)));
         props.putAll(overrides);
@@ -163,6 +169,11 @@ public final class EmbeddedCluster implements AutoCloseable {
     /** Ids of the nodes running now. */
     public Set<Integer> liveNodeIds() {
         return Set.copyOf(running.keySet());
+    }
+
+    /** True when node {@code id} is a voter of the metadata quorum (not broker-only). */
+    public boolean isVoter(int id) {
+        return !layout.isBrokerOnly(id);
     }
 
     /** The running node {@code id}, broker or controller-only. */

@@ -59,6 +59,81 @@ final class ControllerLogic {
         return new TopicImage(name, topicId, place(image, brokers, 0, numPartitions, replicationFactor));
     }
 
+    /**
+     * The topic a create request with manual replica assignments would make ({@code kafka-topics
+     * --replica-assignment}, CreateTopics' {@code Assignments}): each partition's replicas as given, its ISR the given
+     * replicas that are registered, unfenced and not in controlled shutdown (in the given order), its leader the first
+     * of them; epochs 0. Kafka's checks and messages (KRaft {@code ReplicationControlManager.createTopic}), in request
+     * order: a non-empty replica list, registered brokers, none twice, the same replica count as the partitions
+     * before, at least one active replica; then partition indexes 0..n-1.
+     *
+     * @param assignments partition index to replica broker ids (preferred leader first), in request order
+     * @throws ControllerException INVALID_TOPIC_EXCEPTION, TOPIC_ALREADY_EXISTS, INVALID_REPLICA_ASSIGNMENT,
+     *                             INVALID_CONFIG
+     */
+    static TopicImage planTopic(ClusterImage image, String name, Map<Integer, List<Integer>> assignments,
+                                Map<String, String> configs, UUID topicId) {
+        validateTopicName(name);
+        if (image.topics().containsKey(name)) {
+            throw new ControllerException(Error.TOPIC_ALREADY_EXISTS, "Topic '" + name + "' already exists.");
+        }
+        var eligible = PartitionChanges.eligible(image);
+        Map<Integer, PartitionImage> partitions = new HashMap<>();
+        int replicationFactor = -1;
+        for (Map.Entry<Integer, List<Integer>> assignment : assignments.entrySet()) {
+            List<Integer> replicas = assignment.getValue();
+            validateManualAssignment(image, replicas, replicationFactor);
+            replicationFactor = replicas.size();
+            List<Integer> isr = replicas.stream().filter(eligible::test).toList();
+            if (isr.isEmpty()) {
+                throw new ControllerException(Error.INVALID_REPLICA_ASSIGNMENT, "All brokers specified in the manual "
+                        + "partition assignment for partition " + assignment.getKey()
+                        + " are fenced or in controlled shutdown.");
+            }
+            partitions.put(assignment.getKey(), new PartitionImage(assignment.getKey(), List.copyOf(replicas), isr,
+                    isr.getFirst(), 0, 0));
+        }
+        List<PartitionImage> ordered = new ArrayList<>(partitions.size());
+        for (int i = 0; i < partitions.size(); i++) {
+            if (!partitions.containsKey(i)) {
+                throw new ControllerException(Error.INVALID_REPLICA_ASSIGNMENT,
+                        "partitions should be a consecutive 0-based integer sequence");
+            }
+            ordered.add(partitions.get(i));
+        }
+        if (ordered.isEmpty()) {
+            throw new ControllerException(Error.INVALID_REPLICA_ASSIGNMENT, "No partition assignment was given.");
+        }
+        validateConfigs(configs);
+        return new TopicImage(name, topicId, List.copyOf(ordered));
+    }
+
+    /** Kafka's {@code validateManualPartitionAssignment}: brokers checked in ascending id order. */
+    private static void validateManualAssignment(ClusterImage image, List<Integer> replicas, int replicationFactor) {
+        if (replicas.isEmpty()) {
+            throw new ControllerException(Error.INVALID_REPLICA_ASSIGNMENT,
+                    "The manual partition assignment includes an empty replica list.");
+        }
+        List<Integer> sorted = replicas.stream().sorted().toList();
+        Integer previous = null;
+        for (Integer id : sorted) {
+            if (!image.brokers().containsKey(id)) {
+                throw new ControllerException(Error.INVALID_REPLICA_ASSIGNMENT, "The manual partition assignment "
+                        + "includes broker " + id + ", but no such broker is registered.");
+            }
+            if (id.equals(previous)) {
+                throw new ControllerException(Error.INVALID_REPLICA_ASSIGNMENT, "The manual partition assignment "
+                        + "includes the broker " + previous + " more than once.");
+            }
+            previous = id;
+        }
+        if (replicationFactor != -1 && replicas.size() != replicationFactor) {
+            throw new ControllerException(Error.INVALID_REPLICA_ASSIGNMENT, "The manual partition assignment "
+                    + "includes a partition with " + replicas.size() + " replica(s), but this is not consistent with "
+                    + "previous partitions, which have " + replicationFactor + " replica(s).");
+        }
+    }
+
     /** The unfenced brokers' node ids, ascending. */
     private static List<Integer> unfencedBrokers(ClusterImage image) {
         return image.brokers().values().stream()

@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * This node's member of the metadata quorum: a replicated state machine on Apache Ratis holding topics, partitions,
@@ -404,17 +405,41 @@ public final class MetadataQuorum implements AutoCloseable {
     public CompletableFuture<TopicImage> createTopic(String name, int numPartitions, short replicationFactor,
                                                      Map<String, String> configs, boolean validateOnly) {
         Map<String, String> topicConfigs = configs == null ? Map.of() : configs;
+        return createTopic(image -> ControllerLogic.planTopic(image, name, numPartitions, replicationFactor,
+                topicConfigs, Uuids.randomId()), topicConfigs, validateOnly);
+    }
+
+    /**
+     * Creates a topic with a fresh topic id and the given replicas per partition (CreateTopics with manual
+     * assignments, {@code kafka-topics --replica-assignment}): the ISR is the given replicas that are unfenced and not
+     * in controlled shutdown, the leader the first of them. With {@code validateOnly}, checks everything and commits
+     * nothing.
+     *
+     * @param assignments partition index to broker ids (preferred leader first), in request order; indexes 0..n-1
+     * @return the created (or, validate-only, would-be) topic
+     * @throws ControllerException (through the future) TOPIC_ALREADY_EXISTS, INVALID_REPLICA_ASSIGNMENT with Kafka's
+     *         messages (empty list, unregistered or repeated broker, replica counts that differ, every replica of a
+     *         partition fenced, indexes not 0..n-1), INVALID_CONFIG
+     */
+    public CompletableFuture<TopicImage> createTopic(String name, Map<Integer, List<Integer>> assignments,
+                                                     Map<String, String> configs, boolean validateOnly) {
+        Map<String, String> topicConfigs = configs == null ? Map.of() : configs;
+        Map<Integer, List<Integer>> given = new LinkedHashMap<>(assignments);
+        return createTopic(image -> ControllerLogic.planTopic(image, name, given, topicConfigs, Uuids.randomId()),
+                topicConfigs, validateOnly);
+    }
+
+    private CompletableFuture<TopicImage> createTopic(Function<ClusterImage, TopicImage> plan,
+                                                      Map<String, String> topicConfigs, boolean validateOnly) {
         if (validateOnly) {
             try {
-                return CompletableFuture.completedFuture(ControllerLogic.planTopic(image(), name, numPartitions,
-                        replicationFactor, topicConfigs, Uuids.randomId()));
+                return CompletableFuture.completedFuture(plan.apply(image()));
             } catch (ControllerException e) {
                 return CompletableFuture.failedFuture(e);
             }
         }
         return writer.write(image -> {
-            TopicImage topic = ControllerLogic.planTopic(image, name, numPartitions, replicationFactor, topicConfigs,
-                    Uuids.randomId());
+            TopicImage topic = plan.apply(image);
             return new QuorumWriter.Plan<>(ControllerLogic.createTopicRecords(topic, topicConfigs), topic);
         });
     }

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * @param advertisedListeners       {@code advertised.listeners} (default: the listeners, with an empty, 0.0.0.0 or
  *                                  :: host advertised as {@code localhost} so that zero-config works locally)
  * @param logDirs                   {@code log.dirs} / {@code log.dir} (default {@code ./samsa-data})
- * @param metadataLogDir            {@code metadata.log.dir} (default: first log dir + {@code /__samsa_metadata})
+ * @param metadataLogDir            {@code metadata.log.dir} (default: first log dir + {@code /__samsa_metadata} on a
+ *                                  voter, the first log dir itself on a broker-only node)
  * @param controllerQuorumVoters    {@code controller.quorum.voters} as id to host:port, in the given order
  *                                  (default: the single {@code controller.quorum.bootstrap.servers} entry for this node,
  *                                  else this node at {@code localhost:0})
@@ -135,12 +136,22 @@ public record BrokerConfig(
         ProcessRoles.validate(values, roles, nodeId, voters, listeners.all());
         ProcessRoles.interBrokerListener(values, roles, listeners.advertised());
         return new BrokerConfig(nodeId, listeners.listeners(), listeners.advertised(), logDirs,
-                metadataDir != null ? Path.of(metadataDir) : logDirs.getFirst().resolve(METADATA_DIR_NAME),
+                metadataDir != null ? Path.of(metadataDir) : defaultMetadataDir(roles, logDirs),
                 voters, values.getInt(NUM_PARTITIONS),
                 values.getInt(DEFAULT_REPLICATION_FACTOR).shortValue(), values.getBoolean(AUTO_CREATE_TOPICS_ENABLE),
                 values.getInt(SOCKET_REQUEST_MAX_BYTES), values.getInt(NUM_NETWORK_THREADS),
                 values.getInt(NUM_IO_THREADS), values.getLong(LOG_FLUSH_SCHEDULER_INTERVAL_MS), logDefaults(values),
                 props, values);
+    }
+
+    /**
+     * {@code metadata.log.dir}'s default: a voter keeps its Raft log in {@code __samsa_metadata} of the first log dir;
+     * a broker-only node keeps no metadata files, so its metadata dir is the first log dir itself, as Kafka's default
+     * (one {@code meta.properties} there).
+     */
+    private static Path defaultMetadataDir(Set<String> roles, List<Path> logDirs) {
+        return roles.contains(ProcessRoles.CONTROLLER) ? logDirs.getFirst().resolve(METADATA_DIR_NAME)
+                : logDirs.getFirst();
     }
 
     /** The keys of {@link #original} that Samsa does not know (each was logged at WARN). */
@@ -198,21 +209,6 @@ public record BrokerConfig(
     /** True when this node is a metadata quorum voter ({@code process.roles} contains controller). */
     public boolean isController() {
         return processRoles().contains(ProcessRoles.CONTROLLER);
-    }
-
-    /**
-     * This config, if Samsa can run its roles: a broker-only node (not a voter, following the metadata log) is not
-     * built yet.
-     *
-     * @throws ConfigException for {@code process.roles=broker}
-     */
-    public BrokerConfig requireSupportedRoles() {
-        if (!isController()) {
-            throw new ConfigException(ClusterConfigDefs.PROCESS_ROLES, "broker", "Samsa cannot run a broker-only node "
-                    + "yet (node " + nodeId + " outside controller.quorum.voters): use process.roles=broker,controller "
-                    + "and list the node in controller.quorum.voters");
-        }
-        return this;
     }
 
     /** {@code broker.rack} (default null: no rack), for rack-aware placement and KIP-392 fetch from follower. */

@@ -106,7 +106,8 @@ public final class BrokerConfigDefs {
             .define(LOG_DIRS, LIST, null, Validators.nonEmptyList(), HIGH,
                     "Comma-separated directories of the log data; default: log.dir.")
             .define(METADATA_LOG_DIR, STRING, null, null, HIGH,
-                    "Directory of the metadata log; default: " + METADATA_DIR_NAME + " in the first log dir.")
+                    "Directory of the metadata log; default: " + METADATA_DIR_NAME + " in the first log dir (a voter), the "
+                            + "first log dir (a broker-only node).")
             .define(NUM_PARTITIONS, INT, 1, atLeast(1), MEDIUM,
                     "Default number of partitions of a new topic.")
             .define(DEFAULT_REPLICATION_FACTOR, INT, 1, between(1, Short.MAX_VALUE), MEDIUM,

@@ -5,11 +5,13 @@ import io.samsa.broker.config.ConfigException;
 import io.samsa.broker.config.TopicConfigs;
 import io.samsa.broker.replica.ReplicaManager;
 import io.samsa.metadata.ClusterImage;
+import io.samsa.metadata.TopicImage;
 import io.samsa.protocol.ApiHandler;
 import io.samsa.protocol.RequestContext;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableReplicaAssignment;
 import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopic;
 import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopicConfig;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
@@ -28,7 +31,9 @@ import org.apache.kafka.common.protocol.Errors;
  * CreateTopics (API 19, v2-7), validate-only included. Names are checked as Kafka does (legal characters, length,
  * not "." or "..", no collision with an existing topic that differs only by '.' versus '_'); -1 partitions or
  * replication factor take {@code num.partitions}/{@code default.replication.factor}; topic configs are validated
- * with Kafka's names and ranges (INVALID_CONFIG). The controller assigns the topic id and replicas.
+ * with Kafka's names and ranges (INVALID_CONFIG). The controller assigns the topic id and replicas, or takes the
+ * request's manual assignments ({@code kafka-topics --replica-assignment}; partition count and replication factor must
+ * then be -1, else INVALID_REQUEST) with Kafka's INVALID_REPLICA_ASSIGNMENT checks.
  */
 public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequestData> {
     private final BrokerContext ctx;
@@ -85,9 +90,13 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
                 }
             }
         }
-        if (!t.assignments().isEmpty()) {
+        if (!t.assignments().isEmpty() && t.replicationFactor() != -1) {
             return CompletableFuture.completedFuture(result(t.name(), Errors.INVALID_REQUEST,
-                    "Manual replica assignment is not supported yet: give a partition count and replication factor"));
+                    "A manual partition assignment was specified, but replication factor was not set to -1."));
+        }
+        if (!t.assignments().isEmpty() && t.numPartitions() != -1) {
+            return CompletableFuture.completedFuture(result(t.name(), Errors.INVALID_REQUEST,
+                    "A manual partition assignment was specified, but numPartitions was not set to -1."));
         }
         Map<String, String> configs = new HashMap<>();
         for (CreatableTopicConfig c : t.configs()) {
@@ -97,6 +106,13 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
             TopicConfigs.validate(configs);
         } catch (ConfigException e) {
             return CompletableFuture.completedFuture(result(t.name(), Errors.INVALID_CONFIG, e.getMessage()));
+        }
+        if (!t.assignments().isEmpty()) {
+            Map<Integer, List<Integer>> assignments = new LinkedHashMap<>();
+            for (CreatableReplicaAssignment a : t.assignments()) {
+                assignments.put(a.partitionIndex(), List.copyOf(a.brokerIds()));
+            }
+            return answer(t, configs, ctx.quorum().createTopic(t.name(), assignments, configs, validateOnly));
         }
         int partitions = t.numPartitions() == -1 ? ctx.config().numPartitions() : t.numPartitions();
         short replication = t.replicationFactor() == -1 ? ctx.config().defaultReplicationFactor() : t.replicationFactor();
@@ -108,18 +124,22 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
             return CompletableFuture.completedFuture(result(t.name(), Errors.INVALID_REPLICATION_FACTOR,
                     "Replication factor must be larger than 0, or -1 to use the default value."));
         }
-        return ctx.quorum().createTopic(t.name(), partitions, replication, configs, validateOnly)
-                .handle((topic, error) -> {
-                    if (error != null) {
-                        return result(t.name(), ErrorMapper.toError(error), ErrorMapper.message(error));
-                    }
-                    return new CreatableTopicResult().setName(t.name())
-                            .setTopicId(ReplicaManager.toKafka(topic.topicId()))
-                            .setErrorCode(Errors.NONE.code())
-                            .setNumPartitions(topic.partitions().size())
-                            .setReplicationFactor((short) topic.partitions().get(0).replicas().size())
-                            .setConfigs(configsOf(configs));
-                });
+        return answer(t, configs, ctx.quorum().createTopic(t.name(), partitions, replication, configs, validateOnly));
+    }
+
+    private static CompletableFuture<CreatableTopicResult> answer(CreatableTopic t, Map<String, String> configs,
+            CompletableFuture<TopicImage> created) {
+        return created.handle((topic, error) -> {
+            if (error != null) {
+                return result(t.name(), ErrorMapper.toError(error), ErrorMapper.message(error));
+            }
+            return new CreatableTopicResult().setName(t.name())
+                    .setTopicId(ReplicaManager.toKafka(topic.topicId()))
+                    .setErrorCode(Errors.NONE.code())
+                    .setNumPartitions(topic.partitions().size())
+                    .setReplicationFactor((short) topic.partitions().get(0).replicas().size())
+                    .setConfigs(configsOf(configs));
+        });
     }
 
     private static List<CreateTopicsResponseData.CreatableTopicConfigs> configsOf(Map<String, String> configs) {

@@ -440,8 +440,19 @@ public final class Partition {
         }
     }
 
-    /** Fails every waiting append (the partition is deleted or the broker stops). */
+    /**
+     * Stops leading and fails every waiting append (the partition is deleted or moved away, or the broker stops). An
+     * append racing the close (past its leader check before it) fails its wait when it registers, instead of waiting
+     * out the request timeout for a high watermark that will never move.
+     */
     public void close() {
+        lock.writeLock().lock();
+        try {
+            leader = false;
+            followers.clear();
+        } finally {
+            lock.writeLock().unlock();
+        }
         failWaiters(new NotLeaderOrFollowerException("Partition " + tp + " is no longer hosted on broker " + localId));
     }
 

@@ -75,10 +75,21 @@ class NodeDirectoriesTest {
     }
 
     @Test
-    void aBrokerOnlyNodeIsRefusedWithOneLine() {
+    void aBrokerOnlyNodeKeepsItsIdentityInTheFirstLogDirAsKafkasMetadataLogDirDefault() throws Exception {
+        // Given a broker-only node (outside controller.quorum.voters) without metadata.log.dir
         BrokerConfig config = BrokerConfig.fromProperties(Map.of("process.roles", "broker", "node.id", "4",
-                "controller.listener.names", "CONTROLLER", "controller.quorum.voters", "1@localhost:9093"));
-        assertThatThrownBy(config::requireSupportedRoles)
-                .hasMessageContaining("Samsa cannot run a broker-only node yet (node 4 outside controller.quorum.voters)");
+                "controller.listener.names", "CONTROLLER", "controller.quorum.voters", "1@localhost:9093",
+                "listeners", "PLAINTEXT://localhost:9092",
+                "log.dirs", dir.resolve("a") + "," + dir.resolve("b")));
+        assertThat(config.metadataLogDir()).isEqualTo(dir.resolve("a"));
+
+        // When the quorum's cluster id is known
+        NodeDirectories.check(config).agree("MkU3OEVBNTcwNTJENDM2Qg");
+
+        // Then each log dir has one meta.properties and no metadata directory of its own was made
+        assertThat(NodeDirectories.directories(config)).containsExactly(dir.resolve("a"), dir.resolve("b"));
+        assertThat(MetaProperties.read(dir.resolve("a")).orElseThrow().nodeId()).isEqualTo(4);
+        assertThat(MetaProperties.read(dir.resolve("b")).orElseThrow().clusterId()).isEqualTo("MkU3OEVBNTcwNTJENDM2Qg");
+        assertThat(dir.resolve("a").resolve("__samsa_metadata")).doesNotExist();
     }
 }

@@ -95,6 +95,23 @@ class PartitionTest {
     }
 
     @Test
+    void anAcksAllAppendRacingTheCloseOfAMovedPartitionFailsAtOnceInsteadOfWaitingForTheTimeout() {
+        // Given an append that passed the leader check just before the partition moved away (reassignment)
+        partition.apply(state(1, 1, 1, List.of(1, 2, 3)));
+        partition.appendAsLeader(batch(5), 0);
+
+        // When the partition is closed before the append registers its wait for the high watermark
+        partition.close();
+        CompletableFuture<Void> acked = partition.awaitHighWatermark(5);
+
+        // Then the wait fails with NOT_LEADER_OR_FOLLOWER (the producer retries on the new leader), and appends too
+        assertThat(acked).isCompletedExceptionally();
+        assertThatThrownBy(acked::join).hasCauseInstanceOf(NotLeaderOrFollowerException.class);
+        assertThatThrownBy(() -> partition.appendAsLeader(batch(1), 0))
+                .isInstanceOf(NotLeaderOrFollowerException.class);
+    }
+
+    @Test
     void aLeaderAloneInTheIsrCommitsOnAppend() {
         partition.apply(state(1, 1, 1, List.of(1)));
         partition.appendAsLeader(batch(3), 0);
