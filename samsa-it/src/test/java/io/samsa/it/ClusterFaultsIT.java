@@ -1,0 +1,329 @@
+package io.samsa.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 8's multi-process fault test: three {@code samsa server} processes (combined broker and controller), an RF=3
+ * topic with {@code min.insync.replicas=2} and three partitions, two idempotent {@code acks=all} producers writing
+ * sequence-numbered records while faults hit partition leaders on a seeded schedule: {@code kill -9} five times
+ * (restarted each time), SIGSTOP for 10–15 s, one {@code kill -9} of the active controller, and (own method, needs
+ * root for network namespaces) an iptables isolation longer than {@code replica.lag.time.max.ms}. Then the producers
+ * stop, every partition is read from the beginning and {@link SequenceAudit} must find 0 acknowledged records lost,
+ * 0 duplicated, order per producer and partition kept, and every acknowledged record in at least
+ * {@code min.insync.replicas} replicas' segment files.
+ *
+ * <p>The seed is printed; {@code -Dsamsa.faults.seed=N} replays a schedule. Each method prints a table of the faults
+ * (failover: time from the fault to the next acknowledged write to the partition) and the audit's counts.
+ */
+class ClusterFaultsIT {
+    private static final String TOPIC = "faults";
+    private static final int PARTITIONS = 3;
+    private static final int MIN_INSYNC = 2;
+    private static final int LAG_MS = 3000;
+    private static final Duration FAILOVER_LIMIT = Duration.ofSeconds(60);
+    /** Records per second, per producer. */
+    private static final int RATE = 400;
+    private static final Map<String, String> SETTINGS = Map.of(
+            "broker.session.timeout.ms", "3000",
+            "broker.heartbeat.interval.ms", "500",
+            "replica.lag.time.max.ms", Integer.toString(LAG_MS),
+            "min.insync.replicas", Integer.toString(MIN_INSYNC),
+            "default.replication.factor", "3",
+            "offsets.topic.replication.factor", "3",
+            "unclean.leader.election.enable", "false");
+    private static final Map<String, Object> PRODUCER = Map.of(
+            ProducerConfig.LINGER_MS_CONFIG, 5,
+            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000,
+            ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
+            ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 100);
+
+    @TempDir
+    Path dir;
+
+    /** A fault as injected and observed; {@code lastedMs} is 0 for kills, {@code failoverMs} -1 when not seen. */
+    record Fault(String kind, int node, int partition, long lastedMs, long failoverMs) {
+    }
+
+    private static long seed(String method) {
+        long seed = Long.getLong("samsa.faults.seed", System.nanoTime());
+        System.out.printf("%s.%s: seed %d (replay with -Dsamsa.faults.seed=%d)%n", ClusterFaultsIT.class.getSimpleName(),
+                method, seed, seed);
+        return seed;
+    }
+
+    @Test
+    void noAcknowledgedRecordIsLostOrDuplicatedThroughKillsAPauseAndAControllerFailover() throws Exception {
+        Random random = new Random(seed("processFaults"));
+        List<String> schedule = new ArrayList<>(List.of("kill", "kill", "kill", "kill", "kill", "pause",
+                "controller"));
+        Collections.shuffle(schedule, random);
+        try (ClusterProcesses cluster = ClusterProcesses.startLoopback(dir, 3, SETTINGS);
+             Run run = new Run(cluster)) {
+            for (String kind : schedule) {
+                run.produceSome(random);
+                switch (kind) {
+                    case "kill" -> run.killLeader(random.nextInt(PARTITIONS));
+                    case "pause" -> run.pauseLeader(random.nextInt(PARTITIONS),
+                            Duration.ofMillis(10_000 + random.nextInt(5_001)));
+                    case "controller" -> run.killController();
+                    default -> throw new IllegalStateException(kind);
+                }
+            }
+            run.drainAndAudit();
+        }
+    }
+
+    @Test
+    void noAcknowledgedRecordIsLostOrDuplicatedWhenALeaderIsIsolated() throws Exception {
+        NetworkNamespaces.assumeAvailable();
+        Random random = new Random(seed("isolation"));
+        try (NetworkNamespaces net = NetworkNamespaces.create("smfault", "10.213.73", 3);
+             ClusterProcesses cluster = net.cluster(dir, SETTINGS)) {
+            cluster.startAll();
+            try (Run run = new Run(cluster)) {
+                run.produceSome(random);
+                run.isolateLeader(net, random.nextInt(PARTITIONS),
+                        Duration.ofMillis(LAG_MS + 2_000 + random.nextInt(3_001)));
+                run.produceSome(random);
+                run.drainAndAudit();
+            }
+        }
+    }
+
+    /** One fault run: the topic, the two producers, the fault log; closes producers, admin and scheduler. */
+    private static final class Run implements AutoCloseable {
+        private final ClusterProcesses cluster;
+        private final Admin admin;
+        private final FailoverWatch watch = new FailoverWatch();
+        private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        private final List<SequencedProducer> producers = new ArrayList<>();
+        private final List<Fault> faults = new ArrayList<>();
+        private final long startNanos = System.nanoTime();
+
+        Run(ClusterProcesses cluster) throws Exception {
+            this.cluster = cluster;
+            this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
+                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000));
+            try {
+                await("three registered brokers").atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
+                        assertThat(admin.describeCluster().nodes().get(10, TimeUnit.SECONDS)).extracting(Node::id)
+                                .containsExactlyInAnyOrder(1, 2, 3));
+                admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 3)
+                        .configs(Map.of("min.insync.replicas", Integer.toString(MIN_INSYNC))))).all()
+                        .get(60, TimeUnit.SECONDS);
+                awaitFullIsr();
+                for (String name : List.of("p1", "p2")) {
+                    producers.add(new SequencedProducer(name, cluster.bootstrapServers(), TOPIC, PARTITIONS, PRODUCER,
+                            watch));
+                }
+                scheduler.scheduleAtFixedRate(() -> producers.forEach(p -> p.grant(RATE / 100, RATE)), 0, 10,
+                        TimeUnit.MILLISECONDS);
+            } catch (Exception | Error e) {
+                close();
+                throw e;
+            }
+        }
+
+        long acknowledged() {
+            return producers.stream().mapToLong(SequencedProducer::acknowledged).sum();
+        }
+
+        /** Lets the producers get a seeded number of records acknowledged (100–600) before the next fault. */
+        void produceSome(Random random) {
+            long target = acknowledged() + 100 + random.nextInt(501);
+            await("acknowledged writes before the next fault").atMost(FAILOVER_LIMIT).until(() -> acknowledged() >= target);
+        }
+
+        private Map<Integer, TopicPartitionInfo> partitions() throws Exception {
+            TopicDescription description = admin.describeTopics(List.of(TOPIC)).allTopicNames()
+                    .get(10, TimeUnit.SECONDS).get(TOPIC);
+            Map<Integer, TopicPartitionInfo> byId = new HashMap<>();
+            description.partitions().forEach(p -> byId.put(p.partition(), p));
+            return byId;
+        }
+
+        private int leader(int partition) {
+            int[] leader = {-1};
+            await("leader of partition " + partition).atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+                Node node = partitions().get(partition).leader();
+                leader[0] = node == null ? -1 : node.id();
+                return leader[0] > 0;
+            });
+            return leader[0];
+        }
+
+        /** Waits until every partition has all three replicas in sync again (the cluster healed). */
+        void awaitFullIsr() {
+            await("every partition with three in-sync replicas").atMost(Duration.ofSeconds(90)).ignoreExceptions()
+                    .untilAsserted(() -> assertThat(partitions().values()).hasSize(PARTITIONS).allSatisfy(p ->
+                            assertThat(p.isr()).extracting(Node::id).containsExactlyInAnyOrder(1, 2, 3)));
+        }
+
+        private long awaitFailover(String what, long faultNanos) {
+            await(what + ": next acknowledged write").atMost(FAILOVER_LIMIT).until(watch::acknowledged);
+            return watch.millisSince(faultNanos);
+        }
+
+        void killLeader(int partition) throws Exception {
+            int victim = leader(partition);
+            long t0 = System.nanoTime();
+            cluster.kill(victim);
+            watch.arm(partition);
+            long failover = awaitFailover("kill -9 of node " + victim, t0);
+            faults.add(new Fault("kill -9 leader", victim, partition, 0, failover));
+            cluster.start(victim);
+            awaitFullIsr();
+        }
+
+        void killController() throws Exception {
+            int[] controller = {-1};
+            await("active controller").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+                Node node = admin.describeCluster().controller().get(10, TimeUnit.SECONDS);
+                controller[0] = node == null ? -1 : node.id();
+                return controller[0] > 0;
+            });
+            int victim = controller[0];
+            int partition = partitions().values().stream().filter(p -> p.leader() != null
+                    && p.leader().id() == victim).mapToInt(TopicPartitionInfo::partition).findFirst().orElse(0);
+            long t0 = System.nanoTime();
+            cluster.kill(victim);
+            watch.arm(partition);
+            long failover = awaitFailover("kill -9 of the controller " + victim, t0);
+            await("a new controller").atMost(FAILOVER_LIMIT).ignoreExceptions().until(() -> {
+                Node node = admin.describeCluster().controller().get(10, TimeUnit.SECONDS);
+                return node != null && node.id() != victim;
+            });
+            faults.add(new Fault("kill -9 controller", victim, partition, 0, failover));
+            cluster.start(victim);
+            awaitFullIsr();
+        }
+
+        void pauseLeader(int partition, Duration pause) throws Exception {
+            int victim = leader(partition);
+            long t0 = System.nanoTime();
+            cluster.pause(victim);
+            watch.arm(partition);
+            ScheduledFuture<?> resume = scheduler.schedule(() -> {
+                cluster.resume(victim);
+                return null;
+            }, pause.toMillis(), TimeUnit.MILLISECONDS);
+            long failover = awaitFailover("SIGSTOP of node " + victim, t0);
+            resume.get(pause.toMillis() + 30_000, TimeUnit.MILLISECONDS);
+            faults.add(new Fault("SIGSTOP leader", victim, partition, (System.nanoTime() - t0) / 1_000_000,
+                    failover));
+            awaitFullIsr();
+        }
+
+        void isolateLeader(NetworkNamespaces net, int partition, Duration isolation) throws Exception {
+            int victim = leader(partition);
+            long t0 = System.nanoTime();
+            net.isolate(victim);
+            watch.arm(partition);
+            ScheduledFuture<?> heal = scheduler.schedule(() -> {
+                net.heal(victim);
+                return null;
+            }, isolation.toMillis(), TimeUnit.MILLISECONDS);
+            long failover = awaitFailover("isolation of node " + victim, t0);
+            heal.get(isolation.toMillis() + 30_000, TimeUnit.MILLISECONDS);
+            faults.add(new Fault("iptables isolate leader", victim, partition, (System.nanoTime() - t0) / 1_000_000,
+                    failover));
+            awaitFullIsr();
+        }
+
+        /** Stops the producers, reads every partition and every replica's segment files, prints and asserts. */
+        void drainAndAudit() throws Exception {
+            for (SequencedProducer producer : producers) {
+                producer.close(Duration.ofSeconds(90));
+            }
+            awaitFullIsr();
+            Map<TopicPartition, List<ConsumerRecord<String, String>>> read;
+            try (KafkaConsumer<String, String> consumer = Clients.consumer(cluster.bootstrapServers(), Map.of())) {
+                read = LogReader.readAll(consumer, LogReader.partitions(TOPIC, PARTITIONS), Duration.ofSeconds(90));
+            }
+            // every replica has fetched up to the high watermark the consumer read to
+            Map<TopicPartition, Integer> readCounts = new LinkedHashMap<>();
+            read.forEach((tp, records) -> readCounts.put(tp, records.size()));
+            for (int node : cluster.nodeIds()) {
+                for (TopicPartition tp : readCounts.keySet()) {
+                    await("node " + node + " holds " + tp + " up to the end").atMost(Duration.ofSeconds(30))
+                            .until(() -> SegmentFiles.values(cluster.logDir(node), TOPIC, tp.partition()).size()
+                                    >= readCounts.get(tp));
+                }
+            }
+            Map<Integer, Map<Integer, List<String>>> onDisk = new HashMap<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                for (int node : cluster.nodeIds()) {
+                    onDisk.computeIfAbsent(p, k -> new HashMap<>()).put(node,
+                            SegmentFiles.values(cluster.logDir(node), TOPIC, p));
+                }
+            }
+            SequenceAudit.Result audit = SequenceAudit.check(read, producers, onDisk, MIN_INSYNC);
+            long failed = producers.stream().mapToLong(SequencedProducer::failed).sum();
+            System.out.println(table(audit, failed));
+            assertThat(audit.acknowledged()).as("records acknowledged").isPositive();
+            assertThat(audit.problems()).as("delivery problems:\n%s", table(audit, failed)).isEmpty();
+            assertThat(audit.clean()).isTrue();
+        }
+
+        private String table(SequenceAudit.Result audit, long failed) {
+            StringBuilder out = new StringBuilder("\n=== ClusterFaultsIT: faults on a 3-process cluster (RF=3, ")
+                    .append("min.insync.replicas=").append(MIN_INSYNC).append(", ").append(PARTITIONS)
+                    .append(" partitions, 2 idempotent acks=all producers)\n");
+            out.append(String.format("%-3s %-25s %-5s %-10s %-11s %s%n", "#", "fault", "node", "partition",
+                    "lasted ms", "failover ms (fault -> next acked write)"));
+            for (int i = 0; i < faults.size(); i++) {
+                Fault f = faults.get(i);
+                out.append(String.format("%-3d %-25s %-5d %-10d %-11s %d%n", i + 1, f.kind(), f.node(),
+                        f.partition(), f.lastedMs() == 0 ? "-" : Long.toString(f.lastedMs()), f.failoverMs()));
+            }
+            List<Long> failovers = faults.stream().map(Fault::failoverMs).sorted().toList();
+            out.append(String.format("faults %d, failover median %d ms, max %d ms%n", faults.size(),
+                    failovers.isEmpty() ? -1 : failovers.get(failovers.size() / 2),
+                    failovers.isEmpty() ? -1 : failovers.getLast()));
+            out.append(String.format("records acknowledged %d, send failures %d, read %d, lost %d, inconsistent %d, "
+                            + "duplicated %d, reordered %d, under-replicated on disk %d; run %d s%n",
+                    audit.acknowledged(), failed, audit.read(), audit.lost(), audit.inconsistent(), audit.duplicated(),
+                    audit.reordered(), audit.underReplicated(), (System.nanoTime() - startNanos) / 1_000_000_000));
+            audit.problems().forEach(line -> out.append("  ").append(line).append('\n'));
+            return out.toString();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            scheduler.shutdownNow();
+            for (SequencedProducer producer : producers) {
+                producer.close(Duration.ZERO);
+            }
+            admin.close(Duration.ofSeconds(5));
+        }
+    }
+}
