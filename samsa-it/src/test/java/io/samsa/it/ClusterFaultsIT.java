@@ -19,14 +19,13 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.TopicPartitionInfo;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -65,17 +64,22 @@ class ClusterFaultsIT {
             ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
             ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 100);
 
-    @TempDir
+    /** Kept when a test fails: each node's {@code server.log} and data are the evidence. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
 
-    /** A fault as injected and observed; {@code lastedMs} is 0 for kills, {@code failoverMs} -1 when not seen. */
-    record Fault(String kind, int node, int partition, long lastedMs, long failoverMs) {
+    /**
+     * A fault as injected and observed: {@code node} was the leader of {@code partition} ({@code controller}: and
+     * the active controller); {@code lastedMs} is 0 for kills; {@code failoverMs} from the fault to the next
+     * acknowledged write to the partition.
+     */
+    record Fault(String kind, int node, boolean controller, int partition, long lastedMs, long failoverMs) {
     }
 
     private static long seed(String method) {
         long seed = Long.getLong("samsa.faults.seed", System.nanoTime());
-        System.out.printf("%s.%s: seed %d (replay with -Dsamsa.faults.seed=%d)%n", ClusterFaultsIT.class.getSimpleName(),
-                method, seed, seed);
+        System.out.printf("%s.%s: seed %d (replay with -Dsamsa.faults.seed=%d)%n",
+                ClusterFaultsIT.class.getSimpleName(), method, seed, seed);
         return seed;
     }
 
@@ -111,7 +115,7 @@ class ClusterFaultsIT {
             try (Run run = new Run(cluster)) {
                 run.produceSome(random);
                 run.isolateLeader(net, random.nextInt(PARTITIONS),
-                        Duration.ofMillis(LAG_MS + 2_000 + random.nextInt(3_001)));
+                        Duration.ofMillis(LAG_MS + 6_000 + random.nextInt(3_001)));
                 run.produceSome(random);
                 run.drainAndAudit();
             }
@@ -160,75 +164,124 @@ class ClusterFaultsIT {
         /** Lets the producers get a seeded number of records acknowledged (100–600) before the next fault. */
         void produceSome(Random random) {
             long target = acknowledged() + 100 + random.nextInt(501);
-            await("acknowledged writes before the next fault").atMost(FAILOVER_LIMIT).until(() -> acknowledged() >= target);
+            await("acknowledged writes before the next fault").atMost(FAILOVER_LIMIT)
+                    .until(() -> acknowledged() >= target);
         }
 
-        private Map<Integer, TopicPartitionInfo> partitions() throws Exception {
-            TopicDescription description = admin.describeTopics(List.of(TOPIC)).allTopicNames()
-                    .get(10, TimeUnit.SECONDS).get(TOPIC);
-            Map<Integer, TopicPartitionInfo> byId = new HashMap<>();
-            description.partitions().forEach(p -> byId.put(p.partition(), p));
-            return byId;
+        /**
+         * The partitions as each of {@code nodes} sees them, when they all agree (same leader, leader epoch and ISR
+         * per partition); an {@link AssertionError} when they do not (yet): a node that was cut off answers from
+         * stale metadata until it has caught up.
+         */
+        private Map<Integer, NodeMetadata.View> agreedViews(List<Integer> nodes) throws Exception {
+            List<Map<Integer, NodeMetadata.View>> views = new ArrayList<>();
+            for (int node : nodes) {
+                views.add(NodeMetadata.partitions(cluster.bootstrapServers(node), TOPIC));
+            }
+            assertThat(views).as("partitions as nodes %s see them", nodes).allSatisfy(v ->
+                    assertThat(v).hasSize(PARTITIONS).isEqualTo(views.getFirst()));
+            return views.getFirst();
+        }
+
+        private List<Integer> allNodes() {
+            return List.copyOf(cluster.nodeIds());
+        }
+
+        /** Waits until every node sees the same leaders, leader epochs and ISRs; returns them. */
+        private Map<Integer, NodeMetadata.View> agreed() {
+            List<Map<Integer, NodeMetadata.View>> agreed = new ArrayList<>();
+            await("the same partition metadata on every node").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() -> {
+                        Map<Integer, NodeMetadata.View> views = agreedViews(allNodes());
+                        assertThat(views.values()).allSatisfy(v -> assertThat(v.leader()).isPositive());
+                        agreed.add(views);
+                    });
+            return agreed.getLast();
         }
 
         private int leader(int partition) {
-            int[] leader = {-1};
-            await("leader of partition " + partition).atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
-                Node node = partitions().get(partition).leader();
-                leader[0] = node == null ? -1 : node.id();
-                return leader[0] > 0;
-            });
-            return leader[0];
+            return agreed().get(partition).leader();
         }
 
-        /** Waits until every partition has all three replicas in sync again (the cluster healed). */
-        void awaitFullIsr() {
-            await("every partition with three in-sync replicas").atMost(Duration.ofSeconds(90)).ignoreExceptions()
-                    .untilAsserted(() -> assertThat(partitions().values()).hasSize(PARTITIONS).allSatisfy(p ->
-                            assertThat(p.isr()).extracting(Node::id).containsExactlyInAnyOrder(1, 2, 3)));
-        }
-
-        private long awaitFailover(String what, long faultNanos) {
-            await(what + ": next acknowledged write").atMost(FAILOVER_LIMIT).until(watch::acknowledged);
-            return watch.millisSince(faultNanos);
-        }
-
-        void killLeader(int partition) throws Exception {
-            int victim = leader(partition);
-            long t0 = System.nanoTime();
-            cluster.kill(victim);
-            watch.arm(partition);
-            long failover = awaitFailover("kill -9 of node " + victim, t0);
-            faults.add(new Fault("kill -9 leader", victim, partition, 0, failover));
-            cluster.start(victim);
-            awaitFullIsr();
-        }
-
-        void killController() throws Exception {
+        /** The active controller's node id ({@code DescribeCluster}). */
+        private int controller() {
             int[] controller = {-1};
             await("active controller").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
                 Node node = admin.describeCluster().controller().get(10, TimeUnit.SECONDS);
                 controller[0] = node == null ? -1 : node.id();
                 return controller[0] > 0;
             });
-            int victim = controller[0];
-            int partition = partitions().values().stream().filter(p -> p.leader() != null
-                    && p.leader().id() == victim).mapToInt(TopicPartitionInfo::partition).findFirst().orElse(0);
+            return controller[0];
+        }
+
+        /**
+         * Waits until every node sees every partition with a leader and all three replicas in sync (the cluster
+         * healed, and no node answers from stale metadata).
+         */
+        void awaitFullIsr() {
+            await("every node sees three in-sync replicas everywhere").atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() ->
+                            assertThat(agreedViews(allNodes()).values()).allSatisfy(v -> {
+                                assertThat(v.leader()).isPositive();
+                                assertThat(v.isr()).containsExactlyInAnyOrder(1, 2, 3);
+                            }));
+        }
+
+        private long awaitFailover(String what, long faultNanos) {
+            await(what + ": next acknowledged write (cluster in " + cluster.nodeDir(1).getParent() + ")")
+                    .atMost(FAILOVER_LIMIT).until(watch::acknowledged);
+            return watch.millisSince(faultNanos);
+        }
+
+        /**
+         * The fault took effect: the other nodes agree that {@code victim} lost the leadership of {@code partition}
+         * and left its ISR.
+         */
+        private void awaitMovedAway(int partition, int victim) {
+            List<Integer> others = allNodes().stream().filter(id -> id != victim).toList();
+            await("node " + victim + " out of the leadership and ISR of partition " + partition)
+                    .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                    .untilAsserted(() -> {
+                        NodeMetadata.View view = agreedViews(others).get(partition);
+                        assertThat(view.leader()).isPositive().isNotEqualTo(victim);
+                        assertThat(view.isr()).doesNotContain(victim).hasSizeGreaterThanOrEqualTo(MIN_INSYNC);
+                    });
+        }
+
+        void killLeader(int partition) throws Exception {
+            int victim = leader(partition);
+            boolean wasController = controller() == victim;
+            long t0 = System.nanoTime();
+            cluster.kill(victim);
+            watch.arm(partition);
+            long failover = awaitFailover("kill -9 of node " + victim, t0);
+            awaitMovedAway(partition, victim);
+            faults.add(new Fault("kill -9 leader", victim, wasController, partition, 0, failover));
+            cluster.start(victim);
+            awaitFullIsr();
+        }
+
+        void killController() throws Exception {
+            int victim = controller();
+            int partition = agreed().entrySet().stream().filter(e -> e.getValue().leader() == victim)
+                    .mapToInt(Map.Entry::getKey).findFirst().orElse(0);
             long t0 = System.nanoTime();
             cluster.kill(victim);
             watch.arm(partition);
             long failover = awaitFailover("kill -9 of the controller " + victim, t0);
+            awaitMovedAway(partition, victim);
             await("a new controller").atMost(FAILOVER_LIMIT).ignoreExceptions().until(() -> {
                 Node node = admin.describeCluster().controller().get(10, TimeUnit.SECONDS);
                 return node != null && node.id() != victim;
             });
-            faults.add(new Fault("kill -9 controller", victim, partition, 0, failover));
+            faults.add(new Fault("kill -9 controller", victim, true, partition, 0, failover));
             cluster.start(victim);
             awaitFullIsr();
         }
 
         void pauseLeader(int partition, Duration pause) throws Exception {
             int victim = leader(partition);
+            boolean wasController = controller() == victim;
             long t0 = System.nanoTime();
             cluster.pause(victim);
             watch.arm(partition);
@@ -237,14 +290,16 @@ class ClusterFaultsIT {
                 return null;
             }, pause.toMillis(), TimeUnit.MILLISECONDS);
             long failover = awaitFailover("SIGSTOP of node " + victim, t0);
+            awaitMovedAway(partition, victim);
             resume.get(pause.toMillis() + 30_000, TimeUnit.MILLISECONDS);
-            faults.add(new Fault("SIGSTOP leader", victim, partition, (System.nanoTime() - t0) / 1_000_000,
-                    failover));
+            faults.add(new Fault("SIGSTOP leader", victim, wasController, partition,
+                    (System.nanoTime() - t0) / 1_000_000, failover));
             awaitFullIsr();
         }
 
         void isolateLeader(NetworkNamespaces net, int partition, Duration isolation) throws Exception {
             int victim = leader(partition);
+            boolean wasController = controller() == victim;
             long t0 = System.nanoTime();
             net.isolate(victim);
             watch.arm(partition);
@@ -253,9 +308,10 @@ class ClusterFaultsIT {
                 return null;
             }, isolation.toMillis(), TimeUnit.MILLISECONDS);
             long failover = awaitFailover("isolation of node " + victim, t0);
+            awaitMovedAway(partition, victim);
             heal.get(isolation.toMillis() + 30_000, TimeUnit.MILLISECONDS);
-            faults.add(new Fault("iptables isolate leader", victim, partition, (System.nanoTime() - t0) / 1_000_000,
-                    failover));
+            faults.add(new Fault("iptables isolate leader", victim, wasController, partition,
+                    (System.nanoTime() - t0) / 1_000_000, failover));
             awaitFullIsr();
         }
 
@@ -298,12 +354,13 @@ class ClusterFaultsIT {
             StringBuilder out = new StringBuilder("\n=== ClusterFaultsIT: faults on a 3-process cluster (RF=3, ")
                     .append("min.insync.replicas=").append(MIN_INSYNC).append(", ").append(PARTITIONS)
                     .append(" partitions, 2 idempotent acks=all producers)\n");
-            out.append(String.format("%-3s %-25s %-5s %-10s %-11s %s%n", "#", "fault", "node", "partition",
-                    "lasted ms", "failover ms (fault -> next acked write)"));
+            out.append(String.format("%-3s %-25s %-5s %-11s %-10s %-11s %s%n", "#", "fault", "node",
+                    "controller", "partition", "lasted ms", "failover ms (fault -> next acked write)"));
             for (int i = 0; i < faults.size(); i++) {
                 Fault f = faults.get(i);
-                out.append(String.format("%-3d %-25s %-5d %-10d %-11s %d%n", i + 1, f.kind(), f.node(),
-                        f.partition(), f.lastedMs() == 0 ? "-" : Long.toString(f.lastedMs()), f.failoverMs()));
+                out.append(String.format("%-3d %-25s %-5d %-11s %-10d %-11s %d%n", i + 1, f.kind(), f.node(),
+                        f.controller() ? "yes" : "no", f.partition(),
+                        f.lastedMs() == 0 ? "-" : Long.toString(f.lastedMs()), f.failoverMs()));
             }
             List<Long> failovers = faults.stream().map(Fault::failoverMs).sorted().toList();
             out.append(String.format("faults %d, failover median %d ms, max %d ms%n", faults.size(),

@@ -49,8 +49,9 @@ final class SequenceAudit {
      * @param onDisk    per partition, per node, the values in that replica's segment files
      * @param minInsync {@code min.insync.replicas} of the topic
      */
-    static Result check(Map<TopicPartition, List<ConsumerRecord<String, String>>> read, List<SequencedProducer> producers,
-                        Map<Integer, Map<Integer, List<String>>> onDisk, int minInsync) {
+    static Result check(Map<TopicPartition, List<ConsumerRecord<String, String>>> read,
+                        List<SequencedProducer> producers, Map<Integer, Map<Integer, List<String>>> onDisk,
+                        int minInsync) {
         List<String> problems = new ArrayList<>();
         Map<Integer, Map<String, Long>> offsetByValue = new HashMap<>();
         long readCount = 0;

@@ -15,13 +15,14 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * An idempotent {@code acks=all} kafka-clients producer on its own thread, writing records whose value is
- * {@code <name>-<counter>} (the counter numbers this producer's sends from 0) to partitions {@code counter % partitions}
- * in turn, at most {@link #grant granted} records: the owner releases send permits (a token bucket), so the rate stays
- * bounded while brokers fail. Every acknowledged send is kept with the time its callback ran ({@link System#nanoTime})
- * and reported to an {@link AckListener}; failed sends are counted.
+ * {@code <name>-<counter>} (the counter numbers this producer's sends from 0) to partition
+ * {@code counter % partitions}, at most {@link #grant granted} records: the owner releases send permits (a token
+ * bucket), so the rate stays bounded while brokers fail. Every acknowledged send is kept with the time its callback
+ * ran ({@link System#nanoTime}) and reported to an {@link AckListener}; failed sends are counted.
  *
  * <p>Thread-safe: the sending thread, the producer's I/O thread (callbacks) and the owner share only concurrent
- * structures. {@link #close} stops sending, waits for every outstanding send to complete or fail, and closes the client.
+ * structures. {@link #close} stops sending, waits for every outstanding send to complete or fail, and closes the
+ * client.
  */
 final class SequencedProducer implements AutoCloseable {
     /** Told of every acknowledged send, on the producer's I/O thread: keep it short. */
