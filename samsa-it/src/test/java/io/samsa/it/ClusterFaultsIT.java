@@ -36,13 +36,19 @@ import org.junit.jupiter.api.io.TempDir;
  * topic with {@code min.insync.replicas=2} and three partitions, two idempotent {@code acks=all} producers writing
  * sequence-numbered records while faults hit partition leaders on a seeded schedule: {@code kill -9} five times
  * (restarted each time), SIGSTOP for 10–15 s, one {@code kill -9} of the active controller, and (own method, needs
- * root for network namespaces) an iptables isolation longer than {@code replica.lag.time.max.ms}. Then the producers
- * stop, every partition is read from the beginning and {@link SequenceAudit} must find 0 acknowledged records lost,
- * 0 duplicated, order per producer and partition kept, and every acknowledged record in at least
- * {@code min.insync.replicas} replicas' segment files.
+ * root for network namespaces) an iptables isolation longer than {@code replica.lag.time.max.ms}. SIGSTOP and
+ * isolation hit a leader that is not the active controller (that case is the opt-in
+ * {@link #noAcknowledgedRecordIsLostOrDuplicatedWhenTheControllerLeaderIsIsolated}); the other two nodes must take
+ * the partition over while the fault lasts. After each fault the test waits until every node, asked alone, agrees
+ * on leaders and full ISRs. Then the producers stop, every partition is read from the beginning and
+ * {@link SequenceAudit} must find 0 acknowledged records lost, 0 duplicated, order per producer and partition kept,
+ * and every acknowledged record in at least {@code min.insync.replicas} replicas' segment files; and no fault may
+ * have got another broker fenced.
  *
- * <p>The seed is printed; {@code -Dsamsa.faults.seed=N} replays a schedule. Each method prints a table of the faults
- * (failover: time from the fault to the next acknowledged write to the partition) and the audit's counts.
+ * <p>The seed is printed; {@code -Dsamsa.faults.seed=N} replays a schedule (which faults, in which order, on which
+ * partition, for how long; the cluster's own choices of leaders may differ). Each method prints a table of the
+ * faults (failover: time from the fault to the next acknowledged write to the partition) and the audit's counts. On
+ * failure the nodes' directories (logs, {@code server.log}) are kept.
  */
 class ClusterFaultsIT {
     private static final String TOPIC = "faults";
@@ -75,10 +81,11 @@ class ClusterFaultsIT {
      * A fault as injected and observed: {@code node} was the leader of {@code partition} ({@code controller}: and
      * the active controller); {@code lastedMs} is 0 for kills; {@code failoverMs} from the fault to the next
      * acknowledged write to the partition; {@code recoveredMs} from the end of the fault (restart, SIGCONT, heal) until
-     * every node sees every partition with three in-sync replicas.
+     * every node sees every partition with three in-sync replicas; {@code othersFenced} the other brokers the
+     * controller fenced meanwhile (its log's "Fencing broker" lines), which a fault of one node should not cause.
      */
     record Fault(String kind, int node, boolean controller, int partition, long lastedMs, long failoverMs,
-                 long recoveredMs) {
+                 long recoveredMs, List<Integer> othersFenced) {
     }
 
     private static long seed(String method) {
@@ -117,13 +124,14 @@ class ClusterFaultsIT {
 
     /**
      * Isolating the node that is both the active controller and a partition leader. Off by default
-     * ({@code -Dsamsa.faults.controllerIsolation=true} runs it): it fails today. The brokers' heartbeats go through
-     * one Ratis client that keeps waiting on the unreachable old Raft leader (3 s request timeout, then retries) and
-     * each broker sends the next heartbeat only when the previous one completed; the new controller restarts every
-     * session when it becomes active and fences all three brokers {@code broker.session.timeout.ms} (3 s) later,
-     * itself included, so the partition led by the isolated node keeps it as its only in-sync replica and has no
-     * leader until the network heals (the others see NOT_ENOUGH_REPLICAS for seconds). SIGSTOP of the controller
-     * does the same. Kafka's brokers find the new controller through the quorum at once and keep their sessions.
+     * ({@code -Dsamsa.faults.controllerIsolation=true} runs it) because it fails today: the new controller fences
+     * the two healthy brokers too. A broker's heartbeats go through one Ratis client that keeps waiting on the
+     * unreachable old Raft leader (3 s request timeout, then retries), and the next heartbeat is sent only when the
+     * previous one completed; the new controller restarts every session when it becomes active and fences every
+     * broker it has not heard from {@code broker.session.timeout.ms} (3 s) later, itself included. Fenced brokers
+     * leave the ISRs: the others see NOT_ENOUGH_REPLICAS, and the isolated node's partition fails over only at about
+     * the heal, or (seen once) keeps the isolated node as its only in-sync replica and has no leader until then.
+     * Kafka's brokers find the new controller through the quorum at once and keep their sessions.
      */
     @Test
     @EnabledIfSystemProperty(named = "samsa.faults.controllerIsolation", matches = "true")
@@ -280,6 +288,29 @@ class ClusterFaultsIT {
                             }));
         }
 
+        /** Per node id, how many times the controllers' logs say they fenced it so far. */
+        private Map<Integer, Integer> fenceCounts() {
+            Map<Integer, Integer> counts = new HashMap<>();
+            for (int logOf : allNodes()) {
+                for (String line : cluster.output(logOf).split("\n")) {
+                    int at = line.indexOf("Fencing broker ");
+                    if (at >= 0) {
+                        String rest = line.substring(at + "Fencing broker ".length());
+                        int end = rest.indexOf(' ');
+                        counts.merge(Integer.parseInt(end < 0 ? rest : rest.substring(0, end)), 1, Integer::sum);
+                    }
+                }
+            }
+            return counts;
+        }
+
+        /** The nodes other than {@code victim} fenced since {@code before} was taken. */
+        private List<Integer> fencedSince(Map<Integer, Integer> before, int victim) {
+            Map<Integer, Integer> now = fenceCounts();
+            return allNodes().stream().filter(id -> id != victim)
+                    .filter(id -> now.getOrDefault(id, 0) > before.getOrDefault(id, 0)).toList();
+        }
+
         /** {@link #awaitFullIsr}, then the milliseconds since {@code sinceNanos}. */
         private long recoveredSince(long sinceNanos) {
             awaitFullIsr();
@@ -310,24 +341,26 @@ class ClusterFaultsIT {
         void killLeader(int partition) throws Exception {
             int victim = leader(partition);
             boolean wasController = controller() == victim;
+            Map<Integer, Integer> fences = fenceCounts();
             long t0 = System.nanoTime();
             cluster.kill(victim);
-            watch.arm(partition);
+            watch.arm(partition, t0);
             long failover = awaitFailover("kill -9 of node " + victim, t0);
             awaitMovedAway(partition, victim);
             long restart = System.nanoTime();
             cluster.start(victim);
             faults.add(new Fault("kill -9 leader", victim, wasController, partition, 0, failover,
-                    recoveredSince(restart)));
+                    recoveredSince(restart), fencedSince(fences, victim)));
         }
 
         void killController() throws Exception {
             int victim = controller();
             int partition = agreed().entrySet().stream().filter(e -> e.getValue().leader() == victim)
                     .mapToInt(Map.Entry::getKey).findFirst().orElse(0);
+            Map<Integer, Integer> fences = fenceCounts();
             long t0 = System.nanoTime();
             cluster.kill(victim);
-            watch.arm(partition);
+            watch.arm(partition, t0);
             long failover = awaitFailover("kill -9 of the controller " + victim, t0);
             awaitMovedAway(partition, victim);
             await("a new controller").atMost(FAILOVER_LIMIT).ignoreExceptions().until(() -> {
@@ -337,35 +370,37 @@ class ClusterFaultsIT {
             long restart = System.nanoTime();
             cluster.start(victim);
             faults.add(new Fault("kill -9 controller", victim, true, partition, 0, failover,
-                    recoveredSince(restart)));
+                    recoveredSince(restart), fencedSince(fences, victim)));
         }
 
         void pauseLeader(int partition, Duration pause) throws Exception {
             int victim = leader(partition);
             boolean wasController = controller() == victim;
+            Map<Integer, Integer> fences = fenceCounts();
             long t0 = System.nanoTime();
             cluster.pause(victim);
-            watch.arm(partition);
+            watch.arm(partition, t0);
             ScheduledFuture<?> resume = scheduler.schedule(() -> {
                 cluster.resume(victim);
                 return null;
             }, pause.toMillis(), TimeUnit.MILLISECONDS);
             long failover = awaitFailover("SIGSTOP of node " + victim, t0);
             awaitMovedAway(partition, victim);
-            assertThat(resume.isDone()).as("the partition failed over while node %d was stopped (%d ms; failover %d ms)",
-                    victim, pause.toMillis(), failover).isFalse();
+            assertThat(resume.isDone()).as("the partition failed over while node %d was stopped (%d ms; failover %d "
+                    + "ms)", victim, pause.toMillis(), failover).isFalse();
             resume.get(pause.toMillis() + 30_000, TimeUnit.MILLISECONDS);
             long resumed = System.nanoTime();
             faults.add(new Fault("SIGSTOP leader", victim, wasController, partition, (resumed - t0) / 1_000_000,
-                    failover, recoveredSince(resumed)));
+                    failover, recoveredSince(resumed), fencedSince(fences, victim)));
         }
 
         void isolateLeader(NetworkNamespaces net, int partition, Duration isolation) throws Exception {
             int victim = leader(partition);
             boolean wasController = controller() == victim;
+            Map<Integer, Integer> fences = fenceCounts();
             long t0 = System.nanoTime();
             net.isolate(victim);
-            watch.arm(partition);
+            watch.arm(partition, t0);
             ScheduledFuture<?> heal = scheduler.schedule(() -> {
                 net.heal(victim);
                 return null;
@@ -377,7 +412,7 @@ class ClusterFaultsIT {
             heal.get(isolation.toMillis() + 30_000, TimeUnit.MILLISECONDS);
             long healed = System.nanoTime();
             faults.add(new Fault("iptables isolate leader", victim, wasController, partition,
-                    (healed - t0) / 1_000_000, failover, recoveredSince(healed)));
+                    (healed - t0) / 1_000_000, failover, recoveredSince(healed), fencedSince(fences, victim)));
         }
 
         /** Stops the producers, reads every partition and every replica's segment files, prints and asserts. */
@@ -413,19 +448,25 @@ class ClusterFaultsIT {
             assertThat(audit.acknowledged()).as("records acknowledged").isPositive();
             assertThat(audit.problems()).as("delivery problems:\n%s", table(audit, failed)).isEmpty();
             assertThat(audit.clean()).isTrue();
+            // a fault of one node leaves the others' broker sessions alone (Kafka's brokers keep heartbeating
+            // through a controller failover)
+            assertThat(faults).as("faults that got other brokers fenced:\n%s", table(audit, failed))
+                    .allSatisfy(f -> assertThat(f.othersFenced()).as("brokers fenced by %s of node %d", f.kind(),
+                            f.node()).isEmpty());
         }
 
         private String table(SequenceAudit.Result audit, long failed) {
             StringBuilder out = new StringBuilder("\n=== ClusterFaultsIT: faults on a 3-process cluster (RF=3, ")
                     .append("min.insync.replicas=").append(MIN_INSYNC).append(", ").append(PARTITIONS)
                     .append(" partitions, 2 idempotent acks=all producers)\n");
-            out.append(String.format("%-3s %-25s %-5s %-11s %-10s %-10s %-12s %s%n", "#", "fault", "node",
-                    "controller", "partition", "lasted ms", "failover ms", "recovered ms"));
+            out.append(String.format("%-3s %-25s %-5s %-11s %-10s %-10s %-12s %-13s %s%n", "#", "fault", "node",
+                    "controller", "partition", "lasted ms", "failover ms", "recovered ms", "others fenced"));
             for (int i = 0; i < faults.size(); i++) {
                 Fault f = faults.get(i);
-                out.append(String.format("%-3d %-25s %-5d %-11s %-10d %-10s %-12d %d%n", i + 1, f.kind(), f.node(),
-                        f.controller() ? "yes" : "no", f.partition(),
-                        f.lastedMs() == 0 ? "-" : Long.toString(f.lastedMs()), f.failoverMs(), f.recoveredMs()));
+                out.append(String.format("%-3d %-25s %-5d %-11s %-10d %-10s %-12d %-13d %s%n", i + 1, f.kind(),
+                        f.node(), f.controller() ? "yes" : "no", f.partition(),
+                        f.lastedMs() == 0 ? "-" : Long.toString(f.lastedMs()), f.failoverMs(), f.recoveredMs(),
+                        f.othersFenced().isEmpty() ? "-" : f.othersFenced().toString()));
             }
             List<Long> failovers = faults.stream().map(Fault::failoverMs).sorted().toList();
             out.append("(failover: fault -> next acknowledged write to the partition; recovered: restart, SIGCONT or "
