@@ -82,7 +82,8 @@ class ClusterFaultsIT {
      * the active controller); {@code lastedMs} is 0 for kills; {@code failoverMs} from the fault to the next
      * acknowledged write to the partition; {@code recoveredMs} from the end of the fault (restart, SIGCONT, heal) until
      * every node sees every partition with three in-sync replicas; {@code othersFenced} the other brokers the
-     * controller fenced meanwhile (its log's "Fencing broker" lines), which a fault of one node should not cause.
+     * active controller fenced meanwhile (the other nodes' "Fencing broker" log lines), which a fault of one node
+     * should not cause.
      */
     record Fault(String kind, int node, boolean controller, int partition, long lastedMs, long failoverMs,
                  long recoveredMs, List<Integer> othersFenced) {
@@ -288,10 +289,17 @@ class ClusterFaultsIT {
                             }));
         }
 
-        /** Per node id, how many times the controllers' logs say they fenced it so far. */
-        private Map<Integer, Integer> fenceCounts() {
+        /**
+         * Per node id, how many times the logs of the nodes other than {@code victim} say they fenced it so far (as
+         * active controller). The victim's own log is left out: cut off or stopped while it still believed itself
+         * the controller, it may try to fence the others, and such decisions of a deposed controller never commit.
+         */
+        private Map<Integer, Integer> fenceCounts(int victim) {
             Map<Integer, Integer> counts = new HashMap<>();
             for (int logOf : allNodes()) {
+                if (logOf == victim) {
+                    continue;
+                }
                 for (String line : cluster.output(logOf).split("\n")) {
                     int at = line.indexOf("Fencing broker ");
                     if (at >= 0) {
@@ -306,7 +314,7 @@ class ClusterFaultsIT {
 
         /** The nodes other than {@code victim} fenced since {@code before} was taken. */
         private List<Integer> fencedSince(Map<Integer, Integer> before, int victim) {
-            Map<Integer, Integer> now = fenceCounts();
+            Map<Integer, Integer> now = fenceCounts(victim);
             return allNodes().stream().filter(id -> id != victim)
                     .filter(id -> now.getOrDefault(id, 0) > before.getOrDefault(id, 0)).toList();
         }
@@ -341,7 +349,7 @@ class ClusterFaultsIT {
         void killLeader(int partition) throws Exception {
             int victim = leader(partition);
             boolean wasController = controller() == victim;
-            Map<Integer, Integer> fences = fenceCounts();
+            Map<Integer, Integer> fences = fenceCounts(victim);
             long t0 = System.nanoTime();
             cluster.kill(victim);
             watch.arm(partition, t0);
@@ -357,7 +365,7 @@ class ClusterFaultsIT {
             int victim = controller();
             int partition = agreed().entrySet().stream().filter(e -> e.getValue().leader() == victim)
                     .mapToInt(Map.Entry::getKey).findFirst().orElse(0);
-            Map<Integer, Integer> fences = fenceCounts();
+            Map<Integer, Integer> fences = fenceCounts(victim);
             long t0 = System.nanoTime();
             cluster.kill(victim);
             watch.arm(partition, t0);
@@ -376,7 +384,7 @@ class ClusterFaultsIT {
         void pauseLeader(int partition, Duration pause) throws Exception {
             int victim = leader(partition);
             boolean wasController = controller() == victim;
-            Map<Integer, Integer> fences = fenceCounts();
+            Map<Integer, Integer> fences = fenceCounts(victim);
             long t0 = System.nanoTime();
             cluster.pause(victim);
             watch.arm(partition, t0);
@@ -397,7 +405,7 @@ class ClusterFaultsIT {
         void isolateLeader(NetworkNamespaces net, int partition, Duration isolation) throws Exception {
             int victim = leader(partition);
             boolean wasController = controller() == victim;
-            Map<Integer, Integer> fences = fenceCounts();
+            Map<Integer, Integer> fences = fenceCounts(victim);
             long t0 = System.nanoTime();
             net.isolate(victim);
             watch.arm(partition, t0);
