@@ -2,6 +2,7 @@ package io.samsa.metadata;
 
 import io.samsa.metadata.ControllerException.Error;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 
 import java.io.ByteArrayInputStream;
@@ -13,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -136,9 +138,17 @@ final class ControllerRpc {
     /**
      * Sends {@code request} to the leader's state machine through Ratis' read-only path (never logged); fails with
      * a {@link ControllerException} (NOT_CONTROLLER, REQUEST_TIMED_OUT, ...) when no leader answers in time.
+     *
+     * <p>Unordered and, when this node knows the leader ({@code target}), addressed to it: controller requests are
+     * independent of each other, and an ordered request window would queue a heartbeat behind one still waiting on
+     * a former leader that became unreachable (cut off by the network), long enough for the new controller to fence
+     * every broker. Without a target, Ratis finds the leader itself.
      */
-    static CompletableFuture<Message> send(ForwardingClient client, Request request, Duration timeout) {
-        return client.call(c -> c.async().sendReadOnly(encode(request)))
+    static CompletableFuture<Message> send(ForwardingClient client, Request request, Duration timeout,
+                                           Optional<RaftPeerId> target) {
+        return client.call(c -> target.isPresent()
+                        ? c.async().sendReadOnlyUnordered(encode(request), target.get())
+                        : c.async().sendReadOnlyUnordered(encode(request)))
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .thenApply(reply -> {
                     if (!reply.isSuccess()) {

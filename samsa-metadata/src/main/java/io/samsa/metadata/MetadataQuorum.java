@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -300,8 +301,15 @@ public final class MetadataQuorum implements AutoCloseable {
         if (controller.isActive()) {
             return controller.register(request);
         }
-        return ControllerRpc.send(forwardingClient, request, tuning.requestTimeout())
+        return ControllerRpc.send(forwardingClient, request, tuning.requestTimeout(), knownController())
                 .thenApply(ControllerRpc::decodeReply);
+    }
+
+    /** The node this one believes is the active controller (its Raft leader), unless that is this node or unknown. */
+    private Optional<RaftPeerId> knownController() {
+        int controllerId = image().controllerId();
+        return controllerId >= 0 && controllerId != config.nodeId()
+                ? Optional.of(RatisSettings.peerId(controllerId)) : Optional.empty();
     }
 
     /**
@@ -320,7 +328,9 @@ public final class MetadataQuorum implements AutoCloseable {
         if (controller.isActive()) {
             return controller.heartbeat(request);
         }
-        return ControllerRpc.send(forwardingClient, request, tuning.requestTimeout())
+        // bounded by about one heartbeat interval: the next heartbeat goes to whichever node leads by then
+        Duration timeout = Duration.ofMillis(Math.max(1_000, config.brokerHeartbeatIntervalMs()));
+        return ControllerRpc.send(forwardingClient, request, timeout, knownController())
                 .thenApply(reply -> ControllerRpc.decodeHeartbeat(ControllerRpc.decodeReply(reply)));
     }
 
@@ -341,7 +351,7 @@ public final class MetadataQuorum implements AutoCloseable {
         if (controller.isActive()) {
             return controller.alterPartition(request);
         }
-        return ControllerRpc.send(forwardingClient, request, tuning.requestTimeout())
+        return ControllerRpc.send(forwardingClient, request, tuning.requestTimeout(), knownController())
                 .thenApply(ControllerRpc::decodePartitionReply);
     }
 
