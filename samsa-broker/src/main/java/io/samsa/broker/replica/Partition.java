@@ -477,18 +477,6 @@ public final class Partition {
         }
     }
 
-    /** A follower's replication state as seen by the leader: snapshot for DescribeLogDirs/tests. */
-    public Map<Integer, Long> followerLogEndOffsets() {
-        lock.readLock().lock();
-        try {
-            Map<Integer, Long> out = new HashMap<>();
-            followers.forEach((id, f) -> out.put(id, f.logEndOffset()));
-            return out;
-        } finally {
-            lock.readLock().unlock();
-        }
-    }
-
     @Override
     public String toString() {
         return "Partition(" + tp + ", leader=" + leaderId + ", leaderEpoch=" + leaderEpoch + ", partitionEpoch="

@@ -70,11 +70,6 @@ public final class ReplicaFetcherManager implements AutoCloseable {
         });
     }
 
-    /** Number of fetcher threads (one per leader followed). */
-    public synchronized int threadCount() {
-        return threads.size();
-    }
-
     @Override
     public synchronized void close() {
         closed = true;

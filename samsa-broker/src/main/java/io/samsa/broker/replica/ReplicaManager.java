@@ -599,11 +599,6 @@ public final class ReplicaManager implements AutoCloseable {
         return Optional.ofNullable(partitions.get(tp));
     }
 
-    /** Number of follower fetcher threads running (one per leader followed). */
-    public int fetcherThreadCount() {
-        return fetchers.threadCount();
-    }
-
     @Override
     public void close() {
         if (replicaSelector != null) {
