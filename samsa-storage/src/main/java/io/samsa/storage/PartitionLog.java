@@ -402,6 +402,38 @@ public final class PartitionLog {
         return LogReader.positionOf(segments, logEnd, highWatermark, offset);
     }
 
+    /**
+     * Appends as leader on behalf of {@code origin} (contract stub: transactions are being built; see
+     * {@link AppendOrigin}). {@link AppendOrigin#CLIENT} is {@link #appendAsLeader(MemoryRecords, int)}.
+     */
+    public LogAppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch, AppendOrigin origin) {
+        if (origin == AppendOrigin.CLIENT) {
+            return appendAsLeader(records, leaderEpoch);
+        }
+        throw new UnsupportedOperationException("coordinator appends are not built yet");
+    }
+
+    /**
+     * The last stable offset (KIP-98): the first offset of the oldest transaction still open in this log, capped by
+     * the high watermark. {@code read_committed} consumers read below it. (Contract stub: no transactions yet.)
+     */
+    public long lastStableOffset() {
+        return highWatermark();
+    }
+
+    /**
+     * The aborted transactions that overlap [{@code startOffset}, {@code upperBoundOffset}), oldest first, from the
+     * segments' {@code .txnindex} (Kafka's {@code collectAbortedTransactions}). (Contract stub: none yet.)
+     */
+    public List<io.samsa.storage.txn.AbortedTxn> collectAbortedTransactions(long startOffset, long upperBoundOffset) {
+        return List.of();
+    }
+
+    /** True when producer {@code producerId} has a transaction open in this log at epoch {@code producerEpoch}. */
+    public boolean hasOngoingTransaction(long producerId, short producerEpoch) {
+        return false;
+    }
+
     /** The first offset still in the log. */
     public long logStartOffset() {
         return logStartOffset;

@@ -418,6 +418,31 @@ public final class ReplicaManager implements AutoCloseable {
     }
 
     /**
+     * {@link #appendAsLeader(TopicPartition, MemoryRecords, short, long)} on behalf of {@code origin}
+     * (contract stub while transactions are built).
+     */
+    public CompletableFuture<LogAppendInfo> appendAsLeader(TopicPartition tp, MemoryRecords records, short acks,
+                                                           long timeoutMs, io.samsa.storage.AppendOrigin origin) {
+        if (origin == io.samsa.storage.AppendOrigin.CLIENT) {
+            return appendAsLeader(tp, records, acks, timeoutMs);
+        }
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("not built yet"));
+    }
+
+    /**
+     * Appends a transaction marker (a control batch with an {@code EndTransactionMarker}, KIP-98) as leader with
+     * {@code acks=all}, origin {@link io.samsa.storage.AppendOrigin#COORDINATOR} (contract stub).
+     *
+     * @return completes once the ISR has it; fails with the partition's Kafka error
+     */
+    public CompletableFuture<LogAppendInfo> appendTxnMarker(TopicPartition tp, long producerId, short producerEpoch,
+                                                            int coordinatorEpoch,
+                                                            org.apache.kafka.common.requests.TransactionResult result,
+                                                            long timeoutMs) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("not built yet"));
+    }
+
+    /**
      * DeleteRecords as leader (Kafka's {@code deleteRecordsOnLeader}): moves the log start offset of {@code tp} to
      * {@code offset} (-1: the high watermark), deletes the segments below it and checkpoints it.
      *
