@@ -1,11 +1,13 @@
 package io.samsa.storage;
 
+import io.samsa.storage.producer.CompletedTxn;
 import io.samsa.storage.producer.ProducerStateManager;
 import io.samsa.storage.segment.LogSegment;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
@@ -184,14 +186,28 @@ final class FollowerAppend {
         long next = log.logEndOffset();
         int epoch = log.latestEpoch();
         ProducerStateManager producers = log.producerState();
+        List<CompletedTxn> completed = null;
+        boolean transactional = false;
         for (MutableRecordBatch batch : run.batches()) {
-            producers.replay(batch); // as from the log: no sequence checks (Kafka's replication origin)
+            // as from the log: no sequence or epoch checks (Kafka's replication origin)
+            Optional<CompletedTxn> closed = producers.replay(batch);
+            transactional |= batch.isTransactional();
+            if (closed.isPresent()) {
+                LogTransactions.index(segment, closed.get());
+                if (completed == null) {
+                    completed = new ArrayList<>(1);
+                }
+                completed.add(closed.get());
+            }
             next = batch.nextOffset();
             if (batch.partitionLeaderEpoch() != RecordBatch.NO_PARTITION_LEADER_EPOCH) {
                 epoch = batch.partitionLeaderEpoch();
             }
         }
         log.appended(new LogOffsetMetadata(next, segment.baseOffset(), position + run.sizeInBytes()), epoch);
+        if (transactional) {
+            log.transactionsChanged(completed == null ? List.of() : completed);
+        }
     }
 
     /** The records of {@code records} between byte {@code from} and {@code to} (batch boundaries), without copying. */

@@ -2,6 +2,7 @@ package io.samsa.storage;
 
 import io.samsa.storage.epoch.LeaderEpochCache;
 import io.samsa.storage.index.CorruptIndexException;
+import io.samsa.storage.producer.CompletedTxn;
 import io.samsa.storage.producer.ProducerStateManager;
 import io.samsa.storage.segment.LogSegment;
 import io.samsa.storage.segment.LogSegments;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *       CRC, magic and offset checks, index rebuild, and truncation at the first torn or corrupt batch; segments
  *       after a truncation are deleted. Their indexes are not checked first: a preallocated index whose zero tail
  *       was never trimmed is what a crash leaves, and it is rebuilt anyway (as Kafka, which skips the check too);</li>
- *   <li>rebuilds producer state from the newest snapshot plus the batches after it;</li>
+ *   <li>rebuilds producer state (with the open transactions, KIP-98) from the newest snapshot plus the batches after
+ *       it, and the {@code .txnindex} of every segment rescanned or re-indexed from its ABORT markers;</li>
  *   <li>loads the leader epoch cache ({@link LeaderEpochCache#load}: the checkpoint without entries beyond the
  *       recovered log end, or rebuilt from the batch headers when the file is missing).</li>
  * </ol>
@@ -95,9 +97,14 @@ final class LogLoader {
             long base = Math.max(0, checkpoints.logStartOffset());
             segments.add(LogSegment.open(dir, base, config.indexIntervalBytes(), config.segmentIndexBytes(), now));
         }
+        // the .txnindex of every rescanned segment is rebuilt by the producer-state replay below
+        long txnIndexFrom = recovered.stream().mapToLong(Long::longValue).min().orElse(Long.MAX_VALUE);
         if (!cleanShutdown) {
             boolean cut = false;
             List<LogSegment> unflushed = List.copyOf(segments.range(recoveryPoint, Long.MAX_VALUE));
+            if (!unflushed.isEmpty()) {
+                txnIndexFrom = Math.min(txnIndexFrom, unflushed.getFirst().baseOffset());
+            }
             for (int i = 0; i < unflushed.size(); i++) {
                 LogSegment segment = unflushed.get(i);
                 if (cut) {
@@ -141,7 +148,7 @@ final class LogLoader {
             logEndOffset = logStartOffset;
         }
         ProducerStateManager producers = new ProducerStateManager(dir);
-        int latestEpoch = rebuildProducerState(segments, producers, logStartOffset, logEndOffset);
+        int latestEpoch = rebuildProducerState(segments, producers, logStartOffset, logEndOffset, txnIndexFrom);
         long newRecoveryPoint = cleanShutdown ? logEndOffset : Math.min(recoveryPoint, logEndOffset);
         PartitionLog.LoadedState state = new PartitionLog.LoadedState(logStartOffset, logEndOffset, newRecoveryPoint,
                 checkpoints.highWatermark(), latestEpoch);
@@ -186,21 +193,31 @@ final class LogLoader {
     }
 
     /**
-     * Replays producer state from the newest snapshot at or below {@code logEndOffset} (deleting newer ones); returns
-     * the leader epoch of the last batch (or -1). Also used after a follower's truncation.
+     * Replays producer state (with open transactions) from the newest snapshot at or below {@code logEndOffset} and
+     * {@code txnIndexFrom} (deleting newer ones); returns the leader epoch of the last batch (or -1). The
+     * {@code .txnindex} of every segment with a base offset at or above {@code txnIndexFrom} is emptied and rebuilt from
+     * the ABORT markers replayed ({@code Long.MAX_VALUE}: none). Also used after a follower's truncation.
      */
     static int rebuildProducerState(LogSegments segments, ProducerStateManager producers, long logStartOffset,
-                                    long logEndOffset) throws IOException {
-        long from = producers.loadLatestSnapshot(logStartOffset, logEndOffset).orElse(logStartOffset);
+                                    long logEndOffset, long txnIndexFrom) throws IOException {
+        long from = producers.loadLatestSnapshot(logStartOffset, Math.min(logEndOffset, txnIndexFrom))
+                .orElse(logStartOffset);
+        for (LogSegment segment : segments.from(txnIndexFrom)) {
+            segment.txnIndex().reset();
+        }
         int latestEpoch = -1;
         for (LogSegment segment : segments.range(from, logEndOffset)) {
             FileRecords.LogOffsetPosition start = segment.translateOffset(from);
             if (start == null) {
                 continue;
             }
+            boolean rebuildIndex = segment.baseOffset() >= txnIndexFrom;
             for (FileChannelRecordBatch batch : segment.log().batchesFrom(start.position)) {
                 if (batch.lastOffset() >= from) {
-                    producers.replay(batch);
+                    Optional<CompletedTxn> completed = producers.replay(batch);
+                    if (rebuildIndex && completed.isPresent()) {
+                        LogTransactions.index(segment, completed.get());
+                    }
                 }
                 latestEpoch = batch.partitionLeaderEpoch();
             }
@@ -319,7 +336,7 @@ final class LogLoader {
 
     private static void deleteSegmentFiles(Path dir, long base) throws IOException {
         for (File file : List.of(SegmentFiles.logFile(dir, base), SegmentFiles.offsetIndexFile(dir, base),
-                SegmentFiles.timeIndexFile(dir, base))) {
+                SegmentFiles.timeIndexFile(dir, base), SegmentFiles.txnIndexFile(dir, base))) {
             Files.deleteIfExists(file.toPath());
         }
     }

@@ -102,6 +102,7 @@ final class LogTruncation {
             ProducerStateManager producers = log.producerState();
             producers.clear();
             producers.deleteSnapshots();
+            log.transactionsChanged(List.of());
             LeaderEpochCache epochs = log.epochCache();
             epochs.clear();
             persistEpochs(log, epochs);
@@ -127,8 +128,9 @@ final class LogTruncation {
             persistEpochs(log, epochs);
         }
         int lastBatchEpoch = LogLoader.rebuildProducerState(log.segmentList(), log.producerState(),
-                log.logStartOffset(), logEndOffset);
+                log.logStartOffset(), logEndOffset, Long.MAX_VALUE);
         log.latestEpochAfterTruncation(lastBatchEpoch);
+        log.transactionsChanged(List.of()); // open transactions as replayed; completions above the LEO forgotten
     }
 
     private static void persistEpochs(PartitionLog log, LeaderEpochCache epochs) {

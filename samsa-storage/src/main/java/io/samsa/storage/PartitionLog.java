@@ -3,10 +3,14 @@ package io.samsa.storage;
 import io.samsa.storage.checkpoint.OffsetCheckpointFile;
 import io.samsa.storage.epoch.LeaderEpochCache;
 import io.samsa.storage.producer.BatchMetadata;
+import io.samsa.storage.producer.CompletedTxn;
+import io.samsa.storage.producer.ProducerStateEntry;
 import io.samsa.storage.producer.ProducerStateManager;
 import io.samsa.storage.segment.LogSegment;
 import io.samsa.storage.segment.LogSegments;
 import io.samsa.storage.segment.SegmentFiles;
+import io.samsa.storage.txn.AbortedTxn;
+import io.samsa.storage.txn.UnstableOffsets;
 import io.samsa.storage.validation.BatchValidator;
 import io.samsa.storage.validation.Recompressor;
 import io.samsa.storage.validation.ValidatedBatch;
@@ -23,6 +27,7 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.EndTransactionMarker;
 import org.apache.kafka.common.record.internal.FileRecords;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
@@ -66,6 +71,8 @@ public final class PartitionLog {
     private volatile long recoveryPoint;
     private volatile int latestEpoch;
     private volatile long firstUnflushedAppendMs = -1;
+    /** What holds the last stable offset back (published under the lock, read without it). */
+    private volatile UnstableOffsets unstable = UnstableOffsets.NONE;
     private long unflushedMessages;
     /** Truncations so far (under the lock): a flush that started before one must not move the recovery point. */
     private long truncations;
@@ -96,6 +103,8 @@ public final class PartitionLog {
         this.highWatermark = new LogOffsetMetadata(state.logStartOffset(), 0, 0);
         this.highWatermark = positionOf(Math.max(state.logStartOffset(),
                 Math.min(state.highWatermark(), state.logEndOffset())));
+        this.unstable = UnstableOffsets.NONE.next(producerState.firstOngoingTxnOffset(), highWatermark.offset(),
+                logEnd.offset(), List.of());
         this.groupCommit = new GroupCommit(topicPartition.toString(), state.recoveryPoint(),
                 background != null ? background : Runnable::run, this::flushForGroupCommit);
     }
@@ -154,27 +163,44 @@ public final class PartitionLog {
      * @throws org.apache.kafka.common.errors.KafkaStorageException   on an I/O failure or a closed log
      */
     public LogAppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch) {
+        return appendAsLeader(records, leaderEpoch, AppendOrigin.CLIENT);
+    }
+
+    /**
+     * Appends as leader on behalf of {@code origin} (Kafka's {@code appendAsLeader} with an {@code AppendOrigin}):
+     * {@link AppendOrigin#CLIENT} is {@link #appendAsLeader(MemoryRecords, int)}; {@link AppendOrigin#COORDINATOR}
+     * also accepts a control batch (a COMMIT/ABORT marker, KIP-98, which closes the producer's open transaction here;
+     * an ABORT is added to the active segment's {@code .txnindex}) and checks no sequence numbers, only producer
+     * epochs. A transactional batch of a producer without an open transaction opens one (the last stable offset stays
+     * at its first offset until its marker is below the high watermark).
+     *
+     * @throws org.apache.kafka.common.errors.InvalidProducerEpochException INVALID_PRODUCER_EPOCH (47): a batch or
+     *         marker with an older producer epoch
+     * @throws org.apache.kafka.common.errors.TransactionCoordinatorFencedException TRANSACTION_COORDINATOR_FENCED
+     *         (52): a marker with an older coordinator epoch
+     * @throws org.apache.kafka.common.errors.InvalidTxnStateException INVALID_TXN_STATE (48): a non-transactional
+     *         batch of a producer with an open transaction
+     */
+    public LogAppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch, AppendOrigin origin) {
         LogConfig cfg = config;
         long now = time.milliseconds();
         // A topic compression.type other than "producer" rewrites the batch in that codec first (Kafka's LogValidator).
         records = Recompressor.toTopicCompression(records, cfg.compressionType());
-        ValidatedBatch validated = BatchValidator.validate(records, cfg, now);
+        ValidatedBatch validated = BatchValidator.validate(records, cfg, now, origin == AppendOrigin.COORDINATOR);
         MutableRecordBatch batch = validated.batch();
+        EndTransactionMarker marker = LogTransactions.markerOf(batch);
         boolean flushNow;
         LogAppendInfo info;
         lock.lock();
         try {
             ensureOpen();
-            if (batch.hasProducerId()) {
-                Optional<BatchMetadata> duplicate = producerState.check(batch.producerId(), batch.producerEpoch(),
-                        batch.baseSequence(), batch.lastSequence());
-                if (duplicate.isPresent()) {
-                    BatchMetadata original = duplicate.get();
-                    long appendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME ? original.timestamp() : -1;
-                    boolean awaitFlush = cfg.flushMessages() == 1 && original.lastOffset() >= recoveryPoint;
-                    return new LogAppendInfo(original.firstOffset(), original.lastOffset(), appendTime,
-                            logStartOffset, 0, true, awaitFlush);
-                }
+            Optional<BatchMetadata> duplicate = LogTransactions.check(producerState, batch, marker, origin);
+            if (duplicate.isPresent()) {
+                BatchMetadata original = duplicate.get();
+                long appendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME ? original.timestamp() : -1;
+                boolean awaitFlush = cfg.flushMessages() == 1 && original.lastOffset() >= recoveryPoint;
+                return new LogAppendInfo(original.firstOffset(), original.lastOffset(), appendTime,
+                        logStartOffset, 0, true, awaitFlush);
             }
             if (failures.isFailing()) {
                 // a failed write may have left bytes it could not remove yet: never append after them
@@ -193,12 +219,13 @@ public final class PartitionLog {
                 segment = roll(cfg, now);
             }
             int position = segment.append(lastOffset, maxTimestamp, records);
-            if (batch.hasProducerId()) {
-                producerState.update(batch.producerId(), batch.producerEpoch(), new BatchMetadata(
-                        batch.baseSequence(), batch.lastSequence(), firstOffset, lastOffset, maxTimestamp));
-            }
+            Optional<CompletedTxn> completed = LogTransactions.appended(producerState, segment, batch, marker,
+                    firstOffset, lastOffset, maxTimestamp);
             appended(new LogOffsetMetadata(lastOffset + 1, segment.baseOffset(), position + records.sizeInBytes()),
                     leaderEpoch);
+            if (batch.isTransactional()) {
+                transactionsChanged(completed.map(List::of).orElse(List.of()));
+            }
             flushNow = countUnflushed(validated.count(), now, cfg);
             long appendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME ? now : -1;
             info = new LogAppendInfo(firstOffset, lastOffset, appendTime, logStartOffset, validated.count(), false,
@@ -403,35 +430,68 @@ public final class PartitionLog {
     }
 
     /**
-     * Appends as leader on behalf of {@code origin} (contract stub: transactions are being built; see
-     * {@link AppendOrigin}). {@link AppendOrigin#CLIENT} is {@link #appendAsLeader(MemoryRecords, int)}.
-     */
-    public LogAppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch, AppendOrigin origin) {
-        if (origin == AppendOrigin.CLIENT) {
-            return appendAsLeader(records, leaderEpoch);
-        }
-        throw new UnsupportedOperationException("coordinator appends are not built yet");
-    }
-
-    /**
-     * The last stable offset (KIP-98): the first offset of the oldest transaction still open in this log, capped by
-     * the high watermark. {@code read_committed} consumers read below it. (Contract stub: no transactions yet.)
+     * The last stable offset (KIP-98, Kafka's {@code lastStableOffset}): the first offset of the oldest transaction
+     * still open in this log, or of a completed one whose marker is not below the high watermark yet, capped by the
+     * high watermark and at least the log start offset. {@code read_committed} consumers read below it. Lock-free.
      */
     public long lastStableOffset() {
-        return highWatermark();
+        long hw = highWatermark();
+        long lso = Math.min(hw, unstable.firstUnstable(hw));
+        return Math.max(lso, Math.min(logStartOffset, hw));
     }
 
     /**
-     * The aborted transactions that overlap [{@code startOffset}, {@code upperBoundOffset}), oldest first, from the
-     * segments' {@code .txnindex} (Kafka's {@code collectAbortedTransactions}). (Contract stub: none yet.)
+     * The aborted transactions that overlap [{@code startOffset}, {@code upperBoundOffset}) (last offset at or above
+     * the start, first offset below the bound), in marker order, from the {@code .txnindex} of the segment holding
+     * {@code startOffset} and the later ones, up to the first entry whose last stable offset reaches the bound
+     * (Kafka's {@code collectAbortedTransactions}). Lock-free.
+     *
+     * @throws KafkaStorageException when an index cannot be read
      */
-    public List<io.samsa.storage.txn.AbortedTxn> collectAbortedTransactions(long startOffset, long upperBoundOffset) {
-        return List.of();
+    public List<AbortedTxn> collectAbortedTransactions(long startOffset, long upperBoundOffset) {
+        return LogTransactions.collect(segments, startOffset, upperBoundOffset);
     }
 
     /** True when producer {@code producerId} has a transaction open in this log at epoch {@code producerEpoch}. */
     public boolean hasOngoingTransaction(long producerId, short producerEpoch) {
-        return false;
+        lock.lock();
+        try {
+            return producerState.hasOngoingTransaction(producerId, producerEpoch);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The producers with state in this log (DescribeProducers, API 61, KIP-664), in producer id order.
+     *
+     * @return an immutable snapshot
+     */
+    public List<ActiveProducer> activeProducers() {
+        lock.lock();
+        try {
+            List<ActiveProducer> result = new java.util.ArrayList<>(producerState.producerCount());
+            for (ProducerStateEntry entry : producerState.entries()) {
+                result.add(new ActiveProducer(entry.producerId(), entry.producerEpoch(), entry.lastSeq(),
+                        entry.lastTimestamp(), entry.coordinatorEpoch(), entry.currentTxnFirstOffset()));
+            }
+            result.sort(java.util.Comparator.comparingLong(ActiveProducer::producerId));
+            return result;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * After producer state changed (caller holds the lock): publishes the open transactions and those just
+     * {@code completed} for {@link #lastStableOffset}.
+     */
+    void transactionsChanged(List<CompletedTxn> completed) {
+        List<UnstableOffsets.Pending> pending = completed.isEmpty() ? List.of() : new java.util.ArrayList<>();
+        for (CompletedTxn txn : completed) {
+            pending.add(new UnstableOffsets.Pending(txn.firstOffset(), txn.lastOffset()));
+        }
+        unstable = unstable.next(producerState.firstOngoingTxnOffset(), highWatermark(), logEnd.offset(), pending);
     }
 
     /** The first offset still in the log. */

@@ -221,6 +221,12 @@ final class Cleaner {
                     return result.bytesRead();
                 });
             }
+            // aborted transactions stay known to read_committed consumers: the cleaned segment takes over the index
+            for (LogSegment segment : group) {
+                for (var txn : segment.txnIndex().all()) {
+                    cleaned.txnIndex().append(txn);
+                }
+            }
             cleaned.onBecomeInactive();
             cleaned.flush();
             if (aborted.getAsBoolean()) {
@@ -239,7 +245,7 @@ final class Cleaner {
 
     private static void deleteCleanedFiles(PartitionLog log, long base) throws IOException {
         for (var file : List.of(SegmentFiles.logFile(log.dir(), base), SegmentFiles.offsetIndexFile(log.dir(), base),
-                SegmentFiles.timeIndexFile(log.dir(), base))) {
+                SegmentFiles.timeIndexFile(log.dir(), base), SegmentFiles.txnIndexFile(log.dir(), base))) {
             Files.deleteIfExists(SegmentFiles.withSuffix(file, SegmentFiles.CLEANED_SUFFIX).toPath());
         }
     }

@@ -21,7 +21,9 @@ import org.apache.kafka.common.utils.Crc32C;
  *           CoordinatorEpoch i32, CurrentTxnFirstOffset i64 }
  * </pre>
  *
- * Only the last batch of each producer is stored, as in Kafka. Writes go to a {@code .tmp} file that is fsynced and
+ * Only the last batch of each producer is stored, as in Kafka; a producer that has written only markers has
+ * LastSequence -1 and LastOffset -1. CoordinatorEpoch is -1 before any marker, CurrentTxnFirstOffset -1 without an
+ * open transaction (KIP-98). Writes go to a {@code .tmp} file that is fsynced and
  * atomically renamed. Stateless and thread-safe.
  */
 public final class ProducerSnapshotFile {
@@ -32,11 +34,19 @@ public final class ProducerSnapshotFile {
     /**
      * One snapshot row.
      *
-     * @param producerId producer id
-     * @param epoch      producer epoch
-     * @param last       the producer's last batch
+     * @param producerId            producer id
+     * @param epoch                 producer epoch
+     * @param last                  the producer's last batch, null when it has written only markers
+     * @param coordinatorEpoch      coordinator epoch of its last marker, or -1
+     * @param currentTxnFirstOffset first offset of its open transaction, or -1
+     * @param lastTimestamp         timestamp of its last batch or marker (ms), or -1
      */
-    public record Row(long producerId, short epoch, BatchMetadata last) {
+    public record Row(long producerId, short epoch, BatchMetadata last, int coordinatorEpoch,
+                      long currentTxnFirstOffset, long lastTimestamp) {
+        /** A producer without transaction state. */
+        public Row(long producerId, short epoch, BatchMetadata last) {
+            this(producerId, epoch, last, -1, -1L, last == null ? -1L : last.timestamp());
+        }
     }
 
     private ProducerSnapshotFile() {
@@ -51,8 +61,10 @@ public final class ProducerSnapshotFile {
         buffer.putShort(VERSION).putInt(0).putInt(rows.size());
         for (Row row : rows) {
             BatchMetadata b = row.last();
-            buffer.putLong(row.producerId()).putShort(row.epoch()).putInt(b.lastSeq()).putLong(b.lastOffset())
-                    .putInt(b.offsetDelta()).putLong(b.timestamp()).putInt(-1).putLong(-1L);
+            buffer.putLong(row.producerId()).putShort(row.epoch())
+                    .putInt(b == null ? -1 : b.lastSeq()).putLong(b == null ? -1L : b.lastOffset())
+                    .putInt(b == null ? 0 : b.offsetDelta()).putLong(row.lastTimestamp())
+                    .putInt(row.coordinatorEpoch()).putLong(row.currentTxnFirstOffset());
         }
         buffer.flip();
         buffer.putInt(2, (int) Crc32C.compute(buffer, 6, buffer.limit() - 6)); // offsets relative to position 0
@@ -90,11 +102,12 @@ public final class ProducerSnapshotFile {
             long lastOffset = buffer.getLong();
             int offsetDelta = buffer.getInt();
             long timestamp = buffer.getLong();
-            buffer.getInt(); // coordinator epoch
-            buffer.getLong(); // current transaction first offset
+            int coordinatorEpoch = buffer.getInt();
+            long currentTxnFirstOffset = buffer.getLong();
             int firstSeq = lastSeq < 0 ? lastSeq : (int) Math.floorMod((long) lastSeq - offsetDelta, (long) Integer.MAX_VALUE + 1);
-            rows.add(new Row(producerId, epoch,
-                    new BatchMetadata(firstSeq, lastSeq, lastOffset - offsetDelta, lastOffset, timestamp)));
+            BatchMetadata last = lastOffset < 0 ? null
+                    : new BatchMetadata(firstSeq, lastSeq, lastOffset - offsetDelta, lastOffset, timestamp);
+            rows.add(new Row(producerId, epoch, last, coordinatorEpoch, currentTxnFirstOffset, timestamp));
         }
         return rows;
     }

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The idempotence state of one producer id in one partition (Kafka's {@code ProducerStateEntry}): its current epoch and
- * its last {@value #NUM_BATCHES_TO_RETAIN} batches, used to detect retries of already appended batches.
+ * The state of one producer id in one partition (Kafka's {@code ProducerStateEntry}): its current epoch, its last
+ * {@value #NUM_BATCHES_TO_RETAIN} batches (to detect retries of already appended batches), and for transactions
+ * (KIP-98) the coordinator epoch of its last marker and the first offset of its open transaction.
  *
  * <p>Not thread-safe: owned by a {@link ProducerStateManager}.
  */
@@ -18,10 +19,50 @@ public final class ProducerStateEntry {
     private final long producerId;
     private short producerEpoch;
     private final Deque<BatchMetadata> batches = new ArrayDeque<>(NUM_BATCHES_TO_RETAIN);
+    private int coordinatorEpoch = -1;
+    private long currentTxnFirstOffset = -1;
+    private long lastTimestamp = -1;
 
     ProducerStateEntry(long producerId, short producerEpoch) {
         this.producerId = producerId;
         this.producerEpoch = producerEpoch;
+    }
+
+    /** Epoch of the transaction coordinator that wrote this producer's last marker, or -1. */
+    public int coordinatorEpoch() {
+        return coordinatorEpoch;
+    }
+
+    /** First offset of this producer's open transaction in the partition, or -1 when none is open. */
+    public long currentTxnFirstOffset() {
+        return currentTxnFirstOffset;
+    }
+
+    /** Timestamp (ms) of the producer's last batch or marker, or -1. */
+    public long lastTimestamp() {
+        return lastTimestamp;
+    }
+
+    void currentTxnFirstOffset(long offset) {
+        this.currentTxnFirstOffset = offset;
+    }
+
+    /** Records an end-of-transaction marker: the epoch may move up (forgetting the old epoch's batches). */
+    void endTransaction(short epoch, int coordinatorEpoch, long timestamp) {
+        if (epoch != producerEpoch) {
+            batches.clear();
+            producerEpoch = epoch;
+        }
+        this.coordinatorEpoch = coordinatorEpoch;
+        this.currentTxnFirstOffset = -1;
+        this.lastTimestamp = timestamp;
+    }
+
+    /** Restores the transaction fields of a snapshot row. */
+    void restore(int coordinatorEpoch, long currentTxnFirstOffset, long lastTimestamp) {
+        this.coordinatorEpoch = coordinatorEpoch;
+        this.currentTxnFirstOffset = currentTxnFirstOffset;
+        this.lastTimestamp = lastTimestamp;
     }
 
     public long producerId() {
@@ -70,5 +111,6 @@ public final class ProducerStateEntry {
             batches.removeFirst();
         }
         batches.addLast(batch);
+        lastTimestamp = batch.timestamp();
     }
 }

@@ -14,16 +14,23 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.TransactionCoordinatorFencedException;
+import org.apache.kafka.common.record.internal.ControlRecordType;
+import org.apache.kafka.common.record.internal.EndTransactionMarker;
+import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Per-partition idempotent-producer state (Kafka's {@code ProducerStateManager}, KIP-98/KIP-360): for each producer
- * id, its epoch and last {@value ProducerStateEntry#NUM_BATCHES_TO_RETAIN} batches. Detects duplicates (retries of a
- * retained batch), stale epochs and sequence gaps; persists itself as Kafka-format {@code .snapshot} files named by
- * the log end offset they cover.
+ * Per-partition producer state (Kafka's {@code ProducerStateManager}, KIP-98/KIP-360): for each producer id, its
+ * epoch and last {@value ProducerStateEntry#NUM_BATCHES_TO_RETAIN} batches, the coordinator epoch of its last
+ * transaction marker and the first offset of its open transaction; and the open transactions of the partition in
+ * first-offset order (the first unstable offset). Detects duplicates (retries of a retained batch), stale epochs,
+ * sequence gaps and fenced markers; persists itself as Kafka-format {@code .snapshot} files named by the log end
+ * offset they cover.
  *
  * <p>Not thread-safe: owned by one {@code PartitionLog} and used under its append lock.
  */
@@ -33,6 +40,8 @@ public final class ProducerStateManager {
 
     private final Path dir;
     private final Map<Long, ProducerStateEntry> producers = new HashMap<>();
+    /** Open transactions: first offset to producer id (Kafka's {@code ongoingTxns}). */
+    private final TreeMap<Long, Long> ongoingTxns = new TreeMap<>();
 
     public ProducerStateManager(Path dir) {
         this.dir = dir;
@@ -83,20 +92,139 @@ public final class ProducerStateManager {
         return nextSeq == lastSeq + 1L || (nextSeq == 0 && lastSeq == Integer.MAX_VALUE);
     }
 
-    /** Records a batch that was appended (or replayed from the log). */
-    public void update(long producerId, short epoch, BatchMetadata batch) {
-        producers.computeIfAbsent(producerId, id -> new ProducerStateEntry(id, epoch)).add(epoch, batch);
-    }
-
-    /** Replays one batch read from the log during recovery (no sequence checks, as Kafka for non-client origins). */
-    public void replay(RecordBatch batch) {
-        if (batch.hasProducerId() && !batch.isControlBatch()) {
-            update(batch.producerId(), batch.producerEpoch(), new BatchMetadata(batch.baseSequence(),
-                    batch.lastSequence(), batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp()));
+    /**
+     * Checks the epoch of a data batch appended by a coordinator (no sequence checks, Kafka's {@code COORDINATOR}
+     * origin).
+     *
+     * @throws InvalidProducerEpochException when {@code epoch} is below the producer's current one
+     */
+    public void checkEpoch(long producerId, short epoch) {
+        ProducerStateEntry entry = producers.get(producerId);
+        if (entry != null && epoch < entry.producerEpoch()) {
+            throw new InvalidProducerEpochException("producer " + producerId + " epoch " + epoch
+                    + " is older than current epoch " + entry.producerEpoch());
         }
     }
 
-    /** Forgets every producer (before a replay from scratch). */
+    /**
+     * Checks that a data batch fits the producer's transaction state.
+     *
+     * @throws InvalidTxnStateException a non-transactional batch while the producer has a transaction open
+     */
+    public void checkTransactionState(long producerId, boolean transactional) {
+        ProducerStateEntry entry = producers.get(producerId);
+        if (!transactional && entry != null && entry.currentTxnFirstOffset() >= 0) {
+            throw new InvalidTxnStateException("expected a transactional batch from producer " + producerId
+                    + ": its transaction from offset " + entry.currentTxnFirstOffset() + " is open");
+        }
+    }
+
+    /**
+     * Checks a COMMIT/ABORT marker before it is appended (Kafka's {@code appendEndTxnMarker} checks).
+     *
+     * @throws InvalidProducerEpochException         INVALID_PRODUCER_EPOCH: the marker's producer epoch is older
+     * @throws TransactionCoordinatorFencedException TRANSACTION_COORDINATOR_FENCED: its coordinator epoch is older
+     */
+    public void checkMarker(long producerId, short epoch, int coordinatorEpoch) {
+        checkEpoch(producerId, epoch);
+        ProducerStateEntry entry = producers.get(producerId);
+        if (entry != null && coordinatorEpoch < entry.coordinatorEpoch()) {
+            throw new TransactionCoordinatorFencedException("marker of producer " + producerId
+                    + " has coordinator epoch " + coordinatorEpoch + ", older than " + entry.coordinatorEpoch());
+        }
+    }
+
+    /** Records a non-transactional batch that was appended (or replayed from the log). */
+    public void update(long producerId, short epoch, BatchMetadata batch) {
+        update(producerId, epoch, batch, false);
+    }
+
+    /**
+     * Records a batch that was appended (or replayed from the log); a transactional batch of a producer without an
+     * open transaction opens one at the batch's first offset.
+     */
+    public void update(long producerId, short epoch, BatchMetadata batch, boolean transactional) {
+        ProducerStateEntry entry = producers.computeIfAbsent(producerId, id -> new ProducerStateEntry(id, epoch));
+        entry.add(epoch, batch);
+        if (transactional && entry.currentTxnFirstOffset() < 0) {
+            entry.currentTxnFirstOffset(batch.firstOffset());
+            ongoingTxns.put(batch.firstOffset(), producerId);
+        }
+    }
+
+    /**
+     * Records a COMMIT or ABORT marker appended at {@code markerOffset} (checked by {@link #checkMarker} first, or
+     * replayed): closes the producer's open transaction.
+     *
+     * @return the closed transaction, empty when the producer had none open here (a marker for a transaction that
+     *         wrote nothing to this partition)
+     */
+    public Optional<CompletedTxn> endTransaction(long producerId, short epoch, int coordinatorEpoch,
+                                                 long markerOffset, boolean abort, long timestamp) {
+        ProducerStateEntry entry = producers.computeIfAbsent(producerId, id -> new ProducerStateEntry(id, epoch));
+        long first = entry.currentTxnFirstOffset();
+        Optional<CompletedTxn> completed = Optional.empty();
+        if (first >= 0) {
+            long lastStable = markerOffset + 1;
+            for (Map.Entry<Long, Long> open : ongoingTxns.entrySet()) {
+                if (open.getValue() != producerId) {
+                    lastStable = open.getKey();
+                    break;
+                }
+            }
+            completed = Optional.of(new CompletedTxn(producerId, first, markerOffset, abort, lastStable));
+            ongoingTxns.remove(first);
+        }
+        entry.endTransaction(epoch, coordinatorEpoch, timestamp);
+        return completed;
+    }
+
+    /**
+     * Replays one batch read from the log (recovery, a follower's append): no checks, as Kafka for the replication
+     * origin.
+     *
+     * @return the transaction a marker closed
+     */
+    public Optional<CompletedTxn> replay(RecordBatch batch) {
+        if (!batch.hasProducerId()) {
+            return Optional.empty();
+        }
+        if (batch.isControlBatch()) {
+            java.util.Iterator<Record> records = batch.iterator();
+            if (!records.hasNext()) {
+                return Optional.empty(); // a control batch emptied by the cleaner
+            }
+            Record record = records.next();
+            ControlRecordType type = ControlRecordType.parse(record.key());
+            if (type != ControlRecordType.COMMIT && type != ControlRecordType.ABORT) {
+                return Optional.empty();
+            }
+            EndTransactionMarker marker = EndTransactionMarker.deserialize(record);
+            return endTransaction(batch.producerId(), batch.producerEpoch(), marker.coordinatorEpoch(),
+                    batch.baseOffset(), type == ControlRecordType.ABORT, record.timestamp());
+        }
+        update(batch.producerId(), batch.producerEpoch(), new BatchMetadata(batch.baseSequence(),
+                batch.lastSequence(), batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp()),
+                batch.isTransactional());
+        return Optional.empty();
+    }
+
+    /** First offset of the oldest open transaction, or -1 when none is open. */
+    public long firstOngoingTxnOffset() {
+        return ongoingTxns.isEmpty() ? -1 : ongoingTxns.firstKey();
+    }
+
+    /** True when {@code producerId} has a transaction open here at epoch {@code epoch}. */
+    public boolean hasOngoingTransaction(long producerId, short epoch) {
+        ProducerStateEntry entry = producers.get(producerId);
+        return entry != null && entry.producerEpoch() == epoch && entry.currentTxnFirstOffset() >= 0;
+    }
+
+    /** Every producer's state (live entries: read under the owner's lock). */
+    public java.util.Collection<ProducerStateEntry> entries() {
+        return producers.values();
+    }
+
     /** Each producer's last appended offset (producer id to offset). */
     public Map<Long, Long> lastOffsets() {
         Map<Long, Long> result = new HashMap<>();
@@ -106,16 +234,19 @@ public final class ProducerStateManager {
         return result;
     }
 
+    /** Forgets every producer and open transaction (before a replay from scratch). */
     public void clear() {
         producers.clear();
+        ongoingTxns.clear();
     }
 
     /** Writes {@code <offset>.snapshot} covering the log up to {@code offset} (exclusive) and prunes old snapshots. */
     public void takeSnapshot(long offset) throws IOException {
         List<ProducerSnapshotFile.Row> rows = new ArrayList<>(producers.size());
         for (ProducerStateEntry entry : producers.values()) {
-            entry.lastBatch().ifPresent(b -> rows.add(new ProducerSnapshotFile.Row(entry.producerId(),
-                    entry.producerEpoch(), b)));
+            rows.add(new ProducerSnapshotFile.Row(entry.producerId(), entry.producerEpoch(),
+                    entry.lastBatch().orElse(null), entry.coordinatorEpoch(), entry.currentTxnFirstOffset(),
+                    entry.lastTimestamp()));
         }
         ProducerSnapshotFile.write(SegmentFiles.snapshotFile(dir, offset), rows);
         TreeMap<Long, File> snapshots = listSnapshots();
@@ -132,7 +263,7 @@ public final class ProducerStateManager {
      * @return the offset the loaded snapshot covers (replay the log from there), or empty when none was loaded
      */
     public Optional<Long> loadLatestSnapshot(long logStartOffset, long logEndOffset) throws IOException {
-        producers.clear();
+        clear();
         TreeMap<Long, File> snapshots = listSnapshots();
         for (Long offset : List.copyOf(snapshots.descendingKeySet())) {
             File file = snapshots.get(offset);
@@ -142,18 +273,32 @@ public final class ProducerStateManager {
             }
             try {
                 for (ProducerSnapshotFile.Row row : ProducerSnapshotFile.read(file)) {
-                    if (row.last().lastOffset() >= logStartOffset) {
-                        update(row.producerId(), row.epoch(), row.last());
-                    }
+                    restore(row, logStartOffset);
                 }
                 return Optional.of(offset);
             } catch (CorruptRecordException e) {
                 LOGGER.warn("Deleting unreadable producer snapshot file={} reason={}", file, e.getMessage());
-                producers.clear();
+                clear();
                 Files.deleteIfExists(file.toPath());
             }
         }
         return Optional.empty();
+    }
+
+    private void restore(ProducerSnapshotFile.Row row, long logStartOffset) {
+        boolean open = row.currentTxnFirstOffset() >= 0;
+        if (row.last() != null && row.last().lastOffset() < logStartOffset && !open) {
+            return; // everything it wrote is gone
+        }
+        ProducerStateEntry entry = new ProducerStateEntry(row.producerId(), row.epoch());
+        if (row.last() != null) {
+            entry.add(row.epoch(), row.last());
+        }
+        entry.restore(row.coordinatorEpoch(), row.currentTxnFirstOffset(), row.lastTimestamp());
+        producers.put(row.producerId(), entry);
+        if (open) {
+            ongoingTxns.put(row.currentTxnFirstOffset(), row.producerId());
+        }
     }
 
     /** Deletes every snapshot file. */

@@ -5,6 +5,7 @@ import io.samsa.storage.index.OffsetIndex;
 import io.samsa.storage.index.OffsetPosition;
 import io.samsa.storage.index.TimeIndex;
 import io.samsa.storage.index.TimestampOffset;
+import io.samsa.storage.txn.TransactionIndex;
 import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
@@ -38,6 +39,7 @@ public final class LogSegment implements Closeable {
     private final FileRecords log;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
+    private final TransactionIndex txnIndex;
     private final int indexIntervalBytes;
     private final long createdMs;
     private int bytesSinceLastIndexEntry;
@@ -46,11 +48,12 @@ public final class LogSegment implements Closeable {
     private OptionalLong rollingBasedTimestamp = OptionalLong.empty();
 
     private LogSegment(long baseOffset, FileRecords log, OffsetIndex offsetIndex, TimeIndex timeIndex,
-                       int indexIntervalBytes, long createdMs, boolean readIndexes) {
+                       TransactionIndex txnIndex, int indexIntervalBytes, long createdMs, boolean readIndexes) {
         this.baseOffset = baseOffset;
         this.log = log;
         this.offsetIndex = offsetIndex;
         this.timeIndex = timeIndex;
+        this.txnIndex = txnIndex;
         this.indexIntervalBytes = indexIntervalBytes;
         this.createdMs = createdMs;
         this.maxTimestampSoFar = readIndexes ? timeIndex.lastEntry()
@@ -100,7 +103,10 @@ public final class LogSegment implements Closeable {
         try {
             offsetIndex = new OffsetIndex(offsetFile, baseOffset, indexBytes);
             TimeIndex timeIndex = new TimeIndex(timeFile, baseOffset, indexBytes);
-            return new LogSegment(baseOffset, log, offsetIndex, timeIndex, indexIntervalBytes, nowMs, readIndexes);
+            TransactionIndex txnIndex = new TransactionIndex(
+                    SegmentFiles.withSuffix(SegmentFiles.txnIndexFile(dir, baseOffset), fileSuffix));
+            return new LogSegment(baseOffset, log, offsetIndex, timeIndex, txnIndex, indexIntervalBytes, nowMs,
+                    readIndexes);
         } catch (IOException | RuntimeException e) {
             // leave no half-created segment behind (a full disk): a retry must start from the same files
             try {
@@ -137,6 +143,11 @@ public final class LogSegment implements Closeable {
 
     public TimeIndex timeIndex() {
         return timeIndex;
+    }
+
+    /** The aborted transactions whose ABORT marker is in this segment ({@code .txnindex}, created lazily). */
+    public TransactionIndex txnIndex() {
+        return txnIndex;
     }
 
     /** Bytes in the {@code .log} (published after each completed append). */
@@ -318,6 +329,7 @@ public final class LogSegment implements Closeable {
         FileRecords.LogOffsetPosition cut = translateOffset(offset);
         offsetIndex.truncateTo(offset);
         timeIndex.truncateTo(offset);
+        txnIndex.truncateTo(offset);
         if (cut == null) {
             return 0;
         }
@@ -378,6 +390,7 @@ public final class LogSegment implements Closeable {
     public void changeFileSuffixes(String oldSuffix, String newSuffix) throws IOException {
         offsetIndex.renameTo(SegmentFiles.withSuffix(SegmentFiles.withoutSuffix(offsetIndex.file(), oldSuffix), newSuffix));
         timeIndex.renameTo(SegmentFiles.withSuffix(SegmentFiles.withoutSuffix(timeIndex.file(), oldSuffix), newSuffix));
+        txnIndex.renameTo(SegmentFiles.withSuffix(SegmentFiles.withoutSuffix(txnIndex.file(), oldSuffix), newSuffix));
         log.renameTo(SegmentFiles.withSuffix(SegmentFiles.withoutSuffix(log.file(), oldSuffix), newSuffix));
     }
 
@@ -553,11 +566,12 @@ public final class LogSegment implements Closeable {
         log.trim();
     }
 
-    /** Forces the log and both indexes to disk. */
+    /** Forces the log and the indexes to disk. */
     public void flush() throws IOException {
         log.flush();
         offsetIndex.flush();
         timeIndex.flush();
+        txnIndex.flush();
     }
 
     /** Last-modified time of the {@code .log} in ms. */
@@ -579,6 +593,7 @@ public final class LogSegment implements Closeable {
             timeIndex.maybeAppend(max.timestamp(), max.offset(), true);
             offsetIndex.close();
             timeIndex.close();
+            txnIndex.close();
             log.trim();
             log.closeHandlers();
         } catch (IOException | RuntimeException e) {
@@ -596,6 +611,7 @@ public final class LogSegment implements Closeable {
     public void closeHandlers() throws IOException {
         offsetIndex.closeHandler();
         timeIndex.closeHandler();
+        txnIndex.close();
         log.closeHandlers();
     }
 
@@ -603,6 +619,7 @@ public final class LogSegment implements Closeable {
     public void deleteIfExists() throws IOException {
         offsetIndex.deleteIfExists();
         timeIndex.deleteIfExists();
+        txnIndex.deleteIfExists();
         log.closeHandlers();
         Files.deleteIfExists(log.file().toPath());
     }

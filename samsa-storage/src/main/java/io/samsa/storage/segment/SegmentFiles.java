@@ -46,6 +46,10 @@ public final class SegmentFiles {
         return dir.resolve(prefix(baseOffset) + TIME_INDEX_SUFFIX).toFile();
     }
 
+    public static File txnIndexFile(Path dir, long baseOffset) {
+        return dir.resolve(prefix(baseOffset) + TXN_INDEX_SUFFIX).toFile();
+    }
+
     /** {@code file} with {@code suffix} appended ({@code ""} leaves it unchanged). */
     public static File withSuffix(File file, String suffix) {
         return suffix.isEmpty() ? file : new File(file.getPath() + suffix);

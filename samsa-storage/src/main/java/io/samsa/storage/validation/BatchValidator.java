@@ -49,6 +49,16 @@ public final class BatchValidator {
      *                                      LogAppendTime batch
      */
     public static ValidatedBatch validate(MemoryRecords records, LogConfig config, long nowMs) {
+        return validate(records, config, nowMs, false);
+    }
+
+    /**
+     * {@link #validate(MemoryRecords, LogConfig, long)} for a batch from the broker's own coordinators (Kafka's
+     * {@code AppendOrigin.COORDINATOR}) when {@code fromCoordinator}: control batches (transaction markers, KIP-98)
+     * are accepted, and batches with a producer id need no sequence (offset commits and markers carry none).
+     */
+    public static ValidatedBatch validate(MemoryRecords records, LogConfig config, long nowMs,
+                                          boolean fromCoordinator) {
         Iterator<MutableRecordBatch> batches = records.batches().iterator();
         if (!batches.hasNext()) {
             throw new InvalidRecordException("produce request holds no complete record batch");
@@ -75,14 +85,14 @@ public final class BatchValidator {
             throw new RecordBatchTooLargeException("batch of " + size + " bytes exceeds segment.bytes "
                     + config.segmentBytes());
         }
-        int count = validateHeader(batch);
+        int count = validateHeader(batch, fromCoordinator);
         long maxTimestamp = batch.isCompressed()
                 ? scanCompressed(batch, count, config, nowMs)
                 : scanUncompressed(records, batch, count, config, nowMs);
         return new ValidatedBatch(batch, count, maxTimestamp);
     }
 
-    private static int validateHeader(MutableRecordBatch batch) {
+    private static int validateHeader(MutableRecordBatch batch, boolean fromCoordinator) {
         Integer countOrNull = batch.countOrNull();
         int count = countOrNull == null ? 0 : countOrNull;
         if (count <= 0 || batch.lastOffset() - batch.baseOffset() + 1 != count) {
@@ -90,9 +100,14 @@ public final class BatchValidator {
                     + (batch.lastOffset() - batch.baseOffset()));
         }
         if (batch.isControlBatch()) {
-            throw new InvalidRecordException("clients may not send control batches");
+            if (!fromCoordinator) {
+                throw new InvalidRecordException("clients may not send control batches");
+            }
+            if (!batch.hasProducerId() || count != 1) {
+                throw new InvalidRecordException("a transaction marker needs a producer id and exactly one record");
+            }
         }
-        if (batch.hasProducerId() && batch.baseSequence() < 0) {
+        if (!fromCoordinator && batch.hasProducerId() && batch.baseSequence() < 0) {
             throw new InvalidRecordException("idempotent batch of producer " + batch.producerId()
                     + " has no base sequence");
         }
