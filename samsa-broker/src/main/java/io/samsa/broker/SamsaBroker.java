@@ -3,6 +3,8 @@ package io.samsa.broker;
 import io.samsa.broker.config.BrokerConfig;
 import io.samsa.broker.config.BrokerConfigDefs;
 import io.samsa.broker.handlers.DeleteRecordsHandler;
+import io.samsa.broker.handlers.DescribeProducersHandler;
+import io.samsa.broker.handlers.WriteTxnMarkersHandler;
 import io.samsa.broker.handlers.AlterPartitionReassignmentsHandler;
 import io.samsa.broker.handlers.DescribeLogDirsHandler;
 import io.samsa.broker.handlers.DescribeQuorumHandler;
@@ -254,7 +256,13 @@ public final class SamsaBroker implements SamsaNode {
                 .register(new DescribeQuorumHandler(ctx))
                 .register(new ElectLeadersHandler(ctx))
                 .register(new AlterPartitionReassignmentsHandler(ctx))
-                .register(new ListPartitionReassignmentsHandler(ctx));
+                .register(new ListPartitionReassignmentsHandler(ctx))
+                .register(new DescribeProducersHandler(ctx))
+                // TODO(lead): pass `groups` once GroupCoordinator implements TransactionCompletion (part "group"):
+                // until then __consumer_offsets markers are appended without completing the pending offsets
+                .register(new WriteTxnMarkersHandler(ctx, (tp, producerId, producerEpoch, coordinatorEpoch, result,
+                        timeoutMs) -> replicas.appendTxnMarker(tp, producerId, producerEpoch, coordinatorEpoch, result,
+                        timeoutMs).thenApply(info -> null)));
 
         List<BrokerRegistration.Endpoint> bound = new ArrayList<>();
         for (BrokerConfig.Listener listener : config.listeners()) {

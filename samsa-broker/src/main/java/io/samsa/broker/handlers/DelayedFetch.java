@@ -6,12 +6,14 @@ import io.samsa.metadata.ClusterImage;
 import io.samsa.broker.replica.DelayedOperation;
 import io.samsa.broker.replica.PartitionReadResult;
 import io.samsa.broker.replica.ReplicaManager;
+import io.samsa.storage.txn.AbortedTxn;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.Errors;
@@ -21,7 +23,9 @@ import org.apache.kafka.common.requests.FetchResponse;
 /**
  * A consumer's or follower's fetch, answered when at least {@code minBytes} are readable, a partition has an error, or its
  * {@code max.wait.ms} passes (Kafka's {@code DelayedFetch}). Each check reads the partitions anew, so the answer
- * always carries the newest data and high watermarks.
+ * always carries the newest data, high watermarks and last stable offsets. A {@code read_committed} consumer (KIP-98)
+ * reads below the last stable offset, which moves only with the high watermark (a marker holds it until the high
+ * watermark passes it), so the wake-ups on high watermark changes also wake it.
  */
 final class DelayedFetch implements DelayedOperation {
     private final BrokerContext ctx;
@@ -33,6 +37,8 @@ final class DelayedFetch implements DelayedOperation {
     private final short version;
     private final int replicaId;
     private final String listener;
+    /** {@code read_committed} (KIP-98): consumers read below the last stable offset, with the aborted transactions. */
+    private final IsolationLevel isolation;
     /** Per partition: the error found when the follower's fetch was recorded (NONE, or why it was not). */
     private Errors[] followerErrors;
     /** Per partition: the replica a consumer should read from instead (KIP-392), -1 for none; null when not asked. */
@@ -42,6 +48,12 @@ final class DelayedFetch implements DelayedOperation {
 
     DelayedFetch(BrokerContext ctx, List<FetchedPartition> partitions, int maxBytes, int minBytes, short version,
                  int replicaId, String listener) {
+        this(ctx, partitions, maxBytes, minBytes, version, replicaId, listener, IsolationLevel.READ_UNCOMMITTED);
+    }
+
+    DelayedFetch(BrokerContext ctx, List<FetchedPartition> partitions, int maxBytes, int minBytes, short version,
+                 int replicaId, String listener, IsolationLevel isolation) {
+        this.isolation = replicaId >= 0 ? IsolationLevel.READ_UNCOMMITTED : isolation;
         this.ctx = ctx;
         this.replicas = ctx.replicas();
         this.partitions = partitions;
@@ -157,9 +169,9 @@ final class DelayedFetch implements DelayedOperation {
                 r = replicas.readForFollower(p.tp(), p.currentLeaderEpoch(), p.fetchOffset(), limit, minOneMessage);
             } else if (version >= 11) {
                 r = replicas.readFromReplica(p.tp(), p.currentLeaderEpoch(), p.fetchOffset(), limit,
-                        minOneMessage && !redirected(i));
+                        minOneMessage && !redirected(i), isolation);
             } else {
-                r = replicas.read(p.tp(), p.currentLeaderEpoch(), p.fetchOffset(), limit, minOneMessage);
+                r = replicas.read(p.tp(), p.currentLeaderEpoch(), p.fetchOffset(), limit, minOneMessage, isolation);
             }
             reads.add(r);
             if (r.sizeInBytes() > 0) {
@@ -185,10 +197,19 @@ final class DelayedFetch implements DelayedOperation {
                     .setPartitionIndex(p.tp().partition())
                     .setErrorCode(r.error().code())
                     .setHighWatermark(r.error() == Errors.NONE ? r.highWatermark() : FetchResponse.INVALID_HIGH_WATERMARK)
-                    .setLastStableOffset(r.error() == Errors.NONE ? r.highWatermark() : FetchResponse.INVALID_LAST_STABLE_OFFSET)
+                    .setLastStableOffset(r.error() == Errors.NONE ? r.lastStableOffset()
+                            : FetchResponse.INVALID_LAST_STABLE_OFFSET)
                     .setLogStartOffset(r.error() == Errors.NONE || r.logStartOffset() >= 0 ? r.logStartOffset()
                             : FetchResponse.INVALID_LOG_START_OFFSET)
                     .setRecords(r.records());
+            if (r.abortedTransactions() != null) {
+                List<FetchResponseData.AbortedTransaction> aborted = new ArrayList<>(r.abortedTransactions().size());
+                for (AbortedTxn txn : r.abortedTransactions()) {
+                    aborted.add(new FetchResponseData.AbortedTransaction().setProducerId(txn.producerId())
+                            .setFirstOffset(txn.firstOffset()));
+                }
+                data.setAbortedTransactions(aborted);
+            }
             if (redirected(i) && r.error() == Errors.NONE) {
                 data.setPreferredReadReplica(preferredReplicas[i]);
             }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchRequestData;
@@ -33,7 +34,9 @@ import org.apache.kafka.common.requests.FetchMetadata;
  * full response with session id 0, answering every requested partition; an incremental request gets
  * FETCH_SESSION_ID_NOT_FOUND. Records travel as file regions (sendfile). A partition's {@code CurrentLeaderEpoch}
  * is checked (KIP-320: FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH), and NOT_LEADER_OR_FOLLOWER carries the current
- * leader and its endpoint (KIP-951, v16+).
+ * leader and its endpoint (KIP-951, v16+). A {@code read_committed} consumer ({@code IsolationLevel} 1, KIP-98) reads
+ * below the last stable offset and gets the {@code AbortedTransactions} of the range; every response carries the
+ * partition's real {@code LastStableOffset}; followers read up to the log end offset whatever they ask.
  */
 public final class FetchHandler implements ApiHandler<FetchRequestData> {
     private final BrokerContext ctx;
@@ -58,7 +61,8 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
         List<FetchedPartition> partitions = resolve(request, context.apiVersion() >= 13);
         int replicaId = replicaId(request, context.apiVersion());
         DelayedFetch fetch = new DelayedFetch(ctx, partitions, request.maxBytes(), Math.max(1, request.minBytes()),
-                context.apiVersion(), replicaId, context.listenerName());
+                context.apiVersion(), replicaId, context.listenerName(),
+                IsolationLevel.forId(request.isolationLevel()));
         CompletableFuture<FetchResponseData> result = new CompletableFuture<>();
         ctx.ioPool().execute(() -> {
             try {

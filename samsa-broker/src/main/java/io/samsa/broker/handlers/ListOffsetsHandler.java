@@ -8,6 +8,7 @@ import io.samsa.protocol.RequestContext;
 import io.samsa.storage.PartitionLog;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsPartition;
@@ -23,7 +24,7 @@ import org.apache.kafka.common.requests.ListOffsetsRequest;
 
 /**
  * ListOffsets (API 2, v1-11): earliest (-2, the log start offset), latest (-1, the high watermark; the last stable
- * offset for read_committed, equal without transactions), max timestamp (-3, KIP-734), earliest local (-4,
+ * offset for read_committed from v2, KIP-98), max timestamp (-3, KIP-734), earliest local (-4,
  * KIP-405), latest tiered (-5, none: -1) and by timestamp (the first offset whose timestamp is at or after it, via
  * the time index). No match gives offset -1 and timestamp -1 with error NONE, as Kafka does. Answered by the leader
  * only; a {@code CurrentLeaderEpoch} is checked (KIP-320).
@@ -44,11 +45,13 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
     public CompletableFuture<ListOffsetsResponseData> handle(RequestContext context, ListOffsetsRequestData request) {
         return CompletableFuture.supplyAsync(() -> {
             ListOffsetsResponseData response = new ListOffsetsResponseData();
+            boolean readCommitted = context.apiVersion() >= 2
+                    && request.isolationLevel() == IsolationLevel.READ_COMMITTED.id();
             for (ListOffsetsTopic t : request.topics()) {
                 ListOffsetsTopicResponse out = new ListOffsetsTopicResponse().setName(t.name());
                 for (ListOffsetsPartition p : t.partitions()) {
                     ListOffsetsPartitionResponse r = lookup(new TopicPartition(t.name(), p.partitionIndex()),
-                            p.currentLeaderEpoch(), p.timestamp());
+                            p.currentLeaderEpoch(), p.timestamp(), readCommitted);
                     if (context.apiVersion() < 4) {
                         r.setLeaderEpoch(-1); // LeaderEpoch exists from v4 only
                     }
@@ -60,7 +63,8 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
         }, ctx.ioPool());
     }
 
-    private ListOffsetsPartitionResponse lookup(TopicPartition tp, int currentLeaderEpoch, long timestamp) {
+    private ListOffsetsPartitionResponse lookup(TopicPartition tp, int currentLeaderEpoch, long timestamp,
+                                                boolean readCommitted) {
         ListOffsetsPartitionResponse out = new ListOffsetsPartitionResponse().setPartitionIndex(tp.partition());
         try {
             Partition partition = ctx.replicas().leaderPartition(tp);
@@ -78,10 +82,15 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
                     && timestamp != ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP) {
                 return out.setErrorCode(Errors.INVALID_REQUEST.code()).setTimestamp(-1L).setOffset(-1L);
             }
+            if (readCommitted && timestamp == ListOffsetsRequest.LATEST_TIMESTAMP) {
+                return out.setErrorCode(Errors.NONE.code()).setTimestamp(RecordBatch.NO_TIMESTAMP)
+                        .setOffset(log.lastStableOffset()).setLeaderEpoch(epoch);
+            }
             Optional<TimestampAndOffset> found = log.fetchOffsetByTimestamp(timestamp);
-            // Offsets at or above the high watermark are not visible to consumers yet.
+            // Offsets at or above the high watermark (the LSO for read_committed) are not visible to consumers yet.
+            long lastFetchable = readCommitted ? log.lastStableOffset() : log.highWatermark();
             boolean byTimestamp = timestamp >= 0 || timestamp == ListOffsetsRequest.MAX_TIMESTAMP;
-            if (found.isEmpty() || (byTimestamp && found.get().offset >= log.highWatermark())) {
+            if (found.isEmpty() || (byTimestamp && found.get().offset >= lastFetchable)) {
                 return out.setErrorCode(Errors.NONE.code()).setTimestamp(RecordBatch.NO_TIMESTAMP).setOffset(-1L)
                         .setLeaderEpoch(-1);
             }

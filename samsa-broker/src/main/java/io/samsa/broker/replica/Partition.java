@@ -1,6 +1,7 @@
 package io.samsa.broker.replica;
 
 import io.samsa.metadata.PartitionImage;
+import io.samsa.storage.AppendOrigin;
 import io.samsa.storage.LogAppendInfo;
 import io.samsa.storage.PartitionLog;
 import java.util.ArrayList;
@@ -203,6 +204,14 @@ public final class Partition {
      * @throws NotEnoughReplicasException   the ISR is smaller than {@code minIsr}: nothing was appended
      */
     public LogAppendInfo appendAsLeader(MemoryRecords records, int minIsr) {
+        return appendAsLeader(records, minIsr, AppendOrigin.CLIENT);
+    }
+
+    /**
+     * {@link #appendAsLeader(MemoryRecords, int)} on behalf of {@code origin} (a coordinator's batch or a transaction
+     * marker, KIP-98; see {@link PartitionLog#appendAsLeader(MemoryRecords, int, AppendOrigin)}).
+     */
+    public LogAppendInfo appendAsLeader(MemoryRecords records, int minIsr, AppendOrigin origin) {
         LogAppendInfo info;
         lock.readLock().lock();
         try {
@@ -214,7 +223,7 @@ public final class Partition {
                 throw new NotEnoughReplicasException("The size of the current ISR " + inSync + " is insufficient to "
                         + "satisfy the min.isr requirement of " + minIsr + " for partition " + tp);
             }
-            info = log.appendAsLeader(records, leaderEpoch);
+            info = log.appendAsLeader(records, leaderEpoch, origin);
         } finally {
             lock.readLock().unlock();
         }

@@ -6,11 +6,13 @@ import io.samsa.metadata.ClusterImage;
 import io.samsa.metadata.ConfigResource;
 import io.samsa.metadata.PartitionImage;
 import io.samsa.metadata.TopicImage;
+import io.samsa.storage.AppendOrigin;
 import io.samsa.storage.FetchDataInfo;
 import io.samsa.storage.LogAppendInfo;
 import io.samsa.storage.LogConfig;
 import io.samsa.storage.LogManager;
 import io.samsa.storage.PartitionLog;
+import io.samsa.storage.txn.AbortedTxn;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -28,6 +30,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.FencedLeaderEpochException;
@@ -37,11 +40,14 @@ import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.UnknownLeaderEpochException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.ControlRecordType;
+import org.apache.kafka.common.record.internal.EndTransactionMarker;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.replica.ClientMetadata;
 import org.apache.kafka.common.replica.PartitionView;
 import org.apache.kafka.common.replica.ReplicaSelector;
 import org.apache.kafka.common.replica.ReplicaView;
+import org.apache.kafka.common.requests.TransactionResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -377,9 +383,22 @@ public final class ReplicaManager implements AutoCloseable {
      */
     public CompletableFuture<LogAppendInfo> appendAsLeader(TopicPartition tp, MemoryRecords records, short acks,
                                                            long timeoutMs) {
+        return appendAsLeader(tp, records, acks, timeoutMs, AppendOrigin.CLIENT);
+    }
+
+    /**
+     * {@link #appendAsLeader(TopicPartition, MemoryRecords, short, long)} on behalf of {@code origin}: a
+     * {@link AppendOrigin#COORDINATOR} append may carry a control batch (a transaction marker) and has no sequence
+     * checks, only producer epoch checks (Kafka's {@code AppendOrigin}).
+     *
+     * @throws org.apache.kafka.common.errors.ApiException with the Kafka error for this partition when nothing was
+     *         appended (also INVALID_PRODUCER_EPOCH, TRANSACTION_COORDINATOR_FENCED, INVALID_TXN_STATE)
+     */
+    public CompletableFuture<LogAppendInfo> appendAsLeader(TopicPartition tp, MemoryRecords records, short acks,
+                                                           long timeoutMs, AppendOrigin origin) {
         Partition partition = leaderPartition(tp);
         int minIsr = acks == -1 ? minInsyncReplicas(image.get(), tp.topic()) : 0;
-        LogAppendInfo info = partition.appendAsLeader(records, minIsr);
+        LogAppendInfo info = partition.appendAsLeader(records, minIsr, origin);
         if (!info.duplicate()) {
             purgatory.onAppend(tp); // wakes the followers' parked fetches (and consumers' when the HW moved)
         }
@@ -418,28 +437,30 @@ public final class ReplicaManager implements AutoCloseable {
     }
 
     /**
-     * {@link #appendAsLeader(TopicPartition, MemoryRecords, short, long)} on behalf of {@code origin}
-     * (contract stub while transactions are built).
-     */
-    public CompletableFuture<LogAppendInfo> appendAsLeader(TopicPartition tp, MemoryRecords records, short acks,
-                                                           long timeoutMs, io.samsa.storage.AppendOrigin origin) {
-        if (origin == io.samsa.storage.AppendOrigin.CLIENT) {
-            return appendAsLeader(tp, records, acks, timeoutMs);
-        }
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("not built yet"));
-    }
-
-    /**
-     * Appends a transaction marker (a control batch with an {@code EndTransactionMarker}, KIP-98) as leader with
-     * {@code acks=all}, origin {@link io.samsa.storage.AppendOrigin#COORDINATOR} (contract stub).
+     * Appends a transaction marker (a control batch with an {@code EndTransactionMarker}, KIP-98; Kafka's
+     * {@code MemoryRecords.withEndTransactionMarker}) as leader with {@code acks=all}, origin
+     * {@link AppendOrigin#COORDINATOR}; the leader epoch is stamped by the append. The marker closes the producer's
+     * transaction in this partition; parked {@code read_committed} fetches wake when the high watermark passes it and
+     * the last stable offset moves.
      *
-     * @return completes once the ISR has it; fails with the partition's Kafka error
+     * @param result    COMMIT or ABORT
+     * @param timeoutMs how long the append may wait for the ISR
+     * @return completes once the ISR has it; fails with the partition's Kafka error (NOT_LEADER_OR_FOLLOWER,
+     *         UNKNOWN_TOPIC_OR_PARTITION, INVALID_PRODUCER_EPOCH, TRANSACTION_COORDINATOR_FENCED, NOT_ENOUGH_REPLICAS,
+     *         REQUEST_TIMED_OUT, KAFKA_STORAGE_ERROR)
      */
     public CompletableFuture<LogAppendInfo> appendTxnMarker(TopicPartition tp, long producerId, short producerEpoch,
-                                                            int coordinatorEpoch,
-                                                            org.apache.kafka.common.requests.TransactionResult result,
+                                                            int coordinatorEpoch, TransactionResult result,
                                                             long timeoutMs) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("not built yet"));
+        ControlRecordType type = result == TransactionResult.COMMIT ? ControlRecordType.COMMIT
+                : ControlRecordType.ABORT;
+        MemoryRecords marker = MemoryRecords.withEndTransactionMarker(clockMs.getAsLong(), producerId, producerEpoch,
+                new EndTransactionMarker(type, coordinatorEpoch));
+        try {
+            return appendAsLeader(tp, marker, (short) -1, timeoutMs, AppendOrigin.COORDINATOR);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /**
@@ -464,19 +485,40 @@ public final class ReplicaManager implements AutoCloseable {
      */
     public PartitionReadResult read(TopicPartition tp, int currentLeaderEpoch, long fetchOffset, int maxBytes,
                                     boolean minOneMessage) {
-        return readCommitted(tp, true, currentLeaderEpoch, fetchOffset, maxBytes, minOneMessage);
+        return read(tp, currentLeaderEpoch, fetchOffset, maxBytes, minOneMessage, IsolationLevel.READ_UNCOMMITTED);
     }
 
-    /** Committed data (below the high watermark) of the leader's replica, or with {@code leaderOnly} off any one. */
+    /**
+     * {@link #read(TopicPartition, int, long, int, boolean)} at {@code isolation} (KIP-98): {@code read_committed}
+     * reads only below the last stable offset and gets the aborted transactions of the range read.
+     */
+    public PartitionReadResult read(TopicPartition tp, int currentLeaderEpoch, long fetchOffset, int maxBytes,
+                                    boolean minOneMessage, IsolationLevel isolation) {
+        return readCommitted(tp, true, currentLeaderEpoch, fetchOffset, maxBytes, minOneMessage, isolation);
+    }
+
+    /**
+     * Committed data (below the high watermark, or the last stable offset for {@code read_committed}) of the leader's
+     * replica, or with {@code leaderOnly} off any one.
+     */
     private PartitionReadResult readCommitted(TopicPartition tp, boolean leaderOnly, int currentLeaderEpoch,
-                                              long fetchOffset, int maxBytes, boolean minOneMessage) {
+                                              long fetchOffset, int maxBytes, boolean minOneMessage,
+                                              IsolationLevel isolation) {
         try {
             Partition partition = leaderOnly ? leaderPartition(tp) : hostedPartition(tp);
             validateLeaderEpoch(partition, currentLeaderEpoch);
             PartitionLog log = partition.log();
+            long lso = log.lastStableOffset(); // before the HW: never above the HW read below
             long hw = log.highWatermark();
-            FetchDataInfo data = log.read(fetchOffset, maxBytes, hw, minOneMessage);
-            return new PartitionReadResult(Errors.NONE, data.records(), hw, log.logStartOffset());
+            boolean committed = isolation == IsolationLevel.READ_COMMITTED;
+            long maxOffset = committed ? lso : hw;
+            FetchDataInfo data = log.read(fetchOffset, maxBytes, maxOffset, minOneMessage);
+            List<AbortedTxn> aborted = null;
+            if (committed) {
+                aborted = data.records().sizeInBytes() == 0 ? List.of()
+                        : log.collectAbortedTransactions(fetchOffset, maxOffset);
+            }
+            return new PartitionReadResult(Errors.NONE, data.records(), hw, log.logStartOffset(), lso, aborted);
         } catch (RuntimeException e) {
             return PartitionReadResult.error(Errors.forException(e));
         }
@@ -495,7 +537,15 @@ public final class ReplicaManager implements AutoCloseable {
      */
     public PartitionReadResult readFromReplica(TopicPartition tp, int currentLeaderEpoch, long fetchOffset,
                                                int maxBytes, boolean minOneMessage) {
-        return readCommitted(tp, replicaSelector == null, currentLeaderEpoch, fetchOffset, maxBytes, minOneMessage);
+        return readFromReplica(tp, currentLeaderEpoch, fetchOffset, maxBytes, minOneMessage,
+                IsolationLevel.READ_UNCOMMITTED);
+    }
+
+    /** {@link #readFromReplica(TopicPartition, int, long, int, boolean)} at {@code isolation} (KIP-98). */
+    public PartitionReadResult readFromReplica(TopicPartition tp, int currentLeaderEpoch, long fetchOffset,
+                                               int maxBytes, boolean minOneMessage, IsolationLevel isolation) {
+        return readCommitted(tp, replicaSelector == null, currentLeaderEpoch, fetchOffset, maxBytes, minOneMessage,
+                isolation);
     }
 
     /**
@@ -575,9 +625,10 @@ public final class ReplicaManager implements AutoCloseable {
         }
         PartitionLog log = partition.log();
         try {
+            long lso = log.lastStableOffset();
             long hw = log.highWatermark();
             FetchDataInfo data = log.read(fetchOffset, maxBytes, log.logEndOffset(), minOneMessage);
-            return new PartitionReadResult(Errors.NONE, data.records(), hw, log.logStartOffset());
+            return new PartitionReadResult(Errors.NONE, data.records(), hw, log.logStartOffset(), lso, null);
         } catch (RuntimeException e) {
             Errors error = Errors.forException(e);
             return new PartitionReadResult(error, MemoryRecords.EMPTY, -1L,
