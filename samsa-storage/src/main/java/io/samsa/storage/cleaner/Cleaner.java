@@ -71,8 +71,11 @@ final class Cleaner {
         List<LogSegment> segments = log.segments();
         OffsetMap offsets = offsetMap(toClean.firstUncleanableOffset() - toClean.firstDirtyOffset());
         long[] counters = new long[4]; // bytes read, bytes written, records read, records retained
+        // aborted transactions' records never enter the map: they must not replace a committed value (KIP-98)
+        CleanedTransactions mapTransactions = new CleanedTransactions(log.collectAbortedTransactions(
+                toClean.firstDirtyOffset(), toClean.firstUncleanableOffset()), null);
         boolean full = buildOffsetMap(segments, toClean.firstDirtyOffset(), toClean.firstUncleanableOffset(), offsets,
-                aborted, counters);
+                mapTransactions, aborted, counters);
         long endOffset = full ? offsets.latestOffset() + 1 : toClean.firstUncleanableOffset();
         CompactionFilter filter = new CompactionFilter(now, logConfig.deleteRetentionMs(), offsets, endOffset,
                 log.producerLastOffsets());
@@ -102,7 +105,8 @@ final class Cleaner {
 
     /** Fills {@code offsets} from the dirty range; true when it filled up before the range's end. */
     private boolean buildOffsetMap(List<LogSegment> segments, long start, long end, OffsetMap offsets,
-                                   BooleanSupplier aborted, long[] counters) throws IOException {
+                                   CleanedTransactions transactions, BooleanSupplier aborted, long[] counters)
+            throws IOException {
         boolean[] full = {false};
         for (int i = 0; i + 1 < segments.size() && !full[0]; i++) {
             LogSegment segment = segments.get(i);
@@ -117,7 +121,13 @@ final class Cleaner {
                     if (batch.baseOffset() >= end) {
                         return -1;
                     }
-                    if (batch.lastOffset() >= start && !batch.isControlBatch()) {
+                    boolean abortedData = false;
+                    if (batch.isControlBatch()) {
+                        transactions.onControlBatch(batch); // closes the aborted transaction it ends
+                    } else {
+                        abortedData = transactions.onDataBatch(batch);
+                    }
+                    if (batch.lastOffset() >= start && !batch.isControlBatch() && !abortedData) {
                         Integer count = batch.countOrNull();
                         if (offsets.wouldOverflow(count == null ? Integer.MAX_VALUE : count)) {
                             if (offsets.size() == 0) {
@@ -200,7 +210,12 @@ final class Cleaner {
                 logConfig.segmentIndexBytes(), time.milliseconds(), SegmentFiles.CLEANED_SUFFIX);
         boolean swapped = false;
         try {
-            filter.groupLastOffset(group.getLast().readNextOffset() - 1);
+            long groupEnd = group.getLast().readNextOffset();
+            filter.groupLastOffset(groupEnd - 1);
+            // aborted transactions overlapping the group (their markers may lie in later segments): their data goes;
+            // the cleaned segment's .txnindex keeps the entries whose marker and data it still holds
+            filter.transactions(new CleanedTransactions(
+                    log.collectAbortedTransactions(group.getFirst().baseOffset(), groupEnd), cleaned.txnIndex()));
             for (LogSegment segment : group) {
                 reader.read(segment, 0, aborted, chunk -> {
                     writeBuffer.clear();
@@ -220,12 +235,6 @@ final class Cleaner {
                     throttler.maybeThrottle(result.bytesRead() + out.remaining());
                     return result.bytesRead();
                 });
-            }
-            // aborted transactions stay known to read_committed consumers: the cleaned segment takes over the index
-            for (LogSegment segment : group) {
-                for (var txn : segment.txnIndex().all()) {
-                    cleaned.txnIndex().append(txn);
-                }
             }
             cleaned.onBecomeInactive();
             cleaned.flush();

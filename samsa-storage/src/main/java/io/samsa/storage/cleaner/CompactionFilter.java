@@ -17,7 +17,10 @@ import org.apache.kafka.common.record.internal.RecordBatch;
  *       are dropped (they cannot be on a compacted log: produce validation rejects them);</li>
  *   <li>a tombstone (null value) is kept until its batch's delete horizon (KIP-534: {@code filterTo} stamps
  *       {@code now + delete.retention.ms} into batches with tombstones on their first clean, attribute bit 6);</li>
- *   <li>control batches (transaction markers) are kept as they are;</li>
+ *   <li>the records of an aborted transaction's batches go; a transaction marker stays until nothing of its
+ *       transaction is left (ABORT) or none of its batches is in the cleaned range (COMMIT), and then until its delete
+ *       horizon ({@code filterTo} stamps it on the first clean that finds it removable), as Kafka's cleaner
+ *       ({@link CleanedTransactions});</li>
  *   <li>an emptied batch is kept as an empty header when it is its producer's last batch (idempotence state) or the
  *       last batch of the segment group, so that the cleaned segment ends at the same offset as the group.</li>
  * </ul>
@@ -29,6 +32,9 @@ final class CompactionFilter extends MemoryRecords.RecordFilter {
     private final long mapEndOffset;
     private final Map<Long, Long> producerLastOffsets;
     private long groupLastOffset = -1;
+    private CleanedTransactions transactions = new CleanedTransactions(java.util.List.of(), null);
+    /** Whether the records of the batch being filtered all go (aborted data, or a removable marker past its horizon). */
+    private boolean discardBatchRecords;
     private long minRetainedHorizonMs = Long.MAX_VALUE;
     private long tombstonesDropped;
 
@@ -52,6 +58,11 @@ final class CompactionFilter extends MemoryRecords.RecordFilter {
         this.groupLastOffset = offset;
     }
 
+    /** The transactions of the segment group being cleaned (set before each group). */
+    void transactions(CleanedTransactions groupTransactions) {
+        this.transactions = groupTransactions;
+    }
+
     /** The earliest delete horizon of a tombstone kept (ms), or Long.MAX_VALUE when none was kept. */
     long minRetainedHorizonMs() {
         return minRetainedHorizonMs;
@@ -63,14 +74,33 @@ final class CompactionFilter extends MemoryRecords.RecordFilter {
 
     @Override
     protected BatchRetentionResult checkBatchRetention(RecordBatch batch) {
-        boolean keepEmpty = batch.isControlBatch() || batch.lastOffset() == groupLastOffset
-                || (batch.hasProducerId() && Long.valueOf(batch.lastOffset())
-                        .equals(producerLastOffsets.get(batch.producerId())));
-        return new BatchRetentionResult(keepEmpty ? BatchRetention.RETAIN_EMPTY : BatchRetention.DELETE_EMPTY, false);
+        boolean canDiscard = batch.isControlBatch() ? transactions.onControlBatch(batch)
+                : transactions.onDataBatch(batch);
+        if (batch.isControlBatch()) {
+            OptionalLong horizon = batch.deleteHorizonMs();
+            discardBatchRecords = canDiscard && horizon.isPresent() && horizon.getAsLong() <= currentTime;
+        } else {
+            discardBatchRecords = canDiscard;
+        }
+        boolean producersLast = batch.hasProducerId() && Long.valueOf(batch.lastOffset())
+                .equals(producerLastOffsets.get(batch.producerId()));
+        BatchRetention retention;
+        if (producersLast || batch.lastOffset() == groupLastOffset) {
+            retention = BatchRetention.RETAIN_EMPTY;
+        } else if (discardBatchRecords) {
+            retention = BatchRetention.DELETE;
+        } else {
+            retention = batch.isControlBatch() ? BatchRetention.RETAIN_EMPTY : BatchRetention.DELETE_EMPTY;
+        }
+        // a removable marker gets its delete horizon stamped (KIP-534) and goes on a later cleaning
+        return new BatchRetentionResult(retention, canDiscard && batch.isControlBatch());
     }
 
     @Override
     protected boolean shouldRetainRecord(RecordBatch batch, Record record) {
+        if (discardBatchRecords) {
+            return false;
+        }
         if (batch.isControlBatch() || record.offset() >= mapEndOffset) {
             return true;
         }

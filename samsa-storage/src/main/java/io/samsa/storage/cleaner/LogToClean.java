@@ -12,7 +12,8 @@ import java.util.List;
  * @param log                    the log
  * @param firstDirtyOffset       the cleaner checkpoint (reset to the log start offset when outside the log)
  * @param firstUncleanableOffset exclusive end of what may be cleaned: the lowest of the active segment's base offset,
- *                               the base offset of the segment holding the high watermark, and the base offset of the
+ *                               the base offset of the segment holding the last stable offset (KIP-98: an open
+ *                               transaction is never cleaned; the LSO is at most the high watermark), and the base offset of the
  *                               first segment holding a record newer than {@code min.compaction.lag.ms}
  * @param cleanBytes             bytes of the segments below the first dirty offset
  * @param cleanableBytes         bytes of the segments overlapping [firstDirtyOffset, firstUncleanableOffset)
@@ -39,7 +40,7 @@ public record LogToClean(PartitionLog log, long firstDirtyOffset, long firstUncl
         LogSegment active = segments.getLast();
         long logStart = log.logStartOffset();
         long firstDirty = checkpoint < logStart || checkpoint > log.logEndOffset() ? logStart : checkpoint;
-        long hw = log.highWatermark();
+        long hw = log.lastStableOffset(); // at most the high watermark
         long firstUncleanable = active.baseOffset();
         for (LogSegment segment : segments) {
             if (segment.baseOffset() <= hw) {
