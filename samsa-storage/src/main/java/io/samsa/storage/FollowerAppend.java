@@ -204,10 +204,10 @@ final class FollowerAppend {
                 epoch = batch.partitionLeaderEpoch();
             }
         }
-        log.appended(new LogOffsetMetadata(next, segment.baseOffset(), position + run.sizeInBytes()), epoch);
         if (transactional) {
-            log.transactionsChanged(completed == null ? List.of() : completed);
+            log.transactionsChanged(completed == null ? List.of() : completed); // before the LEO, as for a leader
         }
+        log.appended(new LogOffsetMetadata(next, segment.baseOffset(), position + run.sizeInBytes()), epoch);
     }
 
     /** The records of {@code records} between byte {@code from} and {@code to} (batch boundaries), without copying. */

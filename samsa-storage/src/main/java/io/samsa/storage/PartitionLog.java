@@ -221,11 +221,12 @@ public final class PartitionLog {
             int position = segment.append(lastOffset, maxTimestamp, records);
             Optional<CompletedTxn> completed = LogTransactions.appended(producerState, segment, batch, marker,
                     firstOffset, lastOffset, maxTimestamp);
-            appended(new LogOffsetMetadata(lastOffset + 1, segment.baseOffset(), position + records.sizeInBytes()),
-                    leaderEpoch);
             if (batch.isTransactional()) {
+                // published before the LEO: no replica can fetch an open transaction's batch before the LSO holds it
                 transactionsChanged(completed.map(List::of).orElse(List.of()));
             }
+            appended(new LogOffsetMetadata(lastOffset + 1, segment.baseOffset(), position + records.sizeInBytes()),
+                    leaderEpoch);
             flushNow = countUnflushed(validated.count(), now, cfg);
             long appendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME ? now : -1;
             info = new LogAppendInfo(firstOffset, lastOffset, appendTime, logStartOffset, validated.count(), false,

@@ -215,6 +215,13 @@ class TransactionsTest {
         assertThat(again.hasOngoingTransaction(P1, E0)).isTrue();
         assertThat(again.collectAbortedTransactions(0, 7)).containsExactly(new AbortedTxn(P2, 3, 5, 6));
 
+        // and the coordinator epochs of the snapshot still fence stale markers
+        assertThatThrownBy(() -> again.appendAsLeader(marker(P2, E0, 4, true), 0, AppendOrigin.COORDINATOR))
+                .isInstanceOf(TransactionCoordinatorFencedException.class);
+        assertThat(again.activeProducers()).extracting(ActiveProducer::producerId, ActiveProducer::coordinatorEpoch,
+                ActiveProducer::currentTxnStartOffset).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(P1, 5, 6L), org.assertj.core.groups.Tuple.tuple(P2, 5, -1L));
+
         // and a commit marker closes the transaction it remembers
         again.appendAsLeader(marker(P1, E0, 5, true), 0, AppendOrigin.COORDINATOR);
         again.updateHighWatermark(again.logEndOffset());
