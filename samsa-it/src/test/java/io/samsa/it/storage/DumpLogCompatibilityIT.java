@@ -2,6 +2,7 @@ package io.samsa.it.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.samsa.storage.AppendOrigin;
 import io.samsa.storage.LogConfig;
 import io.samsa.storage.LogManager;
 import io.samsa.storage.PartitionLog;
@@ -19,6 +20,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.ControlRecordType;
+import org.apache.kafka.common.record.internal.EndTransactionMarker;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.internal.RecordBatch;
@@ -28,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Apache Kafka 4.3.1's {@code kafka-dump-log} ({@code org.apache.kafka.tools.DumpLogSegments}) must read segments,
- * indexes and producer snapshots written by Samsa's storage.
+ * indexes (also {@code .txnindex}), transaction markers and producer snapshots written by Samsa's storage.
  */
 class DumpLogCompatibilityIT {
     private static final TopicPartition TP = new TopicPartition("dump-compat", 0);
@@ -106,6 +109,48 @@ class DumpLogCompatibilityIT {
         Path snapshot = partition.resolve(String.format("%020d.snapshot", 240));
         String snap = dumpLog("--files", snapshot.toString());
         assertThat(snap).contains("producerId: 4242").contains("lastSequence: " + (6 * 20 - 1));
+    }
+
+    @Test
+    void kafkaDumpLogReadsSamsaTransactionIndexMarkersAndTransactionalSnapshots() throws Exception {
+        // Given an aborted transaction of producer 77 (batch at 0..1, ABORT marker at 2) and an open one of 88 at 3
+        LogConfig config = LogConfig.defaults();
+        try (LogManager manager = LogManager.open(List.of(dir), config, Time.SYSTEM)) {
+            PartitionLog log = manager.getOrCreate(TP, Uuid.randomUuid(), config);
+            log.appendAsLeader(transactional(77L, List.of("t0", "t1")), 3);
+            log.appendAsLeader(MemoryRecords.withEndTransactionMarker(System.currentTimeMillis(), 77L, (short) 0,
+                    new EndTransactionMarker(ControlRecordType.ABORT, 9)), 3, AppendOrigin.COORDINATOR);
+            log.appendAsLeader(transactional(88L, List.of("o0")), 3);
+            log.updateHighWatermark(log.logEndOffset());
+        }
+        Path partition = dir.resolve("dump-compat-0");
+
+        // When kafka-dump-log prints the .txnindex, the segment and the snapshot written on close
+        String txnIndex = dumpLog("--files", partition.resolve(String.format("%020d.txnindex", 0)).toString());
+        String segment = dumpLog("--files", partition.resolve(String.format("%020d.log", 0)).toString(),
+                "--deep-iteration");
+        String snapshot = dumpLog("--files", partition.resolve(String.format("%020d.snapshot", 4)).toString());
+
+        // Then it reads the aborted transaction, the marker and the open transaction
+        assertThat(txnIndex).doesNotContain("Exception")
+                .contains("version: 0 producerId: 77 firstOffset: 0 lastOffset: 2 lastStableOffset: 3");
+        assertThat(segment).doesNotContain("Exception").doesNotContain("isvalid: false")
+                .contains("endTxnMarker: ABORT coordinatorEpoch: 9").contains("isTransactional: true");
+        assertThat(snapshot).doesNotContain("Exception").contains("producerId: 88")
+                .containsPattern("producerId: 88 .*currentTxnFirstOffset: OptionalLong\\[3\\]")
+                .containsPattern("producerId: 77 .*coordinatorEpoch: 9");
+    }
+
+    private static MemoryRecords transactional(long producerId, List<String> keys) {
+        ByteBuffer buffer = ByteBuffer.allocate(4 * 1024);
+        long now = System.currentTimeMillis();
+        MemoryRecordsBuilder builder = MemoryRecords.builder(buffer, RecordBatch.MAGIC_VALUE_V2, Compression.NONE,
+                TimestampType.CREATE_TIME, 0L, now, producerId, (short) 0, 0, true,
+                RecordBatch.NO_PARTITION_LEADER_EPOCH);
+        for (String key : keys) {
+            builder.append(now, key.getBytes(StandardCharsets.UTF_8), ("value-of-" + key).getBytes(StandardCharsets.UTF_8));
+        }
+        return builder.build();
     }
 
     private static MemoryRecords batch(Compression compression, List<String> keys, long producerId, int sequence) {
