@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * KafkaConsumers, ListOffsets at both isolation levels and DescribeProducers, before and after a restart.
  */
 class TransactionMarkersIT {
-    private static final String TOPIC = "txn-markers";
+    static final String TOPIC = "txn-markers";
     private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
     private static final long COMMITTED = 7_001L;
     private static final long ABORTED = 7_002L;
@@ -136,11 +136,11 @@ class TransactionMarkersIT {
         }
     }
 
-    private static SimpleRecord record(String value) {
+    static SimpleRecord record(String value) {
         return new SimpleRecord(System.currentTimeMillis(), null, value.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static MemoryRecords transactional(long producerId, int sequence, String... values) {
+    static MemoryRecords transactional(long producerId, int sequence, String... values) {
         SimpleRecord[] records = new SimpleRecord[values.length];
         for (int i = 0; i < values.length; i++) {
             records[i] = record(values[i]);
@@ -149,8 +149,13 @@ class TransactionMarkersIT {
     }
 
     private static void produce(RawClient raw, MemoryRecords records) throws IOException {
+        produce(raw, TOPIC, records);
+    }
+
+    /** Produces {@code records} to partition 0 of {@code topic} with acks=all; asserts NONE. */
+    static void produce(RawClient raw, String topic, MemoryRecords records) throws IOException {
         ProduceRequestData.TopicProduceDataCollection topics = new ProduceRequestData.TopicProduceDataCollection();
-        topics.add(new ProduceRequestData.TopicProduceData().setName(TOPIC).setPartitionData(List.of(
+        topics.add(new ProduceRequestData.TopicProduceData().setName(topic).setPartitionData(List.of(
                 new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(records))));
         ProduceRequestData data = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(30_000)
                 .setTransactionalId(records.batches().iterator().next().isTransactional() ? "txn-markers-it" : null)
@@ -166,8 +171,8 @@ class TransactionMarkersIT {
         return markers(raw, producerId, epoch, 3, result, tp);
     }
 
-    private static Errors markers(RawClient raw, long producerId, short epoch, int coordinatorEpoch,
-                                  TransactionResult result, TopicPartition tp) throws IOException {
+    static Errors markers(RawClient raw, long producerId, short epoch, int coordinatorEpoch,
+                          TransactionResult result, TopicPartition tp) throws IOException {
         WriteTxnMarkersRequest.TxnMarkerEntry entry = new WriteTxnMarkersRequest.TxnMarkerEntry(producerId, epoch,
                 coordinatorEpoch, result, List.of(tp), (short) 0);
         WriteTxnMarkersResponse response = raw.send(new WriteTxnMarkersRequest.Builder(List.of(entry)),
@@ -176,7 +181,7 @@ class TransactionMarkersIT {
     }
 
     /** One blocking connection sending single requests at a chosen version. Not thread-safe. */
-    private static final class RawClient implements AutoCloseable {
+    static final class RawClient implements AutoCloseable {
         private final Socket socket;
         private final DataInputStream in;
         private final DataOutputStream out;
