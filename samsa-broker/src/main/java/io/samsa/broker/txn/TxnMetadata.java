@@ -224,10 +224,13 @@ public record TxnMetadata(String transactionalId, long producerId, long previous
                 t.txnLastUpdateTimestamp(), t.clientTransactionVersion(), failedFence);
     }
 
-    /** This state, marked as having failed to write a fencing abort. */
-    public TxnMetadata withFailedEpochFence() {
-        return new TxnMetadata(transactionalId, producerId, previousProducerId, nextProducerId, producerEpoch,
-                lastProducerEpoch, txnTimeoutMs, state, partitions, txnStartTimestamp, txnLastUpdateTimestamp,
+    /**
+     * This state after a fencing abort at {@code fencedEpoch} could not be written: the epoch stays bumped in memory
+     * (the old producer is fenced) and is not bumped again by the retry, as Kafka's {@code hasFailedEpochFence}.
+     */
+    public TxnMetadata withFailedEpochFence(short fencedEpoch) {
+        return new TxnMetadata(transactionalId, producerId, previousProducerId, nextProducerId, fencedEpoch,
+                NO_EPOCH, txnTimeoutMs, state, partitions, txnStartTimestamp, txnLastUpdateTimestamp,
                 clientTransactionVersion, true);
     }
 }

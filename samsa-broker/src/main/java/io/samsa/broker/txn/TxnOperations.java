@@ -225,7 +225,7 @@ public final class TxnOperations {
         try {
             prepared = shard.write(m, t);
         } catch (RuntimeException e) {
-            shard.put(m.withFailedEpochFence());
+            shard.put(m.withFailedEpochFence(fence));
             throw e;
         }
         sendMarkers(shard, prepared);
