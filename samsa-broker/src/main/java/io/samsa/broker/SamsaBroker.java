@@ -44,6 +44,15 @@ import io.samsa.broker.replica.DelayedFetchPurgatory;
 import io.samsa.broker.replica.ReplicaManager;
 import io.samsa.broker.replica.ReplicationSettings;
 import io.samsa.broker.handlers.OffsetsForLeaderEpochHandler;
+import io.samsa.broker.handlers.txn.AddOffsetsToTxnHandler;
+import io.samsa.broker.handlers.txn.AddPartitionsToTxnHandler;
+import io.samsa.broker.handlers.txn.DescribeTransactionsHandler;
+import io.samsa.broker.handlers.txn.EndTxnHandler;
+import io.samsa.broker.handlers.txn.ListTransactionsHandler;
+import io.samsa.broker.net.NetworkBrokerSender;
+import io.samsa.broker.txn.TransactionCoordinator;
+import io.samsa.broker.txn.TxnConfig;
+import io.samsa.broker.txn.TxnMarkerSender;
 import io.samsa.broker.node.NodeDirectories;
 import io.samsa.metadata.BrokerRegistration;
 import io.samsa.metadata.ConfigResource;
@@ -86,6 +95,10 @@ public final class SamsaBroker implements SamsaNode {
     private static final String BROKER_HEARTBEAT_INTERVAL_MS = "broker.heartbeat.interval.ms";
     private static final String BROKER_SESSION_TIMEOUT_MS = "broker.session.timeout.ms";
     private static final String BROKER_RACK = "broker.rack";
+    /** Kafka's {@code request.timeout.ms} default, for the inter-broker requests of the coordinators. */
+    private static final int INTER_BROKER_REQUEST_TIMEOUT_MS = 30_000;
+    /** The finalized {@code transaction.version}: 0 (see the ApiVersions registration). */
+    private static final short TRANSACTION_VERSION = 0;
 
     private final BrokerConfig config;
     private final LogManager logManager;
@@ -97,6 +110,8 @@ public final class SamsaBroker implements SamsaNode {
     private final ExecutorService ioPool;
     private final ScheduledExecutorService scheduler;
     private volatile GroupCoordinator groupCoordinator;
+    private volatile TransactionCoordinator transactionCoordinator;
+    private volatile NetworkBrokerSender brokerSender;
     private final List<KafkaWireServer> servers = new ArrayList<>();
     private final CountDownLatch shutdown = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -214,8 +229,9 @@ public final class SamsaBroker implements SamsaNode {
         logManager.startBackgroundTasks(config.values().getLong(BrokerConfigDefs.LOG_RETENTION_CHECK_INTERVAL_MS),
                 checkpointEvery);
 
+        ProducerIdManager producerIds = new ProducerIdManager(config.nodeId(), quorum);
         BrokerContext ctx = new BrokerContext(config, quorum, replicas, purgatory,
-                new ProducerIdManager(config.nodeId(), quorum), new TopicCreator(config, quorum), ioPool, new SerialExecutor(ioPool),
+                producerIds, new TopicCreator(config, quorum), ioPool, new SerialExecutor(ioPool),
                 () -> endpoints);
         GroupCoordinator groups = new GroupCoordinator(config.nodeId(), GroupConfig.from(config), quorum::image,
                 replicas, (name, partitions, replication, configs) ->
@@ -224,9 +240,19 @@ public final class SamsaBroker implements SamsaNode {
         ConsumerGroupService consumerGroups = new ConsumerGroupService(ConsumerGroupSettings.from(config), quorum::image);
         consumerGroups.replayers().forEach(groups::registerReplayer);
         quorum.addListener(groups::onImage);
+        NetworkBrokerSender sender = new NetworkBrokerSender(config.nodeId(), quorum::image,
+                config.interBrokerListenerName(), INTER_BROKER_REQUEST_TIMEOUT_MS);
+        brokerSender = sender;
+        TransactionCoordinator txns = new TransactionCoordinator(config.nodeId(),
+                TxnConfig.from(config, TRANSACTION_VERSION), quorum::image, replicas,
+                (name, partitions, replication, configs) ->
+                        quorum.createTopic(name, partitions, replication, configs, false), scheduler,
+                () -> nextProducerId(producerIds), new TxnMarkerSender(sender, quorum::image, scheduler));
+        transactionCoordinator = txns;
+        quorum.addListener(txns::onImage);
         ApiRegistry registry = new ApiRegistry()
                 .register(new MetadataHandler(ctx))
-                .register(new FindCoordinatorHandler(ctx, groups))
+                .register(new FindCoordinatorHandler(ctx, groups, txns))
                 .register(new JoinGroupHandler(groups))
                 .register(new SyncGroupHandler(groups))
                 .register(new HeartbeatHandler(groups))
@@ -246,7 +272,12 @@ public final class SamsaBroker implements SamsaNode {
                 .register(new CreateTopicsHandler(ctx))
                 .register(new DeleteTopicsHandler(ctx))
                 .register(new DescribeClusterHandler(ctx))
-                .register(new InitProducerIdHandler(ctx))
+                .register(new InitProducerIdHandler(ctx, txns))
+                .register(new AddPartitionsToTxnHandler(ctx, txns))
+                .register(new AddOffsetsToTxnHandler(txns, groups))
+                .register(new EndTxnHandler(txns))
+                .register(new DescribeTransactionsHandler(txns))
+                .register(new ListTransactionsHandler(txns))
                 .register(new DescribeConfigsHandler(ctx, dynamicConfigs))
                 .register(new IncrementalAlterConfigsHandler(ctx, dynamicConfigs))
                 .register(new AlterConfigsHandler(ctx, dynamicConfigs))
@@ -262,7 +293,10 @@ public final class SamsaBroker implements SamsaNode {
                 // until then __consumer_offsets markers are appended without completing the pending offsets
                 .register(new WriteTxnMarkersHandler(ctx, (tp, producerId, producerEpoch, coordinatorEpoch, result,
                         timeoutMs) -> replicas.appendTxnMarker(tp, producerId, producerEpoch, coordinatorEpoch, result,
-                        timeoutMs).thenApply(info -> null)));
+                        timeoutMs).thenApply(info -> null)))
+                // KIP-584: transaction.version 0-2 supported; not finalized (level 0) until Produce does the implicit
+                // adds of Transactions V2 (KIP-890 part 2), so clients use the classic protocol
+                .supportedFeature("transaction.version", (short) 0, (short) 2);
 
         List<BrokerRegistration.Endpoint> bound = new ArrayList<>();
         for (BrokerConfig.Listener listener : config.listeners()) {
@@ -281,8 +315,18 @@ public final class SamsaBroker implements SamsaNode {
         lifecycle.register(endpoints, config.values().getString(BROKER_RACK), REGISTRATION_TIMEOUT_MS);
         lifecycle.awaitUnfenced(REGISTRATION_TIMEOUT_MS);
         groups.start();
+        txns.start();
         LOGGER.info("Samsa started: node {} listening on {}, data in {}", config.nodeId(), bootstrapServers(),
                 config.logDirs().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(",")));
+    }
+
+    /** A fresh producer id for the transaction coordinator (blocks while a block is reserved in the quorum). */
+    private static long nextProducerId(ProducerIdManager producerIds) {
+        try {
+            return producerIds.nextProducerId().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        }
     }
 
     private boolean otherBrokersAlive() {
@@ -370,6 +414,12 @@ public final class SamsaBroker implements SamsaNode {
         }
         if (groupCoordinator != null) {
             groupCoordinator.close();
+        }
+        if (transactionCoordinator != null) {
+            transactionCoordinator.close();
+        }
+        if (brokerSender != null) {
+            brokerSender.close();
         }
         replicas.close();
         try {

@@ -98,16 +98,23 @@ final class AcceptedBrokerConfigDefs {
                         listOf("consumer", "classic", "share", "streams"), MEDIUM, "Enabled rebalance protocols.")
                 .define("group.coordinator.threads", INT, 4, atLeast(1), HIGH, "Group coordinator threads.")
                 // transaction and share coordinators
-                .accept("transaction.state.log.replication.factor", SHORT, (short) 3, atLeast(1), HIGH,
-                        "Replication factor of __transaction_state.")
-                .accept("transaction.state.log.min.isr", INT, 2, atLeast(1), HIGH, "min.insync of __transaction_state.")
-                .accept("transaction.state.log.num.partitions", INT, 50, atLeast(1), HIGH,
+                .define("transaction.state.log.replication.factor", SHORT, (short) 3, atLeast(1), HIGH,
+                        "Replication factor of __transaction_state (1 on a zero-config single node, ADR 0003).")
+                .define("transaction.state.log.min.isr", INT, 2, atLeast(1), HIGH,
+                        "min.insync.replicas of __transaction_state (capped at its replication factor on a "
+                                + "zero-config single node).")
+                .define("transaction.state.log.num.partitions", INT, 50, atLeast(1), HIGH,
                         "Partitions of __transaction_state.")
-                .accept("transaction.state.log.segment.bytes", INT, 104_857_600, atLeast(1), HIGH,
+                .define("transaction.state.log.segment.bytes", INT, 104_857_600, atLeast(1), HIGH,
                         "Segment size of __transaction_state.")
-                .accept("transaction.max.timeout.ms", INT, 900_000, atLeast(1), HIGH, "Maximum transaction timeout.")
-                .accept("transactional.id.expiration.ms", INT, 604_800_000, atLeast(1), HIGH,
-                        "Idle time before a transactional id expires.")
+                .define("transaction.max.timeout.ms", INT, 900_000, atLeast(1), HIGH,
+                        "Maximum transaction.timeout.ms a producer may ask for (else INVALID_TRANSACTION_TIMEOUT).")
+                .define("transactional.id.expiration.ms", INT, 604_800_000, atLeast(1), HIGH,
+                        "Idle time before a transactional id without an open transaction expires.")
+                .define("transaction.abort.timed.out.transaction.cleanup.interval.ms", INT, 10_000, atLeast(1), LOW,
+                        "How often (ms) transactions open past their timeout are aborted.")
+                .define("transaction.remove.expired.transaction.cleanup.interval.ms", INT, 3_600_000, atLeast(1), LOW,
+                        "How often (ms) expired transactional ids are removed.")
                 .accept("transaction.partition.verification.enable", BOOLEAN, true, null, LOW,
                         "Verify partitions were added to the transaction.")
                 .accept("share.coordinator.state.topic.replication.factor", SHORT, (short) 3, atLeast(1), HIGH,

@@ -259,6 +259,33 @@ public record BrokerConfig(
         return values.getShort(ClusterConfigDefs.OFFSETS_TOPIC_REPLICATION_FACTOR);
     }
 
+    /**
+     * {@code transaction.state.log.replication.factor}: Kafka's default 3, except on a zero-config single node (this
+     * node the only voter and the key not set), where it is 1, as {@link #offsetsTopicReplicationFactor()}.
+     */
+    public short transactionStateLogReplicationFactor() {
+        if (!values.isExplicit("transaction.state.log.replication.factor") && zeroConfigSingleNode()) {
+            return 1;
+        }
+        return values.getShort("transaction.state.log.replication.factor");
+    }
+
+    /**
+     * {@code transaction.state.log.min.isr}: Kafka's default 2, except on a zero-config single node (the key not set)
+     * where it is capped at the replication factor, so that the coordinator's {@code acks=all} writes succeed.
+     */
+    public int transactionStateLogMinIsr() {
+        int minIsr = values.getInt("transaction.state.log.min.isr");
+        if (!values.isExplicit("transaction.state.log.min.isr") && zeroConfigSingleNode()) {
+            return Math.min(minIsr, transactionStateLogReplicationFactor());
+        }
+        return minIsr;
+    }
+
+    private boolean zeroConfigSingleNode() {
+        return controllerQuorumVoters.size() == 1 && controllerQuorumVoters.containsKey(nodeId);
+    }
+
     /** {@code replica.fetch.max.bytes} (default 1048576): bytes per partition in a follower fetch. */
     public int replicaFetchMaxBytes() {
         return values.getInt(ClusterConfigDefs.REPLICA_FETCH_MAX_BYTES);

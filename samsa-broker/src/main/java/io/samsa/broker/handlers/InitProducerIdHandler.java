@@ -1,6 +1,9 @@
 package io.samsa.broker.handlers;
 
 import io.samsa.broker.BrokerContext;
+import io.samsa.broker.group.CoordinatorErrors;
+import io.samsa.broker.txn.TransactionCoordinator;
+import io.samsa.broker.txn.TxnOperations;
 import io.samsa.protocol.ApiHandler;
 import io.samsa.protocol.RequestContext;
 import java.util.concurrent.CompletableFuture;
@@ -11,16 +14,21 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.RecordBatch;
 
 /**
- * InitProducerId (API 22, v0-6) for idempotent producers (no {@code transactional.id}): a fresh producer id with
- * epoch 0, unique across restarts. A producer that re-initializes after an unknown-sequence error (KIP-360) also
- * gets a fresh id. Transactional ids need the transaction coordinator (a later issue): they are refused with
- * UNSUPPORTED_VERSION, a final error (COORDINATOR_NOT_AVAILABLE would make clients retry forever).
+ * InitProducerId (API 22, v0-6). Without {@code transactional.id} (idempotent producers): a fresh producer id with
+ * epoch 0, unique across restarts; a producer re-initializing after an unknown-sequence error (KIP-360) also gets a
+ * fresh id. With a {@code transactional.id}: the transaction coordinator's answer (KIP-98, KIP-360): the id's
+ * producer id with a bumped epoch, fencing older instances; INVALID_TRANSACTION_TIMEOUT when
+ * {@code transaction.timeout.ms} exceeds {@code transaction.max.timeout.ms}; CONCURRENT_TRANSACTIONS while an open
+ * transaction of a previous instance is being aborted; NOT_COORDINATOR when another broker coordinates the id.
+ * {@code __transaction_state} is created on first use.
  */
 public final class InitProducerIdHandler implements ApiHandler<InitProducerIdRequestData> {
     private final BrokerContext ctx;
+    private final TransactionCoordinator coordinator;
 
-    public InitProducerIdHandler(BrokerContext ctx) {
+    public InitProducerIdHandler(BrokerContext ctx, TransactionCoordinator coordinator) {
         this.ctx = ctx;
+        this.coordinator = coordinator;
     }
 
     @Override
@@ -31,18 +39,36 @@ public final class InitProducerIdHandler implements ApiHandler<InitProducerIdReq
     @Override
     public CompletableFuture<InitProducerIdResponseData> handle(RequestContext context,
                                                                 InitProducerIdRequestData request) {
-        if (request.transactionalId() != null) {
-            return CompletableFuture.completedFuture(new InitProducerIdResponseData()
-                    .setErrorCode(Errors.UNSUPPORTED_VERSION.code())
-                    .setProducerId(RecordBatch.NO_PRODUCER_ID).setProducerEpoch(RecordBatch.NO_PRODUCER_EPOCH));
+        String txnId = request.transactionalId();
+        if (txnId == null) {
+            return ctx.producerIds().nextProducerId().handle((id, error) -> {
+                if (error != null) {
+                    return error(ErrorMapper.toError(error));
+                }
+                return new InitProducerIdResponseData().setErrorCode(Errors.NONE.code()).setProducerId(id)
+                        .setProducerEpoch((short) 0);
+            });
         }
-        return ctx.producerIds().nextProducerId().handle((id, error) -> {
-            if (error != null) {
-                return new InitProducerIdResponseData().setErrorCode(ErrorMapper.toError(error).code())
-                        .setProducerId(RecordBatch.NO_PRODUCER_ID).setProducerEpoch(RecordBatch.NO_PRODUCER_EPOCH);
-            }
-            return new InitProducerIdResponseData().setErrorCode(Errors.NONE.code()).setProducerId(id)
-                    .setProducerEpoch((short) 0);
-        });
+        long producerId = request.producerId();
+        short epoch = request.producerEpoch();
+        if (txnId.isEmpty() || (producerId == RecordBatch.NO_PRODUCER_ID) != (epoch == RecordBatch.NO_PRODUCER_EPOCH)) {
+            return CompletableFuture.completedFuture(error(Errors.INVALID_REQUEST));
+        }
+        int timeoutMs = request.transactionTimeoutMs();
+        TxnOperations ops = coordinator.operations();
+        if (!ops.validTimeout(timeoutMs)) {
+            return CompletableFuture.completedFuture(error(Errors.INVALID_TRANSACTION_TIMEOUT));
+        }
+        return coordinator.ensureTopic()
+                .thenCompose(v -> coordinator.onShard(txnId, shard ->
+                        ops.initProducerId(shard, txnId, timeoutMs, producerId, epoch)))
+                .handle((result, e) -> e != null ? error(CoordinatorErrors.toError(e))
+                        : new InitProducerIdResponseData().setErrorCode(Errors.NONE.code())
+                                .setProducerId(result.producerId()).setProducerEpoch(result.producerEpoch()));
+    }
+
+    private static InitProducerIdResponseData error(Errors error) {
+        return new InitProducerIdResponseData().setErrorCode(error.code())
+                .setProducerId(RecordBatch.NO_PRODUCER_ID).setProducerEpoch(RecordBatch.NO_PRODUCER_EPOCH);
     }
 }

@@ -104,8 +104,9 @@ class BrokerConfigTest {
         assertThat(config.unknownKeys()).isEmpty();
         assertThat(infos).singleElement().asString()
                 .startsWith("Configuration keys accepted, not yet used by Samsa: [")
-                .contains("transaction.state.log.replication.factor", "socket.send.buffer.bytes")
+                .contains("socket.send.buffer.bytes")
                 .doesNotContain("process.roles") // used since issue 8
+                .doesNotContain("transaction.state.log.replication.factor") // used by the transaction coordinator
                 .doesNotContain("offsets.topic.replication.factor") // used by the group coordinator
                 .doesNotContain("num.recovery.threads.per.data.dir"); // used by the log manager
         assertThat(config.values().getInt(BrokerConfigDefs.NUM_RECOVERY_THREADS_PER_DATA_DIR)).isEqualTo(1);

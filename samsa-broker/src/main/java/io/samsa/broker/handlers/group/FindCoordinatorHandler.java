@@ -3,6 +3,7 @@ package io.samsa.broker.handlers.group;
 import io.samsa.broker.BrokerContext;
 import io.samsa.broker.group.CoordinatorErrors;
 import io.samsa.broker.group.GroupCoordinator;
+import io.samsa.broker.txn.TransactionCoordinator;
 import io.samsa.metadata.BrokerRegistration;
 import io.samsa.protocol.ApiHandler;
 import io.samsa.protocol.RequestContext;
@@ -16,17 +17,21 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.FindCoordinatorRequest;
 
 /**
- * FindCoordinator (API 10, v0-6): the broker leading the group's {@code __consumer_offsets} partition, creating the
- * topic on first use. v0-3 carry one key; v4+ a batch ({@code CoordinatorKeys}, KIP-699). Key type GROUP only:
- * TRANSACTION answers COORDINATOR_NOT_AVAILABLE (no transaction coordinator yet) and SHARE INVALID_REQUEST.
+ * FindCoordinator (API 10, v0-6): for key type GROUP the broker leading the group's {@code __consumer_offsets}
+ * partition, for TRANSACTION the one leading the transactional id's {@code __transaction_state} partition (KIP-98),
+ * creating the topic on first use. v0-3 carry one key; v4+ a batch ({@code CoordinatorKeys}, KIP-699). SHARE keys
+ * answer INVALID_REQUEST.
  */
 public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequestData> {
     private final BrokerContext ctx;
     private final GroupCoordinator coordinator;
+    private final TransactionCoordinator transactions;
 
-    public FindCoordinatorHandler(BrokerContext ctx, GroupCoordinator coordinator) {
+    public FindCoordinatorHandler(BrokerContext ctx, GroupCoordinator coordinator,
+                                  TransactionCoordinator transactions) {
         this.ctx = ctx;
         this.coordinator = coordinator;
+        this.transactions = transactions;
     }
 
     @Override
@@ -53,18 +58,21 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
 
     private CompletableFuture<FindCoordinatorResponseData.Coordinator> find(RequestContext context, byte keyType,
                                                                            String key) {
-        if (keyType == FindCoordinatorRequest.CoordinatorType.TRANSACTION.id()) {
-            return CompletableFuture.completedFuture(error(key, Errors.COORDINATOR_NOT_AVAILABLE,
-                    "Transactions are not supported by this broker yet"));
-        }
-        if (keyType != FindCoordinatorRequest.CoordinatorType.GROUP.id()) {
+        boolean transaction = keyType == FindCoordinatorRequest.CoordinatorType.TRANSACTION.id();
+        if (!transaction && keyType != FindCoordinatorRequest.CoordinatorType.GROUP.id()) {
             return CompletableFuture.completedFuture(error(key, Errors.INVALID_REQUEST,
                     "Unsupported coordinator key type " + keyType));
         }
         if (key == null) {
-            return CompletableFuture.completedFuture(error("", Errors.INVALID_REQUEST, "No group id"));
+            return CompletableFuture.completedFuture(error("", Errors.INVALID_REQUEST,
+                    transaction ? "No transactional id" : "No group id"));
         }
-        return coordinator.findCoordinator(key).handle((nodeId, e) -> {
+        if (transaction && key.isEmpty()) {
+            return CompletableFuture.completedFuture(error(key, Errors.INVALID_REQUEST, "Empty transactional id"));
+        }
+        CompletableFuture<Integer> found = transaction ? transactions.findCoordinator(key)
+                : coordinator.findCoordinator(key);
+        return found.handle((nodeId, e) -> {
             if (e != null) {
                 return error(key, CoordinatorErrors.toError(e), CoordinatorErrors.message(e));
             }

@@ -1,0 +1,77 @@
+package io.samsa.broker.handlers.txn;
+
+import io.samsa.broker.group.CoordinatorErrors;
+import io.samsa.broker.txn.TransactionCoordinator;
+import io.samsa.broker.txn.TxnMetadata;
+import io.samsa.protocol.ApiHandler;
+import io.samsa.protocol.RequestContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.DescribeTransactionsRequestData;
+import org.apache.kafka.common.message.DescribeTransactionsResponseData;
+import org.apache.kafka.common.message.DescribeTransactionsResponseData.TopicData;
+import org.apache.kafka.common.message.DescribeTransactionsResponseData.TransactionState;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * DescribeTransactions (API 65, v0, KIP-664): the state, producer id and epoch, timeout, start time and partitions of
+ * each transactional id coordinated here; TRANSACTIONAL_ID_NOT_FOUND for unknown ids, NOT_COORDINATOR for ids of
+ * another broker.
+ */
+public final class DescribeTransactionsHandler implements ApiHandler<DescribeTransactionsRequestData> {
+    private final TransactionCoordinator coordinator;
+
+    public DescribeTransactionsHandler(TransactionCoordinator coordinator) {
+        this.coordinator = coordinator;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.DESCRIBE_TRANSACTIONS;
+    }
+
+    @Override
+    public CompletableFuture<DescribeTransactionsResponseData> handle(RequestContext context,
+                                                                      DescribeTransactionsRequestData request) {
+        List<CompletableFuture<TransactionState>> all = new ArrayList<>();
+        for (String txnId : request.transactionalIds()) {
+            all.add(describe(txnId));
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v ->
+                new DescribeTransactionsResponseData().setTransactionStates(
+                        all.stream().map(CompletableFuture::join).toList()));
+    }
+
+    private CompletableFuture<TransactionState> describe(String txnId) {
+        TransactionState state = new TransactionState().setTransactionalId(txnId);
+        if (txnId == null || txnId.isEmpty()) {
+            return CompletableFuture.completedFuture(state.setErrorCode(Errors.INVALID_REQUEST.code()));
+        }
+        return coordinator.onShard(txnId, shard -> shard.get(txnId)).handle((m, e) -> {
+            if (e != null) {
+                return state.setErrorCode(CoordinatorErrors.toError(e).code());
+            }
+            if (m == null) {
+                return state.setErrorCode(Errors.TRANSACTIONAL_ID_NOT_FOUND.code());
+            }
+            return fill(state, m);
+        });
+    }
+
+    private static TransactionState fill(TransactionState state, TxnMetadata m) {
+        for (TopicPartition tp : m.partitions()) {
+            TopicData topic = state.topics().find(tp.topic());
+            if (topic == null) {
+                topic = new TopicData().setTopic(tp.topic());
+                state.topics().add(topic);
+            }
+            topic.partitions().add(tp.partition());
+        }
+        return state.setErrorCode(Errors.NONE.code()).setProducerId(m.producerId())
+                .setProducerEpoch(m.producerEpoch()).setTransactionState(m.state().displayName())
+                .setTransactionTimeoutMs(m.txnTimeoutMs()).setTransactionStartTimeMs(m.txnStartTimestamp());
+    }
+}
