@@ -24,6 +24,9 @@ import io.samsa.broker.handlers.group.ListGroupsHandler;
 import io.samsa.broker.handlers.group.OffsetCommitHandler;
 import io.samsa.broker.handlers.group.OffsetDeleteHandler;
 import io.samsa.broker.handlers.group.OffsetFetchHandler;
+import io.samsa.broker.handlers.group.TxnOffsetCommitHandler;
+import io.samsa.broker.net.BrokerRequestSender;
+import io.samsa.broker.txnverify.AddPartitionsToTxnManager;
 import io.samsa.broker.handlers.group.SyncGroupHandler;
 import io.samsa.broker.config.DynamicBrokerConfigs;
 import io.samsa.broker.handlers.AlterConfigsHandler;
@@ -95,14 +98,21 @@ public final class SamsaBroker implements SamsaNode {
     private final ExecutorService ioPool;
     private final ScheduledExecutorService scheduler;
     private volatile GroupCoordinator groupCoordinator;
+    private final BrokerRequestSender brokerSender;
     private final List<KafkaWireServer> servers = new ArrayList<>();
     private final CountDownLatch shutdown = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean logsFlushed = true;
     private volatile List<BrokerRegistration.Endpoint> endpoints = List.of();
 
-    private SamsaBroker(BrokerConfig config, LogManager logManager, MetadataQuorum quorum) {
+    /**
+     * @param brokerSender inter-broker requests (KIP-890 transaction verification); null until the network sender is
+     *                     wired, which skips the verification
+     */
+    private SamsaBroker(BrokerConfig config, LogManager logManager, MetadataQuorum quorum,
+                        BrokerRequestSender brokerSender) {
         this.config = config;
+        this.brokerSender = brokerSender;
         this.logManager = logManager;
         this.quorum = quorum;
         this.purgatory = new DelayedFetchPurgatory();
@@ -169,7 +179,7 @@ public final class SamsaBroker implements SamsaNode {
             quorum.close();
             throw e;
         }
-        SamsaBroker broker = new SamsaBroker(config, logManager, quorum);
+        SamsaBroker broker = new SamsaBroker(config, logManager, quorum, null);
         try {
             directories.agree(quorum.image().clusterId());
             broker.startServing();
@@ -222,6 +232,10 @@ public final class SamsaBroker implements SamsaNode {
         ConsumerGroupService consumerGroups = new ConsumerGroupService(ConsumerGroupSettings.from(config), quorum::image);
         consumerGroups.replayers().forEach(groups::registerReplayer);
         quorum.addListener(groups::onImage);
+        // KIP-890: partition leaders verify transactional writes with the transaction coordinator
+        AddPartitionsToTxnManager txnVerifier = brokerSender != null
+                && config.values().getBoolean(BrokerConfigDefs.TRANSACTION_PARTITION_VERIFICATION_ENABLE)
+                ? new AddPartitionsToTxnManager(brokerSender, quorum::image, ioPool) : null;
         ApiRegistry registry = new ApiRegistry()
                 .register(new MetadataHandler(ctx))
                 .register(new FindCoordinatorHandler(ctx, groups))
@@ -231,13 +245,14 @@ public final class SamsaBroker implements SamsaNode {
                 .register(new LeaveGroupHandler(groups))
                 .register(new OffsetCommitHandler(ctx, groups))
                 .register(new OffsetFetchHandler(ctx, groups))
+                .register(new TxnOffsetCommitHandler(ctx, groups, txnVerifier))
                 .register(new ListGroupsHandler(groups))
                 .register(new DescribeGroupsHandler(groups))
                 .register(new DeleteGroupsHandler(groups))
                 .register(new OffsetDeleteHandler(groups))
                 .register(new ConsumerGroupHeartbeatHandler(groups, consumerGroups))
                 .register(new ConsumerGroupDescribeHandler(groups, consumerGroups, quorum::image))
-                .register(new ProduceHandler(ctx))
+                .register(new ProduceHandler(ctx, txnVerifier))
                 .register(new FetchHandler(ctx))
                 .register(new ListOffsetsHandler(ctx))
                 .register(new OffsetsForLeaderEpochHandler(ctx))

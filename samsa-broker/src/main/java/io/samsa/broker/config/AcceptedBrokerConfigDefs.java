@@ -108,8 +108,6 @@ final class AcceptedBrokerConfigDefs {
                 .accept("transaction.max.timeout.ms", INT, 900_000, atLeast(1), HIGH, "Maximum transaction timeout.")
                 .accept("transactional.id.expiration.ms", INT, 604_800_000, atLeast(1), HIGH,
                         "Idle time before a transactional id expires.")
-                .accept("transaction.partition.verification.enable", BOOLEAN, true, null, LOW,
-                        "Verify partitions were added to the transaction.")
                 .accept("share.coordinator.state.topic.replication.factor", SHORT, (short) 3, atLeast(1), HIGH,
                         "Replication factor of __share_group_state.")
                 .accept("share.coordinator.state.topic.min.isr", SHORT, (short) 2, atLeast(1), HIGH,

@@ -74,6 +74,8 @@ public final class BrokerConfigDefs {
     public static final String LOG_CLEANER_DEDUPE_BUFFER_SIZE = "log.cleaner.dedupe.buffer.size";
     public static final String LOG_CLEANER_IO_BUFFER_SIZE = "log.cleaner.io.buffer.size";
     public static final String LOG_CLEANER_IO_MAX_BYTES_PER_SECOND = "log.cleaner.io.max.bytes.per.second";
+    /** KIP-890: partition leaders verify a transactional producer's first write with the transaction coordinator. */
+    public static final String TRANSACTION_PARTITION_VERIFICATION_ENABLE = "transaction.partition.verification.enable";
 
     /** Samsa's default listener: the local machine only, Kafka's port. */
     public static final String DEFAULT_LISTENERS = "PLAINTEXT://localhost:9092";
@@ -192,7 +194,11 @@ public final class BrokerConfigDefs {
             .define("group.consumer.max.size", INT, Integer.MAX_VALUE, atLeast(1), MEDIUM,
                     "Maximum members of a consumer-protocol group; more joins fail with GROUP_MAX_SIZE_REACHED.")
             .define("group.consumer.assignors", LIST, List.of("uniform", "range"), null, MEDIUM,
-                    "Server-side assignors of consumer-protocol groups (uniform, range, or Kafka's class names of the two); the first is the default.")));
+                    "Server-side assignors of consumer-protocol groups (uniform, range, or Kafka's class names of the two); the first is the default.")
+            // transactions (KIP-890 part 1)
+            .define(TRANSACTION_PARTITION_VERIFICATION_ENABLE, BOOLEAN, true, null, LOW,
+                    "Verify with the transaction coordinator that a partition is in the producer's transaction "
+                            + "before appending its first transactional batch.")));
 
     private BrokerConfigDefs() {
     }
