@@ -132,7 +132,7 @@ final class ProduceVerification {
                 TransactionOperation.forProduce(version)).thenApply(ProduceVerification::toProduceErrors);
     }
 
-    private static Map<TopicPartition, ApiException> toProduceErrors(Map<TopicPartition, Errors> errors) {
+    static Map<TopicPartition, ApiException> toProduceErrors(Map<TopicPartition, Errors> errors) {
         if (errors.isEmpty()) {
             return Map.of();
         }
