@@ -233,9 +233,11 @@ public final class SamsaBroker implements SamsaNode {
         consumerGroups.replayers().forEach(groups::registerReplayer);
         quorum.addListener(groups::onImage);
         // KIP-890: partition leaders verify transactional writes with the transaction coordinator
-        AddPartitionsToTxnManager txnVerifier = brokerSender != null
-                && config.values().getBoolean(BrokerConfigDefs.TRANSACTION_PARTITION_VERIFICATION_ENABLE)
-                ? new AddPartitionsToTxnManager(brokerSender, quorum::image, ioPool) : null;
+        AddPartitionsToTxnManager txnVerifier = brokerSender == null ? null : new AddPartitionsToTxnManager(
+                brokerSender, quorum::image, ioPool,
+                config.values().getBoolean(BrokerConfigDefs.TRANSACTION_PARTITION_VERIFICATION_ENABLE),
+                config.values().getInt(BrokerConfigDefs.ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MS),
+                config.values().getInt(BrokerConfigDefs.ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MAX_MS));
         ApiRegistry registry = new ApiRegistry()
                 .register(new MetadataHandler(ctx))
                 .register(new FindCoordinatorHandler(ctx, groups))

@@ -216,7 +216,8 @@ public final class GroupCoordinator implements TransactionCompletion, AutoClosea
 
     /**
      * Writes the transaction marker to a {@code __consumer_offsets} partition led here and then commits or drops the
-     * producer's pending offsets, on the partition's shard (Kafka's {@code GroupCoordinatorService.completeTransaction}).
+     * producer's pending offsets, on the partition's shard (Kafka's
+     * {@code GroupCoordinatorService.completeTransaction}).
      * Fails with NOT_COORDINATOR when another broker leads the partition, COORDINATOR_LOAD_IN_PROGRESS while it loads,
      * or the append's error.
      */

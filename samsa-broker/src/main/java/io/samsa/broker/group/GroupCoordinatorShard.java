@@ -228,8 +228,8 @@ public final class GroupCoordinatorShard {
 
     /**
      * {@link #replay(CoordinatorRecord)} for a record of a batch written by {@code producerId}: an offset of a
-     * transactional batch ({@code producerId} not -1) stays pending until the producer's marker is replayed. A tombstone
-     * deletes the committed offset and the pending ones of its partition.
+     * transactional batch ({@code producerId} not -1) stays pending until the producer's marker is replayed. A
+     * tombstone deletes the committed offset and the pending ones of its partition.
      */
     public void replay(CoordinatorRecord record, long producerId) {
         switch (record) {

@@ -137,7 +137,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                     error(pr, Errors.INVALID_REQUIRED_ACKS, null);
                 } else if (topic.isEmpty()) {
                     error(pr, topicIds ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
-                } else if (!refused.isEmpty() && refused.containsKey(new TopicPartition(topic.get().name(), p.index()))) {
+                } else if (!refused.isEmpty() && refused.containsKey(new TopicPartition(topic.get().name(),
+                        p.index()))) { // the transaction coordinator did not verify the partition (KIP-890)
                     ApiException e = refused.get(new TopicPartition(topic.get().name(), p.index()));
                     error(pr, Errors.forException(e), e.getMessage());
                 } else {

@@ -34,9 +34,10 @@ import org.apache.kafka.common.record.internal.RecordBatch;
  * without an open transaction of that producer ({@link PartitionLog#hasOngoingTransaction}), the transaction
  * coordinator verifies (Produce v0-11) or adds (v12+, Transactions V2) the partition through the
  * {@link AddPartitionsToTxnManager}. Its answers become the produce errors Kafka returns: INVALID_TXN_STATE
- * ("Partition was not added to the transaction"); CONCURRENT_TRANSACTIONS, NETWORK_EXCEPTION,
- * COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE and NOT_COORDINATOR as NOT_ENOUGH_REPLICAS, which every
- * client retries without a metadata refresh; others as they are.
+ * ("Partition was not added to the transaction"); NETWORK_EXCEPTION, COORDINATOR_LOAD_IN_PROGRESS,
+ * COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR and (before Transactions V2) CONCURRENT_TRANSACTIONS as
+ * NOT_ENOUGH_REPLICAS, which every client retries without a metadata refresh; others as they are. With Transactions V2
+ * the add happens even when {@code transaction.partition.verification.enable} is false, as in Kafka 4.3.
  *
  * <p>The transaction of the request (pid, epoch, partitions) is found by reading batch headers only. Stateless and
  * thread-safe.
@@ -112,7 +113,8 @@ final class ProduceVerification {
     static CompletableFuture<Map<TopicPartition, ApiException>> verify(Transaction txn, short version,
                                                                      ReplicaManager replicas,
                                                                      AddPartitionsToTxnManager manager) {
-        if (manager == null || txn.partitions().isEmpty()) {
+        TransactionOperation operation = TransactionOperation.forProduce(version);
+        if (manager == null || txn.partitions().isEmpty() || manager.skips(operation)) {
             return CompletableFuture.completedFuture(Map.of());
         }
         List<TopicPartition> unverified = new ArrayList<>();
@@ -128,22 +130,29 @@ final class ProduceVerification {
         if (unverified.isEmpty()) {
             return CompletableFuture.completedFuture(Map.of());
         }
-        return manager.verify(txn.transactionalId(), txn.producerId(), txn.producerEpoch(), unverified,
-                TransactionOperation.forProduce(version)).thenApply(ProduceVerification::toProduceErrors);
+        return manager.verifyForProduce(txn.transactionalId(), txn.producerId(), txn.producerEpoch(), unverified,
+                operation).thenApply(errors -> toProduceErrors(errors, operation));
     }
 
-    static Map<TopicPartition, ApiException> toProduceErrors(Map<TopicPartition, Errors> errors) {
+    static Map<TopicPartition, ApiException> toProduceErrors(Map<TopicPartition, Errors> errors,
+                                                             TransactionOperation operation) {
         if (errors.isEmpty()) {
             return Map.of();
         }
         Map<TopicPartition, ApiException> out = new HashMap<>();
         errors.forEach((tp, error) -> out.put(tp, switch (error) {
             case INVALID_TXN_STATE -> new InvalidTxnStateException("Partition was not added to the transaction");
-            case CONCURRENT_TRANSACTIONS, NETWORK_EXCEPTION, COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE,
-                 NOT_COORDINATOR -> new NotEnoughReplicasException("Unable to verify the partition has been added "
-                    + "to the transaction. Underlying error: " + error);
+            case NETWORK_EXCEPTION, COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR ->
+                    notVerified(error);
+            // Transactions V2 clients retry CONCURRENT_TRANSACTIONS themselves (after the broker's own retries)
+            case CONCURRENT_TRANSACTIONS -> operation.supportsEpochBump() ? error.exception() : notVerified(error);
             default -> error.exception();
         }));
         return out;
+    }
+
+    private static ApiException notVerified(Errors error) {
+        return new NotEnoughReplicasException("Unable to verify the partition has been added to the transaction. "
+                + "Underlying error: " + error);
     }
 }

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.BrokerNotAvailableException;
@@ -63,17 +64,75 @@ public final class AddPartitionsToTxnManager {
     private final BrokerRequestSender sender;
     private final Supplier<ClusterImage> image;
     private final Executor callbackExecutor;
+    private final boolean verificationEnabled;
+    private final long retryBackoffMs;
+    private final long retryBackoffMaxMs;
     private final Object lock = new Object();
     /** Per coordinator node: the entries for its next request, by transactional id (guarded by {@link #lock}). */
     private final Map<Integer, Map<String, Entry>> waiting = new HashMap<>();
     /** Coordinator nodes with a request in flight (guarded by {@link #lock}). */
     private final Set<Integer> inFlight = new HashSet<>();
 
+    /** A manager with Kafka's defaults: verification on, retries every 20 ms for up to 100 ms. */
     public AddPartitionsToTxnManager(BrokerRequestSender sender, Supplier<ClusterImage> image,
                                      Executor callbackExecutor) {
+        this(sender, image, callbackExecutor, true, 20, 100);
+    }
+
+    /**
+     * @param verificationEnabled {@code transaction.partition.verification.enable}: false skips the verify-only
+     *                            operations (Transactions V2 adds still happen)
+     * @param retryBackoffMs      {@code add.partitions.to.txn.retry.backoff.ms}: pause before a produce retries a
+     *                            CONCURRENT_TRANSACTIONS answer (Transactions V2)
+     * @param retryBackoffMaxMs   {@code add.partitions.to.txn.retry.backoff.max.ms}: how long such retries go on
+     */
+    public AddPartitionsToTxnManager(BrokerRequestSender sender, Supplier<ClusterImage> image,
+                                     Executor callbackExecutor, boolean verificationEnabled, long retryBackoffMs,
+                                     long retryBackoffMaxMs) {
         this.sender = sender;
         this.image = image;
         this.callbackExecutor = callbackExecutor;
+        this.verificationEnabled = verificationEnabled;
+        this.retryBackoffMs = retryBackoffMs;
+        this.retryBackoffMaxMs = retryBackoffMaxMs;
+    }
+
+    /** True when a write with {@code operation} needs no coordinator round trip (verification turned off). */
+    public boolean skips(TransactionOperation operation) {
+        return !verificationEnabled && !operation.supportsEpochBump();
+    }
+
+    /**
+     * {@link #verify} for a Produce request: with Transactions V2 a CONCURRENT_TRANSACTIONS answer (the previous
+     * transaction is still completing) is retried every {@code add.partitions.to.txn.retry.backoff.ms} for up to
+     * {@code add.partitions.to.txn.retry.backoff.max.ms}, as Kafka's {@code ReplicaManager} does, before the client
+     * gets it. The retries wait on a timer, never on a thread.
+     */
+    public CompletableFuture<Map<TopicPartition, Errors>> verifyForProduce(String transactionalId, long producerId,
+                                                                           short producerEpoch,
+                                                                           Collection<TopicPartition> partitions,
+                                                                           TransactionOperation operation) {
+        if (!operation.supportsEpochBump()) {
+            return verify(transactionalId, producerId, producerEpoch, partitions, operation);
+        }
+        return verifyRetrying(transactionalId, producerId, producerEpoch, partitions, operation, System.nanoTime());
+    }
+
+    private CompletableFuture<Map<TopicPartition, Errors>> verifyRetrying(String transactionalId, long producerId,
+                                                                          short producerEpoch,
+                                                                          Collection<TopicPartition> partitions,
+                                                                          TransactionOperation operation,
+                                                                          long startNanos) {
+        return verify(transactionalId, producerId, producerEpoch, partitions, operation).thenCompose(errors -> {
+            long elapsedMs = (System.nanoTime() - startNanos) / 1_000_000;
+            if (!errors.containsValue(Errors.CONCURRENT_TRANSACTIONS) || elapsedMs >= retryBackoffMaxMs) {
+                return CompletableFuture.completedFuture(errors);
+            }
+            Executor later = CompletableFuture.delayedExecutor(retryBackoffMs, TimeUnit.MILLISECONDS,
+                    callbackExecutor);
+            return CompletableFuture.supplyAsync(() -> null, later).thenCompose(v -> verifyRetrying(transactionalId,
+                    producerId, producerEpoch, partitions, operation, startNanos));
+        });
     }
 
     /**

@@ -32,4 +32,13 @@ public enum TransactionOperation {
     public boolean verifyOnly() {
         return this != ADD_PARTITION;
     }
+
+    /**
+     * True for Transactions V2 (the coordinator bumps the epoch per transaction and adds partitions itself): the add
+     * happens even with {@code transaction.partition.verification.enable=false}, and a produce retries
+     * CONCURRENT_TRANSACTIONS on the broker and passes it on to the client, as Kafka 4.3 does.
+     */
+    public boolean supportsEpochBump() {
+        return this == ADD_PARTITION;
+    }
 }

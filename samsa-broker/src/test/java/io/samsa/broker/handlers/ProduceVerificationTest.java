@@ -3,6 +3,7 @@ package io.samsa.broker.handlers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.samsa.broker.txnverify.TransactionOperation;
 import io.samsa.metadata.ClusterImage;
 import io.samsa.metadata.PartitionImage;
 import io.samsa.metadata.TopicImage;
@@ -11,7 +12,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
-import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidPidMappingException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.message.ProduceRequestData;
@@ -72,9 +72,13 @@ class ProduceVerificationTest {
                 .isInstanceOf(InvalidPidMappingException.class);
     }
 
+    static Errors produceError(Errors answer, TransactionOperation operation) {
+        TopicPartition tp = new TopicPartition("t", 0);
+        return Errors.forException(ProduceVerification.toProduceErrors(Map.of(tp, answer), operation).get(tp));
+    }
+
     @Test
     void coordinatorAnswersBecomeTheProduceErrorsKafkaReturns() {
-        TopicPartition tp = new TopicPartition("t", 0);
         Map<Errors, Errors> expected = Map.of(
                 Errors.INVALID_TXN_STATE, Errors.INVALID_TXN_STATE,
                 Errors.CONCURRENT_TRANSACTIONS, Errors.NOT_ENOUGH_REPLICAS,
@@ -84,13 +88,24 @@ class ProduceVerificationTest {
                 Errors.NOT_COORDINATOR, Errors.NOT_ENOUGH_REPLICAS,
                 Errors.INVALID_PRODUCER_EPOCH, Errors.INVALID_PRODUCER_EPOCH,
                 Errors.TRANSACTION_ABORTABLE, Errors.TRANSACTION_ABORTABLE);
-        expected.forEach((answer, produceError) -> {
-            ApiException e = ProduceVerification.toProduceErrors(Map.of(tp, answer)).get(tp);
-            assertThat(Errors.forException(e)).as("%s", answer).isEqualTo(produceError);
-        });
-        assertThat(ProduceVerification.toProduceErrors(Map.of(tp, Errors.INVALID_TXN_STATE)).get(tp).getMessage())
+        expected.forEach((answer, produceError) -> assertThat(produceError(answer, TransactionOperation.GENERIC_ERROR))
+                .as("%s", answer).isEqualTo(produceError));
+        TopicPartition tp = new TopicPartition("t", 0);
+        assertThat(ProduceVerification.toProduceErrors(Map.of(tp, Errors.INVALID_TXN_STATE),
+                TransactionOperation.DEFAULT_ERROR).get(tp).getMessage())
                 .isEqualTo("Partition was not added to the transaction");
-        assertThat(ProduceVerification.toProduceErrors(Map.of(tp, Errors.CONCURRENT_TRANSACTIONS)).get(tp)
-                .getMessage()).contains("CONCURRENT_TRANSACTIONS");
+        assertThat(ProduceVerification.toProduceErrors(Map.of(tp, Errors.COORDINATOR_NOT_AVAILABLE),
+                TransactionOperation.DEFAULT_ERROR).get(tp).getMessage()).contains("COORDINATOR_NOT_AVAILABLE");
+    }
+
+    @Test
+    void transactionsV2ClientsGetConcurrentTransactionsAsItIs() {
+        assertThat(produceError(Errors.CONCURRENT_TRANSACTIONS, TransactionOperation.ADD_PARTITION))
+                .isEqualTo(Errors.CONCURRENT_TRANSACTIONS);
+        assertThat(produceError(Errors.NOT_COORDINATOR, TransactionOperation.ADD_PARTITION))
+                .isEqualTo(Errors.NOT_ENOUGH_REPLICAS);
+        assertThat(TransactionOperation.forProduce((short) 12)).isEqualTo(TransactionOperation.ADD_PARTITION);
+        assertThat(TransactionOperation.forProduce((short) 11)).isEqualTo(TransactionOperation.GENERIC_ERROR);
+        assertThat(TransactionOperation.forProduce((short) 10)).isEqualTo(TransactionOperation.DEFAULT_ERROR);
     }
 }

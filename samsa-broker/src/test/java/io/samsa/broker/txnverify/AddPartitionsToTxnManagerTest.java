@@ -1,11 +1,13 @@
 package io.samsa.broker.txnverify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.samsa.broker.net.BrokerRequestSender;
 import io.samsa.metadata.ClusterImage;
 import io.samsa.metadata.PartitionImage;
 import io.samsa.metadata.TopicImage;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -194,6 +196,44 @@ class AddPartitionsToTxnManagerTest {
                 TransactionOperation.GENERIC_ERROR);
         sender.last().response().completeExceptionally(new UnsupportedVersionException("no v4"));
         assertThat(done(unsupported)).isEmpty(); // Kafka appends without verification then
+    }
+
+    @Test
+    void aTransactionsV2ProduceRetriesConcurrentTransactionsThenPassesItOn() throws Exception {
+        CompletableFuture<Map<TopicPartition, Errors>> retried = manager.verifyForProduce("a", 1, (short) 0,
+                List.of(TP), TransactionOperation.ADD_PARTITION);
+        sender.last().response().complete(answer(sender.last().data(), Map.of("a", Map.of(TP,
+                Errors.CONCURRENT_TRANSACTIONS))));
+        // Kafka's broker retries after add.partitions.to.txn.retry.backoff.ms (20 ms)
+        await().atMost(Duration.ofSeconds(5)).until(() -> sender.sent.size() == 2);
+        assertThat(retried).isNotDone();
+        sender.last().response().complete(answer(sender.last().data(), Map.of()));
+        assertThat(done(retried)).isEmpty();
+
+        AddPartitionsToTxnManager noRetries = new AddPartitionsToTxnManager(sender, image::get, Runnable::run, true,
+                20, 0);
+        CompletableFuture<Map<TopicPartition, Errors>> given = noRetries.verifyForProduce("a", 1, (short) 0,
+                List.of(TP), TransactionOperation.ADD_PARTITION);
+        sender.last().response().complete(answer(sender.last().data(), Map.of("a", Map.of(TP,
+                Errors.CONCURRENT_TRANSACTIONS))));
+        assertThat(done(given)).containsExactly(Map.entry(TP, Errors.CONCURRENT_TRANSACTIONS));
+
+        // verify-only operations are never retried
+        CompletableFuture<Map<TopicPartition, Errors>> v1 = manager.verifyForProduce("a", 1, (short) 0, List.of(TP),
+                TransactionOperation.GENERIC_ERROR);
+        sender.last().response().complete(answer(sender.last().data(), Map.of("a", Map.of(TP,
+                Errors.CONCURRENT_TRANSACTIONS))));
+        assertThat(done(v1)).containsExactly(Map.entry(TP, Errors.CONCURRENT_TRANSACTIONS));
+    }
+
+    @Test
+    void turningVerificationOffSkipsVerifyOnlyButNotTransactionsV2Adds() {
+        AddPartitionsToTxnManager off = new AddPartitionsToTxnManager(sender, image::get, Runnable::run, false, 20,
+                100);
+        assertThat(off.skips(TransactionOperation.DEFAULT_ERROR)).isTrue();
+        assertThat(off.skips(TransactionOperation.GENERIC_ERROR)).isTrue();
+        assertThat(off.skips(TransactionOperation.ADD_PARTITION)).isFalse();
+        assertThat(manager.skips(TransactionOperation.GENERIC_ERROR)).isFalse();
     }
 
     @Test

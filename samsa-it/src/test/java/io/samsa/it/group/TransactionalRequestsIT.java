@@ -124,7 +124,8 @@ class TransactionalRequestsIT {
 
     @Test
     void requireStableAnswersCommittedOffsetsWhenNoTransactionIsOpen() throws Exception {
-        OffsetCommitResponse committed = raw.send(OffsetCommitRequest.Builder.forTopicNames(new OffsetCommitRequestData()
+        OffsetCommitResponse committed = raw.send(OffsetCommitRequest.Builder.forTopicNames(
+                new OffsetCommitRequestData()
                 .setGroupId("g").setGenerationIdOrMemberEpoch(-1).setMemberId("")
                 .setTopics(List.of(new OffsetCommitRequestData.OffsetCommitRequestTopic().setName("txn")
                         .setPartitions(List.of(new OffsetCommitRequestData.OffsetCommitRequestPartition()

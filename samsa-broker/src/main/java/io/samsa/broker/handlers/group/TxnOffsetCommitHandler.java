@@ -42,8 +42,7 @@ public final class TxnOffsetCommitHandler implements ApiHandler<TxnOffsetCommitR
     private final AddPartitionsToTxnManager verifier;
 
     /**
-     * @param verifier null skips the transaction verification ({@code transaction.partition.verification.enable=false}
-     *                 or no broker sender)
+     * @param verifier null (no broker sender) skips the transaction verification
      */
     public TxnOffsetCommitHandler(BrokerContext ctx, GroupCoordinator coordinator, AddPartitionsToTxnManager verifier) {
         this.ctx = ctx;
@@ -117,7 +116,8 @@ public final class TxnOffsetCommitHandler implements ApiHandler<TxnOffsetCommitR
      * producer's transaction, unless the partition already holds an open transaction of the producer.
      */
     private CompletableFuture<Void> verify(TxnOffsetCommitRequestData req, short version) {
-        if (verifier == null) {
+        TransactionOperation operation = TransactionOperation.forTxnOffsetCommit(version);
+        if (verifier == null || verifier.skips(operation)) {
             return CompletableFuture.completedFuture(null);
         }
         TopicPartition offsetsTp = new TopicPartition(GroupCoordinator.TOPIC, coordinator.partitionFor(req.groupId()));
@@ -129,7 +129,7 @@ public final class TxnOffsetCommitHandler implements ApiHandler<TxnOffsetCommitR
             return CompletableFuture.completedFuture(null); // not led here: the shard answers NOT_COORDINATOR
         }
         return verifier.verify(req.transactionalId(), req.producerId(), req.producerEpoch(), List.of(offsetsTp),
-                TransactionOperation.forTxnOffsetCommit(version)).thenApply(errors -> {
+                operation).thenApply(errors -> {
                     Errors error = errors.get(offsetsTp);
                     if (error != null && error != Errors.NONE) {
                         throw error.exception();
