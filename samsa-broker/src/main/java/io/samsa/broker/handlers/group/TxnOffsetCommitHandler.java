@@ -121,20 +121,22 @@ public final class TxnOffsetCommitHandler implements ApiHandler<TxnOffsetCommitR
             return CompletableFuture.completedFuture(null);
         }
         TopicPartition offsetsTp = new TopicPartition(GroupCoordinator.TOPIC, coordinator.partitionFor(req.groupId()));
-        try {
-            if (ctx.replicas().leaderLog(offsetsTp).hasOngoingTransaction(req.producerId(), req.producerEpoch())) {
-                return CompletableFuture.completedFuture(null);
+        // the log is asked on the I/O pool, never on the event loop
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return !ctx.replicas().leaderLog(offsetsTp).hasOngoingTransaction(req.producerId(),
+                        req.producerEpoch());
+            } catch (RuntimeException e) {
+                return false; // not led here: the shard answers NOT_COORDINATOR
             }
-        } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(null); // not led here: the shard answers NOT_COORDINATOR
-        }
-        return verifier.verify(req.transactionalId(), req.producerId(), req.producerEpoch(), List.of(offsetsTp),
-                operation).thenApply(errors -> {
-                    Errors error = errors.get(offsetsTp);
-                    if (error != null && error != Errors.NONE) {
-                        throw error.exception();
-                    }
-                    return null;
-                });
+        }, ctx.ioPool()).thenCompose(needed -> !needed ? CompletableFuture.completedFuture(null)
+                : verifier.verify(req.transactionalId(), req.producerId(), req.producerEpoch(), List.of(offsetsTp),
+                        operation).thenApply(errors -> {
+                            Errors error = errors.get(offsetsTp);
+                            if (error != null && error != Errors.NONE) {
+                                throw error.exception();
+                            }
+                            return null;
+                        }));
     }
 }
