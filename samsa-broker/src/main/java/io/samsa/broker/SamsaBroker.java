@@ -26,6 +26,9 @@ import io.samsa.broker.handlers.group.ListGroupsHandler;
 import io.samsa.broker.handlers.group.OffsetCommitHandler;
 import io.samsa.broker.handlers.group.OffsetDeleteHandler;
 import io.samsa.broker.handlers.group.OffsetFetchHandler;
+import io.samsa.broker.handlers.group.TxnOffsetCommitHandler;
+import io.samsa.broker.net.BrokerRequestSender;
+import io.samsa.broker.txnverify.AddPartitionsToTxnManager;
 import io.samsa.broker.handlers.group.SyncGroupHandler;
 import io.samsa.broker.config.DynamicBrokerConfigs;
 import io.samsa.broker.handlers.AlterConfigsHandler;
@@ -250,6 +253,12 @@ public final class SamsaBroker implements SamsaNode {
                 () -> nextProducerId(producerIds), new TxnMarkerSender(sender, quorum::image, scheduler));
         transactionCoordinator = txns;
         quorum.addListener(txns::onImage);
+        // KIP-890: partition leaders verify transactional writes with the transaction coordinator
+        AddPartitionsToTxnManager txnVerifier = new AddPartitionsToTxnManager(
+                sender, quorum::image, ioPool,
+                config.values().getBoolean(BrokerConfigDefs.TRANSACTION_PARTITION_VERIFICATION_ENABLE),
+                config.values().getInt(BrokerConfigDefs.ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MS),
+                config.values().getInt(BrokerConfigDefs.ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MAX_MS));
         ApiRegistry registry = new ApiRegistry()
                 .register(new MetadataHandler(ctx))
                 .register(new FindCoordinatorHandler(ctx, groups, txns))
@@ -259,13 +268,14 @@ public final class SamsaBroker implements SamsaNode {
                 .register(new LeaveGroupHandler(groups))
                 .register(new OffsetCommitHandler(ctx, groups))
                 .register(new OffsetFetchHandler(ctx, groups))
+                .register(new TxnOffsetCommitHandler(ctx, groups, txnVerifier))
                 .register(new ListGroupsHandler(groups))
                 .register(new DescribeGroupsHandler(groups))
                 .register(new DeleteGroupsHandler(groups))
                 .register(new OffsetDeleteHandler(groups))
                 .register(new ConsumerGroupHeartbeatHandler(groups, consumerGroups))
                 .register(new ConsumerGroupDescribeHandler(groups, consumerGroups, quorum::image))
-                .register(new ProduceHandler(ctx))
+                .register(new ProduceHandler(ctx, txnVerifier))
                 .register(new FetchHandler(ctx))
                 .register(new ListOffsetsHandler(ctx))
                 .register(new OffsetsForLeaderEpochHandler(ctx))
@@ -289,11 +299,8 @@ public final class SamsaBroker implements SamsaNode {
                 .register(new AlterPartitionReassignmentsHandler(ctx))
                 .register(new ListPartitionReassignmentsHandler(ctx))
                 .register(new DescribeProducersHandler(ctx))
-                // TODO(lead): pass `groups` once GroupCoordinator implements TransactionCompletion (part "group"):
-                // until then __consumer_offsets markers are appended without completing the pending offsets
-                .register(new WriteTxnMarkersHandler(ctx, (tp, producerId, producerEpoch, coordinatorEpoch, result,
-                        timeoutMs) -> replicas.appendTxnMarker(tp, producerId, producerEpoch, coordinatorEpoch, result,
-                        timeoutMs).thenApply(info -> null)))
+                // markers for __consumer_offsets go through the group coordinator (pending offsets complete there)
+                .register(new WriteTxnMarkersHandler(ctx, groups))
                 // KIP-584: transaction.version 0-2 supported; not finalized (level 0) until Produce does the implicit
                 // adds of Transactions V2 (KIP-890 part 2), so clients use the classic protocol
                 .supportedFeature("transaction.version", (short) 0, (short) 2);

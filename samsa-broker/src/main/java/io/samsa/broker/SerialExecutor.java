@@ -37,6 +37,24 @@ public final class SerialExecutor {
         return mine;
     }
 
+    /**
+     * Like {@link #submit}, but the key's next task waits until the future {@code task} returns completes, not just
+     * until {@code task} returns: for work that continues asynchronously (a produce request waiting for its
+     * transaction verification, KIP-890) and must still reach the log before the key's next task.
+     */
+    public <T> CompletableFuture<T> submitAsync(Object key, CompletableFuture<?> ready,
+                                                Supplier<CompletableFuture<T>> task) {
+        CompletableFuture<T>[] holder = new CompletableFuture[1];
+        tails.compute(key, (k, tail) -> {
+            CompletableFuture<?> previous = tail == null ? ready : CompletableFuture.allOf(quiet(tail), quiet(ready));
+            holder[0] = quiet(previous).thenComposeAsync(v -> task.get(), pool);
+            return holder[0];
+        });
+        CompletableFuture<T> mine = holder[0];
+        mine.whenComplete((v, e) -> tails.remove(key, mine));
+        return mine;
+    }
+
     private static CompletableFuture<Void> quiet(CompletableFuture<?> f) {
         return f.handle((v, e) -> null);
     }

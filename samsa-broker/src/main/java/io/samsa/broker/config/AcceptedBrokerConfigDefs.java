@@ -115,8 +115,6 @@ final class AcceptedBrokerConfigDefs {
                         "How often (ms) transactions open past their timeout are aborted.")
                 .define("transaction.remove.expired.transaction.cleanup.interval.ms", INT, 3_600_000, atLeast(1), LOW,
                         "How often (ms) expired transactional ids are removed.")
-                .accept("transaction.partition.verification.enable", BOOLEAN, true, null, LOW,
-                        "Verify partitions were added to the transaction.")
                 .accept("share.coordinator.state.topic.replication.factor", SHORT, (short) 3, atLeast(1), HIGH,
                         "Replication factor of __share_group_state.")
                 .accept("share.coordinator.state.topic.min.isr", SHORT, (short) 2, atLeast(1), HIGH,

@@ -74,6 +74,12 @@ public final class BrokerConfigDefs {
     public static final String LOG_CLEANER_DEDUPE_BUFFER_SIZE = "log.cleaner.dedupe.buffer.size";
     public static final String LOG_CLEANER_IO_BUFFER_SIZE = "log.cleaner.io.buffer.size";
     public static final String LOG_CLEANER_IO_MAX_BYTES_PER_SECOND = "log.cleaner.io.max.bytes.per.second";
+    /** KIP-890: partition leaders verify a transactional producer's first write with the transaction coordinator. */
+    public static final String TRANSACTION_PARTITION_VERIFICATION_ENABLE = "transaction.partition.verification.enable";
+    /** KIP-890 part 2: pause (ms) before a produce retries the coordinator's CONCURRENT_TRANSACTIONS. */
+    public static final String ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MS = "add.partitions.to.txn.retry.backoff.ms";
+    /** KIP-890 part 2: how long (ms) a produce keeps retrying CONCURRENT_TRANSACTIONS. */
+    public static final String ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MAX_MS = "add.partitions.to.txn.retry.backoff.max.ms";
 
     /** Samsa's default listener: the local machine only, Kafka's port. */
     public static final String DEFAULT_LISTENERS = "PLAINTEXT://localhost:9092";
@@ -192,7 +198,15 @@ public final class BrokerConfigDefs {
             .define("group.consumer.max.size", INT, Integer.MAX_VALUE, atLeast(1), MEDIUM,
                     "Maximum members of a consumer-protocol group; more joins fail with GROUP_MAX_SIZE_REACHED.")
             .define("group.consumer.assignors", LIST, List.of("uniform", "range"), null, MEDIUM,
-                    "Server-side assignors of consumer-protocol groups (uniform, range, or Kafka's class names of the two); the first is the default.")));
+                    "Server-side assignors of consumer-protocol groups (uniform, range, or Kafka's class names of the two); the first is the default.")
+            // transactions (KIP-890 part 1)
+            .define(TRANSACTION_PARTITION_VERIFICATION_ENABLE, BOOLEAN, true, null, LOW,
+                    "Verify with the transaction coordinator that a partition is in the producer's transaction "
+                            + "before appending its first transactional batch (Transactions V2 adds happen anyway).")
+            .define(ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MS, INT, 20, atLeast(1), LOW,
+                    "The server-side retry backoff (ms) when the server attempts to add a partition to a transaction.")
+            .define(ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MAX_MS, INT, 100, atLeast(0), LOW,
+                    "How long (ms) the server retries adding a partition to a transaction.")));
 
     private BrokerConfigDefs() {
     }

@@ -2,10 +2,15 @@ package io.samsa.broker.group;
 
 import io.samsa.broker.group.record.CoordinatorRecord;
 import java.util.List;
+import org.apache.kafka.common.requests.TransactionResult;
 
 /**
  * Writes records to one partition of {@code __consumer_offsets} as its leader, as one batch, durably enough that a
  * restart replays them (the log's flush settings apply). Called on the shard's serial executor.
+ *
+ * <p>Only {@link #append} is abstract, so that tests of non-transactional group logic can pass a lambda; the
+ * transactional writes (KIP-98 TxnOffsetCommit and its markers) throw {@link UnsupportedOperationException} unless
+ * the implementation provides them ({@link LogAppender} does).
  */
 @FunctionalInterface
 public interface CoordinatorAppender {
@@ -17,4 +22,28 @@ public interface CoordinatorAppender {
      *         RECORD_LIST_TOO_LARGE, ... when nothing was appended
      */
     void append(int partition, List<CoordinatorRecord> records);
+
+    /**
+     * Appends {@code records} as one transactional batch of producer {@code producerId} at {@code producerEpoch}
+     * (TxnOffsetCommit); returns once the ISR has it. The records stay pending until the transaction's marker.
+     *
+     * @throws org.apache.kafka.common.errors.ApiException the partition's error (INVALID_PRODUCER_EPOCH,
+     *         NOT_LEADER_OR_FOLLOWER, ...) when nothing was appended
+     */
+    default void appendTransactional(int partition, List<CoordinatorRecord> records, long producerId,
+                                     short producerEpoch) {
+        throw new UnsupportedOperationException("This appender writes no transactional batches");
+    }
+
+    /**
+     * Appends the COMMIT or ABORT control batch of producer {@code producerId} (WriteTxnMarkers); returns once the
+     * ISR has it.
+     *
+     * @param timeoutMs how long the {@code acks=all} append may wait for the ISR (ms)
+     * @throws org.apache.kafka.common.errors.ApiException the partition's error when nothing was appended
+     */
+    default void appendMarker(int partition, long producerId, short producerEpoch, int coordinatorEpoch,
+                              TransactionResult result, long timeoutMs) {
+        throw new UnsupportedOperationException("This appender writes no transaction markers");
+    }
 }

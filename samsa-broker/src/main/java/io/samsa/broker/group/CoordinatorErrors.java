@@ -20,6 +20,9 @@ public final class CoordinatorErrors {
             case UNKNOWN_TOPIC_OR_PARTITION, NOT_ENOUGH_REPLICAS, NOT_ENOUGH_REPLICAS_AFTER_APPEND,
                  REQUEST_TIMED_OUT -> Errors.COORDINATOR_NOT_AVAILABLE;
             case MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE, INVALID_FETCH_SIZE -> Errors.UNKNOWN_SERVER_ERROR;
+            // a TxnOffsetCommit whose transaction verification (KIP-890) failed on the network: retried by clients
+            // without a coordinator lookup (Kafka's CoordinatorOperationExceptionHelper)
+            case NETWORK_EXCEPTION -> Errors.COORDINATOR_LOAD_IN_PROGRESS;
             default -> e;
         };
     }

@@ -28,9 +28,11 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
+import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.TransactionResult;
 import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,9 +48,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Requests for a group run on its shard's serial executor ({@link #onShard}); they fail with NOT_COORDINATOR when
  * another broker leads the partition, COORDINATOR_LOAD_IN_PROGRESS while it loads, and COORDINATOR_NOT_AVAILABLE
- * before the topic exists. Thread-safe.
+ * before the topic exists. As {@link TransactionCompletion} it writes the transaction markers of
+ * {@code __consumer_offsets} (WriteTxnMarkers) and applies them to the pending transactional offsets. Thread-safe.
  */
-public final class GroupCoordinator implements AutoCloseable {
+public final class GroupCoordinator implements TransactionCompletion, AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(GroupCoordinator.class);
     public static final String TOPIC = Topic.GROUP_METADATA_TOPIC_NAME;
 
@@ -207,6 +210,47 @@ public final class GroupCoordinator implements AutoCloseable {
         int partition = Utils.abs(groupId.hashCode()) % topic.partitions().size();
         if (topic.partitions().get(partition).leader() != nodeId) {
             throw new NotCoordinatorException("This broker is not the coordinator of group " + groupId);
+        }
+        return shardHandle(partition);
+    }
+
+    /**
+     * Writes the transaction marker to a {@code __consumer_offsets} partition led here and then commits or drops the
+     * producer's pending offsets, on the partition's shard (Kafka's
+     * {@code GroupCoordinatorService.completeTransaction}).
+     * Fails with NOT_COORDINATOR when another broker leads the partition, COORDINATOR_LOAD_IN_PROGRESS while it loads,
+     * or the append's error.
+     */
+    @Override
+    public CompletableFuture<Void> completeTransaction(TopicPartition offsetsPartition, long producerId,
+                                                      short producerEpoch, int coordinatorEpoch,
+                                                      TransactionResult result, long timeoutMs) {
+        if (!TOPIC.equals(offsetsPartition.topic())) {
+            return CompletableFuture.failedFuture(new InvalidRequestException(offsetsPartition
+                    + " is not a partition of " + TOPIC));
+        }
+        ShardHandle h;
+        try {
+            h = handleForPartition(offsetsPartition.partition());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return h.shard().call(() -> {
+            h.shard().appendEndTransaction(producerId, producerEpoch, coordinatorEpoch, result, timeoutMs);
+            return null;
+        });
+    }
+
+    /** The shard handle of a {@code __consumer_offsets} partition led here; throws the coordinator error. */
+    private ShardHandle handleForPartition(int partition) {
+        if (closed) {
+            throw new CoordinatorNotAvailableException("The broker is shutting down");
+        }
+        TopicImage topic = image.get().topic(TOPIC).orElseThrow(() ->
+                new NotCoordinatorException(TOPIC + " does not exist"));
+        if (partition < 0 || partition >= topic.partitions().size()
+                || topic.partitions().get(partition).leader() != nodeId) {
+            throw new NotCoordinatorException("This broker does not lead " + TOPIC + "-" + partition);
         }
         return shardHandle(partition);
     }

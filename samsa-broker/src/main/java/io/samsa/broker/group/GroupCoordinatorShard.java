@@ -19,6 +19,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.CoordinatorLoadInProgressException;
 import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
 import org.apache.kafka.common.errors.NotCoordinatorException;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.requests.TransactionResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +53,9 @@ public final class GroupCoordinatorShard {
     private final Map<RecordType, BiConsumer<GroupCoordinatorShard, CoordinatorRecord.Raw>> replayers;
     private final Map<String, Group> groups = new HashMap<>();
     private final OffsetStore offsets = new OffsetStore();
+    private final PendingTransactions pending = new PendingTransactions();
+    /** The replay order of the next offset record: its place in the log, as Kafka uses record offsets. */
+    private long nextOrder;
     private volatile Status status = Status.LOADING;
 
     /**
@@ -82,6 +87,11 @@ public final class GroupCoordinatorShard {
 
     public OffsetStore offsets() {
         return offsets;
+    }
+
+    /** The transactional offsets waiting for their transaction's marker. */
+    public PendingTransactions pendingTransactions() {
+        return pending;
     }
 
     public boolean isLoaded() {
@@ -163,21 +173,80 @@ public final class GroupCoordinatorShard {
     }
 
     /**
+     * Appends records as one transactional batch of {@code producerId} (TxnOffsetCommit), then replays them as
+     * pending offsets of that producer (shard executor only). A failed append changes nothing.
+     */
+    public void appendTransactionalAndReplay(List<? extends CoordinatorRecord> records, long producerId,
+                                             short producerEpoch) {
+        if (records.isEmpty()) {
+            return;
+        }
+        appender.appendTransactional(partition, List.copyOf(records), producerId, producerEpoch);
+        records.forEach(r -> replay(r, producerId));
+    }
+
+    /**
+     * Writes the transaction marker of {@code producerId} and then applies it ({@link #replayEndTransaction}); shard
+     * executor only. The append blocks this shard's thread until the ISR has the marker, so that no request of the
+     * shard sees the state between the marker and its effect.
+     */
+    public void appendEndTransaction(long producerId, short producerEpoch, int coordinatorEpoch,
+                                     TransactionResult result, long timeoutMs) {
+        appender.appendMarker(partition, producerId, producerEpoch, coordinatorEpoch, result, timeoutMs);
+        replayEndTransaction(producerId, result);
+    }
+
+    /**
+     * Applies a transaction marker (Kafka's {@code replayEndTransactionMarker}): on COMMIT, each pending offset of the
+     * producer becomes the committed offset of its partition unless a commit written later in the log is already
+     * there; on ABORT they are dropped. A marker of a producer without pending offsets here changes nothing.
+     */
+    public void replayEndTransaction(long producerId, TransactionResult result) {
+        Map<String, Map<TopicPartition, PendingTransactions.Pending>> ended = pending.complete(producerId);
+        if (result != TransactionResult.COMMIT) {
+            return;
+        }
+        ended.forEach((groupId, byTp) -> byTp.forEach((tp, p) -> {
+            if (p.order() > offsets.order(groupId, tp)) {
+                offsets.put(groupId, tp, p.offset(), p.order());
+            } else {
+                LOGGER.debug("Transactional offset of {} for group {} from producer {} is older than the committed "
+                        + "one; not materialized", tp, groupId, producerId);
+            }
+        }));
+    }
+
+    /**
      * Applies one record to the state: used while loading the partition and after a successful append. Offsets
      * records update the {@link OffsetStore} (creating an empty classic group for offsets of an unknown group, as
      * Kafka does for simple groups); group records restore or delete a classic group; KIP-848 records go to the
      * replayer registered for their type.
      */
     public void replay(CoordinatorRecord record) {
+        replay(record, RecordBatch.NO_PRODUCER_ID);
+    }
+
+    /**
+     * {@link #replay(CoordinatorRecord)} for a record of a batch written by {@code producerId}: an offset of a
+     * transactional batch ({@code producerId} not -1) stays pending until the producer's marker is replayed. A
+     * tombstone deletes the committed offset and the pending ones of its partition.
+     */
+    public void replay(CoordinatorRecord record, long producerId) {
         switch (record) {
             case OffsetCommitRecord r -> {
                 TopicPartition tp = new TopicPartition(r.topic(), r.partition());
                 if (r.value() == null) {
                     offsets.remove(r.groupId(), tp);
+                    pending.removePartition(r.groupId(), tp);
                 } else {
                     OffsetCommitRecord.Value v = r.value();
-                    offsets.put(r.groupId(), tp, new CommittedOffset(v.offset(), v.leaderEpoch(), v.metadata(),
-                            v.commitTimestampMs(), v.expireTimestampMs()));
+                    CommittedOffset offset = new CommittedOffset(v.offset(), v.leaderEpoch(), v.metadata(),
+                            v.commitTimestampMs(), v.expireTimestampMs());
+                    if (producerId == RecordBatch.NO_PRODUCER_ID) {
+                        offsets.put(r.groupId(), tp, offset, nextOrder++);
+                    } else {
+                        pending.put(producerId, r.groupId(), tp, offset, nextOrder++);
+                    }
                     if (!groups.containsKey(r.groupId())) {
                         groups.put(r.groupId(), new ClassicGroup(r.groupId(), timer.nowMs()));
                     }
@@ -227,8 +296,8 @@ public final class GroupCoordinatorShard {
     public void markLoaded() {
         if (status == Status.LOADING) {
             status = Status.ACTIVE;
-            LOGGER.info("Loaded __consumer_offsets-{}: {} groups, {} offsets", partition, groups.size(),
-                    offsets.size());
+            LOGGER.info("Loaded __consumer_offsets-{}: {} groups, {} offsets, {} pending transactional offsets",
+                    partition, groups.size(), offsets.size(), pending.size());
         }
     }
 

@@ -5,6 +5,8 @@ import io.samsa.broker.group.record.CoordinatorRecord;
 import io.samsa.broker.group.record.GroupMetadataRecord;
 import io.samsa.broker.group.record.OffsetCommitRecord;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,14 +15,18 @@ import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.IllegalGenerationException;
+import org.apache.kafka.common.errors.StaleMemberEpochException;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Committed offsets of one shard (Kafka's {@code OffsetMetadataManager}): OffsetCommit validated by the group
- * ({@link Group#validateOffsetCommit}), OffsetFetch, OffsetDelete, DeleteGroups and offset expiry. Every change is an
- * {@code OffsetCommit} record (a tombstone deletes), appended and then replayed into the {@link OffsetStore}.
+ * Committed offsets of one shard (Kafka's {@code OffsetMetadataManager}): OffsetCommit and TxnOffsetCommit validated
+ * by the group ({@link Group#validateOffsetCommit}), OffsetFetch (with {@code RequireStable}), OffsetDelete,
+ * DeleteGroups and offset expiry. Every change is an {@code OffsetCommit} record (a tombstone deletes), appended and
+ * then replayed into the {@link OffsetStore}, or, for TxnOffsetCommit, into the {@link PendingTransactions} until the
+ * transaction ends. Pending transactional offsets are deleted with their group or topic, and keep the committed
+ * offset of their partition (and their group) from expiring, as in Kafka.
  *
  * <p>Not thread-safe: runs on the shard's serial executor.
  */
@@ -64,8 +70,60 @@ public final class OffsetManager {
             created = true;
         }
         group.validateOffsetCommit(memberId, groupInstanceId, generationOrEpoch, false, apiVersion);
-        long now = shard.timer().nowMs();
         Map<TopicPartition, Errors> result = new LinkedHashMap<>();
+        List<CoordinatorRecord> records = toRecords(groupId, offsets, result);
+        if (records.isEmpty()) {
+            return result;
+        }
+        shard.appendAndReplay(records);
+        if (created && shard.group(groupId) == null) {
+            shard.putGroup(group);
+        }
+        return result;
+    }
+
+    /**
+     * TxnOffsetCommit (KIP-98; member fields v3+, KIP-447): writes the offsets as one transactional batch of
+     * {@code producerId}; they stay pending, invisible to OffsetFetch, until the transaction's COMMIT marker
+     * ({@link GroupCoordinatorShard#replayEndTransaction}). The group checks are Kafka's: an unknown group is created
+     * as a simple group for generation &lt; 0, else ILLEGAL_GENERATION; a KIP-848 member's stale epoch is
+     * ILLEGAL_GENERATION too.
+     *
+     * @return the error of each partition (NONE, or OFFSET_METADATA_TOO_LARGE)
+     * @throws org.apache.kafka.common.errors.ApiException a group-level error, for every partition
+     */
+    public Map<TopicPartition, Errors> commitTransactional(String groupId, String memberId, String groupInstanceId,
+                                                           int generationId, short apiVersion, long producerId,
+                                                           short producerEpoch, List<OffsetToCommit> offsets) {
+        Group group = shard.group(groupId);
+        boolean created = false;
+        if (group == null) {
+            if (generationId >= 0) {
+                throw new IllegalGenerationException("Group " + groupId + " does not exist");
+            }
+            group = new ClassicGroup(groupId, shard.timer().nowMs());
+            created = true;
+        }
+        try {
+            group.validateOffsetCommit(memberId, groupInstanceId, generationId, true, apiVersion);
+        } catch (StaleMemberEpochException e) {
+            throw new IllegalGenerationException(e.getMessage());
+        }
+        Map<TopicPartition, Errors> result = new LinkedHashMap<>();
+        List<CoordinatorRecord> records = toRecords(groupId, offsets, result);
+        if (records.isEmpty()) {
+            return result;
+        }
+        shard.appendTransactionalAndReplay(records, producerId, producerEpoch);
+        if (created && shard.group(groupId) == null) {
+            shard.putGroup(group);
+        }
+        return result;
+    }
+
+    private List<CoordinatorRecord> toRecords(String groupId, List<OffsetToCommit> offsets,
+                                              Map<TopicPartition, Errors> result) {
+        long now = shard.timer().nowMs();
         List<CoordinatorRecord> records = new ArrayList<>();
         for (OffsetToCommit o : offsets) {
             String metadata = o.metadata() == null ? "" : o.metadata();
@@ -77,14 +135,43 @@ public final class OffsetManager {
             records.add(new OffsetCommitRecord(groupId, o.tp().topic(), o.tp().partition(),
                     new OffsetCommitRecord.Value(o.offset(), o.leaderEpoch(), metadata, now, o.expireTimestampMs())));
         }
-        if (records.isEmpty()) {
-            return result;
+        return records;
+    }
+
+    /**
+     * What OffsetFetch answers for a group.
+     *
+     * @param offsets  the committed offsets found (partitions without one are absent)
+     * @param unstable with {@code RequireStable}: the partitions with a pending transactional offset, answered
+     *                 UNSTABLE_OFFSET_COMMIT (and left out of {@code offsets})
+     */
+    public record Fetched(Map<TopicPartition, CommittedOffset> offsets, Set<TopicPartition> unstable) {
+    }
+
+    /**
+     * OffsetFetch (v7+ {@code RequireStable}, KIP-447): like {@link #fetch(String, String, int, List)}; with
+     * {@code requireStable}, a partition with a pending transactional offset is reported unstable instead of its
+     * committed offset, so that the consumer retries once the transaction ends.
+     */
+    public Fetched fetch(String groupId, String memberId, int memberEpoch, List<TopicPartition> partitions,
+                         boolean requireStable) {
+        Map<TopicPartition, CommittedOffset> offsets = fetch(groupId, memberId, memberEpoch, partitions);
+        if (!requireStable || !shard.pendingTransactions().hasOpenTransactions(groupId)) {
+            return new Fetched(offsets, Set.of());
         }
-        shard.appendAndReplay(records);
-        if (created && shard.group(groupId) == null) {
-            shard.putGroup(group);
+        Set<TopicPartition> unstable = new HashSet<>();
+        Iterable<TopicPartition> candidates = partitions == null ? offsets.keySet() : partitions;
+        for (TopicPartition tp : candidates) {
+            if (shard.pendingTransactions().has(groupId, tp)) {
+                unstable.add(tp);
+            }
         }
-        return result;
+        if (unstable.isEmpty()) {
+            return new Fetched(offsets, Set.of());
+        }
+        Map<TopicPartition, CommittedOffset> stable = new LinkedHashMap<>(offsets);
+        stable.keySet().removeAll(unstable);
+        return new Fetched(stable, unstable);
     }
 
     /**
@@ -129,7 +216,7 @@ public final class OffsetManager {
                 result.put(tp, Errors.GROUP_SUBSCRIBED_TO_TOPIC);
             } else {
                 result.put(tp, Errors.NONE);
-                if (shard.offsets().get(groupId, tp) != null) {
+                if (shard.offsets().get(groupId, tp) != null || shard.pendingTransactions().has(groupId, tp)) {
                     tombstones.add(OffsetCommitRecord.tombstone(groupId, tp.topic(), tp.partition()));
                 }
             }
@@ -150,8 +237,9 @@ public final class OffsetManager {
         }
         group.validateDeleteGroup();
         List<CoordinatorRecord> tombstones = new ArrayList<>();
-        shard.offsets().all(groupId).keySet().forEach(tp ->
-                tombstones.add(OffsetCommitRecord.tombstone(groupId, tp.topic(), tp.partition())));
+        Set<TopicPartition> partitions = new HashSet<>(shard.offsets().all(groupId).keySet());
+        partitions.addAll(shard.pendingTransactions().partitions(groupId)); // Kafka tombstones pending offsets too
+        partitions.forEach(tp -> tombstones.add(OffsetCommitRecord.tombstone(groupId, tp.topic(), tp.partition())));
         tombstones.add(GroupMetadataRecord.tombstone(groupId));
         if (group instanceof io.samsa.broker.group.consumer.ConsumerGroup consumerGroup) {
             tombstones.addAll(consumerGroup.tombstoneRecords());
@@ -191,12 +279,16 @@ public final class OffsetManager {
                             && "Stable".equals(group.stateName()) && !group.isSubscribedToTopic(e.getKey().topic())
                             && now - o.commitTimestampMs() >= retention;
                 }
+                if (expire && shard.pendingTransactions().has(groupId, e.getKey())) {
+                    expire = false; // Kafka keeps an offset while a transaction holds a pending one for it
+                }
                 if (expire) {
                     expired++;
                     tombstones.add(OffsetCommitRecord.tombstone(groupId, e.getKey().topic(), e.getKey().partition()));
                 }
             }
-            if (expired == all.size() && group instanceof ClassicGroup c && c.isEmpty()) {
+            if (expired == all.size() && group instanceof ClassicGroup c && c.isEmpty()
+                    && !shard.pendingTransactions().hasOpenTransactions(groupId)) {
                 tombstones.add(GroupMetadataRecord.tombstone(groupId));
                 emptiedGroups.add(groupId);
             }
@@ -216,7 +308,9 @@ public final class OffsetManager {
     /** Tombstones every offset of the deleted topics (Kafka does this when a topic is deleted). */
     public int deleteOffsetsOfTopics(Set<String> topics) {
         List<CoordinatorRecord> tombstones = new ArrayList<>();
-        shard.offsets().partitionsOf(topics).forEach(e -> tombstones.add(
+        Set<Map.Entry<String, TopicPartition>> partitions = new LinkedHashSet<>(shard.offsets().partitionsOf(topics));
+        shard.pendingTransactions().forEachOfTopics(topics, (group, tp) -> partitions.add(Map.entry(group, tp)));
+        partitions.forEach(e -> tombstones.add(
                 OffsetCommitRecord.tombstone(e.getKey(), e.getValue().topic(), e.getValue().partition())));
         shard.appendAndReplay(tombstones);
         return tombstones.size();

@@ -16,6 +16,8 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class OffsetStore {
     private final Map<String, Map<TopicPartition, CommittedOffset>> offsets = new HashMap<>();
+    /** The log order (see {@link PendingTransactions}) of each offset, for the commit-versus-transaction rule. */
+    private final Map<String, Map<TopicPartition, Long>> orders = new HashMap<>();
 
     /** The committed offset, or null. */
     public CommittedOffset get(String groupId, TopicPartition tp) {
@@ -40,22 +42,38 @@ public final class OffsetStore {
         return offsets.containsKey(groupId);
     }
 
-    public void put(String groupId, TopicPartition tp, CommittedOffset offset) {
+    /**
+     * Stores an offset.
+     *
+     * @param order the place of its record in the partition's log (replay order): higher is later
+     */
+    public void put(String groupId, TopicPartition tp, CommittedOffset offset, long order) {
         offsets.computeIfAbsent(groupId, g -> new HashMap<>()).put(tp, offset);
+        orders.computeIfAbsent(groupId, g -> new HashMap<>()).put(tp, order);
+    }
+
+    /** The log order of the stored offset, or -1 when there is none. */
+    public long order(String groupId, TopicPartition tp) {
+        Map<TopicPartition, Long> group = orders.get(groupId);
+        Long order = group == null ? null : group.get(tp);
+        return order == null ? -1 : order;
     }
 
     public void remove(String groupId, TopicPartition tp) {
         Map<TopicPartition, CommittedOffset> group = offsets.get(groupId);
         if (group != null) {
             group.remove(tp);
+            orders.get(groupId).remove(tp);
             if (group.isEmpty()) {
                 offsets.remove(groupId);
+                orders.remove(groupId);
             }
         }
     }
 
     public void removeGroup(String groupId) {
         offsets.remove(groupId);
+        orders.remove(groupId);
     }
 
     /** The groups with at least one committed offset. */

@@ -1,6 +1,7 @@
 package io.samsa.broker.handlers;
 
 import io.samsa.broker.BrokerContext;
+import io.samsa.broker.txnverify.AddPartitionsToTxnManager;
 import io.samsa.metadata.ClusterImage;
 import io.samsa.metadata.TopicImage;
 import io.samsa.protocol.ApiHandler;
@@ -8,11 +9,13 @@ import io.samsa.protocol.RequestContext;
 import io.samsa.storage.LogAppendInfo;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData;
 import org.apache.kafka.common.message.ProduceRequestData.TopicProduceData;
@@ -35,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * (KIP-951, v10+). acks=0 sends no response. Topics are addressed by name (v0-12) or topic id (v13, KIP-516); unknown topics are auto-created when
  * {@code auto.create.topics.enable} is on and the batch appended once they exist.
  *
+ * <p>Transactional batches (KIP-98) need the request's {@code transactional_id}; the first one of a producer's
+ * transaction on a partition is verified with the transaction coordinator first (KIP-890, {@link ProduceVerification}).
+ *
  * <p>Appends run on the broker's I/O pool, all partitions of a request in one task, in request order per connection.
  * Under {@code flush.messages} (durable mode) a partition's result waits for the group-commit fsync covering its
  * batch ({@link io.samsa.broker.replica.ReplicaManager#appendAsLeader}): the response completes when the last of them
@@ -45,9 +51,20 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     private static final Logger LOGGER = LoggerFactory.getLogger(ProduceHandler.class);
     private static final long AUTO_CREATE_WAIT_MS = 5_000;
     private final BrokerContext ctx;
+    private final AddPartitionsToTxnManager verifier;
 
+    /** A handler without transaction verification. */
     public ProduceHandler(BrokerContext ctx) {
+        this(ctx, null);
+    }
+
+    /**
+     * @param verifier verifies transactional partitions with their transaction coordinator (KIP-890); null skips the
+     *                 verification ({@code transaction.partition.verification.enable=false}, or no broker sender)
+     */
+    public ProduceHandler(BrokerContext ctx, AddPartitionsToTxnManager verifier) {
         this.ctx = ctx;
+        this.verifier = verifier;
     }
 
     @Override
@@ -72,9 +89,17 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                 : CompletableFuture.allOf(creations.toArray(CompletableFuture[]::new))
                         .completeOnTimeout(null, AUTO_CREATE_WAIT_MS, TimeUnit.MILLISECONDS);
         // Batches of one connection reach the log in request order (pipelined idempotent producers rely on it).
-        // The serial chain holds the next request of the connection only until this one is appended, not fsynced.
-        CompletableFuture<ProduceResponseData> response = ctx.appends().submit(context.connectionId(), ready,
-                () -> append(request, version, topicIds)).thenCompose(r -> r)
+        // The serial chain holds the next request of the connection until this one is verified (transactions,
+        // KIP-890; no thread waits) and appended, not fsynced.
+        CompletableFuture<ProduceResponseData> response = ctx.appends().submitAsync(context.connectionId(), ready,
+                () -> {
+                    // throws TRANSACTIONAL_ID_AUTHORIZATION_FAILED / INVALID_PRODUCER_ID_MAPPING for the whole request
+                    ProduceVerification.Transaction txn = ProduceVerification.transactionOf(request, ctx.image(),
+                            topicIds);
+                    return ProduceVerification.verify(txn, version, ctx.replicas(), verifier)
+                            .thenApply(refused -> append(request, version, topicIds, refused));
+                })
+                .thenCompose(r -> r)
                 .thenApply(r -> version >= 10 ? withLeaderHints(r, topicIds, context.listenerName()) : r);
         if (request.acks() == 0) {
             // No response for acks=0; a failed append closes the connection instead, as Kafka does, so the
@@ -96,7 +121,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     }
 
     private CompletableFuture<ProduceResponseData> append(ProduceRequestData request, short version,
-                                                          boolean topicIds) {
+                                                          boolean topicIds, Map<TopicPartition, ApiException> refused) {
         ProduceResponseData response = new ProduceResponseData();
         List<CompletableFuture<?>> flushes = null;
         boolean validAcks = request.acks() == 0 || request.acks() == 1 || request.acks() == -1;
@@ -112,6 +137,10 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                     error(pr, Errors.INVALID_REQUIRED_ACKS, null);
                 } else if (topic.isEmpty()) {
                     error(pr, topicIds ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
+                } else if (!refused.isEmpty() && refused.containsKey(new TopicPartition(topic.get().name(),
+                        p.index()))) { // the transaction coordinator did not verify the partition (KIP-890)
+                    ApiException e = refused.get(new TopicPartition(topic.get().name(), p.index()));
+                    error(pr, Errors.forException(e), e.getMessage());
                 } else {
                     CompletableFuture<?> flushed = appendPartition(new TopicPartition(topic.get().name(), p.index()),
                             p, version, request.acks(), request.timeoutMs(), pr);

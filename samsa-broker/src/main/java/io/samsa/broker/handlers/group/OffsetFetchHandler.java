@@ -26,7 +26,9 @@ import org.apache.kafka.common.protocol.Errors;
  * OffsetFetch (API 9, v1-10): committed offsets of one group (v1-7) or a batch of groups (v8+, KIP-709), of all
  * partitions (null topics, v2+) or of the named ones (-1 and "" when none is committed); topic ids from v10. KIP-848
  * members send their id and epoch (v9+), checked by {@link io.samsa.broker.group.Group#validateOffsetFetch}.
- * {@code RequireStable} needs no wait: there are no pending transactional offsets (transactions are not built).
+ * Pending transactional offsets (TxnOffsetCommit of an open transaction) are never returned; with
+ * {@code RequireStable} (v7+, KIP-447) a partition that has one is answered UNSTABLE_OFFSET_COMMIT (offset -1), which
+ * the consumer retries until the transaction ends.
  */
 public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestData> {
     private final BrokerContext ctx;
@@ -53,7 +55,7 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
         if (version < 8) {
             List<Wanted> wanted = req.topics() == null ? null : req.topics().stream()
                     .map(t -> new Wanted(t.name(), Uuid.ZERO_UUID, t.partitionIndexes())).toList();
-            return fetchGroup(req.groupId(), null, -1, wanted, image, false).thenApply(g -> {
+            return fetchGroup(req.groupId(), null, -1, wanted, image, false, req.requireStable()).thenApply(g -> {
                 OffsetFetchResponseData r = new OffsetFetchResponseData().setErrorCode(g.errorCode());
                 if (version < 2 && g.errorCode() != 0 && wanted != null) {
                     // v1 has no top-level error: every requested partition carries the group's error
@@ -88,14 +90,16 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
                 }
                 return new Wanted(t.name(), Uuid.ZERO_UUID, t.partitionIndexes());
             }).toList();
-            groups.add(fetchGroup(g.groupId(), g.memberId(), g.memberEpoch(), wanted, image, version >= 10));
+            groups.add(fetchGroup(g.groupId(), g.memberId(), g.memberEpoch(), wanted, image, version >= 10,
+                    req.requireStable()));
         }
         return CompletableFuture.allOf(groups.toArray(CompletableFuture[]::new)).thenApply(v ->
                 new OffsetFetchResponseData().setGroups(groups.stream().map(CompletableFuture::join).toList()));
     }
 
     private CompletableFuture<OffsetFetchResponseData.OffsetFetchResponseGroup> fetchGroup(
-            String groupId, String memberId, int memberEpoch, List<Wanted> wanted, ClusterImage image, boolean ids) {
+            String groupId, String memberId, int memberEpoch, List<Wanted> wanted, ClusterImage image, boolean ids,
+            boolean requireStable) {
         List<TopicPartition> partitions = null;
         if (wanted != null) {
             partitions = new ArrayList<>();
@@ -109,20 +113,21 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
         }
         List<TopicPartition> asked = partitions;
         return coordinator.onShard(groupId, h -> CompletableFuture.completedFuture(
-                        h.offsets().fetch(groupId, memberId, memberEpoch, asked)))
-                .handle((offsets, e) -> {
+                        h.offsets().fetch(groupId, memberId, memberEpoch, asked, requireStable)))
+                .handle((fetched, e) -> {
                     OffsetFetchResponseData.OffsetFetchResponseGroup g = new OffsetFetchResponseData
                             .OffsetFetchResponseGroup().setGroupId(groupId);
                     if (e != null) {
                         return g.setErrorCode(CoordinatorErrors.toError(e).code());
                     }
+                    Map<TopicPartition, CommittedOffset> offsets = fetched.offsets();
                     Map<String, OffsetFetchResponseData.OffsetFetchResponseTopics> topics = new LinkedHashMap<>();
                     if (wanted == null) {
-                        offsets.forEach((tp, o) -> {
-                            Uuid id = ids ? image.topic(tp.topic()).map(t -> ReplicaManager.toKafka(t.topicId()))
-                                    .orElse(Uuid.ZERO_UUID) : Uuid.ZERO_UUID;
-                            topic(topics, tp.topic(), id).partitions().add(partition(tp.partition(), o));
-                        });
+                        offsets.forEach((tp, o) -> topic(topics, tp.topic(), topicId(image, tp.topic(), ids))
+                                .partitions().add(partition(tp.partition(), o)));
+                        fetched.unstable().forEach(tp -> topic(topics, tp.topic(), topicId(image, tp.topic(), ids))
+                                .partitions().add(partition(tp.partition(), null)
+                                        .setErrorCode(Errors.UNSTABLE_OFFSET_COMMIT.code())));
                     } else {
                         for (Wanted w : wanted) {
                             OffsetFetchResponseData.OffsetFetchResponseTopics t = topic(topics,
@@ -132,6 +137,8 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
                                         w.name() == null ? null : offsets.get(new TopicPartition(w.name(), p)));
                                 if (w.name() == null) {
                                     rp.setErrorCode(Errors.UNKNOWN_TOPIC_ID.code());
+                                } else if (fetched.unstable().contains(new TopicPartition(w.name(), p))) {
+                                    rp.setErrorCode(Errors.UNSTABLE_OFFSET_COMMIT.code());
                                 }
                                 t.partitions().add(rp);
                             }
@@ -139,6 +146,11 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
                     }
                     return g.setErrorCode(Errors.NONE.code()).setTopics(new ArrayList<>(topics.values()));
                 });
+    }
+
+    private static Uuid topicId(ClusterImage image, String topic, boolean ids) {
+        return ids ? image.topic(topic).map(t -> ReplicaManager.toKafka(t.topicId())).orElse(Uuid.ZERO_UUID)
+                : Uuid.ZERO_UUID;
     }
 
     private static OffsetFetchResponseData.OffsetFetchResponseTopics topic(

@@ -1,5 +1,6 @@
 package io.samsa.broker.group.consumer;
 
+import io.samsa.broker.group.CoordinatorAppender;
 import io.samsa.broker.group.GroupConfig;
 import io.samsa.broker.group.GroupCoordinatorShard;
 import io.samsa.broker.group.ManualTimer;
@@ -47,8 +48,18 @@ final class ShardFixture {
     }
 
     private GroupCoordinatorShard newShard() {
-        return new GroupCoordinatorShard(0, GroupConfig.defaults(0), (p, records) -> log.addAll(records), timer,
-                Runnable::run, service.replayers());
+        return new GroupCoordinatorShard(0, GroupConfig.defaults(0), new CoordinatorAppender() {
+            @Override
+            public void append(int partition, List<CoordinatorRecord> records) {
+                log.addAll(records);
+            }
+
+            @Override
+            public void appendTransactional(int partition, List<CoordinatorRecord> records, long producerId,
+                                            short producerEpoch) {
+                log.addAll(records); // TxnOffsetCommit validation tests only: a reload would see them committed
+            }
+        }, timer, Runnable::run, service.replayers());
     }
 
     /** Creates (or replaces) a topic with {@code partitions} partitions; returns its id. */

@@ -1,0 +1,158 @@
+package io.samsa.broker.handlers;
+
+import io.samsa.broker.replica.ReplicaManager;
+import io.samsa.broker.txnverify.AddPartitionsToTxnManager;
+import io.samsa.broker.txnverify.TransactionOperation;
+import io.samsa.metadata.ClusterImage;
+import io.samsa.metadata.TopicImage;
+import io.samsa.storage.PartitionLog;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.InvalidPidMappingException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData;
+import org.apache.kafka.common.message.ProduceRequestData.TopicProduceData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.RecordBatch;
+
+/**
+ * The transactional side of a Produce request (KIP-98, KIP-890; Kafka's {@code ReplicaManager.handleProduceAppend}):
+ * a request with transactional batches must name its {@code transactional_id} (else the whole request fails with
+ * TRANSACTIONAL_ID_AUTHORIZATION_FAILED, as Kafka answers an unauthorized one) and carry one producer id (else
+ * INVALID_PRODUCER_ID_MAPPING); before the first transactional batch of a (producer id, epoch) reaches a partition
+ * without an open transaction of that producer ({@link PartitionLog#hasOngoingTransaction}), the transaction
+ * coordinator verifies (Produce v0-11) or adds (v12+, Transactions V2) the partition through the
+ * {@link AddPartitionsToTxnManager}. Its answers become the produce errors Kafka returns: INVALID_TXN_STATE
+ * ("Partition was not added to the transaction"); NETWORK_EXCEPTION, COORDINATOR_LOAD_IN_PROGRESS,
+ * COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR and (before Transactions V2) CONCURRENT_TRANSACTIONS as
+ * NOT_ENOUGH_REPLICAS, which every client retries without a metadata refresh; others as they are. With Transactions V2
+ * the add happens even when {@code transaction.partition.verification.enable} is false, as in Kafka 4.3.
+ *
+ * <p>The transaction of the request (pid, epoch, partitions) is found by reading batch headers only. Stateless and
+ * thread-safe.
+ */
+final class ProduceVerification {
+
+    /**
+     * The transactional content of a request.
+     *
+     * @param partitions the partitions with a transactional batch (empty: nothing to verify)
+     */
+    record Transaction(String transactionalId, long producerId, short producerEpoch, List<TopicPartition> partitions) {
+        static final Transaction NONE = new Transaction(null, RecordBatch.NO_PRODUCER_ID,
+                RecordBatch.NO_PRODUCER_EPOCH, List.of());
+    }
+
+    private ProduceVerification() {
+    }
+
+    /**
+     * Finds the request's transaction.
+     *
+     * @throws TransactionalIdAuthorizationException transactional batches without a transactional id
+     * @throws InvalidPidMappingException transactional batches of more than one producer
+     */
+    static Transaction transactionOf(ProduceRequestData request, ClusterImage image, boolean topicIds) {
+        long producerId = RecordBatch.NO_PRODUCER_ID;
+        short epoch = RecordBatch.NO_PRODUCER_EPOCH;
+        List<TopicPartition> partitions = null;
+        for (TopicProduceData t : request.topicData()) {
+            for (PartitionProduceData p : t.partitionData()) {
+                if (!(p.records() instanceof MemoryRecords records)) {
+                    continue;
+                }
+                for (RecordBatch batch : records.batches()) {
+                    if (!batch.isTransactional() || !batch.hasProducerId()) {
+                        continue;
+                    }
+                    if (request.transactionalId() == null) {
+                        throw new TransactionalIdAuthorizationException("Transactional records need the request's "
+                                + "transactional id");
+                    }
+                    if (producerId != RecordBatch.NO_PRODUCER_ID
+                            && (producerId != batch.producerId() || epoch != batch.producerEpoch())) {
+                        throw new InvalidPidMappingException("Transactional records contained more than one "
+                                + "producer ID");
+                    }
+                    producerId = batch.producerId();
+                    epoch = batch.producerEpoch();
+                    Optional<TopicImage> topic = topicIds ? image.topic(new UUID(t.topicId().getMostSignificantBits(),
+                            t.topicId().getLeastSignificantBits())) : image.topic(t.name());
+                    if (topic.isPresent()) {
+                        partitions = partitions == null ? new ArrayList<>() : partitions;
+                        TopicPartition tp = new TopicPartition(topic.get().name(), p.index());
+                        if (!partitions.contains(tp)) {
+                            partitions.add(tp);
+                        }
+                    }
+                }
+            }
+        }
+        return partitions == null ? Transaction.NONE
+                : new Transaction(request.transactionalId(), producerId, epoch, List.copyOf(partitions));
+    }
+
+    /**
+     * Verifies the partitions of {@code txn} that have no open transaction of its producer here. Partitions not led
+     * here are left to the append, which answers their error.
+     *
+     * @param manager null: no verification ({@code transaction.partition.verification.enable=false} or no sender)
+     * @return the partitions refused, with the produce error to answer (empty: append everything)
+     */
+    static CompletableFuture<Map<TopicPartition, ApiException>> verify(Transaction txn, short version,
+                                                                     ReplicaManager replicas,
+                                                                     AddPartitionsToTxnManager manager) {
+        TransactionOperation operation = TransactionOperation.forProduce(version);
+        if (manager == null || txn.partitions().isEmpty() || manager.skips(operation)) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+        List<TopicPartition> unverified = new ArrayList<>();
+        for (TopicPartition tp : txn.partitions()) {
+            try {
+                if (!replicas.leaderLog(tp).hasOngoingTransaction(txn.producerId(), txn.producerEpoch())) {
+                    unverified.add(tp);
+                }
+            } catch (RuntimeException e) {
+                // not the leader (or no log): the append reports it
+            }
+        }
+        if (unverified.isEmpty()) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+        return manager.verifyForProduce(txn.transactionalId(), txn.producerId(), txn.producerEpoch(), unverified,
+                operation).thenApply(errors -> toProduceErrors(errors, operation));
+    }
+
+    static Map<TopicPartition, ApiException> toProduceErrors(Map<TopicPartition, Errors> errors,
+                                                             TransactionOperation operation) {
+        if (errors.isEmpty()) {
+            return Map.of();
+        }
+        Map<TopicPartition, ApiException> out = new HashMap<>();
+        errors.forEach((tp, error) -> out.put(tp, switch (error) {
+            case INVALID_TXN_STATE -> new InvalidTxnStateException("Partition was not added to the transaction");
+            case NETWORK_EXCEPTION, COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR ->
+                    notVerified(error);
+            // Transactions V2 clients retry CONCURRENT_TRANSACTIONS themselves (after the broker's own retries)
+            case CONCURRENT_TRANSACTIONS -> operation.supportsEpochBump() ? error.exception() : notVerified(error);
+            default -> error.exception();
+        }));
+        return out;
+    }
+
+    private static ApiException notVerified(Errors error) {
+        return new NotEnoughReplicasException("Unable to verify the partition has been added to the transaction. "
+                + "Underlying error: " + error);
+    }
+}
