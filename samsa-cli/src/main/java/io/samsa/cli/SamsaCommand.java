@@ -34,6 +34,7 @@ import picocli.CommandLine.ScopeType;
             ProduceCommand.class,
             ConsumeCommand.class,
             GroupsCommand.class,
+            TransactionsCommand.class,
             ClusterCommand.class,
             DeleteRecordsCommand.class,
             DumpLogCommand.class,

@@ -9,27 +9,27 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a main class of the test classpath in a child JVM (for code that calls System.exit or must be killed). */
-final class ChildJvm {
+public final class ChildJvm {
     private ChildJvm() {
     }
 
     /** The result of a finished child: exit code and the combined stdout+stderr. */
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
     }
 
     /** The java binary of this JVM. */
-    static String javaBin() {
+    public static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     /** The real test classpath (Failsafe may run us from a manifest-only jar). */
-    static String classpath() {
+    public static String classpath() {
         String cp = System.getProperty("surefire.test.class.path");
         return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
     }
 
     /** A process builder for {@code java -cp <test classpath> mainClass args...} with its output sent to {@code log}. */
-    static ProcessBuilder builder(Path log, List<String> jvmArgs, String mainClass, List<String> args) {
+    public static ProcessBuilder builder(Path log, List<String> jvmArgs, String mainClass, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBin());
         cmd.add("-Xmx512m");
@@ -44,7 +44,7 @@ final class ChildJvm {
     }
 
     /** Runs to completion (at most {@code timeoutSeconds}); the child is killed on timeout. */
-    static Result run(Path workDir, String mainClass, List<String> args, long timeoutSeconds) throws Exception {
+    public static Result run(Path workDir, String mainClass, List<String> args, long timeoutSeconds) throws Exception {
         Path log = Files.createTempFile(workDir, "child-", ".log");
         Process process = builder(log, List.of(), mainClass, args).start();
         try {
@@ -59,7 +59,7 @@ final class ChildJvm {
         }
     }
 
-    static String read(Path log) {
+    public static String read(Path log) {
         try {
             return Files.readString(log, StandardCharsets.UTF_8);
         } catch (IOException e) {
