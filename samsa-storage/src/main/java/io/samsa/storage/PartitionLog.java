@@ -16,8 +16,8 @@ import io.samsa.storage.validation.Recompressor;
 import io.samsa.storage.validation.ValidatedBatch;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -479,7 +479,7 @@ public final class PartitionLog {
                         entry.lastTimestamp(), entry.coordinatorEpoch(), entry.currentTxnFirstOffset()));
             }
             result.sort(Comparator.comparingLong(ActiveProducer::producerId));
-            return result;
+            return List.copyOf(result);
         } finally {
             lock.unlock();
         }
