@@ -16,6 +16,8 @@ import io.samsa.storage.validation.Recompressor;
 import io.samsa.storage.validation.ValidatedBatch;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -471,13 +473,13 @@ public final class PartitionLog {
     public List<ActiveProducer> activeProducers() {
         lock.lock();
         try {
-            List<ActiveProducer> result = new java.util.ArrayList<>(producerState.producerCount());
+            List<ActiveProducer> result = new ArrayList<>(producerState.producerCount());
             for (ProducerStateEntry entry : producerState.entries()) {
                 result.add(new ActiveProducer(entry.producerId(), entry.producerEpoch(), entry.lastSeq(),
                         entry.lastTimestamp(), entry.coordinatorEpoch(), entry.currentTxnFirstOffset()));
             }
-            result.sort(java.util.Comparator.comparingLong(ActiveProducer::producerId));
-            return result;
+            result.sort(Comparator.comparingLong(ActiveProducer::producerId));
+            return List.copyOf(result);
         } finally {
             lock.unlock();
         }
@@ -488,7 +490,7 @@ public final class PartitionLog {
      * {@code completed} for {@link #lastStableOffset}.
      */
     void transactionsChanged(List<CompletedTxn> completed) {
-        List<UnstableOffsets.Pending> pending = completed.isEmpty() ? List.of() : new java.util.ArrayList<>();
+        List<UnstableOffsets.Pending> pending = completed.isEmpty() ? List.of() : new ArrayList<>();
         for (CompletedTxn txn : completed) {
             pending.add(new UnstableOffsets.Pending(txn.firstOffset(), txn.lastOffset()));
         }

@@ -148,7 +148,8 @@ class DumpLogCompatibilityIT {
                 TimestampType.CREATE_TIME, 0L, now, producerId, (short) 0, 0, true,
                 RecordBatch.NO_PARTITION_LEADER_EPOCH);
         for (String key : keys) {
-            builder.append(now, key.getBytes(StandardCharsets.UTF_8), ("value-of-" + key).getBytes(StandardCharsets.UTF_8));
+            builder.append(now, key.getBytes(StandardCharsets.UTF_8),
+                    ("value-of-" + key).getBytes(StandardCharsets.UTF_8));
         }
         return builder.build();
     }

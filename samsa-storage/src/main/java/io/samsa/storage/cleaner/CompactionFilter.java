@@ -1,6 +1,7 @@
 package io.samsa.storage.cleaner;
 
 import java.util.Map;
+import java.util.List;
 import java.util.OptionalLong;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.Record;
@@ -32,8 +33,8 @@ final class CompactionFilter extends MemoryRecords.RecordFilter {
     private final long mapEndOffset;
     private final Map<Long, Long> producerLastOffsets;
     private long groupLastOffset = -1;
-    private CleanedTransactions transactions = new CleanedTransactions(java.util.List.of(), null);
-    /** Whether the records of the batch being filtered all go (aborted data, or a removable marker past its horizon). */
+    private CleanedTransactions transactions = new CleanedTransactions(List.of(), null);
+    /** Whether the records of the batch being filtered all go (aborted data, a removable marker past its horizon). */
     private boolean discardBatchRecords;
     private long minRetainedHorizonMs = Long.MAX_VALUE;
     private long tombstonesDropped;

@@ -13,8 +13,8 @@ import java.util.List;
  * @param firstDirtyOffset       the cleaner checkpoint (reset to the log start offset when outside the log)
  * @param firstUncleanableOffset exclusive end of what may be cleaned: the lowest of the active segment's base offset,
  *                               the base offset of the segment holding the last stable offset (KIP-98: an open
- *                               transaction is never cleaned; the LSO is at most the high watermark), and the base offset of the
- *                               first segment holding a record newer than {@code min.compaction.lag.ms}
+ *                               transaction is never cleaned; the LSO is at most the high watermark), and the base
+ *                               offset of the first segment holding a record newer than {@code min.compaction.lag.ms}
  * @param cleanBytes             bytes of the segments below the first dirty offset
  * @param cleanableBytes         bytes of the segments overlapping [firstDirtyOffset, firstUncleanableOffset)
  * @param needCompactionNow      a dirty record is older than {@code max.compaction.lag.ms}

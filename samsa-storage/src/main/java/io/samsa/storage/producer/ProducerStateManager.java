@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -190,7 +192,7 @@ public final class ProducerStateManager {
             return Optional.empty();
         }
         if (batch.isControlBatch()) {
-            java.util.Iterator<Record> records = batch.iterator();
+            Iterator<Record> records = batch.iterator();
             if (!records.hasNext()) {
                 return Optional.empty(); // a control batch emptied by the cleaner
             }
@@ -221,7 +223,7 @@ public final class ProducerStateManager {
     }
 
     /** Every producer's state (live entries: read under the owner's lock). */
-    public java.util.Collection<ProducerStateEntry> entries() {
+    public Collection<ProducerStateEntry> entries() {
         return producers.values();
     }
 

@@ -45,9 +45,8 @@ public record UnstableOffsets(long firstOngoing, List<Pending> pending) {
      * {@code highWatermark} and below {@code logEndOffset}, plus {@code completed}.
      */
     public UnstableOffsets next(long newFirstOngoing, long highWatermark, long logEndOffset, List<Pending> completed) {
-        if (newFirstOngoing == firstOngoing && completed.isEmpty()
-                && pending.stream().allMatch(p -> p.lastOffset() >= highWatermark && p.lastOffset() < logEndOffset)) {
-            return this;
+        if (newFirstOngoing == firstOngoing && completed.isEmpty() && allPending(highWatermark, logEndOffset)) {
+            return this; // the usual case for a transaction's next batch: no allocation
         }
         List<Pending> next = new ArrayList<>(pending.size() + completed.size());
         for (Pending p : pending) {
@@ -61,5 +60,14 @@ public record UnstableOffsets(long firstOngoing, List<Pending> pending) {
             }
         }
         return newFirstOngoing < 0 && next.isEmpty() ? NONE : new UnstableOffsets(newFirstOngoing, next);
+    }
+
+    private boolean allPending(long highWatermark, long logEndOffset) {
+        for (Pending p : pending) {
+            if (p.lastOffset() < highWatermark || p.lastOffset() >= logEndOffset) {
+                return false;
+            }
+        }
+        return true;
     }
 }
