@@ -24,10 +24,10 @@ import io.samsa.broker.handlers.group.ListGroupsHandler;
 import io.samsa.broker.handlers.group.OffsetCommitHandler;
 import io.samsa.broker.handlers.group.OffsetDeleteHandler;
 import io.samsa.broker.handlers.group.OffsetFetchHandler;
+import io.samsa.broker.handlers.group.SyncGroupHandler;
 import io.samsa.broker.handlers.group.TxnOffsetCommitHandler;
 import io.samsa.broker.net.BrokerRequestSender;
 import io.samsa.broker.txnverify.AddPartitionsToTxnManager;
-import io.samsa.broker.handlers.group.SyncGroupHandler;
 import io.samsa.broker.config.DynamicBrokerConfigs;
 import io.samsa.broker.handlers.AlterConfigsHandler;
 import io.samsa.broker.handlers.CreatePartitionsHandler;
@@ -106,8 +106,8 @@ public final class SamsaBroker implements SamsaNode {
     private volatile List<BrokerRegistration.Endpoint> endpoints = List.of();
 
     /**
-     * @param brokerSender inter-broker requests (KIP-890 transaction verification); null until the network sender is
-     *                     wired, which skips the verification
+     * @param brokerSender inter-broker requests (KIP-890 transaction verification, and the Transactions V2 partition
+     *                     adds that V2 clients rely on); null until the network sender is wired, which skips them
      */
     private SamsaBroker(BrokerConfig config, LogManager logManager, MetadataQuorum quorum,
                         BrokerRequestSender brokerSender) {
