@@ -2,7 +2,6 @@ package io.samsa.broker.group;
 
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -114,8 +113,8 @@ public final class PendingTransactions {
     public int size() {
         int n = 0;
         for (Map<String, Map<TopicPartition, Pending>> groups : byProducer.values()) {
-            for (Iterator<Map<TopicPartition, Pending>> it = groups.values().iterator(); it.hasNext(); ) {
-                n += it.next().size();
+            for (Map<TopicPartition, Pending> offsets : groups.values()) {
+                n += offsets.size();
             }
         }
         return n;

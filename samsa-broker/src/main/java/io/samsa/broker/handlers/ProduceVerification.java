@@ -72,10 +72,7 @@ final class ProduceVerification {
                 if (!(p.records() instanceof MemoryRecords records)) {
                     continue;
                 }
-                for (RecordBatch batch : records.batches()) {
-                    if (!batch.isTransactional() || !batch.hasProducerId()) {
-                        continue;
-                    }
+                for (RecordBatch batch : transactionalBatches(records)) {
                     if (request.transactionalId() == null) {
                         throw new TransactionalIdAuthorizationException("Transactional records need the request's "
                                 + "transactional id");
@@ -101,6 +98,25 @@ final class ProduceVerification {
         }
         return partitions == null ? Transaction.NONE
                 : new Transaction(request.transactionalId(), producerId, epoch, List.copyOf(partitions));
+    }
+
+    /**
+     * The transactional batches of one partition's records; none when the batch headers do not parse (the append
+     * reports CORRUPT_MESSAGE for the partition).
+     */
+    private static List<RecordBatch> transactionalBatches(MemoryRecords records) {
+        List<RecordBatch> out = null;
+        try {
+            for (RecordBatch batch : records.batches()) {
+                if (batch.isTransactional() && batch.hasProducerId()) {
+                    out = out == null ? new ArrayList<>(1) : out;
+                    out.add(batch);
+                }
+            }
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+        return out == null ? List.of() : out;
     }
 
     /**

@@ -336,7 +336,8 @@ public final class ClassicGroup implements Group {
         } else if (!isTransactional && state != ClassicGroupState.EMPTY) {
             throw new UnknownMemberIdException("Group " + groupId + " has members: a commit needs a member id");
         }
-        if (state == ClassicGroupState.COMPLETING_REBALANCE) {
+        if (!isTransactional && state == ClassicGroupState.COMPLETING_REBALANCE) {
+            // Kafka does not enforce the group state on TxnOffsetCommit
             throw new RebalanceInProgressException("Group " + groupId + " is completing a rebalance");
         }
     }

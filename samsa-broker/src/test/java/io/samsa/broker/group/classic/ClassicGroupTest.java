@@ -1,12 +1,20 @@
 package io.samsa.broker.group.classic;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.samsa.broker.group.GroupConfig;
+import io.samsa.broker.group.OffsetManager;
+import io.samsa.broker.group.OffsetManager.OffsetToCommit;
 import io.samsa.broker.group.TestShards;
 import io.samsa.broker.group.record.GroupMetadataRecord;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.IllegalGenerationException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.JoinGroupResponseData;
@@ -19,6 +27,7 @@ import org.junit.jupiter.api.Test;
 /** The classic group state machine on a manual clock: joins, generations, leader, timeouts, static members. */
 class ClassicGroupTest {
     static final String G = "g";
+    static final TopicPartition TP = new TopicPartition("t", 0);
     static final JoinContext V9 = new JoinContext("client", "/127.0.0.1", (short) 9);
 
     TestShards t = new TestShards(GroupConfig.defaults(0));
@@ -76,6 +85,24 @@ class ClassicGroupTest {
         assertThat(synced.assignment()).isEqualTo(("for-" + joined.memberId()).getBytes());
         assertThat(group().state()).isEqualTo(ClassicGroupState.STABLE);
         assertThat(t.log).singleElement().isInstanceOf(GroupMetadataRecord.class);
+    }
+
+    @Test
+    void transactionalCommitsOfAMemberAreCheckedAsKafkaDoes() {
+        JoinGroupResponseData joined = newMember().join();
+        String member = joined.memberId();
+        OffsetManager offsets = new OffsetManager(t.shard);
+        Function<Integer, Object> txnCommit = generation -> offsets.commitTransactional(G, member, null, generation,
+                (short) 3, 9, (short) 0, List.of(new OffsetToCommit(TP, 1, -1, "", -1)));
+
+        // completing the rebalance: a plain commit is refused, a transactional one is not (Kafka's rule)
+        assertThat(group().state()).isEqualTo(ClassicGroupState.COMPLETING_REBALANCE);
+        assertThatThrownBy(() -> offsets.commit(G, member, null, 1, (short) 8, List.of()))
+                .isInstanceOf(RebalanceInProgressException.class);
+        assertThat(txnCommit.apply(1)).isEqualTo(Map.of(TP, Errors.NONE));
+        assertThatThrownBy(() -> txnCommit.apply(0)).isInstanceOf(IllegalGenerationException.class);
+        // a v0-2 transactional commit carries no member: accepted although the group has members
+        assertThat(offsets.commitTransactional(G, "", null, -1, (short) 2, 9, (short) 0, List.of())).isEmpty();
     }
 
     @Test
