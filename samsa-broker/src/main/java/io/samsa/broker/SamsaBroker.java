@@ -28,7 +28,6 @@ import io.samsa.broker.handlers.group.OffsetDeleteHandler;
 import io.samsa.broker.handlers.group.OffsetFetchHandler;
 import io.samsa.broker.handlers.group.SyncGroupHandler;
 import io.samsa.broker.handlers.group.TxnOffsetCommitHandler;
-import io.samsa.broker.net.BrokerRequestSender;
 import io.samsa.broker.txnverify.AddPartitionsToTxnManager;
 import io.samsa.broker.config.DynamicBrokerConfigs;
 import io.samsa.broker.handlers.AlterConfigsHandler;
