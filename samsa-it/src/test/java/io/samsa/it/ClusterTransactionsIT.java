@@ -21,7 +21,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * restarted. Read with read_committed, the output holds every input record exactly once, each partition in the
  * input's order, and the group's committed offsets are the input's end offsets.
  */
-@Disabled("needs the transaction parts; the lead enables them after merging")
 class ClusterTransactionsIT {
     static final int PARTITIONS = 3;
     static final int RECORDS = 3_000;

@@ -44,6 +44,12 @@ import org.junit.jupiter.api.io.TempDir;
  * KafkaConsumers, ListOffsets at both isolation levels and DescribeProducers, before and after a restart.
  */
 class TransactionMarkersIT {
+    /**
+     * These raw transactional batches have no transaction coordinator behind them: as on Kafka, the partition
+     * verification of KIP-890 is turned off for them (with it on, the leader refuses them, NOT_ENOUGH_REPLICAS).
+     */
+    static final Map<String, String> NO_VERIFICATION = Map.of("transaction.partition.verification.enable", "false");
+
     static final String TOPIC = "txn-markers";
     private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
     private static final long COMMITTED = 7_001L;
@@ -56,7 +62,7 @@ class TransactionMarkersIT {
 
     @Test
     void readCommittedConsumersSeeOnlyCommittedDataAcrossARestart() throws Exception {
-        try (EmbeddedSamsa samsa = EmbeddedSamsa.start(dir)) {
+        try (EmbeddedSamsa samsa = EmbeddedSamsa.start(dir, NO_VERIFICATION)) {
             samsa.createTopic(TOPIC, 1, Map.of());
             try (RawClient raw = new RawClient(samsa.bootstrapServers())) {
                 // Given a committed and an aborted transaction interleaved with a plain record
@@ -160,7 +166,8 @@ class TransactionMarkersIT {
         ProduceRequestData data = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(30_000)
                 .setTransactionalId(records.batches().iterator().next().isTransactional() ? "txn-markers-it" : null)
                 .setTopicData(topics);
-        ProduceResponse response = raw.send(ProduceRequest.builder(data), (short) 12);
+        // v11: a Transactions V1 client (v12+ asks the leader to add the partition to the transaction, KIP-890)
+        ProduceResponse response = raw.send(ProduceRequest.builder(data), (short) 11);
         Errors error = Errors.forCode(response.data().responses().iterator().next().partitionResponses().getFirst()
                 .errorCode());
         assertThat(error).as("produce").isEqualTo(Errors.NONE);

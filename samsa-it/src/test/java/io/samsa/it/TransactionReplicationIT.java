@@ -49,7 +49,7 @@ class TransactionReplicationIT {
     @Test
     void aNewLeaderKeepsTheLastStableOffsetAndTheAbortedTransactions() throws Exception {
         // Given a replicated partition with a committed (1), an aborted (2) and an open (3) transaction
-        cluster = EmbeddedCluster.start(dir, 3, ReplicationIT.FAST);
+        cluster = EmbeddedCluster.start(dir, 3, withoutVerification());
         try (Admin admin = cluster.admin()) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 3).configs(Map.of("min.insync.replicas", "2"))))
                     .all().get(30, TimeUnit.SECONDS);
@@ -114,5 +114,12 @@ class TransactionReplicationIT {
             }
         }
         return out;
+    }
+
+    /** {@link ReplicationIT#FAST} with {@link TransactionMarkersIT#NO_VERIFICATION} (raw batches, no coordinator). */
+    private static Map<String, String> withoutVerification() {
+        Map<String, String> overrides = new java.util.HashMap<>(ReplicationIT.FAST);
+        overrides.putAll(TransactionMarkersIT.NO_VERIFICATION);
+        return overrides;
     }
 }

@@ -40,7 +40,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class TransactionalRequestsIT {
     @RegisterExtension
-    static final SamsaExtension samsa = new SamsaExtension(Map.of("offsets.topic.num.partitions", "2"));
+    static final SamsaExtension samsa = new SamsaExtension(Map.of("offsets.topic.num.partitions", "2",
+            // raw requests with no transaction coordinator behind them: KIP-890 verification off, as on Kafka
+            "transaction.partition.verification.enable", "false"));
     static RawClient raw;
 
     @BeforeAll

@@ -18,7 +18,6 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  * consumer, reads with {@code isolation.level=read_committed} only the committed records, with read_uncommitted all
  * of them. Runs against Apache Kafka with {@code -Dsamsa.it.reference=HOST:PORT} ({@link TxnBroker}).
  */
-@Disabled("needs the transaction parts; the lead enables them after merging")
 class LibrdkafkaTransactionsIT {
     private static final String PYTHON = "/usr/bin/python3";
 

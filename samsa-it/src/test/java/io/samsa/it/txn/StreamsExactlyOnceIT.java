@@ -27,7 +27,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
  * topic is the count computed here from the text, and no count ever went past it (what at-least-once would show after
  * the kill). Runs against Apache Kafka with {@code -Dsamsa.it.reference=HOST:PORT} ({@link TxnBroker}).
  */
-@Disabled("needs the transaction parts; the lead enables them after merging")
 class StreamsExactlyOnceIT {
     private static final String INPUT = "eos-lines";
     private static final String OUTPUT = "eos-counts";

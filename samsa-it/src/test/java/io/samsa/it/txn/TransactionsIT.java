@@ -30,7 +30,6 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,7 +43,6 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Runs against Apache Kafka too: {@code -Dsamsa.it.reference=HOST:PORT} (see {@link TxnBroker}; restarts then do
  * nothing); the reference needs {@code transaction.abort.timed.out.transaction.cleanup.interval.ms=500}.
  */
-@Disabled("needs the transaction parts; the lead enables them after merging")
 class TransactionsIT {
     @TempDir
     static Path dir;
