@@ -23,6 +23,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.InvalidTxnTimeoutException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
@@ -218,6 +219,31 @@ class TransactionCoordinatorIT {
                 assertThatThrownBy(producer::commitTransaction)
                         .isInstanceOfAny(ProducerFencedException.class, InvalidProducerEpochException.class);
             }
+        }
+    }
+
+    @Test
+    void idleTransactionalIdsExpireAndStayExpiredAfterARestart() throws Exception {
+        try (EmbeddedSamsa samsa = EmbeddedSamsa.start(dir, Map.of("transactional.id.expiration.ms", "2000",
+                "transaction.remove.expired.transaction.cleanup.interval.ms", "200"));
+             Admin admin = samsa.admin()) {
+            // Given an id whose transaction completed and a producer that went away
+            samsa.createTopic("txn-idle", 1, Map.of());
+            try (KafkaProducer<String, String> producer = transactional(samsa, "idle", 60_000)) {
+                producer.initTransactions();
+                producer.beginTransaction();
+                producer.send(new ProducerRecord<>("txn-idle", "k", "v")).get();
+                producer.commitTransaction();
+            }
+            // Then after transactional.id.expiration.ms it is gone
+            await().atMost(WAIT).untilAsserted(() -> assertThatThrownBy(() -> describe(admin, "idle"))
+                    .hasCauseInstanceOf(TransactionalIdNotFoundException.class));
+        }
+        // And it stays gone after a restart with the default expiration: its tombstone is replayed
+        try (EmbeddedSamsa samsa = EmbeddedSamsa.start(dir); Admin admin = samsa.admin()) {
+            assertThatThrownBy(() -> describe(admin, "idle"))
+                    .hasCauseInstanceOf(TransactionalIdNotFoundException.class);
+            assertThat(ids(admin.listTransactions().all().get())).doesNotContain("idle");
         }
     }
 
