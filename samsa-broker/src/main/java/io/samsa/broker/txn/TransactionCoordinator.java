@@ -20,7 +20,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
@@ -74,7 +76,7 @@ public final class TransactionCoordinator implements AutoCloseable {
      */
     public TransactionCoordinator(int nodeId, TxnConfig config, Supplier<ClusterImage> image, ReplicaManager replicas,
                                   GroupCoordinator.TopicCreation topicCreation, ScheduledExecutorService scheduler,
-                                  java.util.function.LongSupplier producerIds, TxnMarkerQueue markers) {
+                                  LongSupplier producerIds, TxnMarkerQueue markers) {
         this.nodeId = nodeId;
         this.config = config;
         this.image = image;
@@ -109,7 +111,7 @@ public final class TransactionCoordinator implements AutoCloseable {
                 config.removeExpiredIntervalMs(), config.removeExpiredIntervalMs(), TimeUnit.MILLISECONDS);
     }
 
-    private void everyShard(java.util.function.Consumer<TxnShard> task) {
+    private void everyShard(Consumer<TxnShard> task) {
         for (TxnShard shard : shards.values()) {
             shard.execute(() -> {
                 if (shard.isLoaded()) {

@@ -31,7 +31,7 @@ import org.apache.kafka.common.utils.ByteUtils;
  * Stateless, thread-safe.
  */
 public final class TransactionLogCodec {
-    /** The key of a record of another, newer kind (Kafka skips these on load). */
+    /** The key version of transaction records; keys of other versions are skipped on load, as Kafka does. */
     public static final short KEY_VERSION = 0;
 
     private TransactionLogCodec() {

@@ -13,13 +13,13 @@ import org.apache.kafka.common.requests.RequestHeader;
  * One blocking connection that sends single requests built with kafka-clients' request classes at a chosen version
  * and parses the response: lets a test send what a well-behaved client never would. Not thread-safe.
  */
-final class RawClient implements AutoCloseable {
+public final class RawClient implements AutoCloseable {
     private final Socket socket;
     private final DataInputStream in;
     private final DataOutputStream out;
     private int correlationId;
 
-    RawClient(String bootstrap) throws IOException {
+    public RawClient(String bootstrap) throws IOException {
         String[] hp = bootstrap.split(":");
         socket = new Socket(hp[0], Integer.parseInt(hp[1]));
         socket.setSoTimeout(30_000);
@@ -28,7 +28,7 @@ final class RawClient implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    <R extends AbstractResponse> R send(AbstractRequest.Builder<?> builder, short version) throws IOException {
+    public <R extends AbstractResponse> R send(AbstractRequest.Builder<?> builder, short version) throws IOException {
         AbstractRequest request = builder.build(version);
         RequestHeader header = new RequestHeader(request.apiKey(), version, "raw-client", ++correlationId);
         ByteBuffer frame = request.serializeWithHeader(header);

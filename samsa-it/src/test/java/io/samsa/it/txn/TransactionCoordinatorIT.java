@@ -23,7 +23,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.InvalidTxnTimeoutException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -218,6 +220,81 @@ class TransactionCoordinatorIT {
                         .isInstanceOfAny(ProducerFencedException.class, InvalidProducerEpochException.class);
             }
         }
+    }
+
+    @Test
+    void idleTransactionalIdsExpireAndStayExpiredAfterARestart() throws Exception {
+        try (EmbeddedSamsa samsa = EmbeddedSamsa.start(dir, Map.of("transactional.id.expiration.ms", "2000",
+                "transaction.remove.expired.transaction.cleanup.interval.ms", "200"));
+             Admin admin = samsa.admin()) {
+            // Given an id whose transaction completed and a producer that went away
+            samsa.createTopic("txn-idle", 1, Map.of());
+            try (KafkaProducer<String, String> producer = transactional(samsa, "idle", 60_000)) {
+                producer.initTransactions();
+                producer.beginTransaction();
+                producer.send(new ProducerRecord<>("txn-idle", "k", "v")).get();
+                producer.commitTransaction();
+            }
+            // Then after transactional.id.expiration.ms it is gone
+            await().atMost(WAIT).untilAsserted(() -> assertThatThrownBy(() -> describe(admin, "idle"))
+                    .hasCauseInstanceOf(TransactionalIdNotFoundException.class));
+        }
+        // And it stays gone after a restart with the default expiration: its tombstone is replayed
+        try (EmbeddedSamsa samsa = EmbeddedSamsa.start(dir); Admin admin = samsa.admin()) {
+            assertThatThrownBy(() -> describe(admin, "idle"))
+                    .hasCauseInstanceOf(TransactionalIdNotFoundException.class);
+            assertThat(ids(admin.listTransactions().all().get())).doesNotContain("idle");
+        }
+    }
+
+    @Test
+    void kafkaDumpLogDecodesTheTransactionLog() throws Exception {
+        try (EmbeddedSamsa samsa = EmbeddedSamsa.start(dir); Admin admin = samsa.admin()) {
+            // Given a committed transaction
+            samsa.createTopic("txn-dump", 1, Map.of());
+            long producerId;
+            try (KafkaProducer<String, String> producer = transactional(samsa, "dumped", 60_000)) {
+                producer.initTransactions();
+                producer.beginTransaction();
+                producer.send(new ProducerRecord<>("txn-dump", "k", "v")).get();
+                producer.commitTransaction();
+                await().atMost(WAIT).untilAsserted(() ->
+                        assertThat(describe(admin, "dumped").state()).isEqualTo(TransactionState.COMPLETE_COMMIT));
+                producerId = describe(admin, "dumped").producerId();
+            }
+
+            // When Kafka's kafka-dump-log decodes its __transaction_state partition
+            int partition = Utils.abs("dumped".hashCode()) % 50;
+            Path segment = samsa.logDir().resolve("__transaction_state-" + partition)
+                    .resolve(String.format("%020d.log", 0));
+            String out = dumpLog("--files", segment.toString(), "--transaction-log-decoder");
+
+            // Then every state of the id reads back: Empty (0), Ongoing (1), PrepareCommit (2), CompleteCommit (4)
+            assertThat(out).doesNotContain("Exception").doesNotContain("Unknown")
+                    .contains("\"transactionalId\":\"dumped\"")
+                    .contains("\"producerId\":" + producerId)
+                    .contains("\"transactionStatus\":1").contains("\"transactionStatus\":2")
+                    .contains("\"transactionStatus\":4")
+                    .contains("\"topic\":\"txn-dump\"");
+        }
+    }
+
+    /** Runs Kafka 4.3.1's DumpLogSegments in a child JVM (it may call Exit) and returns its output. */
+    private String dumpLog(String... args) throws Exception {
+        String cp = System.getProperty("surefire.test.class.path");
+        if (cp == null || cp.isBlank()) {
+            cp = System.getProperty("java.class.path");
+        }
+        List<String> cmd = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-XX:TieredStopAtLevel=1", "-cp", cp, "org.apache.kafka.tools.DumpLogSegments"));
+        cmd.addAll(List.of(args));
+        Path out = java.nio.file.Files.createTempFile(dir, "dump", ".txt");
+        Process process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        String output = java.nio.file.Files.readString(out);
+        assertThat(process.exitValue()).as(output).isZero();
+        return output;
     }
 
     private static List<String> ids(java.util.Collection<TransactionListing> listings) {
