@@ -99,8 +99,13 @@ public final class SamsaBroker implements SamsaNode {
     private static final String BROKER_RACK = "broker.rack";
     /** Kafka's {@code request.timeout.ms} default, for the inter-broker requests of the coordinators. */
     private static final int INTER_BROKER_REQUEST_TIMEOUT_MS = 30_000;
-    /** The finalized {@code transaction.version}: 0 (see the ApiVersions registration). */
-    private static final short TRANSACTION_VERSION = 0;
+    /**
+     * The finalized {@code transaction.version} (KIP-584/KIP-890): 2, Transactions V2, the level a new Kafka 4.x
+     * cluster finalizes; clients then bump the epoch at each EndTxn and let partition leaders add partitions.
+     */
+    private static final short TRANSACTION_VERSION = 2;
+    /** The finalized-features epoch of ApiVersions: constant, as the finalized levels never change at run time. */
+    private static final long FEATURES_EPOCH = 1;
 
     private final BrokerConfig config;
     private final LogManager logManager;
@@ -300,9 +305,9 @@ public final class SamsaBroker implements SamsaNode {
                 .register(new DescribeProducersHandler(ctx))
                 // markers for __consumer_offsets go through the group coordinator (pending offsets complete there)
                 .register(new WriteTxnMarkersHandler(ctx, groups))
-                // KIP-584: transaction.version 0-2 supported; not finalized (level 0) until Produce does the implicit
-                // adds of Transactions V2 (KIP-890 part 2), so clients use the classic protocol
-                .supportedFeature("transaction.version", (short) 0, (short) 2);
+                // KIP-584: transaction.version 0-2 supported, 2 finalized (Transactions V2, KIP-890 part 2)
+                .supportedFeature("transaction.version", (short) 0, (short) 2)
+                .finalizedFeature("transaction.version", TRANSACTION_VERSION, FEATURES_EPOCH);
 
         List<BrokerRegistration.Endpoint> bound = new ArrayList<>();
         for (BrokerConfig.Listener listener : config.listeners()) {

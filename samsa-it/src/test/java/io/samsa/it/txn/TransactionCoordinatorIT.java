@@ -20,7 +20,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.InvalidTxnTimeoutException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
@@ -75,16 +75,22 @@ class TransactionCoordinatorIT {
                 await().atMost(WAIT).untilAsserted(() ->
                         assertThat(describe(admin, "app-1").state()).isEqualTo(TransactionState.COMPLETE_COMMIT));
                 assertThat(describe(admin, "app-1").topicPartitions()).isEmpty();
+                // Transactions V2 (transaction.version 2 finalized, KIP-890 part 2): the producer sent no
+                // AddPartitionsToTxn (the leaders added the partitions) and each EndTxn bumped the epoch
+                assertThat(admin.describeFeatures().featureMetadata().get().finalizedFeatures()
+                        .get("transaction.version").maxVersionLevel()).isEqualTo((short) 2);
+                assertThat(describe(admin, "app-1").producerEpoch()).isEqualTo(initial.producerEpoch() + 1);
 
                 // When it aborts the next one
                 producer.beginTransaction();
                 producer.send(new ProducerRecord<>("txn-out", 0, "k", "aborted")).get();
                 producer.abortTransaction();
 
-                // Then it completes as aborted, with the same producer id and epoch
+                // Then it completes as aborted, with the same producer id and the next epoch (V2)
                 await().atMost(WAIT).untilAsserted(() ->
                         assertThat(describe(admin, "app-1").state()).isEqualTo(TransactionState.COMPLETE_ABORT));
                 assertThat(describe(admin, "app-1").producerId()).isEqualTo(initial.producerId());
+                assertThat(describe(admin, "app-1").producerEpoch()).isEqualTo(initial.producerEpoch() + 2);
 
                 // And ListTransactions finds it by state and by producer id, and not by another state
                 assertThat(ids(admin.listTransactions(new ListTransactionsOptions()
@@ -215,9 +221,9 @@ class TransactionCoordinatorIT {
                     assertThat(d.producerEpoch()).isEqualTo(epoch + 1);
                 });
 
-                // And the stalled producer can no longer commit it
-                assertThatThrownBy(producer::commitTransaction)
-                        .isInstanceOfAny(ProducerFencedException.class, InvalidProducerEpochException.class);
+                // And the stalled producer can no longer commit it: under Transactions V2 its EndTxn at the old epoch
+                // finds the transaction aborted, INVALID_TXN_STATE (what Kafka 4.3.1 answers too)
+                assertThatThrownBy(producer::commitTransaction).isInstanceOf(InvalidTxnStateException.class);
             }
         }
     }
