@@ -2,11 +2,8 @@ package io.samsa.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import io.samsa.it.group.RawClient;
 import java.io.IOException;
-import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,13 +22,9 @@ import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.SimpleRecord;
-import org.apache.kafka.common.requests.AbstractRequest;
-import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
-import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.TransactionResult;
 import org.apache.kafka.common.requests.WriteTxnMarkersRequest;
 import org.apache.kafka.common.requests.WriteTxnMarkersResponse;
@@ -185,39 +178,5 @@ class TransactionMarkersIT {
         WriteTxnMarkersResponse response = raw.send(new WriteTxnMarkersRequest.Builder(List.of(entry)),
                 ApiKeys.WRITE_TXN_MARKERS.latestVersion());
         return response.errorsByProducerId().get(producerId).get(tp);
-    }
-
-    /** One blocking connection sending single requests at a chosen version. Not thread-safe. */
-    static final class RawClient implements AutoCloseable {
-        private final Socket socket;
-        private final DataInputStream in;
-        private final DataOutputStream out;
-        private int correlationId;
-
-        RawClient(String bootstrap) throws IOException {
-            String[] hp = bootstrap.split(":");
-            socket = new Socket(hp[0], Integer.parseInt(hp[1]));
-            socket.setSoTimeout(60_000);
-            in = new DataInputStream(socket.getInputStream());
-            out = new DataOutputStream(socket.getOutputStream());
-        }
-
-        @SuppressWarnings("unchecked")
-        <R extends AbstractResponse> R send(AbstractRequest.Builder<?> builder, short version) throws IOException {
-            AbstractRequest request = builder.build(version);
-            RequestHeader header = new RequestHeader(request.apiKey(), version, "txn-markers-it", ++correlationId);
-            ByteBuffer frame = request.serializeWithHeader(header);
-            out.writeInt(frame.remaining());
-            out.write(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining());
-            out.flush();
-            byte[] response = new byte[in.readInt()];
-            in.readFully(response);
-            return (R) AbstractResponse.parseResponse(ByteBuffer.wrap(response), header);
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
     }
 }

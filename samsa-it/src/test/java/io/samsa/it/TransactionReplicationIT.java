@@ -3,7 +3,7 @@ package io.samsa.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.samsa.it.TransactionMarkersIT.RawClient;
+import io.samsa.it.group.RawClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
