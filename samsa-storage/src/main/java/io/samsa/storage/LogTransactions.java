@@ -7,6 +7,7 @@ import io.samsa.storage.segment.LogSegment;
 import io.samsa.storage.segment.LogSegments;
 import io.samsa.storage.txn.AbortedTxn;
 import io.samsa.storage.txn.TransactionIndex;
+import io.samsa.storage.txn.VerificationGuard;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -54,12 +55,15 @@ final class LogTransactions {
 
     /**
      * Checks a leader append before it is written (caller holds the lock): markers by producer and coordinator epoch;
-     * data batches by epoch, sequence ({@link AppendOrigin#CLIENT} only) and transaction state.
+     * data batches by epoch, sequence ({@link AppendOrigin#CLIENT} only), transaction state and, when the leader
+     * verified the transaction (KIP-890), its {@link VerificationGuard} (after duplicate detection, as Kafka: a retry
+     * of an appended batch still succeeds).
      *
+     * @param guard null when the append needs no verification
      * @return the original of an idempotent duplicate
      */
     static Optional<BatchMetadata> check(ProducerStateManager producers, RecordBatch batch, EndTransactionMarker marker,
-                                         AppendOrigin origin) {
+                                         AppendOrigin origin, VerificationGuard guard) {
         if (!batch.hasProducerId()) {
             return Optional.empty();
         }
@@ -77,6 +81,9 @@ final class LogTransactions {
             producers.checkEpoch(batch.producerId(), batch.producerEpoch());
         }
         producers.checkTransactionState(batch.producerId(), batch.isTransactional());
+        if (origin == AppendOrigin.CLIENT) {
+            producers.checkVerification(batch.producerId(), batch.producerEpoch(), batch.isTransactional(), guard);
+        }
         return Optional.empty();
     }
 

@@ -11,6 +11,7 @@ import io.samsa.storage.segment.LogSegments;
 import io.samsa.storage.segment.SegmentFiles;
 import io.samsa.storage.txn.AbortedTxn;
 import io.samsa.storage.txn.UnstableOffsets;
+import io.samsa.storage.txn.VerificationGuard;
 import io.samsa.storage.validation.BatchValidator;
 import io.samsa.storage.validation.Recompressor;
 import io.samsa.storage.validation.ValidatedBatch;
@@ -184,6 +185,21 @@ public final class PartitionLog {
      *         batch of a producer with an open transaction
      */
     public LogAppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch, AppendOrigin origin) {
+        return appendAsLeader(records, leaderEpoch, origin, null);
+    }
+
+    /**
+     * {@link #appendAsLeader(MemoryRecords, int, AppendOrigin)} of a client batch whose transaction the leader
+     * verified with its coordinator (KIP-890 part 1): unless the producer's transaction is open here, the batch must
+     * carry the guard {@link #startTransactionVerification} returned and this log still holds.
+     *
+     * @param guard null when the append needs no verification; {@link VerificationGuard#SENTINEL} when the
+     *              transaction was open here when checked
+     * @throws org.apache.kafka.common.errors.InvalidTxnStateException INVALID_TXN_STATE (48): the transaction ended
+     *         (its marker was appended) since the verification started
+     */
+    public LogAppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch, AppendOrigin origin,
+                                        VerificationGuard guard) {
         LogConfig cfg = config;
         long now = time.milliseconds();
         // A topic compression.type other than "producer" rewrites the batch in that codec first (Kafka's LogValidator).
@@ -196,7 +212,7 @@ public final class PartitionLog {
         lock.lock();
         try {
             ensureOpen();
-            Optional<BatchMetadata> duplicate = LogTransactions.check(producerState, batch, marker, origin);
+            Optional<BatchMetadata> duplicate = LogTransactions.check(producerState, batch, marker, origin, guard);
             if (duplicate.isPresent()) {
                 BatchMetadata original = duplicate.get();
                 long appendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME ? original.timestamp() : -1;
@@ -453,6 +469,23 @@ public final class PartitionLog {
      */
     public List<AbortedTxn> collectAbortedTransactions(long startOffset, long upperBoundOffset) {
         return LogTransactions.collect(segments, startOffset, upperBoundOffset);
+    }
+
+    /**
+     * Starts the verification of producer {@code producerId}'s transaction before its first transactional batch here
+     * (Kafka's {@code maybeStartTransactionVerification}, KIP-890 part 1): the returned guard goes with the append
+     * once the coordinator confirmed the partition is in the transaction; a marker of the producer appended meanwhile
+     * invalidates it. Thread-safe.
+     *
+     * @return {@link VerificationGuard#SENTINEL} when the producer's transaction is already open here at that epoch
+     */
+    public VerificationGuard startTransactionVerification(long producerId, short producerEpoch) {
+        lock.lock();
+        try {
+            return producerState.startVerification(producerId, producerEpoch);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** True when producer {@code producerId} has a transaction open in this log at epoch {@code producerEpoch}. */

@@ -6,7 +6,9 @@ import io.samsa.metadata.ClusterImage;
 import io.samsa.metadata.TopicImage;
 import io.samsa.protocol.ApiHandler;
 import io.samsa.protocol.RequestContext;
+import io.samsa.storage.AppendOrigin;
 import io.samsa.storage.LogAppendInfo;
+import io.samsa.storage.txn.VerificationGuard;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +99,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                     ProduceVerification.Transaction txn = ProduceVerification.transactionOf(request, ctx.image(),
                             topicIds);
                     return ProduceVerification.verify(txn, version, ctx.replicas(), verifier)
-                            .thenApply(refused -> append(request, version, topicIds, refused));
+                            .thenApply(verified -> append(request, version, topicIds, verified));
                 })
                 .thenCompose(r -> r)
                 .thenApply(r -> version >= 10 ? withLeaderHints(r, topicIds, context.listenerName()) : r);
@@ -121,7 +123,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     }
 
     private CompletableFuture<ProduceResponseData> append(ProduceRequestData request, short version,
-                                                          boolean topicIds, Map<TopicPartition, ApiException> refused) {
+                                                          boolean topicIds, ProduceVerification.Verified verified) {
+        Map<TopicPartition, ApiException> refused = verified.refused();
         ProduceResponseData response = new ProduceResponseData();
         List<CompletableFuture<?>> flushes = null;
         boolean validAcks = request.acks() == 0 || request.acks() == 1 || request.acks() == -1;
@@ -142,8 +145,9 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                     ApiException e = refused.get(new TopicPartition(topic.get().name(), p.index()));
                     error(pr, Errors.forException(e), e.getMessage());
                 } else {
-                    CompletableFuture<?> flushed = appendPartition(new TopicPartition(topic.get().name(), p.index()),
-                            p, version, request.acks(), request.timeoutMs(), pr);
+                    TopicPartition tp = new TopicPartition(topic.get().name(), p.index());
+                    CompletableFuture<?> flushed = appendPartition(tp, p, version, request.acks(),
+                            request.timeoutMs(), verified.guard(tp), pr);
                     if (flushed != null) {
                         flushes = flushes == null ? new ArrayList<>() : flushes;
                         flushes.add(flushed);
@@ -161,7 +165,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
 
     /** Appends one partition's batch; fills {@code pr} now, or later when the returned fsync future completes. */
     private CompletableFuture<?> appendPartition(TopicPartition tp, PartitionProduceData p, short version, short acks,
-                                                 int timeoutMs, PartitionProduceResponse pr) {
+                                                 int timeoutMs, VerificationGuard guard, PartitionProduceResponse pr) {
         if (!(p.records() instanceof MemoryRecords records)) {
             error(pr, Errors.INVALID_REQUEST, "Produce records must be in memory");
             return null;
@@ -176,7 +180,9 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         }
         CompletableFuture<LogAppendInfo> appended;
         try {
-            appended = ctx.replicas().appendAsLeader(tp, records, acks, Math.max(0, timeoutMs));
+            appended = guard == null ? ctx.replicas().appendAsLeader(tp, records, acks, Math.max(0, timeoutMs))
+                    : ctx.replicas().appendAsLeader(tp, records, acks, Math.max(0, timeoutMs), AppendOrigin.CLIENT,
+                            guard);
         } catch (RuntimeException e) {
             failed(tp, pr, e);
             return null;

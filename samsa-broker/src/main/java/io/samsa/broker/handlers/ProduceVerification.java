@@ -6,6 +6,7 @@ import io.samsa.broker.txnverify.TransactionOperation;
 import io.samsa.metadata.ClusterImage;
 import io.samsa.metadata.TopicImage;
 import io.samsa.storage.PartitionLog;
+import io.samsa.storage.txn.VerificationGuard;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,7 +38,10 @@ import org.apache.kafka.common.record.internal.RecordBatch;
  * ("Partition was not added to the transaction"); NETWORK_EXCEPTION, COORDINATOR_LOAD_IN_PROGRESS,
  * COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR and (before Transactions V2) CONCURRENT_TRANSACTIONS as
  * NOT_ENOUGH_REPLICAS, which every client retries without a metadata refresh; others as they are. With Transactions V2
- * the add happens even when {@code transaction.partition.verification.enable} is false, as in Kafka 4.3.
+ * the add happens even when {@code transaction.partition.verification.enable} is false, as in Kafka 4.3. Each verified
+ * append carries the {@link VerificationGuard} its log handed out when the verification started: a marker of the
+ * producer appended in between (the transaction ended) makes the append fail with INVALID_TXN_STATE rather than open
+ * a transaction no coordinator knows (Kafka's {@code VerificationGuard}).
  *
  * <p>The transaction of the request (pid, epoch, partitions) is found by reading batch headers only. Stateless and
  * thread-safe.
@@ -52,6 +56,22 @@ final class ProduceVerification {
     record Transaction(String transactionalId, long producerId, short producerEpoch, List<TopicPartition> partitions) {
         static final Transaction NONE = new Transaction(null, RecordBatch.NO_PRODUCER_ID,
                 RecordBatch.NO_PRODUCER_EPOCH, List.of());
+    }
+
+    /**
+     * What the verification decided.
+     *
+     * @param refused the partitions refused, with the produce error to answer (empty: append everything)
+     * @param guards  null when no verification is required; else the {@link VerificationGuard} each transactional
+     *                partition's append carries ({@link VerificationGuard#SENTINEL} where the transaction was open)
+     */
+    record Verified(Map<TopicPartition, ApiException> refused, Map<TopicPartition, VerificationGuard> guards) {
+        static final Verified NOT_REQUIRED = new Verified(Map.of(), null);
+
+        /** The guard of {@code tp}'s append, or null when its append needs none. */
+        VerificationGuard guard(TopicPartition tp) {
+            return guards == null ? null : guards.getOrDefault(tp, VerificationGuard.SENTINEL);
+        }
     }
 
     private ProduceVerification() {
@@ -120,23 +140,27 @@ final class ProduceVerification {
     }
 
     /**
-     * Verifies the partitions of {@code txn} that have no open transaction of its producer here. Partitions not led
-     * here are left to the append, which answers their error.
+     * Verifies the partitions of {@code txn} that have no open transaction of its producer here, each under a
+     * {@link VerificationGuard} started in its log first (Kafka's {@code maybeStartTransactionVerification}), so that
+     * a marker appended before the batch makes the append fail instead of opening a transaction no coordinator knows.
+     * Partitions not led here are left to the append, which answers their error.
      *
      * @param manager null: no verification ({@code transaction.partition.verification.enable=false} or no sender)
-     * @return the partitions refused, with the produce error to answer (empty: append everything)
      */
-    static CompletableFuture<Map<TopicPartition, ApiException>> verify(Transaction txn, short version,
-                                                                     ReplicaManager replicas,
-                                                                     AddPartitionsToTxnManager manager) {
+    static CompletableFuture<Verified> verify(Transaction txn, short version, ReplicaManager replicas,
+                                              AddPartitionsToTxnManager manager) {
         TransactionOperation operation = TransactionOperation.forProduce(version);
         if (manager == null || txn.partitions().isEmpty() || manager.skips(operation)) {
-            return CompletableFuture.completedFuture(Map.of());
+            return CompletableFuture.completedFuture(Verified.NOT_REQUIRED);
         }
         List<TopicPartition> unverified = new ArrayList<>();
+        Map<TopicPartition, VerificationGuard> guards = new HashMap<>();
         for (TopicPartition tp : txn.partitions()) {
             try {
-                if (!replicas.leaderLog(tp).hasOngoingTransaction(txn.producerId(), txn.producerEpoch())) {
+                VerificationGuard guard = replicas.leaderLog(tp).startTransactionVerification(txn.producerId(),
+                        txn.producerEpoch());
+                guards.put(tp, guard);
+                if (guard != VerificationGuard.SENTINEL) {
                     unverified.add(tp);
                 }
             } catch (RuntimeException e) {
@@ -144,10 +168,10 @@ final class ProduceVerification {
             }
         }
         if (unverified.isEmpty()) {
-            return CompletableFuture.completedFuture(Map.of());
+            return CompletableFuture.completedFuture(new Verified(Map.of(), guards));
         }
         return manager.verifyForProduce(txn.transactionalId(), txn.producerId(), txn.producerEpoch(), unverified,
-                operation).thenApply(errors -> toProduceErrors(errors, operation));
+                operation).thenApply(errors -> new Verified(toProduceErrors(errors, operation), guards));
     }
 
     static Map<TopicPartition, ApiException> toProduceErrors(Map<TopicPartition, Errors> errors,

@@ -4,6 +4,7 @@ import io.samsa.metadata.PartitionImage;
 import io.samsa.storage.AppendOrigin;
 import io.samsa.storage.LogAppendInfo;
 import io.samsa.storage.PartitionLog;
+import io.samsa.storage.txn.VerificationGuard;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -212,6 +213,12 @@ public final class Partition {
      * marker, KIP-98; see {@link PartitionLog#appendAsLeader(MemoryRecords, int, AppendOrigin)}).
      */
     public LogAppendInfo appendAsLeader(MemoryRecords records, int minIsr, AppendOrigin origin) {
+        return appendAsLeader(records, minIsr, origin, null);
+    }
+
+    /** The same for a client batch verified with the transaction coordinator (KIP-890; null: no verification). */
+    public LogAppendInfo appendAsLeader(MemoryRecords records, int minIsr, AppendOrigin origin,
+                                        VerificationGuard guard) {
         LogAppendInfo info;
         lock.readLock().lock();
         try {
@@ -223,7 +230,7 @@ public final class Partition {
                 throw new NotEnoughReplicasException("The size of the current ISR " + inSync + " is insufficient to "
                         + "satisfy the min.isr requirement of " + minIsr + " for partition " + tp);
             }
-            info = log.appendAsLeader(records, leaderEpoch, origin);
+            info = log.appendAsLeader(records, leaderEpoch, origin, guard);
         } finally {
             lock.readLock().unlock();
         }

@@ -13,6 +13,7 @@ import io.samsa.storage.LogConfig;
 import io.samsa.storage.LogManager;
 import io.samsa.storage.PartitionLog;
 import io.samsa.storage.txn.AbortedTxn;
+import io.samsa.storage.txn.VerificationGuard;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -396,9 +397,21 @@ public final class ReplicaManager implements AutoCloseable {
      */
     public CompletableFuture<LogAppendInfo> appendAsLeader(TopicPartition tp, MemoryRecords records, short acks,
                                                            long timeoutMs, AppendOrigin origin) {
+        return appendAsLeader(tp, records, acks, timeoutMs, origin, null);
+    }
+
+    /**
+     * A client append whose transaction this leader verified with the coordinator (KIP-890 part 1): see
+     * {@link PartitionLog#appendAsLeader(MemoryRecords, int, AppendOrigin, VerificationGuard)}.
+     *
+     * @param guard null when the append needs no verification
+     */
+    public CompletableFuture<LogAppendInfo> appendAsLeader(TopicPartition tp, MemoryRecords records, short acks,
+                                                           long timeoutMs, AppendOrigin origin,
+                                                           VerificationGuard guard) {
         Partition partition = leaderPartition(tp);
         int minIsr = acks == -1 ? minInsyncReplicas(image.get(), tp.topic()) : 0;
-        LogAppendInfo info = partition.appendAsLeader(records, minIsr, origin);
+        LogAppendInfo info = partition.appendAsLeader(records, minIsr, origin, guard);
         if (!info.duplicate()) {
             purgatory.onAppend(tp); // wakes the followers' parked fetches (and consumers' when the HW moved)
         }

@@ -1,6 +1,7 @@
 package io.samsa.storage.producer;
 
 import io.samsa.storage.segment.SegmentFiles;
+import io.samsa.storage.txn.VerificationGuard;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,6 +45,8 @@ public final class ProducerStateManager {
     private final Map<Long, ProducerStateEntry> producers = new HashMap<>();
     /** Open transactions: first offset to producer id (Kafka's {@code ongoingTxns}). */
     private final TreeMap<Long, Long> ongoingTxns = new TreeMap<>();
+    /** Producers whose transaction a leader is verifying here (KIP-890), not persisted: leader-side only. */
+    private final Map<Long, VerificationGuard> verifications = new HashMap<>();
 
     public ProducerStateManager(Path dir) {
         this.dir = dir;
@@ -136,6 +139,44 @@ public final class ProducerStateManager {
         }
     }
 
+    /**
+     * Starts (or joins) the verification of producer {@code producerId}'s transaction at {@code epoch} before its
+     * first transactional batch is appended here (Kafka's {@code maybeStartTransactionVerification}, KIP-890).
+     *
+     * @return {@link VerificationGuard#SENTINEL} when the transaction is already open here (nothing to verify), else
+     *         the guard the append must carry
+     */
+    public VerificationGuard startVerification(long producerId, short epoch) {
+        if (hasOngoingTransaction(producerId, epoch)) {
+            return VerificationGuard.SENTINEL;
+        }
+        VerificationGuard current = verifications.get(producerId);
+        if (current == null || current.producerEpoch() != epoch) {
+            current = VerificationGuard.of(producerId, epoch);
+            verifications.put(producerId, current);
+        }
+        return current;
+    }
+
+    /**
+     * Checks a client's transactional batch against the verification it went through (Kafka's
+     * {@code batchMissingRequiredVerification}): when its transaction is not open here, the batch must carry the guard
+     * this log still holds for the producer.
+     *
+     * @param guard null when the append needs no verification (none configured, or not a client append)
+     * @throws InvalidTxnStateException the transaction ended (its marker was appended) since the verification started,
+     *                                  or no verification was started for it
+     */
+    public void checkVerification(long producerId, short epoch, boolean transactional, VerificationGuard guard) {
+        if (guard == null || !transactional || hasOngoingTransaction(producerId, epoch)) {
+            return;
+        }
+        if (guard == VerificationGuard.SENTINEL || verifications.get(producerId) != guard) {
+            throw new InvalidTxnStateException("The transaction of producer " + producerId + " at epoch " + epoch
+                    + " is not verified for this partition: it ended since, or was never verified (KIP-890)");
+        }
+    }
+
     /** Records a non-transactional batch that was appended (or replayed from the log). */
     public void update(long producerId, short epoch, BatchMetadata batch) {
         update(producerId, epoch, batch, false);
@@ -151,6 +192,7 @@ public final class ProducerStateManager {
         if (transactional && entry.currentTxnFirstOffset() < 0) {
             entry.currentTxnFirstOffset(batch.firstOffset());
             ongoingTxns.put(batch.firstOffset(), producerId);
+            verifications.remove(producerId); // the open transaction is the proof from now on
         }
     }
 
@@ -178,6 +220,7 @@ public final class ProducerStateManager {
             ongoingTxns.remove(first);
         }
         entry.endTransaction(epoch, coordinatorEpoch, timestamp);
+        verifications.remove(producerId); // a verification started before this marker is stale
         return completed;
     }
 
@@ -240,6 +283,7 @@ public final class ProducerStateManager {
     public void clear() {
         producers.clear();
         ongoingTxns.clear();
+        verifications.clear();
     }
 
     /** Writes {@code <offset>.snapshot} covering the log up to {@code offset} (exclusive) and prunes old snapshots. */
