@@ -226,6 +226,11 @@ public final class SamsaBroker implements SamsaNode {
         // followers that stopped catching up leave the ISR (replica.lag.time.max.ms, checked at half of it, as Kafka)
         long isrCheckEvery = Math.max(1, replicas.settings().replicaLagTimeMaxMs() / 2);
         scheduler.scheduleWithFixedDelay(replicas::maybeShrinkIsr, isrCheckEvery, isrCheckEvery, TimeUnit.MILLISECONDS);
+        // idle producers leave the partitions' producer state (producer.id.expiration.ms), as Kafka's LogManager
+        long producerExpiryEvery = config.values().getInt(BrokerConfigDefs.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS);
+        long producerExpiration = config.values().getInt(BrokerConfigDefs.PRODUCER_ID_EXPIRATION_MS);
+        scheduler.scheduleWithFixedDelay(() -> logManager.removeExpiredProducers(producerExpiration),
+                producerExpiryEvery, producerExpiryEvery, TimeUnit.MILLISECONDS);
         // retention, delayed deletion of .deleted files and the log cleaner (issue 4, log lifecycle)
         // one checkpoint task writes the high watermarks, recovery points and log start offsets together, at the more
         // frequent of replica.high.watermark.checkpoint.interval.ms and log.flush.offset.checkpoint.interval.ms

@@ -393,6 +393,24 @@ public final class LogManager implements Closeable {
         return deleted;
     }
 
+    /**
+     * Expires idle producers in every log ({@code producer.id.expiration.ms}, checked every
+     * {@code producer.id.expiration.check.interval.ms} by the broker, as Kafka's {@code LogManager}).
+     *
+     * @return the number of producer entries removed
+     */
+    public int removeExpiredProducers(long expirationMs) {
+        int removed = 0;
+        for (PartitionLog log : logs.values()) {
+            try {
+                removed += log.removeExpiredProducers(expirationMs);
+            } catch (RuntimeException e) {
+                LOGGER.error("Producer expiration failed topicPartition={} error={}", log.topicPartition(), e.toString());
+            }
+        }
+        return removed;
+    }
+
     /** Closes and removes {@code .deleted} segments whose {@code file.delete.delay.ms} has passed; returns how many. */
     public int deleteExpiredFiles() {
         return deleter.deleteExpired(time.milliseconds());

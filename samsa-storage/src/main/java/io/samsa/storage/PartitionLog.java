@@ -488,6 +488,21 @@ public final class PartitionLog {
         }
     }
 
+    /**
+     * Forgets the producers without an open transaction whose last batch is {@code expirationMs} older than now
+     * ({@code producer.id.expiration.ms}); the next snapshot leaves them out. Thread-safe.
+     *
+     * @return how many were removed
+     */
+    public int removeExpiredProducers(long expirationMs) {
+        lock.lock();
+        try {
+            return producerState.removeExpiredProducers(time.milliseconds(), expirationMs);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** True when producer {@code producerId} has a transaction open in this log at epoch {@code producerEpoch}. */
     public boolean hasOngoingTransaction(long producerId, short producerEpoch) {
         lock.lock();

@@ -80,6 +80,8 @@ public final class BrokerConfigDefs {
     public static final String ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MS = "add.partitions.to.txn.retry.backoff.ms";
     /** KIP-890 part 2: how long (ms) a produce keeps retrying CONCURRENT_TRANSACTIONS. */
     public static final String ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MAX_MS = "add.partitions.to.txn.retry.backoff.max.ms";
+    public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
+    public static final String PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = "producer.id.expiration.check.interval.ms";
 
     /** Samsa's default listener: the local machine only, Kafka's port. */
     public static final String DEFAULT_LISTENERS = "PLAINTEXT://localhost:9092";
@@ -206,7 +208,12 @@ public final class BrokerConfigDefs {
             .define(ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MS, INT, 20, atLeast(1), LOW,
                     "The server-side retry backoff (ms) when the server attempts to add a partition to a transaction.")
             .define(ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MAX_MS, INT, 100, atLeast(0), LOW,
-                    "How long (ms) the server retries adding a partition to a transaction.")));
+                    "How long (ms) the server retries adding a partition to a transaction.")
+            .define(PRODUCER_ID_EXPIRATION_MS, INT, 86_400_000, atLeast(1), LOW,
+                    "How long (ms) a partition keeps the state of a producer without an open transaction after its "
+                            + "last write.")
+            .define(PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS, INT, 600_000, atLeast(1), LOW,
+                    "How often (ms) expired producer ids are removed.")));
 
     private BrokerConfigDefs() {
     }

@@ -177,6 +177,21 @@ public final class ProducerStateManager {
         }
     }
 
+    /**
+     * Forgets the producers idle for {@code producer.id.expiration.ms} (Kafka's {@code removeExpiredProducers}): no
+     * transaction open here and the last batch or marker timestamp at least {@code expirationMs} before {@code nowMs}.
+     * Their next batch is then accepted at any sequence, as for an unknown producer (KIP-360).
+     *
+     * @return how many were removed
+     */
+    public int removeExpiredProducers(long nowMs, long expirationMs) {
+        int before = producers.size();
+        producers.values().removeIf(e -> e.currentTxnFirstOffset() < 0 && e.lastTimestamp() >= 0
+                && nowMs - e.lastTimestamp() >= expirationMs);
+        verifications.keySet().retainAll(producers.keySet());
+        return before - producers.size();
+    }
+
     /** Records a non-transactional batch that was appended (or replayed from the log). */
     public void update(long producerId, short epoch, BatchMetadata batch) {
         update(producerId, epoch, batch, false);
