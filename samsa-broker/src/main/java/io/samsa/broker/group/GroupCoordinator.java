@@ -1,6 +1,7 @@
 package io.samsa.broker.group;
 
-import io.samsa.broker.SerialExecutor;
+import io.samsa.coordinator.runtime.SchedulerTimer;
+import io.samsa.coordinator.runtime.SerialExecutor;
 import io.samsa.broker.group.classic.ClassicGroupManager;
 import io.samsa.broker.group.classic.ClassicMembership;
 import io.samsa.broker.group.record.CoordinatorRecord;

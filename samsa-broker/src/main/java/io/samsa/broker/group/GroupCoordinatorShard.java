@@ -1,5 +1,6 @@
 package io.samsa.broker.group;
 
+import io.samsa.coordinator.runtime.CoordinatorTimer;
 import io.samsa.broker.group.classic.ClassicGroup;
 import io.samsa.broker.group.record.CoordinatorRecord;
 import io.samsa.broker.group.record.GroupMetadataRecord;

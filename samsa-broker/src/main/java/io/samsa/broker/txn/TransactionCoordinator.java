@@ -1,8 +1,8 @@
 package io.samsa.broker.txn;
 
-import io.samsa.broker.SerialExecutor;
+import io.samsa.coordinator.runtime.SerialExecutor;
 import io.samsa.broker.group.GroupCoordinator;
-import io.samsa.broker.group.SchedulerTimer;
+import io.samsa.coordinator.runtime.SchedulerTimer;
 import io.samsa.broker.replica.ReplicaManager;
 import io.samsa.metadata.ClusterImage;
 import io.samsa.metadata.PartitionImage;

@@ -1,6 +1,6 @@
 package io.samsa.broker.txn;
 
-import io.samsa.broker.group.CoordinatorTimer;
+import io.samsa.coordinator.runtime.CoordinatorTimer;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.samsa.broker.group;
 
+import io.samsa.coordinator.runtime.CoordinatorTimer;
+
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;

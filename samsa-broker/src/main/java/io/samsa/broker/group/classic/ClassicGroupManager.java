@@ -1,7 +1,7 @@
 package io.samsa.broker.group.classic;
 
-import io.samsa.broker.group.CoordinatorErrors;
-import io.samsa.broker.group.CoordinatorTimer;
+import io.samsa.coordinator.runtime.CoordinatorErrors;
+import io.samsa.coordinator.runtime.CoordinatorTimer;
 import io.samsa.broker.group.Group;
 import io.samsa.broker.group.GroupConfig;
 import io.samsa.broker.group.GroupCoordinatorShard;

@@ -1,6 +1,6 @@
 package io.samsa.broker.group.classic;
 
-import io.samsa.broker.group.CoordinatorErrors;
+import io.samsa.coordinator.runtime.CoordinatorErrors;
 import io.samsa.broker.group.record.GroupMetadataRecord;
 import java.util.ArrayList;
 import java.util.HashMap;

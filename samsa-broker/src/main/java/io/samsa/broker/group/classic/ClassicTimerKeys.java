@@ -1,6 +1,6 @@
 package io.samsa.broker.group.classic;
 
-/** The keys of a classic group's timers on its shard's {@link io.samsa.broker.group.CoordinatorTimer}. */
+/** The keys of a classic group's timers on its shard's {@link io.samsa.coordinator.runtime.CoordinatorTimer}. */
 final class ClassicTimerKeys {
     private ClassicTimerKeys() {
     }

@@ -1,6 +1,6 @@
 package io.samsa.broker.group.consumer;
 
-import io.samsa.broker.group.CoordinatorTimer;
+import io.samsa.coordinator.runtime.CoordinatorTimer;
 import io.samsa.broker.group.Group;
 import io.samsa.broker.group.GroupCoordinatorShard;
 import io.samsa.broker.group.record.CoordinatorRecord;

@@ -1,6 +1,6 @@
 package io.samsa.broker.handlers.group;
 
-import io.samsa.broker.group.CoordinatorErrors;
+import io.samsa.coordinator.runtime.CoordinatorErrors;
 import io.samsa.broker.group.Group;
 import io.samsa.broker.group.GroupCoordinator;
 import io.samsa.protocol.ApiHandler;

@@ -1,7 +1,7 @@
 package io.samsa.broker.handlers.group;
 
 import io.samsa.broker.BrokerContext;
-import io.samsa.broker.group.CoordinatorErrors;
+import io.samsa.coordinator.runtime.CoordinatorErrors;
 import io.samsa.broker.group.GroupCoordinator;
 import io.samsa.broker.group.OffsetManager.OffsetToCommit;
 import io.samsa.broker.replica.ReplicaManager;

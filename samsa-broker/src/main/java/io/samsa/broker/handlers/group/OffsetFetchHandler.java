@@ -2,7 +2,7 @@ package io.samsa.broker.handlers.group;
 
 import io.samsa.broker.BrokerContext;
 import io.samsa.broker.group.CommittedOffset;
-import io.samsa.broker.group.CoordinatorErrors;
+import io.samsa.coordinator.runtime.CoordinatorErrors;
 import io.samsa.broker.group.GroupCoordinator;
 import io.samsa.broker.replica.ReplicaManager;
 import io.samsa.metadata.ClusterImage;

@@ -1,6 +1,6 @@
 package io.samsa.broker.handlers.txn;
 
-import io.samsa.broker.group.CoordinatorErrors;
+import io.samsa.coordinator.runtime.CoordinatorErrors;
 import io.samsa.broker.group.GroupCoordinator;
 import io.samsa.broker.txn.TransactionCoordinator;
 import io.samsa.protocol.ApiHandler;

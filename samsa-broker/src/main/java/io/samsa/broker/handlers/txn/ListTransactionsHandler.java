@@ -87,7 +87,7 @@ public final class ListTransactionsHandler implements ApiHandler<ListTransaction
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).handle((v, e) -> {
             if (e != null) {
-                return response.setErrorCode(io.samsa.broker.group.CoordinatorErrors.toError(e).code());
+                return response.setErrorCode(io.samsa.coordinator.runtime.CoordinatorErrors.toError(e).code());
             }
             List<ListTransactionsResponseData.TransactionState> all = new ArrayList<>();
             parts.forEach(p -> all.addAll(p.join()));

@@ -1,4 +1,4 @@
-package io.samsa.broker;
+package io.samsa.coordinator.runtime;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -6,7 +6,8 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
- * Runs tasks on a shared pool, one at a time per key, in submission order. Produce requests use it keyed by
+ * Runs tasks on a shared pool, one at a time per key, in submission order. The coordinator runtime runs each shard
+ * on it keyed by the shard's partition ({@link CoordinatorRuntime}). Produce requests use it keyed by
  * connection: a producer pipelines up to {@code max.in.flight.requests.per.connection} requests, and their batches
  * must reach the log in the order they were sent, as Kafka guarantees by handling one request per connection at a
  * time. Different keys run in parallel.

@@ -1,4 +1,4 @@
-package io.samsa.broker.group;
+package io.samsa.coordinator.runtime;
 
 /**
  * Time and keyed timers for one shard (session expiry, rebalance timeouts, delayed joins, offset expiry). Actions run

@@ -1,4 +1,4 @@
-package io.samsa.broker;
+package io.samsa.coordinator.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.samsa.broker.group;
+package io.samsa.coordinator.runtime;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
