@@ -53,9 +53,10 @@ import io.samsa.broker.handlers.txn.DescribeTransactionsHandler;
 import io.samsa.broker.handlers.txn.EndTxnHandler;
 import io.samsa.broker.handlers.txn.ListTransactionsHandler;
 import io.samsa.broker.net.NetworkBrokerSender;
-import io.samsa.broker.txn.TransactionCoordinator;
-import io.samsa.broker.txn.TxnConfig;
-import io.samsa.broker.txn.TxnMarkerSender;
+import io.samsa.coordinator.txn.TransactionCoordinator;
+import io.samsa.broker.config.CoordinatorConfigs;
+import io.samsa.broker.replica.CoordinatorPartitions;
+import io.samsa.coordinator.txn.TxnMarkerSender;
 import io.samsa.broker.node.NodeDirectories;
 import io.samsa.metadata.BrokerRegistration;
 import io.samsa.metadata.ConfigResource;
@@ -247,10 +248,11 @@ public final class SamsaBroker implements SamsaNode {
                 config.interBrokerListenerName(), INTER_BROKER_REQUEST_TIMEOUT_MS);
         brokerSender = sender;
         TransactionCoordinator txns = new TransactionCoordinator(config.nodeId(),
-                TxnConfig.from(config, TRANSACTION_VERSION), quorum::image, replicas,
-                (name, partitions, replication, configs) ->
+                CoordinatorConfigs.txn(config, TRANSACTION_VERSION), quorum::image, replicas::leaderLog,
+                new CoordinatorPartitions(replicas), (name, partitions, replication, configs) ->
                         quorum.createTopic(name, partitions, replication, configs, false), scheduler,
-                () -> nextProducerId(producerIds), new TxnMarkerSender(sender, quorum::image, scheduler));
+                () -> nextProducerId(producerIds), new TxnMarkerSender(
+                        (brokerId, request) -> sender.send(brokerId, request), quorum::image, scheduler));
         transactionCoordinator = txns;
         quorum.addListener(txns::onImage);
         // KIP-890: partition leaders verify transactional writes with the transaction coordinator

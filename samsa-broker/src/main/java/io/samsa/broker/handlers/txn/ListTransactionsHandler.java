@@ -1,9 +1,9 @@
 package io.samsa.broker.handlers.txn;
 
-import io.samsa.broker.txn.TransactionCoordinator;
-import io.samsa.broker.txn.TransactionState;
-import io.samsa.broker.txn.TxnMetadata;
-import io.samsa.broker.txn.TxnShard;
+import io.samsa.coordinator.txn.TransactionCoordinator;
+import io.samsa.coordinator.txn.TransactionState;
+import io.samsa.coordinator.txn.TxnMetadata;
+import io.samsa.coordinator.txn.TxnShard;
 import io.samsa.protocol.ApiHandler;
 import io.samsa.protocol.RequestContext;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.samsa.broker.txn;
+package io.samsa.coordinator.txn;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

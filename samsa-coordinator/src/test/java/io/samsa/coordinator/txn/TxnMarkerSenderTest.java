@@ -1,10 +1,9 @@
-package io.samsa.broker.txn;
+package io.samsa.coordinator.txn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.samsa.broker.group.ManualTimer;
-import io.samsa.broker.net.BrokerRequestSender;
+import io.samsa.coordinator.runtime.ManualTimer;
 import io.samsa.metadata.ClusterImage;
 import io.samsa.metadata.PartitionImage;
 import io.samsa.metadata.TopicImage;
@@ -24,15 +23,13 @@ import java.util.function.BiFunction;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.DisconnectException;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.requests.AbstractRequest;
-import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.TransactionResult;
 import org.apache.kafka.common.requests.WriteTxnMarkersRequest;
 import org.apache.kafka.common.requests.WriteTxnMarkersResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Marker sending against a scripted {@link BrokerRequestSender} and a cluster image the test changes. */
+/** Marker sending against a scripted {@link TxnMarkerChannel} and a cluster image the test changes. */
 class TxnMarkerSenderTest {
     private static final TopicPartition A0 = new TopicPartition("a", 0);
     private static final TopicPartition A1 = new TopicPartition("a", 1);
@@ -45,14 +42,12 @@ class TxnMarkerSenderTest {
             new ConcurrentLinkedQueue<>();
     private volatile BiFunction<Integer, TopicPartition, Errors> answer = (broker, tp) -> Errors.NONE;
     private volatile boolean disconnectOnce;
-    private final TxnShard shard = new TxnShard(3, 9, (p, id, v) -> { }, new ManualTimer(), Runnable::run);
+    private final TxnShard shard = new TxnShard(3, 9, (p, records) -> { }, new ManualTimer(), Runnable::run);
 
-    private final BrokerRequestSender sender = new BrokerRequestSender() {
+    private final TxnMarkerChannel sender = new TxnMarkerChannel() {
         @Override
-        @SuppressWarnings("unchecked")
-        public <R extends AbstractResponse> CompletableFuture<R> send(int brokerId, AbstractRequest.Builder<?> b) {
-            WriteTxnMarkersRequest.TxnMarkerEntry entry = ((WriteTxnMarkersRequest.Builder) b).build((short) 1)
-                    .markers().getFirst();
+        public CompletableFuture<WriteTxnMarkersResponse> send(int brokerId, WriteTxnMarkersRequest.Builder b) {
+            WriteTxnMarkersRequest.TxnMarkerEntry entry = b.build((short) 1).markers().getFirst();
             sent.add(Map.entry(brokerId, entry));
             if (disconnectOnce) {
                 disconnectOnce = false;
@@ -60,12 +55,8 @@ class TxnMarkerSenderTest {
             }
             Map<TopicPartition, Errors> errors = new HashMap<>();
             entry.partitions().forEach(tp -> errors.put(tp, answer.apply(brokerId, tp)));
-            return CompletableFuture.completedFuture((R) new WriteTxnMarkersResponse(
+            return CompletableFuture.completedFuture(new WriteTxnMarkersResponse(
                     Map.of(entry.producerId(), errors)));
-        }
-
-        @Override
-        public void close() {
         }
     };
 

@@ -1,9 +1,9 @@
-package io.samsa.broker.txn;
+package io.samsa.coordinator.txn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.samsa.broker.group.ManualTimer;
+import io.samsa.coordinator.runtime.ManualTimer;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,12 +44,14 @@ class TxnOperationsTest {
     private TxnShard shard = newShard();
 
     private TxnShard newShard() {
-        TxnShard s = new TxnShard(0, 5, (partition, id, value) -> {
+        TxnShard s = new TxnShard(0, 5, (partition, records) -> {
             if (failWrites) {
                 throw new NotLeaderOrFollowerException("not the leader (test)");
             }
-            log.add(new byte[][] {TransactionLogCodec.key(id),
-                    value == null ? null : TransactionLogCodec.value(value, (short) 1)});
+            for (TransactionLogCodec.Entry e : records) {
+                log.add(new byte[][] {TransactionLogCodec.key(e.transactionalId()),
+                        e.value() == null ? null : TransactionLogCodec.value(e.value(), (short) 1)});
+            }
         }, timer, Runnable::run);
         s.markLoaded();
         return s;
@@ -57,7 +59,7 @@ class TxnOperationsTest {
 
     /** A new shard replaying the log, as after a restart or failover. */
     private TxnShard reloaded() {
-        TxnShard s = new TxnShard(0, 6, (partition, id, value) -> { }, timer, Runnable::run);
+        TxnShard s = new TxnShard(0, 6, (partition, records) -> { }, timer, Runnable::run);
         for (byte[][] r : log) {
             TransactionLogCodec.Entry e = TransactionLogCodec.decode(ByteBuffer.wrap(r[0]),
                     r[1] == null ? null : ByteBuffer.wrap(r[1]));

@@ -1,4 +1,4 @@
-package io.samsa.broker.txn;
+package io.samsa.coordinator.txn;
 
 import java.util.HashSet;
 import java.util.Set;

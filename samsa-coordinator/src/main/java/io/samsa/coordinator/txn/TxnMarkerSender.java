@@ -1,6 +1,5 @@
-package io.samsa.broker.txn;
+package io.samsa.coordinator.txn;
 
-import io.samsa.broker.net.BrokerRequestSender;
 import io.samsa.metadata.ClusterImage;
 import io.samsa.metadata.PartitionImage;
 import io.samsa.metadata.TopicImage;
@@ -32,17 +31,17 @@ import org.slf4j.LoggerFactory;
  * the moment; partitions of deleted topics are dropped; INVALID_PRODUCER_EPOCH and TRANSACTION_COORDINATOR_FENCED
  * stop the sending (a newer coordinator or epoch owns the transaction). Sending stops when the shard is unloaded.
  *
- * <p>Thread-safe; never blocks: callbacks run on the {@link BrokerRequestSender}'s thread and the scheduler.
+ * <p>Thread-safe; never blocks: callbacks run on the {@link TxnMarkerChannel}'s thread and the scheduler.
  */
 public final class TxnMarkerSender implements TxnMarkerQueue {
     private static final Logger LOGGER = LoggerFactory.getLogger(TxnMarkerSender.class);
     static final long RETRY_BACKOFF_MS = 100;
 
-    private final BrokerRequestSender sender;
+    private final TxnMarkerChannel sender;
     private final Supplier<ClusterImage> image;
     private final ScheduledExecutorService scheduler;
 
-    public TxnMarkerSender(BrokerRequestSender sender, Supplier<ClusterImage> image,
+    public TxnMarkerSender(TxnMarkerChannel sender, Supplier<ClusterImage> image,
                            ScheduledExecutorService scheduler) {
         this.sender = sender;
         this.image = image;
@@ -113,7 +112,7 @@ public final class TxnMarkerSender implements TxnMarkerQueue {
             WriteTxnMarkersRequest.TxnMarkerEntry entry = new WriteTxnMarkersRequest.TxnMarkerEntry(
                     p.txn.producerId(), p.txn.producerEpoch(), p.shard.coordinatorEpoch(), p.result, partitions,
                     p.txn.clientTransactionVersion());
-            sender.<WriteTxnMarkersResponse>send(leader, new WriteTxnMarkersRequest.Builder(List.of(entry)))
+            sender.send(leader, new WriteTxnMarkersRequest.Builder(List.of(entry)))
                     .whenComplete((response, error) -> {
                         if (error != null) {
                             logRetry(p, leader, error.toString());

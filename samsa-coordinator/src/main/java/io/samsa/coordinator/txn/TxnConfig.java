@@ -1,10 +1,8 @@
-package io.samsa.broker.txn;
-
-import io.samsa.broker.config.BrokerConfig;
-import io.samsa.broker.config.ConfigValues;
+package io.samsa.coordinator.txn;
 
 /**
- * The transaction coordinator's settings, with Kafka's broker keys and defaults. Times in ms, sizes in bytes.
+ * The transaction coordinator's settings, with Kafka's broker keys and defaults (the broker reads them from its
+ * configuration). Times in ms, sizes in bytes.
  *
  * @param topicPartitions          {@code transaction.state.log.num.partitions} (50)
  * @param topicReplication         {@code transaction.state.log.replication.factor} (3; 1 on a zero-config node)
@@ -27,16 +25,6 @@ public record TxnConfig(int topicPartitions, short topicReplication, int topicMi
     public static TxnConfig defaults() {
         return new TxnConfig(50, (short) 1, 1, 104_857_600, 900_000, 604_800_000L, 10_000, 3_600_000, 30_000,
                 (short) 0);
-    }
-
-    public static TxnConfig from(BrokerConfig config, short transactionVersion) {
-        ConfigValues v = config.values();
-        return new TxnConfig(v.getInt("transaction.state.log.num.partitions"),
-                config.transactionStateLogReplicationFactor(), config.transactionStateLogMinIsr(),
-                v.getInt("transaction.state.log.segment.bytes"), v.getInt("transaction.max.timeout.ms"),
-                v.getInt("transactional.id.expiration.ms"),
-                v.getInt("transaction.abort.timed.out.transaction.cleanup.interval.ms"),
-                v.getInt("transaction.remove.expired.transaction.cleanup.interval.ms"), 30_000, transactionVersion);
     }
 
     /** The TransactionLogValue version written: 1 (flexible, KIP-915) from {@code transaction.version} 1. */

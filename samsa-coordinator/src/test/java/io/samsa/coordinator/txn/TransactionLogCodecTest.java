@@ -1,4 +1,4 @@
-package io.samsa.broker.txn;
+package io.samsa.coordinator.txn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

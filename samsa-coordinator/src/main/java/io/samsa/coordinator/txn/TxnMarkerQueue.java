@@ -1,4 +1,4 @@
-package io.samsa.broker.txn;
+package io.samsa.coordinator.txn;
 
 /**
  * Writes the COMMIT or ABORT markers of a transaction in PrepareCommit / PrepareAbort to the leaders of its
