@@ -11,10 +11,8 @@ import io.samsa.broker.handlers.DescribeLogDirsHandler;
 import io.samsa.broker.handlers.DescribeQuorumHandler;
 import io.samsa.broker.handlers.ElectLeadersHandler;
 import io.samsa.broker.handlers.ListPartitionReassignmentsHandler;
-import io.samsa.broker.group.GroupConfig;
-import io.samsa.broker.group.GroupCoordinator;
-import io.samsa.broker.group.consumer.ConsumerGroupService;
-import io.samsa.broker.group.consumer.ConsumerGroupSettings;
+import io.samsa.coordinator.group.GroupCoordinator;
+import io.samsa.coordinator.group.consumer.ConsumerGroupService;
 import io.samsa.broker.handlers.group.ConsumerGroupDescribeHandler;
 import io.samsa.broker.handlers.group.ConsumerGroupHeartbeatHandler;
 import io.samsa.broker.handlers.group.DeleteGroupsHandler;
@@ -237,11 +235,12 @@ public final class SamsaBroker implements SamsaNode {
         BrokerContext ctx = new BrokerContext(config, quorum, replicas, purgatory,
                 producerIds, new TopicCreator(config, quorum), ioPool, new SerialExecutor(ioPool),
                 () -> endpoints);
-        GroupCoordinator groups = new GroupCoordinator(config.nodeId(), GroupConfig.from(config), quorum::image,
-                replicas, (name, partitions, replication, configs) ->
-                quorum.createTopic(name, partitions, replication, configs, false), scheduler);
+        GroupCoordinator groups = new GroupCoordinator(config.nodeId(), CoordinatorConfigs.group(config),
+                quorum::image, replicas::leaderLog, new CoordinatorPartitions(replicas),
+                (name, partitions, replication, configs) ->
+                        quorum.createTopic(name, partitions, replication, configs, false), scheduler);
         groupCoordinator = groups;
-        ConsumerGroupService consumerGroups = new ConsumerGroupService(ConsumerGroupSettings.from(config), quorum::image);
+        ConsumerGroupService consumerGroups = new ConsumerGroupService(CoordinatorConfigs.consumerGroups(config), quorum::image);
         consumerGroups.replayers().forEach(groups::registerReplayer);
         quorum.addListener(groups::onImage);
         NetworkBrokerSender sender = new NetworkBrokerSender(config.nodeId(), quorum::image,

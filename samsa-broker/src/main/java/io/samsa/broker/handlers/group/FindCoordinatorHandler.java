@@ -2,7 +2,7 @@ package io.samsa.broker.handlers.group;
 
 import io.samsa.broker.BrokerContext;
 import io.samsa.coordinator.runtime.CoordinatorErrors;
-import io.samsa.broker.group.GroupCoordinator;
+import io.samsa.coordinator.group.GroupCoordinator;
 import io.samsa.coordinator.txn.TransactionCoordinator;
 import io.samsa.metadata.BrokerRegistration;
 import io.samsa.protocol.ApiHandler;
