@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * Replay of a {@code __consumer_offsets} log holding transactional batches and their COMMIT/ABORT control batches, in
  * the bytes the coordinator writes ({@link LogWriter#build}) and Kafka's marker format.
  */
-class OffsetsTopicLoaderTransactionsTest {
+class OffsetsReplayTransactionsTest {
     static final TopicPartition OFFSETS = new TopicPartition(GroupCoordinator.TOPIC, 0);
     static final long NOW = 1_700_000_000_000L;
     final List<ByteBuffer> batches = new ArrayList<>();
