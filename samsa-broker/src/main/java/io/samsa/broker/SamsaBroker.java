@@ -1,5 +1,6 @@
 package io.samsa.broker;
 
+import io.samsa.coordinator.runtime.SerialExecutor;
 import io.samsa.broker.config.BrokerConfig;
 import io.samsa.broker.config.BrokerConfigDefs;
 import io.samsa.broker.handlers.DeleteRecordsHandler;
@@ -10,10 +11,8 @@ import io.samsa.broker.handlers.DescribeLogDirsHandler;
 import io.samsa.broker.handlers.DescribeQuorumHandler;
 import io.samsa.broker.handlers.ElectLeadersHandler;
 import io.samsa.broker.handlers.ListPartitionReassignmentsHandler;
-import io.samsa.broker.group.GroupConfig;
-import io.samsa.broker.group.GroupCoordinator;
-import io.samsa.broker.group.consumer.ConsumerGroupService;
-import io.samsa.broker.group.consumer.ConsumerGroupSettings;
+import io.samsa.coordinator.group.GroupCoordinator;
+import io.samsa.coordinator.group.consumer.ConsumerGroupService;
 import io.samsa.broker.handlers.group.ConsumerGroupDescribeHandler;
 import io.samsa.broker.handlers.group.ConsumerGroupHeartbeatHandler;
 import io.samsa.broker.handlers.group.DeleteGroupsHandler;
@@ -52,9 +51,10 @@ import io.samsa.broker.handlers.txn.DescribeTransactionsHandler;
 import io.samsa.broker.handlers.txn.EndTxnHandler;
 import io.samsa.broker.handlers.txn.ListTransactionsHandler;
 import io.samsa.broker.net.NetworkBrokerSender;
-import io.samsa.broker.txn.TransactionCoordinator;
-import io.samsa.broker.txn.TxnConfig;
-import io.samsa.broker.txn.TxnMarkerSender;
+import io.samsa.coordinator.txn.TransactionCoordinator;
+import io.samsa.broker.config.CoordinatorConfigs;
+import io.samsa.broker.replica.CoordinatorPartitions;
+import io.samsa.coordinator.txn.TxnMarkerSender;
 import io.samsa.broker.node.NodeDirectories;
 import io.samsa.metadata.BrokerRegistration;
 import io.samsa.metadata.ConfigResource;
@@ -245,21 +245,23 @@ public final class SamsaBroker implements SamsaNode {
         BrokerContext ctx = new BrokerContext(config, quorum, replicas, purgatory,
                 producerIds, new TopicCreator(config, quorum), ioPool, new SerialExecutor(ioPool),
                 () -> endpoints);
-        GroupCoordinator groups = new GroupCoordinator(config.nodeId(), GroupConfig.from(config), quorum::image,
-                replicas, (name, partitions, replication, configs) ->
-                quorum.createTopic(name, partitions, replication, configs, false), scheduler);
+        GroupCoordinator groups = new GroupCoordinator(config.nodeId(), CoordinatorConfigs.group(config),
+                quorum::image, replicas::leaderLog, new CoordinatorPartitions(replicas),
+                (name, partitions, replication, configs) ->
+                        quorum.createTopic(name, partitions, replication, configs, false), scheduler);
         groupCoordinator = groups;
-        ConsumerGroupService consumerGroups = new ConsumerGroupService(ConsumerGroupSettings.from(config), quorum::image);
+        ConsumerGroupService consumerGroups = new ConsumerGroupService(CoordinatorConfigs.consumerGroups(config), quorum::image);
         consumerGroups.replayers().forEach(groups::registerReplayer);
         quorum.addListener(groups::onImage);
         NetworkBrokerSender sender = new NetworkBrokerSender(config.nodeId(), quorum::image,
                 config.interBrokerListenerName(), INTER_BROKER_REQUEST_TIMEOUT_MS);
         brokerSender = sender;
         TransactionCoordinator txns = new TransactionCoordinator(config.nodeId(),
-                TxnConfig.from(config, TRANSACTION_VERSION), quorum::image, replicas,
-                (name, partitions, replication, configs) ->
+                CoordinatorConfigs.txn(config, TRANSACTION_VERSION), quorum::image, replicas::leaderLog,
+                new CoordinatorPartitions(replicas), (name, partitions, replication, configs) ->
                         quorum.createTopic(name, partitions, replication, configs, false), scheduler,
-                () -> nextProducerId(producerIds), new TxnMarkerSender(sender, quorum::image, scheduler));
+                () -> nextProducerId(producerIds), new TxnMarkerSender(
+                        (brokerId, request) -> sender.send(brokerId, request), quorum::image, scheduler));
         transactionCoordinator = txns;
         quorum.addListener(txns::onImage);
         // KIP-890: partition leaders verify transactional writes with the transaction coordinator

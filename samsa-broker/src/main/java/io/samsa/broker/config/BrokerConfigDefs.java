@@ -188,7 +188,7 @@ public final class BrokerConfigDefs {
                     "Memory (bytes) for the cleaners' read and write buffers, shared by the threads.")
             .define(LOG_CLEANER_IO_MAX_BYTES_PER_SECOND, DOUBLE, Double.MAX_VALUE, atLeast(1), MEDIUM,
                     "Cleaner I/O throttle: bytes per second read plus written by all cleaner threads (default: none).")
-            // KIP-848 consumer groups (io.samsa.broker.group.consumer.ConsumerGroupSettings)
+            // KIP-848 consumer groups (io.samsa.coordinator.group.consumer.ConsumerGroupSettings)
             .define("group.consumer.session.timeout.ms", INT, 45_000, atLeast(1), MEDIUM,
                     "A consumer-protocol member that does not heartbeat for this long (ms) leaves its group.")
             .define("group.consumer.min.session.timeout.ms", INT, 45_000, atLeast(1), MEDIUM,

@@ -1,9 +1,9 @@
 package io.samsa.broker.handlers;
 
 import io.samsa.broker.BrokerContext;
-import io.samsa.broker.group.CoordinatorErrors;
-import io.samsa.broker.txn.TransactionCoordinator;
-import io.samsa.broker.txn.TxnOperations;
+import io.samsa.coordinator.runtime.CoordinatorErrors;
+import io.samsa.coordinator.txn.TransactionCoordinator;
+import io.samsa.coordinator.txn.TxnOperations;
 import io.samsa.protocol.ApiHandler;
 import io.samsa.protocol.RequestContext;
 import java.util.concurrent.CompletableFuture;

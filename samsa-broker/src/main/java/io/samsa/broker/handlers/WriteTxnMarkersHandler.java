@@ -1,7 +1,7 @@
 package io.samsa.broker.handlers;
 
 import io.samsa.broker.BrokerContext;
-import io.samsa.broker.group.TransactionCompletion;
+import io.samsa.coordinator.group.TransactionCompletion;
 import io.samsa.protocol.ApiHandler;
 import io.samsa.protocol.RequestContext;
 import java.util.ArrayList;

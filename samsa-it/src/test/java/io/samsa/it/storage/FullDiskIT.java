@@ -69,13 +69,13 @@ class FullDiskIT {
         failures.start();
         ((Logger) LoggerFactory.getLogger("io.samsa.storage.StorageFailures")).addAppender(failures);
         coordinator.start();
-        ((Logger) LoggerFactory.getLogger("io.samsa.broker.group.GroupCoordinator")).addAppender(coordinator);
+        ((Logger) LoggerFactory.getLogger("io.samsa.coordinator.runtime.CoordinatorRuntime")).addAppender(coordinator);
     }
 
     @AfterEach
     void unmount() throws Exception {
         ((Logger) LoggerFactory.getLogger("io.samsa.storage.StorageFailures")).detachAppender(failures);
-        ((Logger) LoggerFactory.getLogger("io.samsa.broker.group.GroupCoordinator")).detachAppender(coordinator);
+        ((Logger) LoggerFactory.getLogger("io.samsa.coordinator.runtime.CoordinatorRuntime")).detachAppender(coordinator);
         if (mount != null) {
             run("umount", "-l", mount.toString());
         }

@@ -1,11 +1,11 @@
 package io.samsa.broker.handlers.group;
 
-import io.samsa.broker.group.CoordinatorErrors;
-import io.samsa.broker.group.Group;
-import io.samsa.broker.group.GroupCoordinator;
-import io.samsa.broker.group.consumer.ConsumerGroup;
-import io.samsa.broker.group.consumer.ConsumerGroupDescriber;
-import io.samsa.broker.group.consumer.ConsumerGroupService;
+import io.samsa.coordinator.runtime.CoordinatorErrors;
+import io.samsa.coordinator.group.Group;
+import io.samsa.coordinator.group.GroupCoordinator;
+import io.samsa.coordinator.group.consumer.ConsumerGroup;
+import io.samsa.coordinator.group.consumer.ConsumerGroupDescriber;
+import io.samsa.coordinator.group.consumer.ConsumerGroupService;
 import io.samsa.metadata.ClusterImage;
 import io.samsa.protocol.ApiHandler;
 import io.samsa.protocol.RequestContext;

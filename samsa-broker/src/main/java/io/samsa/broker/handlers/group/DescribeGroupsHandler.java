@@ -1,11 +1,11 @@
 package io.samsa.broker.handlers.group;
 
-import io.samsa.broker.group.CoordinatorErrors;
-import io.samsa.broker.group.Group;
-import io.samsa.broker.group.GroupCoordinator;
-import io.samsa.broker.group.classic.ClassicGroup;
-import io.samsa.broker.group.classic.ClassicGroupMember;
-import io.samsa.broker.group.classic.ClassicGroupState;
+import io.samsa.coordinator.runtime.CoordinatorErrors;
+import io.samsa.coordinator.group.Group;
+import io.samsa.coordinator.group.GroupCoordinator;
+import io.samsa.coordinator.group.classic.ClassicGroup;
+import io.samsa.coordinator.group.classic.ClassicGroupMember;
+import io.samsa.coordinator.group.classic.ClassicGroupState;
 import io.samsa.protocol.ApiHandler;
 import io.samsa.protocol.RequestContext;
 import java.util.ArrayList;

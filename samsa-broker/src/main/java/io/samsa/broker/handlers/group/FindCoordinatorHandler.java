@@ -1,9 +1,9 @@
 package io.samsa.broker.handlers.group;
 
 import io.samsa.broker.BrokerContext;
-import io.samsa.broker.group.CoordinatorErrors;
-import io.samsa.broker.group.GroupCoordinator;
-import io.samsa.broker.txn.TransactionCoordinator;
+import io.samsa.coordinator.runtime.CoordinatorErrors;
+import io.samsa.coordinator.group.GroupCoordinator;
+import io.samsa.coordinator.txn.TransactionCoordinator;
 import io.samsa.metadata.BrokerRegistration;
 import io.samsa.protocol.ApiHandler;
 import io.samsa.protocol.RequestContext;

@@ -1,6 +1,6 @@
 package io.samsa.broker.handlers.group;
 
-import io.samsa.broker.group.classic.JoinContext;
+import io.samsa.coordinator.group.classic.JoinContext;
 import io.samsa.protocol.RequestContext;
 
 /** Helpers shared by the group handlers. */

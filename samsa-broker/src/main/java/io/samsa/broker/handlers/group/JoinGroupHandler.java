@@ -1,7 +1,7 @@
 package io.samsa.broker.handlers.group;
 
-import io.samsa.broker.group.CoordinatorErrors;
-import io.samsa.broker.group.GroupCoordinator;
+import io.samsa.coordinator.runtime.CoordinatorErrors;
+import io.samsa.coordinator.group.GroupCoordinator;
 import io.samsa.protocol.ApiHandler;
 import io.samsa.protocol.RequestContext;
 import java.util.concurrent.CompletableFuture;
@@ -11,7 +11,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
 
 /**
  * JoinGroup (API 11, v0-9): joins a classic group; parked until the rebalance completes (see
- * {@link io.samsa.broker.group.classic.ClassicGroupManager}).
+ * {@link io.samsa.coordinator.group.classic.ClassicGroupManager}).
  */
 public final class JoinGroupHandler implements ApiHandler<JoinGroupRequestData> {
     private final GroupCoordinator coordinator;

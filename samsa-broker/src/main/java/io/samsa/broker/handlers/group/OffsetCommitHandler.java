@@ -1,9 +1,9 @@
 package io.samsa.broker.handlers.group;
 
 import io.samsa.broker.BrokerContext;
-import io.samsa.broker.group.CoordinatorErrors;
-import io.samsa.broker.group.GroupCoordinator;
-import io.samsa.broker.group.OffsetManager.OffsetToCommit;
+import io.samsa.coordinator.runtime.CoordinatorErrors;
+import io.samsa.coordinator.group.GroupCoordinator;
+import io.samsa.coordinator.group.OffsetManager.OffsetToCommit;
 import io.samsa.broker.replica.ReplicaManager;
 import io.samsa.metadata.ClusterImage;
 import io.samsa.metadata.TopicImage;
@@ -23,7 +23,7 @@ import org.apache.kafka.common.protocol.Errors;
 
 /**
  * OffsetCommit (API 8, v2-10): commits offsets for a group after the group validates the member
- * ({@link io.samsa.broker.group.Group#validateOffsetCommit}: generation for classic groups, member epoch for KIP-848
+ * ({@link io.samsa.coordinator.group.Group#validateOffsetCommit}: generation for classic groups, member epoch for KIP-848
  * groups). Topics are named (v2-9) or given by id (v10, unknown ids get UNKNOWN_TOPIC_ID); an unknown topic or
  * partition gets UNKNOWN_TOPIC_OR_PARTITION, metadata over {@code offset.metadata.max.bytes}
  * OFFSET_METADATA_TOO_LARGE. v2-4 {@code RetentionTimeMs} sets an explicit expiry.

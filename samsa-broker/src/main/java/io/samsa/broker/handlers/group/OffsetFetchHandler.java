@@ -1,9 +1,9 @@
 package io.samsa.broker.handlers.group;
 
 import io.samsa.broker.BrokerContext;
-import io.samsa.broker.group.CommittedOffset;
-import io.samsa.broker.group.CoordinatorErrors;
-import io.samsa.broker.group.GroupCoordinator;
+import io.samsa.coordinator.group.CommittedOffset;
+import io.samsa.coordinator.runtime.CoordinatorErrors;
+import io.samsa.coordinator.group.GroupCoordinator;
 import io.samsa.broker.replica.ReplicaManager;
 import io.samsa.metadata.ClusterImage;
 import io.samsa.metadata.TopicImage;
@@ -25,7 +25,7 @@ import org.apache.kafka.common.protocol.Errors;
 /**
  * OffsetFetch (API 9, v1-10): committed offsets of one group (v1-7) or a batch of groups (v8+, KIP-709), of all
  * partitions (null topics, v2+) or of the named ones (-1 and "" when none is committed); topic ids from v10. KIP-848
- * members send their id and epoch (v9+), checked by {@link io.samsa.broker.group.Group#validateOffsetFetch}.
+ * members send their id and epoch (v9+), checked by {@link io.samsa.coordinator.group.Group#validateOffsetFetch}.
  * Pending transactional offsets (TxnOffsetCommit of an open transaction) are never returned; with
  * {@code RequireStable} (v7+, KIP-447) a partition that has one is answered UNSTABLE_OFFSET_COMMIT (offset -1), which
  * the consumer retries until the transaction ends.

@@ -1,9 +1,9 @@
 package io.samsa.broker.handlers.group;
 
 import io.samsa.broker.BrokerContext;
-import io.samsa.broker.group.CoordinatorErrors;
-import io.samsa.broker.group.GroupCoordinator;
-import io.samsa.broker.group.OffsetManager.OffsetToCommit;
+import io.samsa.coordinator.runtime.CoordinatorErrors;
+import io.samsa.coordinator.group.GroupCoordinator;
+import io.samsa.coordinator.group.OffsetManager.OffsetToCommit;
 import io.samsa.broker.txnverify.AddPartitionsToTxnManager;
 import io.samsa.broker.txnverify.TransactionOperation;
 import io.samsa.metadata.ClusterImage;
@@ -26,7 +26,7 @@ import org.apache.kafka.common.protocol.Errors;
  * TxnOffsetCommit (API 28, every version of the pinned jar; KIP-98, member fields v3+ from KIP-447): commits a group's
  * offsets inside the producer's transaction. The offsets are written to {@code __consumer_offsets} as a transactional
  * batch and stay pending, invisible to OffsetFetch, until the transaction commits ({@link GroupCoordinator} as
- * {@link io.samsa.broker.group.TransactionCompletion}).
+ * {@link io.samsa.coordinator.group.TransactionCompletion}).
  *
  * <p>Unknown topics and partitions get UNKNOWN_TOPIC_OR_PARTITION, an empty group id INVALID_GROUP_ID, metadata over
  * {@code offset.metadata.max.bytes} OFFSET_METADATA_TOO_LARGE; the group checks the member (generation for classic

@@ -1,8 +1,8 @@
 package io.samsa.broker.handlers.txn;
 
-import io.samsa.broker.group.CoordinatorErrors;
-import io.samsa.broker.group.GroupCoordinator;
-import io.samsa.broker.txn.TransactionCoordinator;
+import io.samsa.coordinator.runtime.CoordinatorErrors;
+import io.samsa.coordinator.group.GroupCoordinator;
+import io.samsa.coordinator.txn.TransactionCoordinator;
 import io.samsa.protocol.ApiHandler;
 import io.samsa.protocol.RequestContext;
 import java.util.Set;

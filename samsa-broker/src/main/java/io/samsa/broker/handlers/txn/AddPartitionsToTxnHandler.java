@@ -1,9 +1,9 @@
 package io.samsa.broker.handlers.txn;
 
 import io.samsa.broker.BrokerContext;
-import io.samsa.broker.group.CoordinatorErrors;
-import io.samsa.broker.txn.TransactionCoordinator;
-import io.samsa.broker.txn.TxnOperations;
+import io.samsa.coordinator.runtime.CoordinatorErrors;
+import io.samsa.coordinator.txn.TransactionCoordinator;
+import io.samsa.coordinator.txn.TxnOperations;
 import io.samsa.metadata.ClusterImage;
 import io.samsa.metadata.TopicImage;
 import io.samsa.protocol.ApiHandler;

@@ -1,9 +1,9 @@
 package io.samsa.broker.handlers.txn;
 
-import io.samsa.broker.txn.TransactionCoordinator;
-import io.samsa.broker.txn.TransactionState;
-import io.samsa.broker.txn.TxnMetadata;
-import io.samsa.broker.txn.TxnShard;
+import io.samsa.coordinator.txn.TransactionCoordinator;
+import io.samsa.coordinator.txn.TransactionState;
+import io.samsa.coordinator.txn.TxnMetadata;
+import io.samsa.coordinator.txn.TxnShard;
 import io.samsa.protocol.ApiHandler;
 import io.samsa.protocol.RequestContext;
 import java.util.ArrayList;
@@ -87,7 +87,7 @@ public final class ListTransactionsHandler implements ApiHandler<ListTransaction
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).handle((v, e) -> {
             if (e != null) {
-                return response.setErrorCode(io.samsa.broker.group.CoordinatorErrors.toError(e).code());
+                return response.setErrorCode(io.samsa.coordinator.runtime.CoordinatorErrors.toError(e).code());
             }
             List<ListTransactionsResponseData.TransactionState> all = new ArrayList<>();
             parts.forEach(p -> all.addAll(p.join()));
