@@ -51,6 +51,12 @@ import org.apache.kafka.common.TopicPartitionInfo;
  * the page cache and runs the shutdown sequence (use {@code ClusterProcesses} for real crashes).
  */
 public final class EmbeddedCluster implements AutoCloseable {
+    static {
+        // Ratis stops the JVM (System.exit) when a quorum listener cannot bind; in-process brokers share the test JVM,
+        // so such a failure must fail the test that started the broker instead of every test of the run
+        org.apache.ratis.util.ExitUtils.disableSystemExit();
+    }
+
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final Path dir;

@@ -20,6 +20,12 @@ import org.apache.kafka.common.Uuid;
  * changes: create clients after a restart). Not thread-safe: one owner.
  */
 public final class EmbeddedSamsa implements AutoCloseable {
+    static {
+        // Ratis stops the JVM (System.exit) when a quorum listener cannot bind; in-process brokers share the test JVM,
+        // so such a failure must fail the test that started the broker instead of every test of the run
+        org.apache.ratis.util.ExitUtils.disableSystemExit();
+    }
+
     private final Path dataDir;
     private final Map<String, String> overrides;
     private SamsaBroker broker;

@@ -2,8 +2,6 @@ package io.samsa.it.txn;
 
 import io.samsa.it.EmbeddedSamsa;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -82,8 +80,6 @@ final class TxnBroker implements AutoCloseable {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+        return io.samsa.it.Ports.freePort();
     }
 }
