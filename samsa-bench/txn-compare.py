@@ -30,7 +30,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared", "bench")
 BENCH_SRC = os.path.join(ROOT, "samsa-bench", "txn", "TxnBench.java")
 # metric suffixes taken from a workload's summary line
-THROUGHPUT_KEYS = ("mb_per_s", "records_per_s", "commit_p50_ms", "commit_p99_ms")
+THROUGHPUT_KEYS = ("mb_per_s", "records_per_s", "txn_mean_ms", "commit_mean_ms", "commit_p50_ms", "commit_p99_ms",
+                   "first_ack_mean_ms", "first_ack_p50_ms", "first_ack_p99_ms")
 LATENCY_KEYS = ("rc_p50_ms", "rc_p99_ms", "rc_p999_ms", "ru_p50_ms", "ru_p99_ms", "ru_p999_ms",
                 "added_p50_ms", "added_p99_ms")
 

@@ -32,7 +32,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * ({@code acks=all}, {@code linger.ms=5}, {@code batch.size=131072}, as {@code perf.sh produce}) writes N records of
  * 1 KiB (no key: the sticky partitioner) to a P-partition topic, committing after every T records, one
  * transaction at a time, as an application does. The clock starts after {@code initTransactions()} and stops when
- * the last commit returns. Reports records/s, MB/s, and the time {@code commitTransaction()} blocked (p50, p99).
+ * the last commit returns. Reports records/s, MB/s, the mean time per transaction, the time
+ * {@code commitTransaction()} blocked (mean, p50, p99) and the time from the first {@code send()} of a transaction
+ * to its acknowledgement (mean, p50, p99: it includes adding the partition to the transaction, and waiting out
+ * CONCURRENT_TRANSACTIONS while the previous transaction's markers are written).
  *
  * <p><b>latency</b> ({@code --seconds S --rate R --commit-ms C --warmup-s W --topic NAME}): one transactional
  * producer ({@code linger.ms=1}, as {@code perf.sh latency}) sends R records/s of 1 KiB to a one-partition topic,
@@ -81,7 +84,9 @@ public class TxnBench {
             throws Exception {
         createTopic(bootstrap, topic, partitions);
         byte[] value = payload();
-        long[] commitNanos = new long[(int) ((records + txnRecords - 1) / txnRecords)];
+        int transactions = (int) ((records + txnRecords - 1) / txnRecords);
+        long[] commitNanos = new long[transactions];
+        long[] firstAckNanos = new long[transactions]; // first send() of a transaction to its acknowledgement
         int commits = 0;
         try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap, "5", "131072")) {
             producer.initTransactions();
@@ -90,7 +95,11 @@ public class TxnBench {
             for (long sent = 0; sent < records; ) {
                 producer.beginTransaction();
                 long n = Math.min(txnRecords, records - sent);
-                for (long i = 0; i < n; i++) {
+                int txn = commits;
+                long first = System.nanoTime();
+                producer.send(new ProducerRecord<>(topic, value),
+                        (metadata, error) -> firstAckNanos[txn] = System.nanoTime() - first);
+                for (long i = 1; i < n; i++) {
                     producer.send(new ProducerRecord<>(topic, value));
                 }
                 sent += n;
@@ -104,12 +113,19 @@ public class TxnBench {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            double commitMeanMs = Arrays.stream(commitNanos, 0, commits).average().orElse(0) / 1e6;
+            double firstAckMeanMs = Arrays.stream(firstAckNanos, 0, commits).average().orElse(0) / 1e6;
             Arrays.sort(commitNanos, 0, commits);
+            Arrays.sort(firstAckNanos, 0, commits);
             return String.format("mode=throughput txn_records=%d records=%d transactions=%d seconds=%.2f "
-                            + "records_per_s=%.1f mb_per_s=%.2f commit_p50_ms=%.2f commit_p99_ms=%.2f",
+                            + "records_per_s=%.1f mb_per_s=%.2f txn_mean_ms=%.2f commit_mean_ms=%.2f "
+                            + "commit_p50_ms=%.2f commit_p99_ms=%.2f first_ack_mean_ms=%.2f first_ack_p50_ms=%.2f "
+                            + "first_ack_p99_ms=%.2f",
                     txnRecords, records, commits, seconds, records / seconds,
-                    records * RECORD_BYTES / seconds / (1024 * 1024),
-                    percentile(commitNanos, commits, 50) / 1e6, percentile(commitNanos, commits, 99) / 1e6);
+                    records * RECORD_BYTES / seconds / (1024 * 1024), seconds * 1000 / commits, commitMeanMs,
+                    percentile(commitNanos, commits, 50) / 1e6, percentile(commitNanos, commits, 99) / 1e6,
+                    firstAckMeanMs, percentile(firstAckNanos, commits, 50) / 1e6,
+                    percentile(firstAckNanos, commits, 99) / 1e6);
         }
     }
 
