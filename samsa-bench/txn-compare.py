@@ -19,7 +19,10 @@ metric, the median over the rounds of each side, the Samsa/Kafka ratio and the p
 Usage (from the repository root):
   samsa-bench/txn-compare.py [--rounds 3] [--records 200000] [--small-records 15000] [--latency-seconds 20]
                              [--rate 2000] [--commit-ms 100] [--workloads txn1000,txn10,latency]
-                             [--sides samsa,kafka] [--port 39192] [--jfr DIR]
+                             [--sides samsa,kafka[,kafka-tv1]] [--port 29192] [--jfr DIR]
+--sides kafka-tvN adds Kafka 4.3.1 formatted with --feature transaction.version=N (0: KIP-98 transactions, 1:
+flexible transaction log records, 2: Transactions V2, KIP-890 part 2, the default of 4.3.1); the ratio column is
+always samsa / kafka (the default), other sides get a column of their medians.
 --jfr DIR records a JFR profile (settings=profile) of each broker over its whole run into DIR/<side>-<round>.jfr
 (attached with jcmd once the broker listens). Only 127.0.0.1 is used. Needs ../shared/bench (next to the
 repository) and a JDK 21+ (`java`, `javac`, `jcmd` on the PATH).
@@ -90,7 +93,7 @@ def wait_for_port(port, proc, timeout_s=120):
     raise RuntimeError(f"broker did not listen on {port} within {timeout_s}s")
 
 
-def start_broker(side, port, data_dir):
+def start_broker(side, port, data_dir, kafka_cp):
     out = open(os.path.join(data_dir, "broker.log"), "w")
     if side == "samsa":
         cmd = [os.path.join(ROOT, "samsa"), "server", "--override", f"listeners=PLAINTEXT://127.0.0.1:{port}",
@@ -98,6 +101,13 @@ def start_broker(side, port, data_dir):
     else:
         ref = os.path.join(SHARED, "reference-broker.sh")
         subprocess.run([ref, str(port), data_dir, "--format-only"], check=True, stdout=subprocess.DEVNULL)
+        tv = re.fullmatch(r"kafka-tv(\d)", side)
+        if tv:  # reformat with that transaction.version (reference-broker.sh then finds the directory formatted)
+            shutil.rmtree(os.path.join(data_dir, "data"))
+            subprocess.run(["java", "-cp", kafka_cp, "kafka.tools.StorageTool", "format", "-t", "txnbenchcluster0000001",
+                            "-c", os.path.join(data_dir, "server.properties"), "--feature",
+                            f"transaction.version={tv.group(1)}"], check=True, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
         cmd = [ref, str(port), data_dir]
     return subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
 
@@ -124,7 +134,7 @@ def bench(classpath, mode, bootstrap, *opts):
 
 def run_side(side, rnd, args, classpath):
     data_dir = tempfile.mkdtemp(prefix=f"bench-txn-{side}-")
-    proc = start_broker(side, args.port, data_dir)
+    proc = start_broker(side, args.port, data_dir, args.kafka_cp)
     bootstrap = f"127.0.0.1:{args.port}"
     metrics, jfr_pid = {}, None
     try:
@@ -174,7 +184,7 @@ def main():
     ap.add_argument("--commit-ms", type=int, default=100)
     ap.add_argument("--workloads", default="txn1000,txn10,latency", help="comma-separated")
     ap.add_argument("--sides", default="samsa,kafka")
-    ap.add_argument("--port", type=int, default=39192)
+    ap.add_argument("--port", type=int, default=29192, help="client port (the controller of Kafka: one above); below the ephemeral range")
     ap.add_argument("--jfr", help="directory for a JFR profile of each broker")
     args = ap.parse_args()
     args.workloads = [w for w in args.workloads.split(",") if w]
@@ -184,8 +194,11 @@ def main():
     if args.jfr:
         args.jfr = os.path.abspath(args.jfr); os.makedirs(args.jfr, exist_ok=True)
     sides = args.sides.split(",")
-    kafka_cp = subprocess.run([os.path.join(SHARED, "kafka-dist.sh")], check=True, capture_output=True,
-                              text=True).stdout.strip()
+    for side in sides:
+        if side not in ("samsa", "kafka") and not re.fullmatch(r"kafka-tv[0-2]", side):
+            ap.error(f"unknown side {side} (samsa, kafka, kafka-tv0|1|2)")
+    args.kafka_cp = kafka_cp = subprocess.run([os.path.join(SHARED, "kafka-dist.sh")], check=True,
+                                              capture_output=True, text=True).stdout.strip()
     if "samsa" in sides:  # build now (if stale), not inside the first timed start
         subprocess.run([os.path.join(ROOT, "samsa"), "version"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     classes = tempfile.mkdtemp(prefix="txnbench-classes-")
@@ -194,7 +207,7 @@ def main():
         classpath = f"{classes}:{kafka_cp}"
         results = {s: [] for s in sides}
         for r in range(args.rounds):
-            for side in (sides if r % 2 == 0 else sides[::-1]):
+            for side in sides[r % len(sides):] + sides[:r % len(sides)]:  # rotate which side goes first
                 try:
                     results[side].append(run_side(side, r, args, classpath))
                 except Exception as e:  # a failed side is reported, not fatal to the table
@@ -202,16 +215,20 @@ def main():
     finally:
         shutil.rmtree(classes, ignore_errors=True)
     keys = sorted({k for side in results.values() for m in side for k in m})
-    print(f"{'metric':<28}{'samsa':>10}{'kafka':>10}{'ratio s/k':>11}   rounds (samsa | kafka)")
-    for k in keys:
-        s = [m[k] for m in results.get("samsa", []) if k in m]
-        ka = [m[k] for m in results.get("kafka", []) if k in m]
-        sm = statistics.median(s) if s else float("nan")
-        km = statistics.median(ka) if ka else float("nan")
-        ratio = sm / km if s and ka and km and k != "transaction_version" else float("nan")
-        per_round = " / ".join(f"{v:.1f}" for v in s) + " | " + " / ".join(f"{v:.1f}" for v in ka)
-        print(f"{k:<28}{sm:>10.2f}{km:>10.2f}{ratio:>11.2f}   {per_round}")
 
+    def median(side, k):
+        vs = [m[k] for m in results.get(side, []) if k in m]
+        return (statistics.median(vs) if vs else float("nan")), vs
+
+    others = [s for s in sides if s not in ("samsa", "kafka")]
+    print(f"{'metric':<28}{'samsa':>10}{'kafka':>10}{'ratio s/k':>11}" + "".join(f"{s:>12}" for s in others)
+          + "   rounds (" + " | ".join(sides) + ")")
+    for k in keys:
+        (sm, s), (km, ka) = median("samsa", k), median("kafka", k)
+        ratio = sm / km if s and ka and km and k != "transaction_version" else float("nan")
+        per_round = " | ".join(" / ".join(f"{v:.1f}" for v in median(side, k)[1]) for side in sides)
+        print(f"{k:<28}{sm:>10.2f}{km:>10.2f}{ratio:>11.2f}" + "".join(f"{median(o, k)[0]:>12.2f}" for o in others)
+              + f"   {per_round}")
 
 if __name__ == "__main__":
     main()
