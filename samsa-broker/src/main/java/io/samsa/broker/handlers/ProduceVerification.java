@@ -149,6 +149,23 @@ final class ProduceVerification {
      */
     static CompletableFuture<Verified> verify(Transaction txn, short version, ReplicaManager replicas,
                                               AddPartitionsToTxnManager manager) {
+        return verify(txn, version, (tp, producerId, epoch) -> replicas.leaderLog(tp)
+                .startTransactionVerification(producerId, epoch), manager);
+    }
+
+    /** Where a partition's {@link VerificationGuard} comes from: its log ({@link PartitionLog}). */
+    @FunctionalInterface
+    interface Guards {
+        /**
+         * @return the guard the log holds (or starts) for the producer's epoch; SENTINEL when its transaction is open
+         * @throws RuntimeException when the partition is not led here
+         */
+        VerificationGuard start(TopicPartition tp, long producerId, short producerEpoch);
+    }
+
+    /** {@link #verify(Transaction, short, ReplicaManager, AddPartitionsToTxnManager)} on the given guards. */
+    static CompletableFuture<Verified> verify(Transaction txn, short version, Guards replicas,
+                                              AddPartitionsToTxnManager manager) {
         TransactionOperation operation = TransactionOperation.forProduce(version);
         if (manager == null || txn.partitions().isEmpty() || manager.skips(operation)) {
             return CompletableFuture.completedFuture(Verified.NOT_REQUIRED);
@@ -164,7 +181,7 @@ final class ProduceVerification {
      */
     private static CompletableFuture<Verified> verify(Transaction txn, List<TopicPartition> partitions,
                                                       Map<TopicPartition, VerificationGuard> guards,
-                                                      ReplicaManager replicas, AddPartitionsToTxnManager manager,
+                                                      Guards replicas, AddPartitionsToTxnManager manager,
                                                       TransactionOperation operation, boolean again) {
         List<TopicPartition> unverified = new ArrayList<>();
         for (TopicPartition tp : partitions) {
@@ -206,9 +223,9 @@ final class ProduceVerification {
     }
 
     /** The guard {@code tp}'s log holds (or starts) for the producer's epoch; null when not led here. */
-    private static VerificationGuard startGuard(ReplicaManager replicas, Transaction txn, TopicPartition tp) {
+    private static VerificationGuard startGuard(Guards replicas, Transaction txn, TopicPartition tp) {
         try {
-            return replicas.leaderLog(tp).startTransactionVerification(txn.producerId(), txn.producerEpoch());
+            return replicas.start(tp, txn.producerId(), txn.producerEpoch());
         } catch (RuntimeException e) {
             return null; // not the leader (or no log): the append reports it
         }
