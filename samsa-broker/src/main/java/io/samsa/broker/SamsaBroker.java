@@ -119,6 +119,7 @@ public final class SamsaBroker implements SamsaNode {
     private volatile GroupCoordinator groupCoordinator;
     private volatile TransactionCoordinator transactionCoordinator;
     private volatile NetworkBrokerSender brokerSender;
+    private volatile NetworkBrokerSender verificationSender;
     private final List<KafkaWireServer> servers = new ArrayList<>();
     private final CountDownLatch shutdown = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -265,8 +266,14 @@ public final class SamsaBroker implements SamsaNode {
         transactionCoordinator = txns;
         quorum.addListener(txns::onImage);
         // KIP-890: partition leaders verify transactional writes with the transaction coordinator
+        // its own connections (as Kafka's): the coordinator may hold an AddPartitionsToTxn until a transaction's
+        // markers are written (ADR 0014), and responses go out in order per connection, so markers sent on the same
+        // connection would wait behind it
+        NetworkBrokerSender verifySender = new NetworkBrokerSender(config.nodeId(), quorum::image,
+                config.interBrokerListenerName(), INTER_BROKER_REQUEST_TIMEOUT_MS, "samsa-txn-verify-sender");
+        verificationSender = verifySender;
         AddPartitionsToTxnManager txnVerifier = new AddPartitionsToTxnManager(
-                sender, quorum::image, ioPool,
+                verifySender, quorum::image, ioPool,
                 config.values().getBoolean(BrokerConfigDefs.TRANSACTION_PARTITION_VERIFICATION_ENABLE),
                 config.values().getInt(BrokerConfigDefs.ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MS),
                 config.values().getInt(BrokerConfigDefs.ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MAX_MS));
@@ -438,6 +445,9 @@ public final class SamsaBroker implements SamsaNode {
         }
         if (brokerSender != null) {
             brokerSender.close();
+        }
+        if (verificationSender != null) {
+            verificationSender.close();
         }
         replicas.close();
         try {

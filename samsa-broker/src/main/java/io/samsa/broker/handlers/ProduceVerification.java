@@ -149,29 +149,86 @@ final class ProduceVerification {
      */
     static CompletableFuture<Verified> verify(Transaction txn, short version, ReplicaManager replicas,
                                               AddPartitionsToTxnManager manager) {
+        return verify(txn, version, (tp, producerId, epoch) -> replicas.leaderLog(tp)
+                .startTransactionVerification(producerId, epoch), manager);
+    }
+
+    /** Where a partition's {@link VerificationGuard} comes from: its log ({@link PartitionLog}). */
+    @FunctionalInterface
+    interface Guards {
+        /**
+         * @return the guard the log holds (or starts) for the producer's epoch; SENTINEL when its transaction is open
+         * @throws RuntimeException when the partition is not led here
+         */
+        VerificationGuard start(TopicPartition tp, long producerId, short producerEpoch);
+    }
+
+    /** {@link #verify(Transaction, short, ReplicaManager, AddPartitionsToTxnManager)} on the given guards. */
+    static CompletableFuture<Verified> verify(Transaction txn, short version, Guards replicas,
+                                              AddPartitionsToTxnManager manager) {
         TransactionOperation operation = TransactionOperation.forProduce(version);
         if (manager == null || txn.partitions().isEmpty() || manager.skips(operation)) {
             return CompletableFuture.completedFuture(Verified.NOT_REQUIRED);
         }
+        return verify(txn, txn.partitions(), new HashMap<>(), replicas, manager, operation, true);
+    }
+
+    /**
+     * Starts the guards of {@code partitions} and verifies those without an open transaction. When the coordinator
+     * answered after a marker of the producer reached one of them (it cleared the guard: the coordinator holds a
+     * verification while the previous transaction's markers are written, ADR 0014), that partition is verified once
+     * more under a fresh guard, as a retry after CONCURRENT_TRANSACTIONS would.
+     */
+    private static CompletableFuture<Verified> verify(Transaction txn, List<TopicPartition> partitions,
+                                                      Map<TopicPartition, VerificationGuard> guards,
+                                                      Guards replicas, AddPartitionsToTxnManager manager,
+                                                      TransactionOperation operation, boolean again) {
         List<TopicPartition> unverified = new ArrayList<>();
-        Map<TopicPartition, VerificationGuard> guards = new HashMap<>();
-        for (TopicPartition tp : txn.partitions()) {
-            try {
-                VerificationGuard guard = replicas.leaderLog(tp).startTransactionVerification(txn.producerId(),
-                        txn.producerEpoch());
+        for (TopicPartition tp : partitions) {
+            VerificationGuard guard = startGuard(replicas, txn, tp);
+            if (guard != null) {
                 guards.put(tp, guard);
                 if (guard != VerificationGuard.SENTINEL) {
                     unverified.add(tp);
                 }
-            } catch (RuntimeException e) {
-                // not the leader (or no log): the append reports it
             }
         }
         if (unverified.isEmpty()) {
             return CompletableFuture.completedFuture(new Verified(Map.of(), guards));
         }
         return manager.verifyForProduce(txn.transactionalId(), txn.producerId(), txn.producerEpoch(), unverified,
-                operation).thenApply(errors -> new Verified(toProduceErrors(errors, operation), guards));
+                operation).thenCompose(errors -> {
+                    List<TopicPartition> stale = new ArrayList<>();
+                    if (again) {
+                        for (TopicPartition tp : unverified) {
+                            if (errors.getOrDefault(tp, Errors.NONE) == Errors.NONE
+                                    && startGuard(replicas, txn, tp) != guards.get(tp)) {
+                                stale.add(tp);
+                            }
+                        }
+                    }
+                    if (stale.isEmpty()) {
+                        return CompletableFuture.completedFuture(new Verified(toProduceErrors(errors, operation),
+                                guards));
+                    }
+                    Map<TopicPartition, Errors> others = new HashMap<>(errors);
+                    stale.forEach(others::remove);
+                    return verify(txn, stale, guards, replicas, manager, operation, false).thenApply(retried -> {
+                        Map<TopicPartition, ApiException> refused = new HashMap<>(toProduceErrors(others,
+                                operation));
+                        refused.putAll(retried.refused());
+                        return new Verified(refused, guards);
+                    });
+                });
+    }
+
+    /** The guard {@code tp}'s log holds (or starts) for the producer's epoch; null when not led here. */
+    private static VerificationGuard startGuard(Guards replicas, Transaction txn, TopicPartition tp) {
+        try {
+            return replicas.start(tp, txn.producerId(), txn.producerEpoch());
+        } catch (RuntimeException e) {
+            return null; // not the leader (or no log): the append reports it
+        }
     }
 
     static Map<TopicPartition, ApiException> toProduceErrors(Map<TopicPartition, Errors> errors,

@@ -74,6 +74,17 @@ public final class NetworkBrokerSender implements BrokerRequestSender {
      * @param requestTimeoutMs how long a request may wait for a connection and then for its response
      */
     public NetworkBrokerSender(int localId, Supplier<ClusterImage> image, String listenerName, int requestTimeoutMs) {
+        this(localId, image, listenerName, requestTimeoutMs, "samsa-broker-sender");
+    }
+
+    /**
+     * A sender with its own connections, e.g. for requests a peer may hold (AddPartitionsToTxn), so that their
+     * answers, which go out in order per connection, never wait behind them.
+     *
+     * @param threadName the I/O thread's name, followed by {@code -localId}
+     */
+    public NetworkBrokerSender(int localId, Supplier<ClusterImage> image, String listenerName, int requestTimeoutMs,
+                               String threadName) {
         this.image = image;
         this.listenerName = listenerName;
         this.requestTimeoutMs = requestTimeoutMs;
@@ -84,7 +95,7 @@ public final class NetworkBrokerSender implements BrokerRequestSender {
         this.client = new NetworkClient(selector, new ManualMetadataUpdater(), "samsa-broker-" + localId,
                 100, 50, 1_000, 64 * 1024, 64 * 1024, requestTimeoutMs, 10_000, 30_000, time, true,
                 new ApiVersions(), logContext, MetadataRecoveryStrategy.NONE);
-        this.thread = Thread.ofPlatform().name("samsa-broker-sender-" + localId).daemon().unstarted(this::run);
+        this.thread = Thread.ofPlatform().name(threadName + "-" + localId).daemon().unstarted(this::run);
         thread.start();
     }
 

@@ -3,13 +3,27 @@ package io.samsa.broker.handlers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.samsa.broker.net.BrokerRequestSender;
+import io.samsa.broker.txnverify.AddPartitionsToTxnManager;
 import io.samsa.broker.txnverify.TransactionOperation;
 import io.samsa.metadata.ClusterImage;
 import io.samsa.metadata.PartitionImage;
 import io.samsa.metadata.TopicImage;
+import io.samsa.storage.txn.VerificationGuard;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
+import org.apache.kafka.common.message.AddPartitionsToTxnResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.AddPartitionsToTxnRequest;
+import org.apache.kafka.common.requests.AddPartitionsToTxnResponse;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.InvalidPidMappingException;
@@ -107,5 +121,83 @@ class ProduceVerificationTest {
         assertThat(TransactionOperation.forProduce((short) 12)).isEqualTo(TransactionOperation.ADD_PARTITION);
         assertThat(TransactionOperation.forProduce((short) 11)).isEqualTo(TransactionOperation.GENERIC_ERROR);
         assertThat(TransactionOperation.forProduce((short) 10)).isEqualTo(TransactionOperation.DEFAULT_ERROR);
+    }
+
+    /** Records each AddPartitionsToTxn; the test answers it. */
+    private static final class Coordinator implements BrokerRequestSender {
+        final List<AddPartitionsToTxnRequestData> requests = new ArrayList<>();
+        final List<CompletableFuture<AbstractResponse>> responses = new ArrayList<>();
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <R extends AbstractResponse> CompletableFuture<R> send(int brokerId,
+                                                                      AbstractRequest.Builder<?> request) {
+            requests.add(((AddPartitionsToTxnRequest) request.build(ApiKeys.ADD_PARTITIONS_TO_TXN.latestVersion()))
+                    .data());
+            CompletableFuture<AbstractResponse> response = new CompletableFuture<>();
+            responses.add(response);
+            return (CompletableFuture<R>) response;
+        }
+
+        void answerNone(int i) {
+            AddPartitionsToTxnResponseData.AddPartitionsToTxnResultCollection results =
+                    new AddPartitionsToTxnResponseData.AddPartitionsToTxnResultCollection();
+            for (AddPartitionsToTxnRequestData.AddPartitionsToTxnTransaction txn : requests.get(i).transactions()) {
+                Map<TopicPartition, Errors> none = new HashMap<>();
+                txn.topics().forEach(t -> t.partitions().forEach(p -> none.put(new TopicPartition(t.name(), p),
+                        Errors.NONE)));
+                results.add(AddPartitionsToTxnResponse.resultForTransaction(txn.transactionalId(), none));
+            }
+            responses.get(i).complete(new AddPartitionsToTxnResponse(new AddPartitionsToTxnResponseData()
+                    .setResultsByTransaction(results)));
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void aGuardClearedByAMarkerWhileTheCoordinatorAnsweredIsVerifiedAgainUnderANewGuard() {
+        // Given a partition log's guards (a marker of the producer clears them) and a coordinator on node 1
+        Map<TopicPartition, VerificationGuard> logGuards = new HashMap<>();
+        ProduceVerification.Guards guards = (tp, pid, epoch) -> logGuards.computeIfAbsent(tp,
+                k -> VerificationGuard.of(pid, epoch));
+        TopicImage txnTopic = new TopicImage(Topic.TRANSACTION_STATE_TOPIC_NAME, UUID.randomUUID(),
+                List.of(new PartitionImage(0, List.of(1), List.of(1), 1, 0, 0)));
+        ClusterImage image = new ClusterImage("c", 1, 1, Map.of(), Map.of(txnTopic.name(), txnTopic),
+                Map.of(txnTopic.topicId(), txnTopic), Map.of(), 0, 1);
+        Coordinator coordinator = new Coordinator();
+        AddPartitionsToTxnManager manager = new AddPartitionsToTxnManager(coordinator, () -> image, Runnable::run);
+        TopicPartition tp = new TopicPartition("t", 0);
+        ProduceVerification.Transaction txn = new ProduceVerification.Transaction("app", 7, (short) 3, List.of(tp));
+
+        // When the first batch of the next transaction is verified (Transactions V2: an implicit add)
+        CompletableFuture<ProduceVerification.Verified> verified = ProduceVerification.verify(txn, (short) 12, guards,
+                manager);
+        VerificationGuard first = logGuards.get(tp);
+        assertThat(coordinator.requests).hasSize(1);
+        // and the previous transaction's marker reaches the partition before the coordinator answers
+        logGuards.clear();
+        coordinator.answerNone(0);
+
+        // Then the partition is verified once more, under the guard started after the marker
+        assertThat(verified).isNotDone();
+        assertThat(coordinator.requests).hasSize(2);
+        VerificationGuard second = logGuards.get(tp);
+        assertThat(second).isNotSameAs(first);
+        coordinator.answerNone(1);
+        assertThat(verified).isCompleted();
+        assertThat(verified.join().refused()).isEmpty();
+        assertThat(verified.join().guard(tp)).isSameAs(second);
+
+        // and without a marker in between, one verification is enough
+        CompletableFuture<ProduceVerification.Verified> again = ProduceVerification.verify(
+                new ProduceVerification.Transaction("app", 7, (short) 3, List.of(new TopicPartition("t", 1))),
+                (short) 12, guards, manager);
+        coordinator.answerNone(2);
+        assertThat(coordinator.requests).hasSize(3);
+        assertThat(again.join().refused()).isEmpty();
+        assertThat(again.join().guard(new TopicPartition("t", 1))).isSameAs(logGuards.get(new TopicPartition("t", 1)));
     }
 }

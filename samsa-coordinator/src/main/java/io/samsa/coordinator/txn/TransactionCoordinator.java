@@ -134,6 +134,14 @@ public final class TransactionCoordinator implements AutoCloseable {
         return runtime.scheduleOperation(transactionalId, shard -> CompletableFuture.completedFuture(op.apply(shard)));
     }
 
+    /**
+     * Runs {@code op} on the shard of {@code transactionalId} and completes when the future it returns completes
+     * (a request held until a transaction completes); fails as {@link #onShard}.
+     */
+    public <T> CompletableFuture<T> onShardAsync(String transactionalId, Function<TxnShard, CompletableFuture<T>> op) {
+        return runtime.scheduleOperation(transactionalId, op);
+    }
+
     /** Every shard this broker holds (loaded or loading), for ListTransactions. */
     public List<TxnShard> shards() {
         return runtime.shards();

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.protocol.Errors;
@@ -24,6 +25,11 @@ public final class TxnOperations {
     private static final long NO_PID = RecordBatch.NO_PRODUCER_ID;
     private static final short NO_EPOCH = RecordBatch.NO_PRODUCER_EPOCH;
     private static final long COMPLETE_RETRY_MS = 100;
+    /**
+     * How long an AddPartitionsToTxn / AddOffsetsToTxn / verification waits for the previous transaction of its
+     * producer to complete before it is answered CONCURRENT_TRANSACTIONS (ADR 0014).
+     */
+    public static final long HOLD_MAX_MS = 1_000;
 
     /** A producer id and epoch answered to the client. */
     public record ProducerIdAndEpoch(long producerId, short producerEpoch) {
@@ -113,6 +119,62 @@ public final class TxnOperations {
             return;
         }
         shard.write(m, m.prepareAddPartitions(partitions, shard.nowMs(), clientTransactionVersion));
+    }
+
+    /**
+     * {@link #addPartitions} that waits instead of failing with CONCURRENT_TRANSACTIONS while the previous transaction
+     * of the same producer id and epoch is writing its markers (PrepareCommit / PrepareAbort): the request is held on
+     * the shard (nothing blocks) and re-run, with the same validation, once the transaction reaches
+     * CompleteCommit / CompleteAbort, or after {@link #HOLD_MAX_MS} (then CONCURRENT_TRANSACTIONS as before). Kafka
+     * answers CONCURRENT_TRANSACTIONS at once and the client retries after {@code retry.backoff.ms} (KAFKA-5482).
+     *
+     * @return completes on the shard's executor when the partitions are added, or fails with the
+     *         {@link ApiException} of {@link #addPartitions}, or NOT_COORDINATOR when the shard unloads while held
+     */
+    public CompletableFuture<Void> addPartitionsWhenComplete(TxnShard shard, String transactionalId, long producerId,
+                                                             short producerEpoch, Set<TopicPartition> partitions,
+                                                             short clientTransactionVersion) {
+        return whenComplete(shard, transactionalId, producerId, producerEpoch, shard.nowMs() + HOLD_MAX_MS, () -> {
+            addPartitions(shard, transactionalId, producerId, producerEpoch, partitions, clientTransactionVersion);
+            return null;
+        });
+    }
+
+    /** {@link #verify} held like {@link #addPartitionsWhenComplete} while the previous transaction completes. */
+    public CompletableFuture<Map<TopicPartition, Errors>> verifyWhenComplete(TxnShard shard, String transactionalId,
+                                                                            long producerId, short producerEpoch,
+                                                                            Set<TopicPartition> partitions) {
+        return whenComplete(shard, transactionalId, producerId, producerEpoch, shard.nowMs() + HOLD_MAX_MS,
+                () -> verify(shard, transactionalId, producerId, producerEpoch, partitions));
+    }
+
+    /** Runs {@code op} now, or holds it until the transaction of the same producer id and epoch completes. */
+    private <T> CompletableFuture<T> whenComplete(TxnShard shard, String transactionalId, long producerId,
+                                                  short producerEpoch, long deadlineMs, Supplier<T> op) {
+        if (!shard.isLoaded()) {
+            return CompletableFuture.failedFuture(Errors.NOT_COORDINATOR.exception("This broker no longer leads "
+                    + "__transaction_state-" + shard.partition()));
+        }
+        TxnMetadata m = shard.get(transactionalId);
+        long remainingMs = deadlineMs - shard.nowMs();
+        if (m != null && m.state().isPrepare() && m.producerId() == producerId && m.producerEpoch() == producerEpoch
+                && remainingMs > 0) {
+            CompletableFuture<T> result = new CompletableFuture<>();
+            shard.hold(transactionalId, remainingMs, () -> whenComplete(shard, transactionalId, producerId,
+                    producerEpoch, deadlineMs, op).whenComplete((v, e) -> {
+                        if (e != null) {
+                            result.completeExceptionally(e);
+                        } else {
+                            result.complete(v);
+                        }
+                    }), result::completeExceptionally);
+            return result;
+        }
+        try {
+            return CompletableFuture.completedFuture(op.get());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /**
@@ -246,11 +308,13 @@ public final class TxnOperations {
                 || m.producerEpoch() != prepared.producerEpoch()) {
             LOGGER.debug("Transactional id {} changed while its markers were written; not completing",
                     prepared.transactionalId());
+            shard.release(prepared.transactionalId());
             return;
         }
         try {
             TxnMetadata done = shard.write(m, m.prepareComplete(shard.nowMs()));
             LOGGER.debug("Transactional id {} completed: {}", done.transactionalId(), done.state().displayName());
+            shard.release(done.transactionalId());
         } catch (RuntimeException e) {
             LOGGER.info("Could not write the completion of transactional id {} ({}); retrying",
                     prepared.transactionalId(), e.toString());

@@ -4,6 +4,7 @@ import io.samsa.coordinator.runtime.CoordinatorShard;
 import io.samsa.coordinator.runtime.CoordinatorTimer;
 import io.samsa.coordinator.runtime.CoordinatorWriter;
 import io.samsa.coordinator.runtime.ShardContext;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.internals.Topic;
 
 /**
@@ -23,13 +25,20 @@ import org.apache.kafka.common.internals.Topic;
  * nothing.
  *
  * <p>Until loaded the shard answers COORDINATOR_LOAD_IN_PROGRESS; after {@link #unload}, NOT_COORDINATOR
- * ({@link ShardContext}). Thread-safe entry points: {@link #call}, {@link #execute}, {@link #isLoaded},
+ * ({@link ShardContext}), and the requests it holds ({@link #hold}) fail with NOT_COORDINATOR. Thread-safe entry points: {@link #call}, {@link #execute}, {@link #isLoaded},
  * {@link #isClosed}, {@link #coordinatorEpoch}; everything else runs on the executor.
  */
 public final class TxnShard implements CoordinatorShard<TransactionLogCodec.Entry> {
     private final ShardContext<TransactionLogCodec.Entry> context;
     private final Consumer<TxnShard> onLoaded;
     private final Map<String, TxnMetadata> txns = new HashMap<>();
+    /** Requests waiting for the transaction of their id to complete, per transactional id, in arrival order. */
+    private final Map<String, List<Held>> held = new HashMap<>();
+    private long holdSeq;
+
+    /** A held request: its timer, what re-runs it, and how it fails when the shard unloads. */
+    private record Held(String timerKey, Runnable rerun, Consumer<RuntimeException> fail) {
+    }
 
     /**
      * @param context  the runtime's side of the shard; its epoch is the coordinator epoch written into markers, so
@@ -117,6 +126,45 @@ public final class TxnShard implements CoordinatorShard<TransactionLogCodec.Entr
         txns.remove(metadata.transactionalId());
     }
 
+    /**
+     * Holds a request of {@code transactionalId} until {@link #release} of that id or {@code timeoutMs}, whichever
+     * comes first, then runs {@code rerun} on the shard (never on the caller: nothing blocks meanwhile). If the shard
+     * unloads first, {@code fail} gets NOT_COORDINATOR instead. Executor only.
+     *
+     * @param rerun re-runs the request (with its validation) and completes it; must not throw
+     */
+    public void hold(String transactionalId, long timeoutMs, Runnable rerun, Consumer<RuntimeException> fail) {
+        Held h = new Held("txn-hold-" + transactionalId + "-" + holdSeq++, rerun, fail);
+        held.computeIfAbsent(transactionalId, k -> new ArrayList<>()).add(h);
+        context.timer().schedule(h.timerKey(), timeoutMs, () -> {
+            List<Held> waiting = held.get(transactionalId);
+            if (waiting != null && waiting.remove(h)) {
+                if (waiting.isEmpty()) {
+                    held.remove(transactionalId);
+                }
+                h.rerun().run();
+            }
+        });
+    }
+
+    /** Re-runs the requests held for {@code transactionalId}, in arrival order (its transaction completed). */
+    public void release(String transactionalId) {
+        List<Held> waiting = held.remove(transactionalId);
+        if (waiting == null) {
+            return;
+        }
+        for (Held h : waiting) {
+            context.timer().cancel(h.timerKey());
+            h.rerun().run();
+        }
+    }
+
+    /** The number of requests held for {@code transactionalId}. */
+    public int heldCount(String transactionalId) {
+        List<Held> waiting = held.get(transactionalId);
+        return waiting == null ? 0 : waiting.size();
+    }
+
     /** Applies one replayed record (null: a tombstone). Loading only. */
     public void replay(String transactionalId, TxnTransit value) {
         if (value == null || value.state() == TransactionState.DEAD) {
@@ -137,12 +185,25 @@ public final class TxnShard implements CoordinatorShard<TransactionLogCodec.Entr
         onLoaded.accept(this);
     }
 
+    /** Fails the held requests with NOT_COORDINATOR (the runtime calls it on the executor after unloading). */
+    @Override
+    public void onUnloaded() {
+        List<Held> all = new ArrayList<>();
+        held.values().forEach(all::addAll);
+        held.clear();
+        for (Held h : all) {
+            context.timer().cancel(h.timerKey());
+            h.fail().accept(new NotCoordinatorException("This broker no longer leads " + context.topicPartition()));
+        }
+    }
+
     public void markLoaded() {
         context.markLoaded();
     }
 
-    /** Stops serving: later and queued operations fail with NOT_COORDINATOR. */
+    /** Stops serving: later, queued and held operations fail with NOT_COORDINATOR. */
     public void unload() {
         context.unload();
+        context.execute(this::onUnloaded);
     }
 }

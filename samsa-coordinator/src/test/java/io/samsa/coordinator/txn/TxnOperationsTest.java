@@ -5,15 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.samsa.coordinator.runtime.ManualTimer;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ConcurrentTransactionsException;
 import org.apache.kafka.common.errors.InvalidPidMappingException;
 import org.apache.kafka.common.errors.InvalidTxnStateException;
+import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.protocol.Errors;
@@ -204,6 +208,92 @@ class TxnOperationsTest {
         // the next transaction runs at the new epoch
         ops.addPartitions(shard, ID, ended.producerId(), ended.producerEpoch(), Set.of(B), (short) 2);
         assertThat(shard.get(ID).state()).isEqualTo(TransactionState.ONGOING);
+    }
+
+    @Test
+    void theNextTransactionsFirstAddWaitsForTheMarkersInsteadOfConcurrentTransactions() {
+        // Given a committed transaction whose markers are still being written
+        TxnOperations.ProducerIdAndEpoch p = init();
+        ops.addPartitions(shard, ID, p.producerId(), p.producerEpoch(), Set.of(A), (short) 0);
+        ops.endTxn(shard, ID, p.producerId(), p.producerEpoch(), true, (short) 0);
+        assertThat(shard.get(ID).state()).isEqualTo(TransactionState.PREPARE_COMMIT);
+
+        // When the producer's next transaction adds a partition, its group's offsets, and a broker verifies
+        CompletableFuture<Void> add = ops.addPartitionsWhenComplete(shard, ID, p.producerId(), p.producerEpoch(),
+                Set.of(B), (short) 0);
+        CompletableFuture<Map<TopicPartition, Errors>> verified = ops.verifyWhenComplete(shard, ID, p.producerId(),
+                p.producerEpoch(), Set.of(A, B));
+
+        // Then they are held, unanswered and unwritten, while the transaction completes
+        timer.advance(50);
+        assertThat(add).isNotDone();
+        assertThat(verified).isNotDone();
+        assertThat(shard.heldCount(ID)).isEqualTo(2);
+        int written = log.size();
+
+        // When the markers are written: CompleteCommit, then the add runs (a new transaction with B), then the check
+        writeAllMarkers();
+        assertThat(add).isCompletedWithValue(null);
+        assertThat(verified).isCompletedWithValue(Map.of(A, Errors.TRANSACTION_ABORTABLE, B, Errors.NONE));
+        assertThat(log).hasSize(written + 2);
+        TxnMetadata m = shard.get(ID);
+        assertThat(m.state()).isEqualTo(TransactionState.ONGOING);
+        assertThat(m.partitions()).containsExactly(B);
+        assertThat(shard.heldCount(ID)).isZero();
+        // and the hold's timer does not fire again later
+        timer.advance(TxnOperations.HOLD_MAX_MS);
+        assertThat(shard.get(ID).partitions()).containsExactly(B);
+    }
+
+    @Test
+    void aHeldAddIsAnsweredConcurrentTransactionsWhenTheMarkersTakeTooLong() {
+        TxnOperations.ProducerIdAndEpoch p = init();
+        ops.addPartitions(shard, ID, p.producerId(), p.producerEpoch(), Set.of(A), (short) 2);
+        TxnOperations.ProducerIdAndEpoch ended = ops.endTxn(shard, ID, p.producerId(), p.producerEpoch(), false,
+                (short) 2);
+
+        // a stale epoch is fenced at once, not held
+        assertThat(ops.addPartitionsWhenComplete(shard, ID, p.producerId(), p.producerEpoch(), Set.of(B), (short) 2))
+                .isCompletedExceptionally()
+                .failsWithin(Duration.ZERO).withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(ProducerFencedException.class);
+        // the bumped epoch (Transactions V2) waits, up to HOLD_MAX_MS
+        CompletableFuture<Void> add = ops.addPartitionsWhenComplete(shard, ID, ended.producerId(),
+                ended.producerEpoch(), Set.of(B), (short) 2);
+        timer.advance(TxnOperations.HOLD_MAX_MS - 1);
+        assertThat(add).isNotDone();
+        timer.advance(1);
+        assertThat(add).failsWithin(Duration.ZERO)
+                .withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(ConcurrentTransactionsException.class);
+        assertThat(shard.heldCount(ID)).isZero();
+        assertThat(shard.get(ID).state()).isEqualTo(TransactionState.PREPARE_ABORT);
+
+        // the client's retry after the markers are written joins a new transaction
+        writeAllMarkers();
+        assertThat(shard.get(ID).state()).isEqualTo(TransactionState.COMPLETE_ABORT);
+        assertThat(ops.addPartitionsWhenComplete(shard, ID, ended.producerId(), ended.producerEpoch(), Set.of(B),
+                (short) 2)).isCompletedWithValue(null);
+        assertThat(shard.get(ID).state()).isEqualTo(TransactionState.ONGOING);
+    }
+
+    @Test
+    void heldRequestsFailWithNotCoordinatorWhenTheShardUnloads() {
+        TxnOperations.ProducerIdAndEpoch p = init();
+        ops.addPartitions(shard, ID, p.producerId(), p.producerEpoch(), Set.of(A), (short) 0);
+        ops.endTxn(shard, ID, p.producerId(), p.producerEpoch(), true, (short) 0);
+        CompletableFuture<Void> add = ops.addPartitionsWhenComplete(shard, ID, p.producerId(), p.producerEpoch(),
+                Set.of(B), (short) 0);
+
+        shard.unload();
+
+        assertThat(add).failsWithin(Duration.ZERO)
+                .withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(NotCoordinatorException.class);
+        // the markers completing on the unloaded shard write nothing
+        int written = log.size();
+        writeAllMarkers();
+        assertThat(log).hasSize(written);
     }
 
     @Test

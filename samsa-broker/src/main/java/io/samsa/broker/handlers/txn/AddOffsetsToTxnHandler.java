@@ -40,11 +40,8 @@ public final class AddOffsetsToTxnHandler implements ApiHandler<AddOffsetsToTxnR
                     .setErrorCode(Errors.INVALID_REQUEST.code()));
         }
         TopicPartition offsets = new TopicPartition(GroupCoordinator.TOPIC, groups.partitionFor(request.groupId()));
-        return coordinator.onShard(txnId, shard -> {
-            coordinator.operations().addPartitions(shard, txnId, request.producerId(), request.producerEpoch(),
-                    Set.of(offsets), (short) 0);
-            return Errors.NONE;
-        }).handle((ok, e) -> new AddOffsetsToTxnResponseData()
+        return coordinator.onShardAsync(txnId, shard -> coordinator.operations().addPartitionsWhenComplete(shard,
+                txnId, request.producerId(), request.producerEpoch(), Set.of(offsets), (short) 0)).handle((ok, e) -> new AddOffsetsToTxnResponseData()
                 .setErrorCode((e != null ? CoordinatorErrors.toError(e) : Errors.NONE).code()));
     }
 }

@@ -32,7 +32,9 @@ import org.apache.kafka.common.requests.AddPartitionsToTxnResponse;
  * v4+ come from brokers and batch transactions (KIP-890 part 1): {@code VerifyOnly} asks whether each partition is
  * already in the transaction (NONE or TRANSACTION_ABORTABLE) without changing it; v5 without {@code VerifyOnly} is
  * the implicit add of Transactions V2 (KIP-890 part 2). Partitions of unknown topics fail with
- * UNKNOWN_TOPIC_OR_PARTITION and the others of that transaction with OPERATION_NOT_ATTEMPTED, as Kafka.
+ * UNKNOWN_TOPIC_OR_PARTITION and the others of that transaction with OPERATION_NOT_ATTEMPTED, as Kafka. While the
+ * previous transaction of the same producer id and epoch writes its markers, adds and verifications wait for it (up
+ * to {@link TxnOperations#HOLD_MAX_MS}) instead of failing with CONCURRENT_TRANSACTIONS (ADR 0014).
  */
 public final class AddPartitionsToTxnHandler implements ApiHandler<AddPartitionsToTxnRequestData> {
     private final BrokerContext ctx;
@@ -104,14 +106,13 @@ public final class AddPartitionsToTxnHandler implements ApiHandler<AddPartitions
         long pid = txn.producerId();
         short epoch = txn.producerEpoch();
         if (txn.verifyOnly()) {
-            return coordinator.onShard(txnId, shard -> ops.verify(shard, txnId, pid, epoch, partitions))
+            return coordinator.onShardAsync(txnId, shard -> ops.verifyWhenComplete(shard, txnId, pid, epoch,
+                            partitions))
                     .handle((errors, e) -> e != null ? allFailed(txnId, partitions, CoordinatorErrors.toError(e))
                             : AddPartitionsToTxnResponse.resultForTransaction(txnId, errors));
         }
-        return coordinator.onShard(txnId, shard -> {
-            ops.addPartitions(shard, txnId, pid, epoch, partitions, clientVersion);
-            return Errors.NONE;
-        }).handle((ok, e) -> allFailed(txnId, partitions, e != null ? CoordinatorErrors.toError(e) : Errors.NONE));
+        return coordinator.onShardAsync(txnId, shard -> ops.addPartitionsWhenComplete(shard, txnId, pid, epoch,
+                partitions, clientVersion)).handle((ok, e) -> allFailed(txnId, partitions, e != null ? CoordinatorErrors.toError(e) : Errors.NONE));
     }
 
     private static CompletableFuture<AddPartitionsToTxnResult> done(String txnId, Set<TopicPartition> partitions,
