@@ -18,9 +18,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Transactional producers and complete reads of a topic under either isolation level, for the transaction tests. */
-final class Txn {
+public final class Txn {
     /** {@code isolation.level}. */
-    enum Isolation {
+    public enum Isolation {
         READ_COMMITTED("read_committed"), READ_UNCOMMITTED("read_uncommitted");
 
         final String config;
@@ -34,7 +34,7 @@ final class Txn {
     }
 
     /** A string producer with {@code transactional.id} (not yet initialised) and {@code extra} settings. */
-    static KafkaProducer<String, String> producer(String bootstrap, String transactionalId, Map<String, Object> extra) {
+    public static KafkaProducer<String, String> producer(String bootstrap, String transactionalId, Map<String, Object> extra) {
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
@@ -88,7 +88,7 @@ final class Txn {
     }
 
     /** The values of {@link #readAll}. */
-    static List<String> values(String bootstrap, String topic, Isolation isolation) {
+    public static List<String> values(String bootstrap, String topic, Isolation isolation) {
         return readAll(bootstrap, topic, isolation).stream().map(ConsumerRecord::value).toList();
     }
 }
