@@ -49,7 +49,8 @@ final class KafkaWireInitializer extends ChannelInitializer<Channel> {
             ch.close();
             return;
         }
-        ConnectionInfo connection = ConnectionInfo.of(ch, options.listenerName(), connectionCounter);
+        ConnectionInfo connection = ConnectionInfo.of(ch, options.listenerName(), options.security().protocol(),
+                connectionCounter);
         ChannelPipeline pipeline = ch.pipeline();
         pipeline.addLast("frameDecoder", new KafkaFrameDecoder(options.maxRequestBytes()));
         pipeline.addLast("requestDecoder", new RequestDecoder(registry, connection));

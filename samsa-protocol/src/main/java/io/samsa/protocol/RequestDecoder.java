@@ -74,7 +74,7 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
         ApiKeys key = header.apiKey();
         short version = header.apiVersion();
         RequestContext context = new RequestContext(header, connection.clientAddress(), connection.connectionId(),
-                connection.listenerName());
+                connection.listenerName(), connection.securityProtocol(), connection.principal());
         if (key == ApiKeys.API_VERSIONS && !header.isApiVersionSupported()) {
             // KIP-511: answer in v0 with ApiVersions' own range so the client can retry at a version we know.
             AbstractRequest unsupported = new ApiVersionsRequest(new ApiVersionsRequestData(), (short) 0, version);

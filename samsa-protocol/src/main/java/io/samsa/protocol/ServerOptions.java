@@ -12,10 +12,11 @@ import java.util.Objects;
  *                                 the connection before any allocation (default 104857600 bytes)
  * @param maxInFlightPerConnection requests decoded but not yet answered before reading from the connection pauses
  * @param ioThreads                Netty event loop threads ({@code num.network.threads}, default 3)
+ * @param security                 the listener's security protocol with its TLS and SASL settings
  * @throws IllegalArgumentException if a bound is not positive or the port is out of range
  */
 public record ServerOptions(String host, int port, String listenerName, int maxRequestBytes,
-                            int maxInFlightPerConnection, int ioThreads) {
+                            int maxInFlightPerConnection, int ioThreads, ListenerSecurity security) {
     public static final int DEFAULT_MAX_REQUEST_BYTES = 100 * 1024 * 1024;
     public static final int DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION = 64;
     public static final int DEFAULT_IO_THREADS = 3;
@@ -23,6 +24,7 @@ public record ServerOptions(String host, int port, String listenerName, int maxR
 
     public ServerOptions {
         Objects.requireNonNull(listenerName, "listenerName");
+        Objects.requireNonNull(security, "security");
         if (host == null) {
             host = "";
         }
@@ -40,6 +42,12 @@ public record ServerOptions(String host, int port, String listenerName, int maxR
         }
     }
 
+    /** A PLAINTEXT listener. */
+    public ServerOptions(String host, int port, String listenerName, int maxRequestBytes, int maxInFlightPerConnection,
+                         int ioThreads) {
+        this(host, port, listenerName, maxRequestBytes, maxInFlightPerConnection, ioThreads, ListenerSecurity.PLAINTEXT);
+    }
+
     /** Kafka's defaults on the given address: PLAINTEXT, 100 MiB requests, 64 in flight, 3 I/O threads. */
     public static ServerOptions defaults(String host, int port) {
         return new ServerOptions(host, port, DEFAULT_LISTENER_NAME, DEFAULT_MAX_REQUEST_BYTES,
@@ -48,11 +56,17 @@ public record ServerOptions(String host, int port, String listenerName, int maxR
 
     /** A copy with another request size bound in bytes. */
     public ServerOptions withMaxRequestBytes(int bytes) {
-        return new ServerOptions(host, port, listenerName, bytes, maxInFlightPerConnection, ioThreads);
+        return new ServerOptions(host, port, listenerName, bytes, maxInFlightPerConnection, ioThreads, security);
     }
 
     /** A copy with another in-flight bound per connection. */
     public ServerOptions withMaxInFlightPerConnection(int requests) {
-        return new ServerOptions(host, port, listenerName, maxRequestBytes, requests, ioThreads);
+        return new ServerOptions(host, port, listenerName, maxRequestBytes, requests, ioThreads, security);
+    }
+
+    /** A copy with another security setup. */
+    public ServerOptions withSecurity(ListenerSecurity listenerSecurity) {
+        return new ServerOptions(host, port, listenerName, maxRequestBytes, maxInFlightPerConnection, ioThreads,
+                listenerSecurity);
     }
 }

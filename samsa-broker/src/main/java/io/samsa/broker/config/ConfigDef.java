@@ -50,6 +50,7 @@ public final class ConfigDef {
     public Set<String> unknownKeys(Map<String, String> props) {
         Set<String> unknown = new LinkedHashSet<>(props.keySet());
         unknown.removeAll(keys.keySet());
+        unknown.removeIf(ListenerOverrides::isListenerPrefixed);
         return Collections.unmodifiableSet(unknown);
     }
 
