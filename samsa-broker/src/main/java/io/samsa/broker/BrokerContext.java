@@ -4,6 +4,7 @@ import io.samsa.coordinator.runtime.SerialExecutor;
 import io.samsa.broker.config.BrokerConfig;
 import io.samsa.broker.replica.DelayedFetchPurgatory;
 import io.samsa.broker.replica.ReplicaManager;
+import io.samsa.broker.security.RequestAuthorizer;
 import io.samsa.metadata.BrokerRegistration;
 import io.samsa.metadata.ClusterImage;
 import io.samsa.metadata.MetadataQuorum;
@@ -23,6 +24,7 @@ import java.util.function.Supplier;
  * @param ioPool      where disk work runs ({@code num.io.threads}); never a Netty event loop
  * @param appends     runs produce appends on the I/O pool in request order per connection
  * @param endpoints   this broker's advertised endpoints, with the bound ports
+ * @param authorizer  ACL checks ({@link RequestAuthorizer#ALLOW_ALL} without {@code authorizer.class.name})
  */
 public record BrokerContext(
         BrokerConfig config,
@@ -33,7 +35,8 @@ public record BrokerContext(
         TopicCreator topics,
         Executor ioPool,
         SerialExecutor appends,
-        Supplier<List<BrokerRegistration.Endpoint>> endpoints) {
+        Supplier<List<BrokerRegistration.Endpoint>> endpoints,
+        RequestAuthorizer authorizer) {
 
     public ClusterImage image() {
         return quorum.image();

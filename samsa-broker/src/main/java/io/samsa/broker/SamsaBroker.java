@@ -43,6 +43,7 @@ import io.samsa.broker.handlers.MetadataHandler;
 import io.samsa.broker.handlers.ProduceHandler;
 import io.samsa.broker.replica.DelayedFetchPurgatory;
 import io.samsa.broker.replica.ReplicaManager;
+import io.samsa.broker.security.RequestAuthorizer;
 import io.samsa.broker.replica.ReplicationSettings;
 import io.samsa.broker.handlers.OffsetsForLeaderEpochHandler;
 import io.samsa.broker.handlers.txn.AddOffsetsToTxnHandler;
@@ -245,7 +246,7 @@ public final class SamsaBroker implements SamsaNode {
         ProducerIdManager producerIds = new ProducerIdManager(config.nodeId(), quorum);
         BrokerContext ctx = new BrokerContext(config, quorum, replicas, purgatory,
                 producerIds, new TopicCreator(config, quorum), ioPool, new SerialExecutor(ioPool),
-                () -> endpoints);
+                () -> endpoints, RequestAuthorizer.ALLOW_ALL);
         GroupCoordinator groups = new GroupCoordinator(config.nodeId(), CoordinatorConfigs.group(config),
                 quorum::image, replicas::leaderLog, new CoordinatorPartitions(replicas),
                 (name, partitions, replication, configs) ->
