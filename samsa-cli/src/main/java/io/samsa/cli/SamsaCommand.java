@@ -35,6 +35,7 @@ import picocli.CommandLine.ScopeType;
             ConsumeCommand.class,
             GroupsCommand.class,
             TransactionsCommand.class,
+            UsersCommand.class,
             ClusterCommand.class,
             DeleteRecordsCommand.class,
             DumpLogCommand.class,
