@@ -5,6 +5,8 @@ import io.samsa.broker.config.BrokerConfig;
 import io.samsa.broker.config.BrokerConfigDefs;
 import io.samsa.broker.handlers.DeleteRecordsHandler;
 import io.samsa.broker.handlers.DescribeProducersHandler;
+import io.samsa.broker.handlers.AlterUserScramCredentialsHandler;
+import io.samsa.broker.handlers.DescribeUserScramCredentialsHandler;
 import io.samsa.broker.handlers.WriteTxnMarkersHandler;
 import io.samsa.broker.handlers.AlterPartitionReassignmentsHandler;
 import io.samsa.broker.handlers.DescribeLogDirsHandler;
@@ -318,6 +320,8 @@ public final class SamsaBroker implements SamsaNode {
                 .register(new AlterPartitionReassignmentsHandler(ctx))
                 .register(new ListPartitionReassignmentsHandler(ctx))
                 .register(new DescribeProducersHandler(ctx))
+                .register(new AlterUserScramCredentialsHandler(ctx))
+                .register(new DescribeUserScramCredentialsHandler(ctx))
                 // markers for __consumer_offsets go through the group coordinator (pending offsets complete there)
                 .register(new WriteTxnMarkersHandler(ctx, groups))
                 // KIP-584: transaction.version 0-2 supported, 2 finalized (Transactions V2, KIP-890 part 2)
