@@ -60,6 +60,7 @@ import io.samsa.broker.replica.CoordinatorPartitions;
 import io.samsa.coordinator.txn.TxnMarkerSender;
 import io.samsa.broker.node.NodeDirectories;
 import io.samsa.metadata.BrokerRegistration;
+import io.samsa.metadata.ClusterImage;
 import io.samsa.metadata.ConfigResource;
 import io.samsa.metadata.MetadataQuorum;
 import io.samsa.metadata.QuorumConfig;
@@ -380,6 +381,11 @@ public final class SamsaBroker implements SamsaNode {
     public String bootstrapServers() {
         BrokerRegistration.Endpoint ep = endpoints.get(0);
         return ep.host() + ":" + ep.port();
+    }
+
+    /** The metadata image this broker has applied (read-only; for tests and tools). */
+    public ClusterImage metadataImage() {
+        return quorum.image();
     }
 
     /** The broker's settings. */

@@ -9,11 +9,11 @@ import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 
 /** One request on a fresh connection, for APIs the Admin client no longer sends (legacy AlterConfigs). */
-final class RawClient {
+public final class RawClient {
     private RawClient() {
     }
 
-    static AbstractResponse send(String bootstrap, AbstractRequest request) throws Exception {
+    public static AbstractResponse send(String bootstrap, AbstractRequest request) throws Exception {
         String[] hostPort = bootstrap.split(":");
         RequestHeader header = new RequestHeader(request.apiKey(), request.version(), "raw-client", 7);
         ByteBuffer bytes = request.serializeWithHeader(header);
