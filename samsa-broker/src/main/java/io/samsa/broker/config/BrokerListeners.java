@@ -16,8 +16,8 @@ import java.util.stream.Collectors;
 
 /**
  * Resolves the client listeners, the advertised listeners and the quorum voters from parsed broker values, with
- * Kafka's rules: controller listeners are the quorum's, every client listener needs a security protocol (Samsa:
- * PLAINTEXT only), advertised names must be listener names and must not use a wildcard host.
+ * Kafka's rules: controller listeners are the quorum's, every client listener needs a security protocol
+ * (PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, from {@code listener.security.protocol.map}), advertised names must be listener names and must not use a wildcard host.
  */
 record BrokerListeners(List<Listener> listeners, List<Listener> advertised, List<Listener> all) {
     private static final Set<String> WILDCARD_HOSTS = Set.of("", "0.0.0.0", "::");
@@ -44,10 +44,6 @@ record BrokerListeners(List<Listener> listeners, List<Listener> advertised, List
             if (protocol == null) {
                 throw new ConfigException(LISTENERS, listenersText, "No security protocol defined for listener "
                         + listener.name() + " in " + LISTENER_SECURITY_PROTOCOL_MAP);
-            }
-            if (!protocol.equals("PLAINTEXT")) {
-                throw new ConfigException(LISTENERS, listenersText, "Listener " + listener.name()
-                        + " uses security protocol " + protocol + "; Samsa supports only PLAINTEXT listeners");
             }
         }
         return new BrokerListeners(listeners, advertised(values, listeners, controllerNames), all);
