@@ -393,6 +393,13 @@ public final class SamsaBroker implements SamsaNode {
         return ep.host() + ":" + ep.port();
     }
 
+    /** {@code host:port} of listener {@code listenerName} (case-insensitive), with the bound port. */
+    public String bootstrapServers(String listenerName) {
+        BrokerRegistration.Endpoint ep = endpoints.stream().filter(e -> e.listener().equalsIgnoreCase(listenerName))
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("No listener " + listenerName));
+        return ep.host() + ":" + ep.port();
+    }
+
     /** The broker's settings. */
     @Override
     public BrokerConfig config() {
