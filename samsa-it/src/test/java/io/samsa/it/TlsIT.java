@@ -54,6 +54,8 @@ class TlsIT {
     static Path caTrust;
     static Path caPem;
     static Path otherTrust;
+    static TestPki.Identity alice;
+    static TestPki.Identity mallory;
     static Path clientKeyStore;
     static Path rogueKeyStore;
     static final ListAppender<ILoggingEvent> handshakeLog = new ListAppender<>();
@@ -67,10 +69,10 @@ class TlsIT {
         caTrust = TestPki.trustStore(dir.resolve("ca.p12"), "PKCS12", PASSWORD, ca);
         caPem = TestPki.write(dir.resolve("ca.pem"), TestPki.pemCertificates(ca.certificate()));
         otherTrust = TestPki.trustStore(dir.resolve("other.p12"), "PKCS12", PASSWORD, otherCa);
-        clientKeyStore = TestPki.keyStore(dir.resolve("alice.p12"), "PKCS12", PASSWORD, PASSWORD,
-                TestPki.issue(ca, "CN=alice,O=Samsa"));
-        rogueKeyStore = TestPki.keyStore(dir.resolve("mallory.p12"), "PKCS12", PASSWORD, PASSWORD,
-                TestPki.issue(otherCa, "CN=mallory,O=Elsewhere"));
+        alice = TestPki.issue(ca, "CN=alice,O=Samsa");
+        mallory = TestPki.issue(otherCa, "CN=mallory,O=Elsewhere");
+        clientKeyStore = TestPki.keyStore(dir.resolve("alice.p12"), "PKCS12", PASSWORD, PASSWORD, alice);
+        rogueKeyStore = TestPki.keyStore(dir.resolve("mallory.p12"), "PKCS12", PASSWORD, PASSWORD, mallory);
         Path p12 = TestPki.keyStore(dir.resolve("server.p12"), "PKCS12", PASSWORD, PASSWORD, server);
         Path jks = TestPki.keyStore(dir.resolve("server.jks"), "JKS", PASSWORD, "key-" + PASSWORD, server);
         Path pem = TestPki.write(dir.resolve("server.pem"), TestPki.pemKeyAndChain(server));
@@ -269,5 +271,34 @@ class TlsIT {
         assertThat(consumed.exitCode()).as("kcat -C stderr: %s", consumed.stderr()).isZero();
         assertThat(consumed.stdout()).isEqualTo(text);
         assertThat(Files.exists(caPem)).isTrue();
+    }
+
+    @Test
+    void kcatWithATrustedClientCertificateIsServedAndWithAnUntrustedOneRefused() throws Exception {
+        Kcat.requireInstalled();
+        String bootstrap = samsa.broker().bootstrapServers("MTLS");
+        // Given kcat with alice's certificate (signed by the trusted CA), on the listener that requires one
+        Kcat.Result served = kcatWithCertificate(bootstrap, alice, "alice");
+        assertThat(served.exitCode()).as("kcat -L stderr: %s", served.stderr()).isZero();
+        assertThat(served.stdout()).contains("1 brokers");
+        // When kcat presents mallory's certificate, which another CA signed (librdkafka sends it regardless)
+        handshakeLog.list.clear();
+        Kcat.Result refused = kcatWithCertificate(bootstrap, mallory, "mallory");
+        // Then it is refused, and the broker logs who and why
+        assertThat(refused.exitCode()).isNotZero();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(handshakeLog.list)
+                .map(ILoggingEvent::getFormattedMessage)
+                .anySatisfy(line -> assertThat(line).startsWith("Failed authentication with /127.0.0.1")
+                        .contains("listener=MTLS").contains("SSL handshake failed")
+                        .doesNotContain("PEER_DID_NOT_RETURN_A_CERTIFICATE")));
+    }
+
+    private static Kcat.Result kcatWithCertificate(String bootstrap, TestPki.Identity id, String name)
+            throws Exception {
+        Path key = TestPki.write(dir.resolve(name + ".key.pem"), TestPki.pemKey(id));
+        Path cert = TestPki.write(dir.resolve(name + ".cert.pem"), TestPki.pemCertificates(id.chain()));
+        return Kcat.run(dir, new byte[0], List.of("-b", bootstrap, "-L", "-m", "10",
+                "-X", "security.protocol=ssl", "-X", "ssl.ca.location=" + caPem,
+                "-X", "ssl.certificate.location=" + cert, "-X", "ssl.key.location=" + key));
     }
 }
