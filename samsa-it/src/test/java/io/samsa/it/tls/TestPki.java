@@ -16,7 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
-import org.bouncycastle.asn1.x500.X500Name;
+import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -122,9 +122,10 @@ public final class TestPki {
     private static X509Certificate sign(String dn, KeyPair subject, String issuerDn, PrivateKey issuerKey, boolean ca)
             throws Exception {
         Instant now = Instant.now();
-        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(new X500Name(issuerDn),
+        // X500Principal parses RFC 2253 (most significant RDN last), so getName() gives the DN back as written
+        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(new X500Principal(issuerDn),
                 BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(now.minus(Duration.ofHours(1))),
-                Date.from(now.plus(Duration.ofDays(2))), new X500Name(dn), subject.getPublic());
+                Date.from(now.plus(Duration.ofDays(2))), new X500Principal(dn), subject.getPublic());
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
         if (ca) {
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
