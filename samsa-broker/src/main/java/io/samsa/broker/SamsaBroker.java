@@ -268,7 +268,8 @@ public final class SamsaBroker implements SamsaNode {
         ConsumerGroupService consumerGroups = new ConsumerGroupService(CoordinatorConfigs.consumerGroups(config), quorum::image);
         consumerGroups.replayers().forEach(groups::registerReplayer);
         quorum.addListener(groups::onImage);
-        InterBrokerSecurity interBroker = replicas.settings().interBrokerSecurity();
+        // as before: the senders use config.interBrokerListenerName(), now with that listener's security protocol
+        InterBrokerSecurity interBroker = InterBrokerSecurity.from(config);
         NetworkBrokerSender sender = new NetworkBrokerSender(config.nodeId(), quorum::image, interBroker,
                 INTER_BROKER_REQUEST_TIMEOUT_MS, "samsa-broker-sender");
         brokerSender = sender;

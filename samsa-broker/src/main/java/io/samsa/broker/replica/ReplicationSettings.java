@@ -46,6 +46,7 @@ public record ReplicationSettings(long replicaLagTimeMaxMs, int fetchMaxBytes, i
         if (listener == null || listener.isEmpty()) {
             listener = config.listeners().isEmpty() ? "PLAINTEXT" : config.listeners().getFirst().name();
         }
+        // the fetchers connect with the inter-broker listener's security protocol (TLS/SASL), as Kafka's
         InterBrokerSecurity security = config.listeners().isEmpty() ? InterBrokerSecurity.plaintext(listener)
                 : new InterBrokerSecurity(listener.toUpperCase(java.util.Locale.ROOT),
                         config.securityProtocol(listener), config.original());
