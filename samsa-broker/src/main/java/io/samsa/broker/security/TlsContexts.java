@@ -24,11 +24,13 @@ import java.io.UncheckedIOException;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.security.ssl.SslPrincipalMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,11 +54,18 @@ public final class TlsContexts {
     private TlsContexts() {
     }
 
-    /** The TLS side of listener {@code listenerName}. */
+    /**
+     * The TLS side of listener {@code listenerName}. On a SASL_SSL listener {@code ssl.client.auth} counts only with
+     * the listener prefix ({@code listener.name.<listener>.ssl.client.auth}), as in Kafka: SASL authenticates there.
+     */
     public static TlsSettings server(BrokerConfig config, String listenerName) {
-        Function<String, String> value = key -> ListenerOverrides.value(config.original(), listenerName, key)
-                .map(String::trim).filter(v -> !v.isEmpty())
-                .orElseGet(() -> defaultText(key));
+        boolean sasl = config.securityProtocol(listenerName) == SecurityProtocol.SASL_SSL;
+        Function<String, String> value = key -> {
+            Optional<String> text = sasl && key.equals(SSL_CLIENT_AUTH)
+                    ? Optional.ofNullable(config.original().get(ListenerOverrides.prefixed(listenerName, key)))
+                    : ListenerOverrides.value(config.original(), listenerName, key);
+            return text.map(String::trim).filter(v -> !v.isEmpty()).orElseGet(() -> defaultText(key));
+        };
         return server(value, listenerName);
     }
 

@@ -179,6 +179,19 @@ class TlsContextsTest {
     }
 
     @Test
+    void onSaslSslListenersOnlyThePrefixedClientAuthCounts() {
+        // SaslListenerSettings is another part's; this checks the TLS side through TlsContexts directly
+        Map<String, String> props = new HashMap<>(p12Keys());
+        props.put("listeners", "SASL_SSL://127.0.0.1:0");
+        props.put("ssl.client.auth", "required");
+        BrokerConfig config = BrokerConfig.fromProperties(props);
+        assertThat(TlsContexts.server(config, "SASL_SSL").context().isServer()).isTrue();
+        props.put("listener.name.sasl_ssl.ssl.client.auth", "bogus");
+        assertThatThrownBy(() -> TlsContexts.server(BrokerConfig.fromProperties(props), "SASL_SSL"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("ssl.client.auth");
+    }
+
+    @Test
     void passwordsAndKeysAreSensitive() {
         assertThat(SslConfigDefs.isSensitive("ssl.keystore.password")).isTrue();
         assertThat(SslConfigDefs.isSensitive("listener.name.ssl.ssl.key.password")).isTrue();

@@ -127,6 +127,21 @@ class TlsPrincipalTest {
         assertThatThrownBy(() -> whoAmI(otherOrgStore, 3_000)).isInstanceOf(ExecutionException.class);
     }
 
+    @Test
+    void theJdkEngineServesTheSamePrincipals() throws Exception {
+        // Given the JDK's TLS engine forced instead of OpenSSL
+        System.setProperty(TlsContexts.PROVIDER_PROPERTY, "jdk");
+        try {
+            start("RULE:^CN=(.*?),OU=(.*?),O=(.*)$/$1@$3/L,DEFAULT");
+        } finally {
+            System.clearProperty(TlsContexts.PROVIDER_PROPERTY);
+        }
+        assertThat(TlsContexts.provider()).isNotNull();
+        // Then the same clients get the same principals
+        assertThat(whoAmI(aliceStore)).isEqualTo("User:alice@samsa SSL");
+        assertThat(whoAmI(null)).isEqualTo("User:ANONYMOUS SSL");
+    }
+
     /** One broker: this server. */
     private final class Metadata implements ApiHandler<MetadataRequestData> {
         @Override
