@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.samsa.broker.config.ConfigException;
 import io.samsa.it.tls.TestPki;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -242,6 +243,25 @@ class TlsIT {
                 .map(ILoggingEvent::getFormattedMessage)
                 .anySatisfy(line -> assertThat(line).startsWith("Failed authentication with /127.0.0.1")
                         .contains("listener=MTLS").contains("SSL handshake failed")));
+    }
+
+    @Test
+    void badTlsKeysStopStartUpWithOneLineNamingTheKey() {
+        // Given an SSL listener whose key store password is wrong, or whose trust store does not exist
+        Map<String, String> wrongPassword = Map.of("listeners", "SSL://127.0.0.1:0", "ssl.keystore.type", "PKCS12",
+                "ssl.keystore.location", dir.resolve("server.p12").toString(),
+                "ssl.keystore.password", "Wr0ngSecret");
+        Map<String, String> noTrustStore = new HashMap<>(wrongPassword);
+        noTrustStore.put("ssl.keystore.password", PASSWORD);
+        noTrustStore.put("ssl.truststore.location", dir.resolve("no-such-truststore.p12").toString());
+        // When the broker starts, Then it stops with one line naming the key (and never the password)
+        assertThatThrownBy(() -> EmbeddedSamsa.start(dir.resolve("bad-password"), wrongPassword))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("Invalid value [hidden] for configuration ssl.keystore.password: ")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n", "Wr0ngSecret"));
+        assertThatThrownBy(() -> EmbeddedSamsa.start(dir.resolve("no-truststore"), noTrustStore))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("for configuration ssl.truststore.location: no such file");
     }
 
     @Test
