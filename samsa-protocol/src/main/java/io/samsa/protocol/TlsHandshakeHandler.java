@@ -28,6 +28,7 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
     private final ConnectionInfo connection;
     private final UnaryOperator<String> principalNameFromDn;
     private boolean failed;
+    private boolean handshaken;
 
     TlsHandshakeHandler(ConnectionInfo connection, UnaryOperator<String> principalNameFromDn) {
         this.connection = connection;
@@ -47,6 +48,7 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
                 refuse(ctx, e);
                 return;
             }
+            handshaken = true;
         }
         super.userEventTriggered(ctx, evt);
     }
@@ -66,8 +68,12 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
         Throwable tls = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (tls instanceof SSLException) {
-            // the handshake failure was logged once when its event came; later TLS errors just close
-            if (!failed) {
+            if (handshaken) {
+                // a TLS error on an established connection (bad record, unexpected message): not an authentication
+                LOGGER.debug("Closing TLS connection from {} (channelId={}): {}", ctx.channel().remoteAddress(),
+                        connection.connectionId(), why(tls));
+                ctx.close();
+            } else if (!failed) {
                 refuse(ctx, tls);
             }
             return;

@@ -188,8 +188,11 @@ public final class TlsContexts {
     }
 
     private static List<String> list(String key, String text) {
-        return text == null ? List.of() : ConfigType.LIST.parse(key, text) instanceof List<?> l
-                ? l.stream().map(String::valueOf).toList() : List.of();
+        if (text == null) {
+            return List.of();
+        }
+        List<?> items = (List<?>) ConfigType.LIST.parse(key, text);
+        return items.stream().map(String::valueOf).toList();
     }
 
     private static String defaultText(String key) {
