@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.samsa.broker.config.ConfigException;
 import io.samsa.it.tls.TestPki;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -262,6 +263,43 @@ class TlsIT {
         assertThatThrownBy(() -> EmbeddedSamsa.start(dir.resolve("no-truststore"), noTrustStore))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("for configuration ssl.truststore.location: no such file");
+    }
+
+    @Test
+    void plaintextBytesOrNoHandshakeAtAllOnAnSslListenerCloseTheConnection() throws Exception {
+        String[] hostPort = samsa.broker().bootstrapServers("P12").split(":");
+        // Given a client speaking the Kafka protocol in clear text to an SSL listener
+        handshakeLog.list.clear();
+        try (Socket socket = new Socket(hostPort[0], Integer.parseInt(hostPort[1]))) {
+            socket.setSoTimeout(30_000);
+            byte[] apiVersions = {0, 0, 0, 14, 0, 18, 0, 3, 0, 0, 0, 1, 0, 4, 'k', 'c', 'a', 't'};
+            socket.getOutputStream().write(apiVersions);
+            // Then the broker closes the connection (a TLS alert at most, no Kafka response) and says why
+            assertThat(drain(socket)).isLessThan(64);
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(handshakeLog.list)
+                .map(ILoggingEvent::getFormattedMessage)
+                .anySatisfy(line -> assertThat(line).contains("listener=P12").contains("SSL handshake failed")));
+        // Given a client that connects and never starts the handshake
+        try (Socket idle = new Socket(hostPort[0], Integer.parseInt(hostPort[1]))) {
+            idle.setSoTimeout(30_000);
+            // Then the broker closes it after the handshake timeout (10 s)
+            assertThat(drain(idle)).isLessThan(64);
+        }
+    }
+
+    /** Reads until the peer closes; returns the number of bytes read. */
+    private static int drain(Socket socket) throws Exception {
+        int total = 0;
+        byte[] buffer = new byte[1024];
+        try {
+            for (int n; (n = socket.getInputStream().read(buffer)) >= 0; ) {
+                total += n;
+            }
+        } catch (java.net.SocketException reset) {
+            // a reset is a close too
+        }
+        return total;
     }
 
     @Test
