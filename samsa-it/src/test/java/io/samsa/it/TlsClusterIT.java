@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -23,6 +24,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.SslConfigs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -139,6 +141,13 @@ class TlsClusterIT {
             // and the followers still hold all three replicas in sync
             TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
             assertThat(d.partitions()).allSatisfy(p -> assertThat(p.isr()).hasSize(3));
+            // and the key store password is described as sensitive, without its value (Kafka's Type.PASSWORD)
+            ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, "1");
+            ConfigEntry password = admin.describeConfigs(List.of(broker)).all().get(30, TimeUnit.SECONDS)
+                    .get(broker).get("ssl.keystore.password");
+            assertThat(password.isSensitive()).isTrue();
+            assertThat(password.value()).isNull();
+            assertThat(password.synonyms()).allSatisfy(syn -> assertThat(syn.value()).isNull());
         }
     }
 }
