@@ -53,7 +53,10 @@ import io.samsa.broker.handlers.txn.AddPartitionsToTxnHandler;
 import io.samsa.broker.handlers.txn.DescribeTransactionsHandler;
 import io.samsa.broker.handlers.txn.EndTxnHandler;
 import io.samsa.broker.handlers.txn.ListTransactionsHandler;
+import io.samsa.broker.net.InterBrokerSecurity;
 import io.samsa.broker.net.NetworkBrokerSender;
+import io.samsa.broker.security.ListenerSecurities;
+import io.samsa.protocol.ListenerSecurity;
 import io.samsa.coordinator.txn.TransactionCoordinator;
 import io.samsa.broker.config.CoordinatorConfigs;
 import io.samsa.broker.replica.CoordinatorPartitions;
@@ -71,6 +74,8 @@ import io.samsa.storage.LogManager;
 import io.samsa.storage.cleaner.CleanerConfig;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -125,6 +130,8 @@ public final class SamsaBroker implements SamsaNode {
     private volatile NetworkBrokerSender brokerSender;
     private volatile NetworkBrokerSender verificationSender;
     private final List<KafkaWireServer> servers = new ArrayList<>();
+    /** Each client listener's security, built in {@link #start} before anything else. */
+    private Map<String, ListenerSecurity> listenerSecurities = Map.of();
     private final CountDownLatch shutdown = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean logsFlushed = true;
@@ -176,6 +183,11 @@ public final class SamsaBroker implements SamsaNode {
     public static SamsaBroker start(BrokerConfig config) throws Exception {
         LOGGER.info("Samsa starting: node {}, recovering the logs and the metadata", config.nodeId());
         NodeDirectories directories = NodeDirectories.check(config);
+        // TLS material is checked before anything is recovered: a bad key store or password stops start-up at once
+        Map<String, ListenerSecurity> securities = new HashMap<>();
+        for (BrokerConfig.Listener listener : config.listeners()) {
+            securities.put(listener.name(), ListenerSecurities.forListener(config, listener));
+        }
         FutureTask<LogManager> logLoading = new FutureTask<>(() -> LogManager.open(config.logDirs(),
                 config.logDefaults(), Time.SYSTEM, cleanerConfig(config),
                 config.values().getInt(BrokerConfigDefs.NUM_RECOVERY_THREADS_PER_DATA_DIR)));
@@ -199,6 +211,7 @@ public final class SamsaBroker implements SamsaNode {
             throw e;
         }
         SamsaBroker broker = new SamsaBroker(config, logManager, quorum);
+        broker.listenerSecurities = securities;
         try {
             directories.agree(quorum.image().clusterId());
             broker.startServing();
@@ -258,8 +271,10 @@ public final class SamsaBroker implements SamsaNode {
         ConsumerGroupService consumerGroups = new ConsumerGroupService(CoordinatorConfigs.consumerGroups(config), quorum::image);
         consumerGroups.replayers().forEach(groups::registerReplayer);
         quorum.addListener(groups::onImage);
-        NetworkBrokerSender sender = new NetworkBrokerSender(config.nodeId(), quorum::image,
-                config.interBrokerListenerName(), INTER_BROKER_REQUEST_TIMEOUT_MS);
+        // as before: the senders use config.interBrokerListenerName(), now with that listener's security protocol
+        InterBrokerSecurity interBroker = InterBrokerSecurity.from(config);
+        NetworkBrokerSender sender = new NetworkBrokerSender(config.nodeId(), quorum::image, interBroker,
+                INTER_BROKER_REQUEST_TIMEOUT_MS, "samsa-broker-sender");
         brokerSender = sender;
         TransactionCoordinator txns = new TransactionCoordinator(config.nodeId(),
                 CoordinatorConfigs.txn(config, TRANSACTION_VERSION), quorum::image, replicas::leaderLog,
@@ -273,8 +288,8 @@ public final class SamsaBroker implements SamsaNode {
         // its own connections (as Kafka's): the coordinator may hold an AddPartitionsToTxn until a transaction's
         // markers are written (ADR 0014), and responses go out in order per connection, so markers sent on the same
         // connection would wait behind it
-        NetworkBrokerSender verifySender = new NetworkBrokerSender(config.nodeId(), quorum::image,
-                config.interBrokerListenerName(), INTER_BROKER_REQUEST_TIMEOUT_MS, "samsa-txn-verify-sender");
+        NetworkBrokerSender verifySender = new NetworkBrokerSender(config.nodeId(), quorum::image, interBroker,
+                INTER_BROKER_REQUEST_TIMEOUT_MS, "samsa-txn-verify-sender");
         verificationSender = verifySender;
         AddPartitionsToTxnManager txnVerifier = new AddPartitionsToTxnManager(
                 verifySender, quorum::image, ioPool,
@@ -332,7 +347,8 @@ public final class SamsaBroker implements SamsaNode {
         List<BrokerRegistration.Endpoint> bound = new ArrayList<>();
         for (BrokerConfig.Listener listener : config.listeners()) {
             KafkaWireServer server = KafkaWireServer.start(new ServerOptions(listener.host(), listener.port(),
-                    listener.name(), config.socketRequestMaxBytes(), 100, config.numNetworkThreads()), registry);
+                    listener.name(), config.socketRequestMaxBytes(), 100, config.numNetworkThreads())
+                    .withSecurity(listenerSecurities.get(listener.name())), registry);
             servers.add(server);
             BrokerConfig.Listener advertised = config.advertisedListeners().stream()
                     .filter(a -> a.name().equals(listener.name())).findFirst().orElse(listener);
@@ -386,6 +402,13 @@ public final class SamsaBroker implements SamsaNode {
     /** The metadata image this broker has applied (read-only; for tests and tools). */
     public ClusterImage metadataImage() {
         return quorum.image();
+    }
+
+    /** {@code host:port} of listener {@code listenerName} (case-insensitive), with the bound port. */
+    public String bootstrapServers(String listenerName) {
+        BrokerRegistration.Endpoint ep = endpoints.stream().filter(e -> e.listener().equalsIgnoreCase(listenerName))
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("No listener " + listenerName));
+        return ep.host() + ":" + ep.port();
     }
 
     /** The broker's settings. */

@@ -4,13 +4,16 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Assembles one connection's pipeline; nothing else. Inbound (head to tail): frame decoder, request decoder,
  * response orderer (notes arrival order), dispatcher. Outbound (dispatcher to head): response orderer (restores
- * order, backpressure), response encoder (zero-copy).
+ * order, backpressure), response encoder (zero-copy). On SSL/SASL_SSL listeners the {@code SslHandler}, the
+ * {@link TlsHandshakeHandler} (principal from the client certificate) and a {@code ChunkedWriteHandler} (file
+ * sections read in chunks: no sendfile under TLS) come first.
  *
  * <pre>
  *  socket → KafkaFrameDecoder → RequestDecoder → ResponseOrderer → RequestDispatcher → ApiHandler
@@ -52,9 +55,15 @@ final class KafkaWireInitializer extends ChannelInitializer<Channel> {
         ConnectionInfo connection = ConnectionInfo.of(ch, options.listenerName(), options.security().protocol(),
                 connectionCounter);
         ChannelPipeline pipeline = ch.pipeline();
+        TlsSettings tls = options.security().tls();
+        if (tls != null) {
+            pipeline.addLast("ssl", tls.context().newHandler(ch.alloc()));
+            pipeline.addLast("tlsHandshake", new TlsHandshakeHandler(connection, tls.principalNameFromDn()));
+            pipeline.addLast("chunkedWriter", new ChunkedWriteHandler());
+        }
         pipeline.addLast("frameDecoder", new KafkaFrameDecoder(options.maxRequestBytes()));
         pipeline.addLast("requestDecoder", new RequestDecoder(registry, connection));
-        pipeline.addLast("responseEncoder", new ResponseEncoder());
+        pipeline.addLast("responseEncoder", new ResponseEncoder(tls != null));
         pipeline.addLast("responseOrderer", new ResponseOrderer(options.maxInFlightPerConnection()));
         pipeline.addLast("requestDispatcher", new RequestDispatcher(registry));
     }

@@ -96,7 +96,8 @@ public final class KafkaWireServer implements AutoCloseable {
             throw new UncheckedIOException("Cannot bind Kafka listener " + options.listenerName() + " to " + address, io);
         }
         KafkaWireServer server = new KafkaWireServer(acceptor, workers, connections, bind.channel(), closed);
-        LOGGER.info("Kafka listener {} bound to {}", options.listenerName(), bind.channel().localAddress());
+        LOGGER.info("Kafka listener {} ({}) bound to {}", options.listenerName(), options.security().protocol(),
+                bind.channel().localAddress());
         return server;
     }
 

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.PromiseCombiner;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import org.apache.kafka.common.network.TransferableChannel;
@@ -12,7 +13,9 @@ import org.apache.kafka.common.network.TransferableChannel;
  * Adapts a Netty pipeline to kafka-clients' {@link TransferableChannel} so a {@code Send} can write itself
  * without copies: {@code write(ByteBuffer...)} wraps the buffers ({@link Unpooled#wrappedBuffer}) and
  * {@code transferFrom(FileChannel, position, count)} becomes a {@link SharedFileRegion} that the NIO transport sends
- * with {@code FileChannel.transferTo} (sendfile) and that never closes the log's file channel.
+ * with {@code FileChannel.transferTo} (sendfile) and that never closes the log's file channel. On a TLS connection,
+ * where bytes must pass through the {@code SslHandler}, it becomes a {@link SharedChunkedFile} instead: read into
+ * pooled buffers chunk by chunk by the {@code ChunkedWriteHandler} while the channel is writable.
  *
  * <p>Every write is accepted in full, so {@link #hasPendingWrites()} is always false. The source buffers' positions
  * are advanced as a real channel would. Writes are queued, not flushed; each part's promise joins {@code parts}.
@@ -22,10 +25,13 @@ final class NettyTransferableChannel implements TransferableChannel {
 
     private final ChannelHandlerContext ctx;
     private final PromiseCombiner parts;
+    private final boolean tls;
 
-    NettyTransferableChannel(ChannelHandlerContext ctx, PromiseCombiner parts) {
+    /** @param tls true when the connection is encrypted: file sections are then read, not sent with sendfile */
+    NettyTransferableChannel(ChannelHandlerContext ctx, PromiseCombiner parts, boolean tls) {
         this.ctx = ctx;
         this.parts = parts;
+        this.tls = tls;
     }
 
     @Override
@@ -72,11 +78,12 @@ final class NettyTransferableChannel implements TransferableChannel {
     }
 
     @Override
-    public long transferFrom(FileChannel fileChannel, long position, long count) {
+    public long transferFrom(FileChannel fileChannel, long position, long count) throws IOException {
         if (count <= 0) {
             return 0;
         }
-        parts.add(ctx.write(new SharedFileRegion(fileChannel, position, count)));
+        parts.add(ctx.write(tls ? new SharedChunkedFile(fileChannel, position, count)
+                : new SharedFileRegion(fileChannel, position, count)));
         return count;
     }
 

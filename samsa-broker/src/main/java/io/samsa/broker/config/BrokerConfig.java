@@ -4,9 +4,11 @@ import static io.samsa.broker.config.BrokerConfigDefs.*;
 
 import io.samsa.storage.LogConfig;
 import java.nio.file.Path;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.record.TimestampType;
@@ -223,6 +225,27 @@ public record BrokerConfig(
      */
     public String interBrokerListenerName() {
         return ProcessRoles.interBrokerListener(values, processRoles(), advertisedListeners);
+    }
+
+    /**
+     * The security protocol of listener {@code listenerName} ({@code listener.security.protocol.map}; a listener
+     * named after a protocol defaults to it), as validated at start-up.
+     *
+     * @throws ConfigException if the listener has none
+     */
+    public SecurityProtocol securityProtocol(String listenerName) {
+        String name = listenerName.toUpperCase(Locale.ROOT);
+        String protocol = Listeners.parseProtocolMap(BrokerConfigDefs.LISTENER_SECURITY_PROTOCOL_MAP,
+                values.getString(BrokerConfigDefs.LISTENER_SECURITY_PROTOCOL_MAP)).get(name);
+        if (protocol == null && Listeners.SECURITY_PROTOCOLS.contains(name)) {
+            protocol = name;
+        }
+        if (protocol == null) {
+            throw new ConfigException(BrokerConfigDefs.LISTENER_SECURITY_PROTOCOL_MAP,
+                    values.getString(BrokerConfigDefs.LISTENER_SECURITY_PROTOCOL_MAP),
+                    "No security protocol defined for listener " + name);
+        }
+        return SecurityProtocol.forName(protocol);
     }
 
     /** {@code unclean.leader.election.enable} (default false). */

@@ -13,13 +13,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Resolves the client listeners, the advertised listeners and the quorum voters from parsed broker values, with
- * Kafka's rules: controller listeners are the quorum's, every client listener needs a security protocol (Samsa:
- * PLAINTEXT only), advertised names must be listener names and must not use a wildcard host.
+ * Kafka's rules: controller listeners are the quorum's, every client listener needs a security protocol
+ * (PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, from {@code listener.security.protocol.map}), advertised names must be listener names and must not use a wildcard host.
  */
 record BrokerListeners(List<Listener> listeners, List<Listener> advertised, List<Listener> all) {
+    private static final Logger LOGGER = LoggerFactory.getLogger(BrokerListeners.class);
     private static final Set<String> WILDCARD_HOSTS = Set.of("", "0.0.0.0", "::");
 
     /** The listeners of a node with {@code roles}: a controller-only node has no client listener. */
@@ -28,6 +31,15 @@ record BrokerListeners(List<Listener> listeners, List<Listener> advertised, List
                 .map(name -> name.toUpperCase(Locale.ROOT)).collect(Collectors.toSet());
         Map<String, String> protocols = Listeners.parseProtocolMap(LISTENER_SECURITY_PROTOCOL_MAP,
                 values.getString(LISTENER_SECURITY_PROTOCOL_MAP));
+        for (String controller : controllerNames) {
+            String protocol = protocols.get(controller);
+            if (protocol != null && !protocol.equals("PLAINTEXT")) {
+                // the quorum runs on Apache Ratis' own transport, without TLS or SASL (ADR 0016): say so
+                LOGGER.warn("Controller listener {} is mapped to {} in {}, but Samsa's metadata quorum (Apache Ratis) "
+                        + "runs without TLS or SASL: keep it on a private network", controller, protocol,
+                        LISTENER_SECURITY_PROTOCOL_MAP);
+            }
+        }
         List<Listener> all = Listeners.parse(LISTENERS, values.getList(LISTENERS));
         List<Listener> listeners = all.stream().filter(l -> !controllerNames.contains(l.name())).toList();
         String listenersText = String.join(",", values.getList(LISTENERS));
@@ -44,10 +56,6 @@ record BrokerListeners(List<Listener> listeners, List<Listener> advertised, List
             if (protocol == null) {
                 throw new ConfigException(LISTENERS, listenersText, "No security protocol defined for listener "
                         + listener.name() + " in " + LISTENER_SECURITY_PROTOCOL_MAP);
-            }
-            if (!protocol.equals("PLAINTEXT")) {
-                throw new ConfigException(LISTENERS, listenersText, "Listener " + listener.name()
-                        + " uses security protocol " + protocol + "; Samsa supports only PLAINTEXT listeners");
             }
         }
         return new BrokerListeners(listeners, advertised(values, listeners, controllerNames), all);

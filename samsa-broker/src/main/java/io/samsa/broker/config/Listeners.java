@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * An IPv6 host is written in brackets ({@code PLAINTEXT://[::1]:9092}) and kept without them. Thread-safe.
  */
 final class Listeners {
-    /** The security protocols Kafka knows; Samsa serves only {@code PLAINTEXT} yet. */
+    /** The security protocols Kafka knows (and Samsa serves). */
     static final Set<String> SECURITY_PROTOCOLS = Set.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
 
     private static final Pattern LISTENER = Pattern.compile("^([A-Za-z0-9_\\-]*)://(\\[[0-9A-Fa-f:.%a-z]*]|[^:\\[\\]/]*):(-?\\d+)$");

@@ -1,5 +1,6 @@
 package io.samsa.broker.handlers;
 
+import io.samsa.broker.config.SslConfigDefs;
 import io.samsa.broker.config.BrokerConfigDefs;
 import io.samsa.broker.config.ConfigKey;
 import io.samsa.broker.config.ConfigValues;
@@ -118,11 +119,17 @@ final class ConfigDescriber {
     private DescribeConfigsResourceResult entry(String name, String value, List<DescribeConfigsSynonym> all,
                                                 boolean readOnly, ConfigKey key) {
         byte source = all.isEmpty() ? ConfigSource.DEFAULT_CONFIG.id() : all.getFirst().source();
+        // passwords and private keys (Kafka's Type.PASSWORD): described without their values
+        boolean sensitive = SslConfigDefs.isSensitive(name);
+        if (sensitive) {
+            value = null;
+            all = all.stream().map(s -> s.duplicate().setValue(null)).toList();
+        }
         return new DescribeConfigsResourceResult()
                 .setName(name)
                 .setValue(value)
                 .setConfigSource(source)
-                .setIsSensitive(false)
+                .setIsSensitive(sensitive)
                 .setReadOnly(readOnly)
                 .setSynonyms(includeSynonyms ? new ArrayList<>(all) : new ArrayList<>())
                 .setConfigType(key == null ? ConfigType.UNKNOWN.id() : typeOf(key).id())

@@ -81,7 +81,7 @@ public final class DescribeQuorumHandler implements ApiHandler<DescribeQuorumReq
         return CompletableFuture.supplyAsync(() -> {
             try {
                 DescribeQuorumResponseData answer = QuorumForwarder.describe(ctx.nodeId(), leaderId, endpoint.get(),
-                        listener);
+                        ctx.replicas().settings().interBrokerSecurity());
                 return response(context, request, answer.topics().getFirst().partitions().getFirst(),
                         answer.nodes().isEmpty() ? nodes(quorum) : answer.nodes().duplicate());
             } catch (IOException | RuntimeException e) {

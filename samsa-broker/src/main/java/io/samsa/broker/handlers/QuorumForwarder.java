@@ -1,5 +1,6 @@
 package io.samsa.broker.handlers;
 
+import io.samsa.broker.net.InterBrokerSecurity;
 import io.samsa.broker.replica.LeaderEndpoint;
 import io.samsa.metadata.BrokerRegistration;
 import java.io.IOException;
@@ -48,7 +49,7 @@ final class QuorumForwarder {
      * @throws IOException the leader cannot be reached in time, or it answered with an error
      */
     static DescribeQuorumResponseData describe(int localId, int leaderId, BrokerRegistration.Endpoint endpoint,
-                                               String listener) throws IOException {
+                                               InterBrokerSecurity listener) throws IOException {
         try (LeaderEndpoint connection = new LeaderEndpoint(CLIENT_ID_PREFIX + localId, localId, leaderId,
                 endpoint.host(), endpoint.port(), listener, TIMEOUT_MS)) {
             DescribeQuorumResponse response = (DescribeQuorumResponse) connection.send(new DescribeQuorumRequest

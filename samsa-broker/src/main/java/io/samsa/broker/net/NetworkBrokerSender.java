@@ -23,8 +23,7 @@ import org.apache.kafka.common.errors.DisconnectException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.metrics.Metrics;
-import org.apache.kafka.common.network.ListenerName;
-import org.apache.kafka.common.network.PlaintextChannelBuilder;
+import org.apache.kafka.common.network.ChannelBuilder;
 import org.apache.kafka.common.network.Selector;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
@@ -85,12 +84,23 @@ public final class NetworkBrokerSender implements BrokerRequestSender {
      */
     public NetworkBrokerSender(int localId, Supplier<ClusterImage> image, String listenerName, int requestTimeoutMs,
                                String threadName) {
+        this(localId, image, InterBrokerSecurity.plaintext(listenerName), requestTimeoutMs, threadName);
+    }
+
+    /**
+     * A sender connecting with the inter-broker listener's security protocol (TLS/SASL as Kafka's
+     * {@code InterBrokerSendThread}).
+     *
+     * @param security   the inter-broker listener, its protocol and the broker's ssl/sasl keys
+     * @param threadName the I/O thread's name, followed by {@code -localId}
+     */
+    public NetworkBrokerSender(int localId, Supplier<ClusterImage> image, InterBrokerSecurity security,
+                               int requestTimeoutMs, String threadName) {
         this.image = image;
-        this.listenerName = listenerName;
+        this.listenerName = security.listenerName();
         this.requestTimeoutMs = requestTimeoutMs;
         LogContext logContext = new LogContext("[BrokerSender id=" + localId + "] ");
-        PlaintextChannelBuilder channels = new PlaintextChannelBuilder(ListenerName.normalised(listenerName));
-        channels.configure(Map.of());
+        ChannelBuilder channels = security.channelBuilder(logContext);
         Selector selector = new Selector(CONNECTION_MAX_IDLE_MS, metrics, time, "broker-sender", channels, logContext);
         this.client = new NetworkClient(selector, new ManualMetadataUpdater(), "samsa-broker-" + localId,
                 100, 50, 1_000, 64 * 1024, 64 * 1024, requestTimeoutMs, 10_000, 30_000, time, true,

@@ -1,8 +1,8 @@
 package io.samsa.broker.replica;
 
+import io.samsa.broker.net.InterBrokerSecurity;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
-import java.util.Map;
 import org.apache.kafka.clients.ApiVersions;
 import org.apache.kafka.clients.ClientRequest;
 import org.apache.kafka.clients.ClientResponse;
@@ -12,8 +12,7 @@ import org.apache.kafka.clients.NetworkClient;
 import org.apache.kafka.clients.NetworkClientUtils;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.metrics.Metrics;
-import org.apache.kafka.common.network.ListenerName;
-import org.apache.kafka.common.network.PlaintextChannelBuilder;
+import org.apache.kafka.common.network.ChannelBuilder;
 import org.apache.kafka.common.network.Selector;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
@@ -34,18 +33,27 @@ public final class LeaderEndpoint implements AutoCloseable {
     private final int requestTimeoutMs;
     private final Time time = Time.SYSTEM;
 
-    LeaderEndpoint(int localId, int leaderId, String host, int port, String listenerName, int requestTimeoutMs) {
-        this("samsa-replica-fetcher-" + localId, localId, leaderId, host, port, listenerName, requestTimeoutMs);
+    LeaderEndpoint(int localId, int leaderId, String host, int port, InterBrokerSecurity security,
+                   int requestTimeoutMs) {
+        this("samsa-replica-fetcher-" + localId, localId, leaderId, host, port, security, requestTimeoutMs);
     }
 
-    /** A connection to broker {@code leaderId} whose requests carry {@code clientId} (e.g. forwarded admin calls). */
+    /** A PLAINTEXT connection to broker {@code leaderId} whose requests carry {@code clientId}. */
     public LeaderEndpoint(String clientId, int localId, int leaderId, String host, int port, String listenerName,
                           int requestTimeoutMs) {
+        this(clientId, localId, leaderId, host, port, InterBrokerSecurity.plaintext(listenerName), requestTimeoutMs);
+    }
+
+    /**
+     * A connection to broker {@code leaderId} whose requests carry {@code clientId} (e.g. forwarded admin calls), with
+     * the inter-broker listener's security protocol.
+     */
+    public LeaderEndpoint(String clientId, int localId, int leaderId, String host, int port,
+                          InterBrokerSecurity security, int requestTimeoutMs) {
         this.node = new Node(leaderId, host, port);
         this.requestTimeoutMs = requestTimeoutMs;
         LogContext logContext = new LogContext("[ReplicaFetcher replicaId=" + localId + ", leaderId=" + leaderId + "] ");
-        PlaintextChannelBuilder channels = new PlaintextChannelBuilder(ListenerName.normalised(listenerName));
-        channels.configure(Map.of());
+        ChannelBuilder channels = security.channelBuilder(logContext);
         Selector selector = new Selector(CONNECTION_MAX_IDLE_MS, metrics, time, "replica-fetcher",
                 channels, logContext);
         this.client = new NetworkClient(selector, new ManualMetadataUpdater(), clientId,

@@ -194,7 +194,7 @@ final class ReplicaFetcherThread extends Thread {
                     new IOException("No endpoint known for broker " + leaderId + " on listener "
                             + settings.interBrokerListener()));
             endpoint = new LeaderEndpoint(localId, leaderId, address.getHostString(), address.getPort(),
-                    settings.interBrokerListener(), settings.socketTimeoutMs());
+                    settings.interBrokerSecurity(), settings.socketTimeoutMs());
         }
         return endpoint;
     }

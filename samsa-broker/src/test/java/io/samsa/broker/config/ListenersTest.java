@@ -74,11 +74,12 @@ class ListenersTest {
     }
 
     @Test
-    void everyListenerNeedsAPlaintextSecurityProtocol() {
+    void everyListenerNeedsASecurityProtocol() {
         assertThatThrownBy(() -> config("listeners", "INTERNAL://:9092"))
                 .hasMessageContaining("No security protocol defined for listener INTERNAL");
-        assertThatThrownBy(() -> config("listeners", "SSL://:9093"))
-                .hasMessageContaining("Listener SSL uses security protocol SSL; Samsa supports only PLAINTEXT listeners");
+        // SSL, SASL_PLAINTEXT and SASL_SSL listeners are accepted by the config; their keys are checked at start-up
+        assertThat(config("listeners", "SSL://:9093,SASL_SSL://:9094").listeners()).extracting(Listener::name)
+                .containsExactly("SSL", "SASL_SSL");
         assertThatThrownBy(() -> config("listener.security.protocol.map", "PLAINTEXT:TLS"))
                 .hasMessageContaining("must be NAME:PROTOCOL");
         assertThat(config("listeners", "INTERNAL://:9092", "listener.security.protocol.map", "internal:plaintext")
