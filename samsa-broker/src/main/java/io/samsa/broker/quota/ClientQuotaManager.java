@@ -126,6 +126,25 @@ public final class ClientQuotaManager {
         return (int) Math.min(Integer.MAX_VALUE, throttle);
     }
 
+    /**
+     * The most a single request may add without being throttled even on an idle sensor: the quota times
+     * {@code (quota.window.num - 1) * quota.window.size.seconds} (Kafka's {@code maxValueInQuotaWindow}; a consumer
+     * fetch's max bytes is capped by it, else a fetch bigger than that would be throttled and answered empty
+     * forever). {@link Double#MAX_VALUE} when no quota applies.
+     */
+    public double maxValueInQuotaWindow(QuotaType type, KafkaPrincipal principal, String clientId) {
+        Resolved resolved = resolve(type, principal, clientId);
+        if (resolved == NONE) {
+            return Double.MAX_VALUE;
+        }
+        return resolved.match().bound() * (settings.windowNum() - 1) * settings.windowSizeSeconds();
+    }
+
+    /** A manager that never finds a quota (tests, tools). */
+    public static ClientQuotaManager disabled() {
+        return new ClientQuotaManager(QuotaSettings.DEFAULTS, Map::of, System::currentTimeMillis);
+    }
+
     /** The quota that applies to a request, or null (tests, DescribeClientQuotas has its own view). */
     public QuotaPrecedence.Match quotaFor(QuotaType type, KafkaPrincipal principal, String clientId) {
         return resolve(type, principal, clientId).match();
@@ -167,8 +186,11 @@ public final class ClientQuotaManager {
         }
         String user = principal.getName();
         String client = clientId == null ? "" : clientId;
-        ConcurrentHashMap<String, Resolved> byClient = c.byType()[type.ordinal()]
-                .computeIfAbsent(user, u -> new ConcurrentHashMap<>());
+        ConcurrentHashMap<String, ConcurrentHashMap<String, Resolved>> byUser = c.byType()[type.ordinal()];
+        ConcurrentHashMap<String, Resolved> byClient = byUser.get(user);
+        if (byClient == null) {
+            byClient = byUser.computeIfAbsent(user, u -> new ConcurrentHashMap<>());
+        }
         Resolved resolved = byClient.get(client);
         if (resolved == null) {
             resolved = byClient.computeIfAbsent(client, cl -> lookup(c.quotas(), type, user, cl));
