@@ -28,7 +28,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ThrottlingQuotaExceededException;
 import org.apache.kafka.common.quota.ClientQuotaAlteration;
 import org.apache.kafka.common.quota.ClientQuotaEntity;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.quota.ClientQuotaFilter;
+import org.apache.kafka.common.requests.CreateTopicsResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -205,6 +207,30 @@ class ClientQuotaThrottlingIT {
         }
         // and another client id is not limited
         admin.createTopics(List.of(new NewTopic("mutation-3", 20, (short) 1))).all().get();
+    }
+
+    @Test
+    void createTopicsIsStrictFromV6AndOnlyThrottledBefore() throws Exception {
+        // Given controller_mutation_rate=1 for client id raw-admin, and its bucket emptied by a 20-partition topic
+        setClientQuota("raw-admin", "controller_mutation_rate", 1);
+        String host = "127.0.0.1";
+        int port = samsa.get().broker().port();
+        CreateTopicsResponse first = RawCreateTopics.create(host, port, "raw-admin", (short) 6, "raw-1", 20);
+        assertThat(first.data().topics().find("raw-1").errorCode()).isEqualTo(Errors.NONE.code());
+
+        // When CreateTopics v6 asks for one more partition: refused, with the time to wait
+        CreateTopicsResponse strict = RawCreateTopics.create(host, port, "raw-admin", (short) 6, "raw-2", 1);
+        assertThat(strict.data().topics().find("raw-2").errorCode())
+                .isEqualTo(Errors.THROTTLING_QUOTA_EXCEEDED.code());
+        assertThat(strict.data().topics().find("raw-2").errorMessage())
+                .isEqualTo("The throttling quota has been exceeded.");
+        assertThat(strict.throttleTimeMs()).isPositive();
+
+        // When CreateTopics v5 does the same: created, and only throttled
+        CreateTopicsResponse permissive = RawCreateTopics.create(host, port, "raw-admin", (short) 5, "raw-3", 1);
+        assertThat(permissive.data().topics().find("raw-3").errorCode()).isEqualTo(Errors.NONE.code());
+        assertThat(permissive.throttleTimeMs()).isPositive();
+        assertThat(admin.listTopics().names().get()).contains("raw-1", "raw-3").doesNotContain("raw-2");
     }
 
     private static long readAll(String topic, String clientId, long expected) {
