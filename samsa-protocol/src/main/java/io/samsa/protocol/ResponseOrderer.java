@@ -10,6 +10,7 @@ import io.netty.channel.ChannelPromise;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -141,18 +142,26 @@ final class ResponseOrderer extends ChannelDuplexHandler {
         mutedUntilNanos = until;
         updateAutoRead(ctx);
         if (!scheduled) {
-            ctx.executor().schedule(() -> unmuteIfDue(ctx), throttleMs, TimeUnit.MILLISECONDS);
+            schedule(ctx, TimeUnit.MILLISECONDS.toNanos(throttleMs));
         }
     }
 
     private void unmuteIfDue(ChannelHandlerContext ctx) {
         long remaining = mutedUntilNanos - System.nanoTime();
         if (remaining > 0) {
-            ctx.executor().schedule(() -> unmuteIfDue(ctx), remaining, TimeUnit.NANOSECONDS);
+            schedule(ctx, remaining);
             return;
         }
         throttled = false;
         updateAutoRead(ctx);
+    }
+
+    private void schedule(ChannelHandlerContext ctx, long delayNanos) {
+        try {
+            ctx.executor().schedule(() -> unmuteIfDue(ctx), delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // the event loop is shutting down with the server: the connection closes anyway
+        }
     }
 
     /** Whether reading is paused by a throttle time (tests). */
