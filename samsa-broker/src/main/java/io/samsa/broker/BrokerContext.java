@@ -4,6 +4,7 @@ import io.samsa.coordinator.runtime.SerialExecutor;
 import io.samsa.broker.config.BrokerConfig;
 import io.samsa.broker.replica.DelayedFetchPurgatory;
 import io.samsa.broker.replica.ReplicaManager;
+import io.samsa.broker.quota.ClientQuotaManager;
 import io.samsa.broker.security.RequestAuthorizer;
 import io.samsa.metadata.BrokerRegistration;
 import io.samsa.metadata.ClusterImage;
@@ -25,6 +26,7 @@ import java.util.function.Supplier;
  * @param appends     runs produce appends on the I/O pool in request order per connection
  * @param endpoints   this broker's advertised endpoints, with the bound ports
  * @param authorizer  ACL checks ({@link RequestAuthorizer#ALLOW_ALL} without {@code authorizer.class.name})
+ * @param quotas      client quota sensors (controller mutation quotas in CreateTopics and friends, fetch sizes)
  */
 public record BrokerContext(
         BrokerConfig config,
@@ -36,7 +38,17 @@ public record BrokerContext(
         Executor ioPool,
         SerialExecutor appends,
         Supplier<List<BrokerRegistration.Endpoint>> endpoints,
-        RequestAuthorizer authorizer) {
+        RequestAuthorizer authorizer,
+        ClientQuotaManager quotas) {
+
+    /** A context without client quotas. */
+    public BrokerContext(BrokerConfig config, MetadataQuorum quorum, ReplicaManager replicas,
+                         DelayedFetchPurgatory purgatory, ProducerIdManager producerIds, TopicCreator topics,
+                         Executor ioPool, SerialExecutor appends, Supplier<List<BrokerRegistration.Endpoint>> endpoints,
+                         RequestAuthorizer authorizer) {
+        this(config, quorum, replicas, purgatory, producerIds, topics, ioPool, appends, endpoints, authorizer,
+                ClientQuotaManager.disabled());
+    }
 
     public ClusterImage image() {
         return quorum.image();

@@ -46,6 +46,11 @@ import io.samsa.broker.handlers.ProduceHandler;
 import io.samsa.broker.replica.DelayedFetchPurgatory;
 import io.samsa.broker.replica.ReplicaManager;
 import io.samsa.broker.security.RequestAuthorizer;
+import io.samsa.broker.handlers.AlterClientQuotasHandler;
+import io.samsa.broker.handlers.DescribeClientQuotasHandler;
+import io.samsa.broker.quota.ClientQuotaManager;
+import io.samsa.broker.quota.QuotaRequestThrottle;
+import io.samsa.broker.quota.QuotaSettings;
 import io.samsa.broker.replica.ReplicationSettings;
 import io.samsa.broker.handlers.OffsetsForLeaderEpochHandler;
 import io.samsa.broker.handlers.txn.AddOffsetsToTxnHandler;
@@ -100,6 +105,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class SamsaBroker implements SamsaNode {
     private static final Logger LOGGER = LoggerFactory.getLogger(SamsaBroker.class);
+    /** Client quota sensors idle this long are dropped (Kafka: one hour), checked every minute. */
+    private static final long QUOTA_SENSOR_IDLE_MS = 3_600_000;
+    private static final long QUOTA_SENSOR_SWEEP_MS = 60_000;
     private static final long FLUSH_CHECK_DEFAULT_MS = 1_000;
     private static final long REGISTRATION_TIMEOUT_MS = 60_000;
     private static final long CONTROLLED_SHUTDOWN_TIMEOUT_MS = 15_000;
@@ -260,9 +268,14 @@ public final class SamsaBroker implements SamsaNode {
                 checkpointEvery);
 
         ProducerIdManager producerIds = new ProducerIdManager(config.nodeId(), quorum);
+        // client quotas (issue 10): sensors per quota entity, quotas from the metadata image
+        ClientQuotaManager clientQuotas = new ClientQuotaManager(quotaSettings(config),
+                () -> quorum.image().security().quotas(), System::currentTimeMillis);
+        scheduler.scheduleWithFixedDelay(() -> clientQuotas.expireIdleSensors(QUOTA_SENSOR_IDLE_MS),
+                QUOTA_SENSOR_SWEEP_MS, QUOTA_SENSOR_SWEEP_MS, TimeUnit.MILLISECONDS);
         BrokerContext ctx = new BrokerContext(config, quorum, replicas, purgatory,
                 producerIds, new TopicCreator(config, quorum), ioPool, new SerialExecutor(ioPool),
-                () -> endpoints, RequestAuthorizer.ALLOW_ALL);
+                () -> endpoints, RequestAuthorizer.ALLOW_ALL, clientQuotas);
         GroupCoordinator groups = new GroupCoordinator(config.nodeId(), CoordinatorConfigs.group(config),
                 quorum::image, replicas::leaderLog, new CoordinatorPartitions(replicas),
                 (name, partitions, replication, configs) ->
@@ -340,6 +353,9 @@ public final class SamsaBroker implements SamsaNode {
                 .register(new DescribeUserScramCredentialsHandler(ctx))
                 // markers for __consumer_offsets go through the group coordinator (pending offsets complete there)
                 .register(new WriteTxnMarkersHandler(ctx, groups))
+                .register(new DescribeClientQuotasHandler(ctx))
+                .register(new AlterClientQuotasHandler(ctx))
+                .throttle(new QuotaRequestThrottle(clientQuotas))
                 // KIP-584: transaction.version 0-2 supported, 2 finalized (Transactions V2, KIP-890 part 2)
                 .supportedFeature("transaction.version", (short) 0, (short) 2)
                 .finalizedFeature("transaction.version", TRANSACTION_VERSION, FEATURES_EPOCH);
@@ -365,6 +381,13 @@ public final class SamsaBroker implements SamsaNode {
         txns.start();
         LOGGER.info("Samsa started: node {} listening on {}, data in {}", config.nodeId(), bootstrapServers(),
                 config.logDirs().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(",")));
+    }
+
+    private static QuotaSettings quotaSettings(BrokerConfig config) {
+        return new QuotaSettings(config.values().getInt(BrokerConfigDefs.QUOTA_WINDOW_NUM),
+                config.values().getInt(BrokerConfigDefs.QUOTA_WINDOW_SIZE_SECONDS),
+                config.values().getInt(BrokerConfigDefs.CONTROLLER_QUOTA_WINDOW_NUM),
+                config.values().getInt(BrokerConfigDefs.CONTROLLER_QUOTA_WINDOW_SIZE_SECONDS));
     }
 
     /** A fresh producer id for the transaction coordinator (blocks while a block is reserved in the quorum). */

@@ -32,6 +32,7 @@ public final class ApiRegistry {
     private final Map<String, short[]> supportedFeatures = new LinkedHashMap<>();
     private final Map<String, short[]> finalizedFeatures = new LinkedHashMap<>();
     private long finalizedFeaturesEpoch = -1L;
+    private RequestThrottle throttle = RequestThrottle.NONE;
 
     public ApiRegistry() {
         handlers.put(ApiKeys.API_VERSIONS, new ApiVersionsHandler(this));
@@ -62,6 +63,20 @@ public final class ApiRegistry {
     /** The handler serving {@code key}; ApiVersions is always present. */
     public Optional<ApiHandler<?>> handler(ApiKeys key) {
         return Optional.ofNullable(handlers.get(key));
+    }
+
+    /**
+     * Sets the client quota hook consulted after every handled request ({@link RequestThrottle}); by default
+     * {@link RequestThrottle#NONE}.
+     */
+    public ApiRegistry throttle(RequestThrottle throttle) {
+        this.throttle = Objects.requireNonNull(throttle, "throttle");
+        return this;
+    }
+
+    /** The client quota hook, {@link RequestThrottle#NONE} unless {@link #throttle(RequestThrottle)} set one. */
+    public RequestThrottle throttle() {
+        return throttle;
     }
 
     /** Advertises a supported feature range (e.g. {@code metadata.version}) in ApiVersions v3+. */

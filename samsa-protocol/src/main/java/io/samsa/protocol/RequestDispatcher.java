@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * DEBUG, or WARN with the stack for UNKNOWN_SERVER_ERROR. A response that cannot be serialized becomes
  * UNKNOWN_SERVER_ERROR. Produce with acks=0 never gets a response: a value is dropped, a failure closes the
  * connection (as Kafka's {@code KafkaApis.handleProduceRequest}).
+ *
+ * <p>Client quotas: before serializing, the registry's {@link RequestThrottle} says how long the client must wait;
+ * the larger of that and the handler's own {@code throttle_time_ms} goes into the response, and the
+ * {@link ResponseOrderer} stops reading from the connection for that long once the response is written (KIP-219).
  */
 final class RequestDispatcher extends ChannelInboundHandlerAdapter {
 
@@ -54,9 +58,11 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     }
 
     private void dispatch(ChannelHandlerContext ctx, DecodedRequest decoded) {
+        long start = System.nanoTime();
         CompletableFuture<? extends ApiMessage> future = invoke(decoded);
+        long handlerNanos = System.nanoTime() - start;
         future.whenComplete((response, error) -> onEventLoop(ctx.executor(), decoded,
-                () -> complete(ctx, decoded, response, error)));
+                () -> complete(ctx, decoded, response, error, handlerNanos)));
     }
 
     @SuppressWarnings("unchecked")
@@ -92,17 +98,41 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void complete(ChannelHandlerContext ctx, DecodedRequest decoded, ApiMessage response, Throwable error) {
+    private void complete(ChannelHandlerContext ctx, DecodedRequest decoded, ApiMessage response, Throwable error,
+                          long handlerNanos) {
         OutboundResponse out;
         try {
-            out = toOutbound(decoded, response, error);
+            int throttleMs = error == null ? throttle(decoded, response, handlerNanos) : 0;
+            out = toOutbound(decoded, response, error, throttleMs);
         } finally {
             decoded.frame().release();
         }
         ctx.write(out, ctx.voidPromise());
     }
 
-    private OutboundResponse toOutbound(DecodedRequest decoded, ApiMessage response, Throwable error) {
+    /** The quota hook's throttle time merged with the handler's, written into the response; 0 on a hook failure. */
+    private int throttle(DecodedRequest decoded, ApiMessage response, long handlerNanos) {
+        int throttleMs;
+        try {
+            throttleMs = registry.throttle().throttleTimeMs(decoded.context(), decoded.request(),
+                    decoded.frame().readableBytes(), response, handlerNanos);
+        } catch (RuntimeException e) {
+            LOGGER.warn("Quota check failed apiKey={} correlationId={} clientId={}", decoded.context().apiKey(),
+                    decoded.context().header().correlationId(), decoded.context().clientId(), e);
+            throttleMs = 0;
+        }
+        if (response == null) {
+            return Math.max(0, throttleMs);
+        }
+        int merged = Math.max(Math.max(0, throttleMs), ThrottleTimes.get(response));
+        if (merged > 0) {
+            ThrottleTimes.set(response, merged);
+        }
+        return merged;
+    }
+
+    private OutboundResponse toOutbound(DecodedRequest decoded, ApiMessage response, Throwable error,
+                                        int throttleMs) {
         long sequence = decoded.sequence();
         boolean noResponseExpected = isAcksZeroProduce(decoded.request());
         if (error != null) {
@@ -110,14 +140,14 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             return noResponseExpected ? new OutboundResponse.Close(sequence) : errorResponse(decoded, error);
         }
         if (response == null || noResponseExpected) {
-            return new OutboundResponse.Skip(sequence);
+            return new OutboundResponse.Skip(sequence, throttleMs);
         }
         try {
             if (response.apiKey() != decoded.request().apiKey().id) {
                 throw new IllegalStateException("Handler answered " + decoded.request().apiKey() + " with a "
                         + response.getClass().getSimpleName());
             }
-            return new OutboundResponse.Respond(sequence, serialize(decoded, response));
+            return new OutboundResponse.Respond(sequence, serialize(decoded, response), throttleMs);
         } catch (RuntimeException e) {
             LOGGER.error("Cannot serialize response apiKey={} apiVersion={} correlationId={} clientId={}",
                     decoded.context().apiKey(), decoded.request().version(), decoded.context().header().correlationId(),

@@ -82,6 +82,12 @@ public final class BrokerConfigDefs {
     public static final String ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MAX_MS = "add.partitions.to.txn.retry.backoff.max.ms";
     public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
     public static final String PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = "producer.id.expiration.check.interval.ms";
+    /** Client quotas (KIP-13, KIP-124): samples and sample length of the byte-rate and request-time sensors. */
+    public static final String QUOTA_WINDOW_NUM = "quota.window.num";
+    public static final String QUOTA_WINDOW_SIZE_SECONDS = "quota.window.size.seconds";
+    /** KIP-599: samples and sample length of the controller mutation token bucket (burst = num * size * rate). */
+    public static final String CONTROLLER_QUOTA_WINDOW_NUM = "controller.quota.window.num";
+    public static final String CONTROLLER_QUOTA_WINDOW_SIZE_SECONDS = "controller.quota.window.size.seconds";
 
     /** Samsa's default listener: the local machine only, Kafka's port. */
     public static final String DEFAULT_LISTENERS = "PLAINTEXT://localhost:9092";
@@ -213,7 +219,15 @@ public final class BrokerConfigDefs {
                     "How long (ms) a partition keeps the state of a producer without an open transaction after its "
                             + "last write.")
             .define(PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS, INT, 600_000, atLeast(1), LOW,
-                    "How often (ms) expired producer ids are removed."))));
+                    "How often (ms) expired producer ids are removed.")
+            .define(QUOTA_WINDOW_NUM, INT, 11, atLeast(1), LOW,
+                    "The number of samples to retain in memory for client quotas.")
+            .define(QUOTA_WINDOW_SIZE_SECONDS, INT, 1, atLeast(1), LOW,
+                    "The time span of each sample for client quotas.")
+            .define(CONTROLLER_QUOTA_WINDOW_NUM, INT, 11, atLeast(1), LOW,
+                    "The number of samples to retain in memory for alter topics and partitions mutation quotas.")
+            .define(CONTROLLER_QUOTA_WINDOW_SIZE_SECONDS, INT, 1, atLeast(1), LOW,
+                    "The time span of each sample for alter topics and partitions mutation quotas.")));
 
     private BrokerConfigDefs() {
     }

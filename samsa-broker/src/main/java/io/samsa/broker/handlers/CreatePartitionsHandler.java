@@ -1,6 +1,7 @@
 package io.samsa.broker.handlers;
 
 import io.samsa.broker.BrokerContext;
+import io.samsa.broker.quota.MutationQuota;
 import io.samsa.metadata.BrokerRegistration;
 import io.samsa.metadata.ClusterImage;
 import io.samsa.metadata.TopicImage;
@@ -53,23 +54,31 @@ public final class CreatePartitionsHandler implements ApiHandler<CreatePartition
             seen.merge(t.name(), 1, Integer::sum);
         }
         List<CompletableFuture<CreatePartitionsTopicResult>> results = new ArrayList<>();
+        MutationQuota quota = MutationQuota.forRequest(ctx.quotas(), context);
         for (CreatePartitionsTopic t : request.topics()) {
             if (seen.get(t.name()) > 1) {
                 results.add(CompletableFuture.completedFuture(result(t.name(), Errors.INVALID_REQUEST,
                         "Duplicate topic in request.")));
             } else {
-                results.add(grow(t, request.validateOnly()));
+                results.add(grow(t, request.validateOnly(), quota));
             }
         }
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            var response = new CreatePartitionsResponseData();
+            var response = new CreatePartitionsResponseData().setThrottleTimeMs(quota.throttleTimeMs());
             results.forEach(r -> response.results().add(r.join()));
             return response;
         });
     }
 
-    private CompletableFuture<CreatePartitionsTopicResult> grow(CreatePartitionsTopic t, boolean validateOnly) {
+    private CompletableFuture<CreatePartitionsTopicResult> grow(CreatePartitionsTopic t, boolean validateOnly,
+                                                                MutationQuota quota) {
         ClusterImage image = ctx.image();
+        TopicImage existing = image.topics().get(t.name());
+        if (existing != null && t.count() > existing.partitions().size()
+                && !quota.tryRecord(t.count() - existing.partitions().size())) {
+            return CompletableFuture.completedFuture(result(t.name(), Errors.THROTTLING_QUOTA_EXCEEDED,
+                    Errors.THROTTLING_QUOTA_EXCEEDED.message()));
+        }
         if (t.assignments() != null) {
             TopicImage topic = image.topics().get(t.name());
             if (topic != null && t.count() > topic.partitions().size()) {

@@ -3,6 +3,7 @@ package io.samsa.broker.handlers;
 import io.samsa.broker.BrokerContext;
 import io.samsa.broker.config.ConfigException;
 import io.samsa.broker.config.TopicConfigs;
+import io.samsa.broker.quota.MutationQuota;
 import io.samsa.broker.replica.ReplicaManager;
 import io.samsa.metadata.ClusterImage;
 import io.samsa.metadata.TopicImage;
@@ -33,7 +34,8 @@ import org.apache.kafka.common.protocol.Errors;
  * replication factor take {@code num.partitions}/{@code default.replication.factor}; topic configs are validated
  * with Kafka's names and ranges (INVALID_CONFIG). The controller assigns the topic id and replicas, or takes the
  * request's manual assignments ({@code kafka-topics --replica-assignment}; partition count and replication factor must
- * then be -1, else INVALID_REQUEST) with Kafka's INVALID_REPLICA_ASSIGNMENT checks.
+ * then be -1, else INVALID_REQUEST) with Kafka's INVALID_REPLICA_ASSIGNMENT checks. The partitions created count
+ * against the client's {@code controller_mutation_rate} ({@link MutationQuota}: THROTTLING_QUOTA_EXCEEDED from v6).
  */
 public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequestData> {
     private final BrokerContext ctx;
@@ -57,17 +59,19 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
             }
         }
         List<CompletableFuture<CreatableTopicResult>> results = new ArrayList<>();
+        MutationQuota quota = MutationQuota.forRequest(ctx.quotas(), context);
         for (CreatableTopic t : request.topics()) {
             if (duplicates.contains(t.name())) {
                 results.add(CompletableFuture.completedFuture(result(t.name(), Errors.INVALID_REQUEST,
                         "Create topics request from client `" + context.clientId()
                                 + "` contains multiple entries for the following topics: " + t.name())));
             } else {
-                results.add(create(t, request.validateOnly()));
+                results.add(create(t, request.validateOnly(), quota));
             }
         }
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            CreateTopicsResponseData response = new CreateTopicsResponseData();
+            CreateTopicsResponseData response = new CreateTopicsResponseData()
+                    .setThrottleTimeMs(quota.throttleTimeMs());
             for (CompletableFuture<CreatableTopicResult> r : results) {
                 response.topics().add(r.join());
             }
@@ -75,7 +79,8 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
         });
     }
 
-    private CompletableFuture<CreatableTopicResult> create(CreatableTopic t, boolean validateOnly) {
+    private CompletableFuture<CreatableTopicResult> create(CreatableTopic t, boolean validateOnly,
+                                                           MutationQuota quota) {
         try {
             Topic.validate(t.name());
         } catch (InvalidTopicException e) {
@@ -112,6 +117,9 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
             for (CreatableReplicaAssignment a : t.assignments()) {
                 assignments.put(a.partitionIndex(), List.copyOf(a.brokerIds()));
             }
+            if (!quota.tryRecord(assignments.size())) {
+                return CompletableFuture.completedFuture(throttled(t.name()));
+            }
             return answer(t, configs, ctx.quorum().createTopic(t.name(), assignments, configs, validateOnly));
         }
         int partitions = t.numPartitions() == -1 ? ctx.config().numPartitions() : t.numPartitions();
@@ -123,6 +131,9 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
         if (replication <= 0) {
             return CompletableFuture.completedFuture(result(t.name(), Errors.INVALID_REPLICATION_FACTOR,
                     "Replication factor must be larger than 0, or -1 to use the default value."));
+        }
+        if (!quota.tryRecord(partitions)) {
+            return CompletableFuture.completedFuture(throttled(t.name()));
         }
         return answer(t, configs, ctx.quorum().createTopic(t.name(), partitions, replication, configs, validateOnly));
     }
@@ -147,6 +158,11 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
         configs.forEach((k, v) -> out.add(new CreateTopicsResponseData.CreatableTopicConfigs().setName(k).setValue(v)
                 .setReadOnly(false).setConfigSource((byte) 1).setIsSensitive(false)));
         return out;
+    }
+
+    /** KIP-599: refused by the strict controller mutation quota (v6+). */
+    private static CreatableTopicResult throttled(String name) {
+        return result(name, Errors.THROTTLING_QUOTA_EXCEEDED, Errors.THROTTLING_QUOTA_EXCEEDED.message());
     }
 
     private static CreatableTopicResult result(String name, Errors error, String message) {

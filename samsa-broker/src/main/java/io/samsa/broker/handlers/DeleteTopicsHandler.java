@@ -1,6 +1,7 @@
 package io.samsa.broker.handlers;
 
 import io.samsa.broker.BrokerContext;
+import io.samsa.broker.quota.MutationQuota;
 import io.samsa.broker.replica.ReplicaManager;
 import io.samsa.metadata.ClusterImage;
 import io.samsa.metadata.TopicImage;
@@ -38,23 +39,25 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
     public CompletableFuture<DeleteTopicsResponseData> handle(RequestContext context, DeleteTopicsRequestData request) {
         ClusterImage image = ctx.image();
         List<CompletableFuture<DeletableTopicResult>> results = new ArrayList<>();
+        MutationQuota quota = MutationQuota.forRequest(ctx.quotas(), context);
         if (context.apiVersion() >= 6) {
             for (DeleteTopicsRequestData.DeleteTopicState t : request.topics()) {
                 if (t.name() != null) {
-                    results.add(delete(image.topic(t.name()), t.name(), null));
+                    results.add(delete(image.topic(t.name()), t.name(), null, quota));
                 } else {
                     Uuid id = t.topicId();
                     results.add(delete(image.topic(new UUID(id.getMostSignificantBits(), id.getLeastSignificantBits())),
-                            null, id));
+                            null, id, quota));
                 }
             }
         } else {
             for (String name : request.topicNames()) {
-                results.add(delete(image.topic(name), name, null));
+                results.add(delete(image.topic(name), name, null, quota));
             }
         }
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            DeleteTopicsResponseData response = new DeleteTopicsResponseData();
+            DeleteTopicsResponseData response = new DeleteTopicsResponseData()
+                    .setThrottleTimeMs(quota.throttleTimeMs());
             for (CompletableFuture<DeletableTopicResult> r : results) {
                 response.responses().add(r.join());
             }
@@ -62,7 +65,8 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
         });
     }
 
-    private CompletableFuture<DeletableTopicResult> delete(Optional<TopicImage> topic, String name, Uuid id) {
+    private CompletableFuture<DeletableTopicResult> delete(Optional<TopicImage> topic, String name, Uuid id,
+                                                           MutationQuota quota) {
         if (topic.isEmpty()) {
             Errors error = id != null ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
             return CompletableFuture.completedFuture(new DeletableTopicResult().setName(name)
@@ -71,6 +75,11 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
         }
         TopicImage t = topic.get();
         Uuid topicId = ReplicaManager.toKafka(t.topicId());
+        if (!quota.tryRecord(t.partitions().size())) {
+            return CompletableFuture.completedFuture(new DeletableTopicResult().setName(t.name()).setTopicId(topicId)
+                    .setErrorCode(Errors.THROTTLING_QUOTA_EXCEEDED.code())
+                    .setErrorMessage(Errors.THROTTLING_QUOTA_EXCEEDED.message()));
+        }
         return ctx.quorum().deleteTopic(t.name()).handle((v, error) -> {
             DeletableTopicResult r = new DeletableTopicResult().setName(t.name()).setTopicId(topicId);
             if (error != null) {

@@ -1,6 +1,7 @@
 package io.samsa.broker.handlers;
 
 import io.samsa.broker.BrokerContext;
+import io.samsa.broker.quota.QuotaType;
 import io.samsa.broker.replica.ReplicaManager;
 import io.samsa.metadata.ClusterImage;
 import io.samsa.metadata.TopicImage;
@@ -60,7 +61,9 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
         }
         List<FetchedPartition> partitions = resolve(request, context.apiVersion() >= 13);
         int replicaId = replicaId(request, context.apiVersion());
-        DelayedFetch fetch = new DelayedFetch(ctx, partitions, request.maxBytes(), Math.max(1, request.minBytes()),
+        int maxBytes = replicaId >= 0 ? request.maxBytes() : quotaCappedMaxBytes(context, request.maxBytes());
+        DelayedFetch fetch = new DelayedFetch(ctx, partitions, maxBytes,
+                Math.max(1, Math.min(request.minBytes(), maxBytes)),
                 context.apiVersion(), replicaId, context.listenerName(),
                 IsolationLevel.forId(request.isolationLevel()));
         CompletableFuture<FetchResponseData> result = new CompletableFuture<>();
@@ -90,6 +93,18 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
             }
         });
         return result;
+    }
+
+    /**
+     * A consumer's max bytes capped by its {@code consumer_byte_rate} over the quota window (Kafka's
+     * {@code maxValueInQuotaWindow}), so that one response never exceeds what the quota allows at once.
+     */
+    private int quotaCappedMaxBytes(RequestContext context, int maxBytes) {
+        if (!ctx.quotas().enabled()) {
+            return maxBytes;
+        }
+        double window = ctx.quotas().maxValueInQuotaWindow(QuotaType.FETCH, context.principal(), context.clientId());
+        return (int) Math.max(1, Math.min(maxBytes, window));
     }
 
     /** The fetching replica's id (v15+ in {@code ReplicaState}), or -1 for a consumer. */
