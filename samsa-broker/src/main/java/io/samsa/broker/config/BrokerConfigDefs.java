@@ -227,7 +227,7 @@ public final class BrokerConfigDefs {
             .define(CONTROLLER_QUOTA_WINDOW_NUM, INT, 11, atLeast(1), LOW,
                     "The number of samples to retain in memory for alter topics and partitions mutation quotas.")
             .define(CONTROLLER_QUOTA_WINDOW_SIZE_SECONDS, INT, 1, atLeast(1), LOW,
-                    "The time span of each sample for alter topics and partitions mutation quotas.")));
+                    "The time span of each sample for alter topics and partitions mutation quotas."))));
 
     private BrokerConfigDefs() {
     }
