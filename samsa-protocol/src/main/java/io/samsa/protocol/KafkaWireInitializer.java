@@ -9,12 +9,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Assembles one connection's pipeline; nothing else. Inbound (head to tail): frame decoder, request decoder,
- * response orderer (notes arrival order), dispatcher. Outbound (dispatcher to head): response orderer (restores
+ * response orderer (notes arrival order), on SASL listeners the SASL authenticator (serves the exchange, lets
+ * nothing else through before it succeeds), dispatcher. Outbound (dispatcher to head): response orderer (restores
  * order, backpressure), response encoder (zero-copy).
  *
  * <pre>
- *  socket → KafkaFrameDecoder → RequestDecoder → ResponseOrderer → RequestDispatcher → ApiHandler
- *  socket ← ResponseEncoder   ←────────────────  ResponseOrderer ← RequestDispatcher ← future
+ *  socket → KafkaFrameDecoder → RequestDecoder → ResponseOrderer → [SaslAuthenticator] → RequestDispatcher → ApiHandler
+ *  socket ← ResponseEncoder   ←────────────────  ResponseOrderer ← [SaslAuthenticator] ← RequestDispatcher ← future
  * </pre>
  */
 final class KafkaWireInitializer extends ChannelInitializer<Channel> {
@@ -52,10 +53,15 @@ final class KafkaWireInitializer extends ChannelInitializer<Channel> {
         ConnectionInfo connection = ConnectionInfo.of(ch, options.listenerName(), options.security().protocol(),
                 connectionCounter);
         ChannelPipeline pipeline = ch.pipeline();
-        pipeline.addLast("frameDecoder", new KafkaFrameDecoder(options.maxRequestBytes()));
+        KafkaFrameDecoder frames = new KafkaFrameDecoder(options.maxRequestBytes());
+        pipeline.addLast("frameDecoder", frames);
         pipeline.addLast("requestDecoder", new RequestDecoder(registry, connection));
         pipeline.addLast("responseEncoder", new ResponseEncoder());
         pipeline.addLast("responseOrderer", new ResponseOrderer(options.maxInFlightPerConnection()));
+        SaslSettings sasl = options.security().sasl();
+        if (sasl != null) {
+            pipeline.addLast("saslAuthenticator", new SaslAuthenticator(sasl, connection, frames));
+        }
         pipeline.addLast("requestDispatcher", new RequestDispatcher(registry));
     }
 }

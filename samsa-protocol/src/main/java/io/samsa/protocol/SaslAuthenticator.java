@@ -1,0 +1,378 @@
+package io.samsa.protocol;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import javax.security.sasl.SaslException;
+import org.apache.kafka.common.errors.IllegalSaslStateException;
+import org.apache.kafka.common.message.SaslAuthenticateRequestData;
+import org.apache.kafka.common.message.SaslAuthenticateResponseData;
+import org.apache.kafka.common.message.SaslHandshakeRequestData;
+import org.apache.kafka.common.message.SaslHandshakeResponseData;
+import org.apache.kafka.common.network.Send;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.protocol.SendBuilder;
+import org.apache.kafka.common.security.auth.KafkaPrincipal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SASL stage of one connection on a SASL listener, between the {@link ResponseOrderer} and the
+ * {@link RequestDispatcher}: Kafka's {@code SaslServerAuthenticator} (KIP-43, KIP-152) with re-authentication
+ * (KIP-368).
+ *
+ * <ul>
+ *   <li>Before authentication only ApiVersions (passed to the dispatcher) and SaslHandshake v1 are served; any
+ *       other request closes the connection unanswered. A mechanism that is not enabled is answered
+ *       UNSUPPORTED_SASL_MECHANISM with the enabled list, then the connection is closed.</li>
+ *   <li>After the handshake only SaslAuthenticate is served; each token is evaluated on
+ *       {@link SaslSettings#executor()}, requests arriving meanwhile are held (bounded by the orderer's in-flight
+ *       limit). A refusal is logged (one INFO line: peer, connection, mechanism, claimed name, reason) and answered
+ *       SASL_AUTHENTICATION_FAILED with Kafka's message after {@code connection.failed.authentication.delay.ms},
+ *       then the connection is closed.</li>
+ *   <li>On success the connection's principal becomes {@code User:<authorization id>}; SaslAuthenticate v1+ carries
+ *       the session lifetime (min of {@code connections.max.reauth.ms} and the credential's expiry). A client that
+ *       used v1+ may re-authenticate with SaslHandshake: same mechanism and principal, else refused. After the
+ *       session expires any request but SaslHandshake closes the connection.</li>
+ *   <li>Frames above {@code sasl.server.max.receive.size} close the connection ({@link KafkaFrameDecoder}); an
+ *       exchange not completed within {@link SaslSettings#authenticationTimeoutMs()} closes it too.</li>
+ * </ul>
+ *
+ * <p>Per connection, event loop only (evaluation results hop back to it).
+ */
+final class SaslAuthenticator extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(SaslAuthenticator.class);
+
+    private enum State { HANDSHAKE, AUTHENTICATE, EVALUATING, AUTHENTICATED, FAILED }
+
+    private final SaslSettings settings;
+    private final ConnectionInfo connection;
+    private final KafkaFrameDecoder frames;
+    private final ArrayDeque<DecodedRequest> held = new ArrayDeque<>();
+    private State state = State.HANDSHAKE;
+    private SaslSettings.Exchange exchange;
+    private String mechanism;
+    private boolean clientSupportsReauthentication;
+    /** Set while re-authenticating: the principal that must not change. */
+    private KafkaPrincipal previousPrincipal;
+    private String previousMechanism;
+    private String badMechanismMessage;
+    private long sessionExpiresNanos;
+    private boolean sessionExpires;
+    private ScheduledFuture<?> deadline;
+
+    SaslAuthenticator(SaslSettings settings, ConnectionInfo connection, KafkaFrameDecoder frames) {
+        this.settings = settings;
+        this.connection = connection;
+        this.frames = frames;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        frames.limitWhileAuthenticating(settings.maxReceiveBytes());
+        armDeadline(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        state = State.FAILED;
+        cancelDeadline();
+        releaseHeld();
+        disposeExchange();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof DecodedRequest request)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        switch (state) {
+            case FAILED -> request.frame().release();
+            case EVALUATING -> held.addLast(request);
+            default -> process(ctx, request);
+        }
+    }
+
+    private void process(ChannelHandlerContext ctx, DecodedRequest request) {
+        ApiKeys key = request.request().apiKey();
+        switch (state) {
+            case AUTHENTICATED -> {
+                if (key == ApiKeys.SASL_HANDSHAKE && clientSupportsReauthentication) {
+                    beginReauthentication(ctx, request);
+                } else if (sessionExpires && System.nanoTime() - sessionExpiresNanos >= 0) {
+                    LOGGER.info("Closing connection {} from {}: SASL session of {} expired (connections.max.reauth.ms)"
+                            + " and the client sent {} instead of re-authenticating", connection.connectionId(),
+                            connection.clientAddress(), connection.principal(), key);
+                    closeNow(ctx, request);
+                } else {
+                    ctx.fireChannelRead(withCurrentPrincipal(request));
+                }
+            }
+            case HANDSHAKE -> {
+                if (key == ApiKeys.API_VERSIONS) {
+                    ctx.fireChannelRead(request);
+                } else if (key == ApiKeys.SASL_HANDSHAKE) {
+                    handshake(ctx, request);
+                } else {
+                    LOGGER.info("Closing connection {} from {}: unexpected Kafka request of type {} during SASL "
+                            + "handshake", connection.connectionId(), connection.clientAddress(), key);
+                    closeNow(ctx, request);
+                }
+            }
+            case AUTHENTICATE -> {
+                if (key == ApiKeys.SASL_AUTHENTICATE) {
+                    authenticate(ctx, request);
+                } else {
+                    String message = "Unexpected Kafka request of type " + key + " during SASL authentication.";
+                    fail(ctx, request, request.request().getErrorResponse(new IllegalSaslStateException(message))
+                            .data(), message);
+                }
+            }
+            default -> request.frame().release();
+        }
+    }
+
+    private void handshake(ChannelHandlerContext ctx, DecodedRequest request) {
+        String requested = ((SaslHandshakeRequestData) request.request().data()).mechanism();
+        SaslHandshakeResponseData answer = new SaslHandshakeResponseData()
+                .setMechanisms(settings.enabledMechanisms());
+        if (!settings.enabledMechanisms().contains(requested)) {
+            fail(ctx, request, answer.setErrorCode(Errors.UNSUPPORTED_SASL_MECHANISM.code()),
+                    "Unsupported SASL mechanism " + requested);
+            return;
+        }
+        if (previousMechanism != null && !previousMechanism.equals(requested)) {
+            // Kafka answers the handshake and refuses the first token (REAUTH_BAD_MECHANISM).
+            badMechanismMessage = String.format("SASL mechanism '%s' requested by client is not supported for "
+                    + "re-authentication of mechanism '%s'", requested, previousMechanism);
+        } else {
+            try {
+                exchange = settings.servers().create(requested, connection.clientAddress());
+            } catch (SaslException | RuntimeException e) {
+                LOGGER.warn("Closing connection {} from {}: cannot create the SASL server for {} ({})",
+                        connection.connectionId(), connection.clientAddress(), requested, e.toString());
+                closeNow(ctx, request);
+                return;
+            }
+        }
+        mechanism = requested;
+        state = State.AUTHENTICATE;
+        respond(ctx, request, answer.setErrorCode(Errors.NONE.code()));
+    }
+
+    private void authenticate(ChannelHandlerContext ctx, DecodedRequest request) {
+        if (request.request().version() > 0) {
+            clientSupportsReauthentication = true;
+        }
+        if (badMechanismMessage != null) {
+            fail(ctx, request, authenticateError(badMechanismMessage), badMechanismMessage);
+            return;
+        }
+        byte[] token = ((SaslAuthenticateRequestData) request.request().data()).authBytes();
+        var server = exchange.server();
+        String chosen = mechanism;
+        boolean reauthenticating = previousPrincipal != null;
+        state = State.EVALUATING;
+        try {
+            CompletableFuture.supplyAsync(() -> SaslEvaluation.evaluate(server, token, chosen, reauthenticating),
+                    settings.executor()).whenComplete((evaluation, error) -> backOnLoop(ctx, request,
+                    error != null ? new SaslEvaluation.Broken(error) : evaluation));
+        } catch (RejectedExecutionException e) {
+            closeNow(ctx, request); // shutting down
+        }
+    }
+
+    private void backOnLoop(ChannelHandlerContext ctx, DecodedRequest request, SaslEvaluation evaluation) {
+        try {
+            ctx.executor().execute(() -> evaluated(ctx, request, evaluation));
+        } catch (RejectedExecutionException e) {
+            request.frame().release();
+        }
+    }
+
+    private void evaluated(ChannelHandlerContext ctx, DecodedRequest request, SaslEvaluation evaluation) {
+        if (state != State.EVALUATING) { // closed meanwhile
+            request.frame().release();
+            return;
+        }
+        switch (evaluation) {
+            case SaslEvaluation.Challenge challenge -> {
+                state = State.AUTHENTICATE;
+                respond(ctx, request, new SaslAuthenticateResponseData().setAuthBytes(challenge.challenge()));
+            }
+            case SaslEvaluation.Complete complete -> succeed(ctx, request, complete);
+            case SaslEvaluation.Refused refused ->
+                    fail(ctx, request, authenticateError(refused.clientMessage()), refused.reason());
+            case SaslEvaluation.Broken broken -> {
+                LOGGER.warn("Closing connection {} from {}: SASL {} server failed", connection.connectionId(),
+                        connection.clientAddress(), mechanism, broken.cause());
+                closeNow(ctx, request);
+                return;
+            }
+        }
+        while (!held.isEmpty() && (state == State.AUTHENTICATE || state == State.AUTHENTICATED)) {
+            process(ctx, held.pollFirst());
+        }
+    }
+
+    private void succeed(ChannelHandlerContext ctx, DecodedRequest request, SaslEvaluation.Complete complete) {
+        KafkaPrincipal principal = new KafkaPrincipal(KafkaPrincipal.USER_TYPE, complete.authorizationId());
+        if (previousPrincipal != null && !previousPrincipal.equals(principal)) {
+            String message = String.format("Cannot change principals during re-authentication from %s.%s: %s.%s",
+                    previousPrincipal.getPrincipalType(), previousPrincipal.getName(), principal.getPrincipalType(),
+                    principal.getName());
+            fail(ctx, request, authenticateError(message), message);
+            return;
+        }
+        long lifetimeMs = sessionLifetimeMs(complete.credentialExpiresMs());
+        LOGGER.debug("Authenticated {} from {} on connection {} with {}; session lifetime {} ms", principal,
+                connection.clientAddress(), connection.connectionId(), mechanism, lifetimeMs);
+        connection.principal(principal);
+        state = State.AUTHENTICATED;
+        previousPrincipal = null;
+        previousMechanism = null;
+        frames.authenticated();
+        cancelDeadline();
+        disposeExchange();
+        respond(ctx, request, new SaslAuthenticateResponseData().setAuthBytes(complete.challenge())
+                .setSessionLifetimeMs(lifetimeMs));
+    }
+
+    /** Kafka's {@code ReauthInfo.calcCompletionTimesAndReturnSessionLifetimeMs}. */
+    private long sessionLifetimeMs(Long credentialExpiresMs) {
+        long maxReauthMs = settings.maxReauthMs();
+        if (credentialExpiresMs == null && maxReauthMs == 0) {
+            sessionExpires = false;
+            return 0L;
+        }
+        long untilExpiry = credentialExpiresMs == null ? Long.MAX_VALUE : credentialExpiresMs - System.currentTimeMillis();
+        long lifetime = Math.max(0L, maxReauthMs == 0 ? untilExpiry : Math.min(untilExpiry, maxReauthMs));
+        sessionExpires = true;
+        sessionExpiresNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(lifetime);
+        return lifetime;
+    }
+
+    private void beginReauthentication(ChannelHandlerContext ctx, DecodedRequest request) {
+        previousPrincipal = connection.principal();
+        previousMechanism = mechanism;
+        badMechanismMessage = null;
+        state = State.HANDSHAKE;
+        frames.limitWhileAuthenticating(settings.maxReceiveBytes());
+        armDeadline(ctx);
+        handshake(ctx, request);
+    }
+
+    /** Answers after {@code connection.failed.authentication.delay.ms}, then closes (Kafka's delayed close). */
+    private void fail(ChannelHandlerContext ctx, DecodedRequest request, ApiMessage answer, String reason) {
+        state = State.FAILED;
+        String claimed = exchange == null ? null : exchange.claimedName().get();
+        LOGGER.info("Failed {} with {} (connection={}, listener={}, mechanism={}, user={}) ({})",
+                previousPrincipal != null ? "re-authentication" : "authentication", connection.clientAddress(),
+                connection.connectionId(), connection.listenerName(), mechanism,
+                previousPrincipal != null ? previousPrincipal.getName() : claimed == null ? "unknown" : claimed,
+                reason);
+        Send send = serialize(request, answer);
+        long sequence = request.sequence();
+        request.frame().release();
+        cancelDeadline();
+        releaseHeld();
+        disposeExchange();
+        Runnable answerAndClose = () -> {
+            ctx.write(new OutboundResponse.Respond(sequence, send), ctx.voidPromise());
+            ctx.channel().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        };
+        if (settings.failedAuthenticationDelayMs() == 0) {
+            answerAndClose.run();
+        } else {
+            ctx.executor().schedule(answerAndClose, settings.failedAuthenticationDelayMs(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void closeNow(ChannelHandlerContext ctx, DecodedRequest request) {
+        state = State.FAILED;
+        request.frame().release();
+        cancelDeadline();
+        releaseHeld();
+        disposeExchange();
+        ctx.close();
+    }
+
+    private void respond(ChannelHandlerContext ctx, DecodedRequest request, ApiMessage answer) {
+        Send send = serialize(request, answer);
+        request.frame().release();
+        ctx.write(new OutboundResponse.Respond(request.sequence(), send), ctx.voidPromise());
+    }
+
+    private static Send serialize(DecodedRequest request, ApiMessage answer) {
+        return SendBuilder.buildResponseSend(request.context().header().toResponseHeader(), answer,
+                request.request().version());
+    }
+
+    private static SaslAuthenticateResponseData authenticateError(String message) {
+        return new SaslAuthenticateResponseData().setErrorCode(Errors.SASL_AUTHENTICATION_FAILED.code())
+                .setErrorMessage(message);
+    }
+
+    /** Requests decoded before the exchange completed carry the principal of that moment. */
+    private DecodedRequest withCurrentPrincipal(DecodedRequest request) {
+        RequestContext context = request.context();
+        if (context.principal().equals(connection.principal())) {
+            return request;
+        }
+        RequestContext current = new RequestContext(context.header(), context.clientAddress(),
+                context.connectionId(), context.listenerName(), context.securityProtocol(), connection.principal());
+        return new DecodedRequest(request.sequence(), current, request.request(), request.frame());
+    }
+
+    private void armDeadline(ChannelHandlerContext ctx) {
+        cancelDeadline();
+        long timeoutMs = settings.authenticationTimeoutMs();
+        deadline = ctx.executor().schedule(() -> {
+            if (state != State.AUTHENTICATED && state != State.FAILED && ctx.channel().isActive()) {
+                LOGGER.info("Closing connection {} from {}: SASL {} not completed within {} ms "
+                        + "(connections.max.idle.ms)", connection.connectionId(), connection.clientAddress(),
+                        previousPrincipal != null ? "re-authentication" : "authentication", timeoutMs);
+                state = State.FAILED;
+                releaseHeld();
+                disposeExchange();
+                ctx.close();
+            }
+        }, timeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelDeadline() {
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
+    }
+
+    private void releaseHeld() {
+        DecodedRequest request;
+        while ((request = held.pollFirst()) != null) {
+            request.frame().release();
+        }
+    }
+
+    private void disposeExchange() {
+        if (exchange != null) {
+            try {
+                exchange.server().dispose();
+            } catch (SaslException | RuntimeException e) {
+                LOGGER.debug("Disposing the SASL server failed", e);
+            }
+            exchange = null;
+        }
+    }
+}
