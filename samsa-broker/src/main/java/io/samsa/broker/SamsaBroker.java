@@ -43,7 +43,12 @@ import io.samsa.broker.handlers.MetadataHandler;
 import io.samsa.broker.handlers.ProduceHandler;
 import io.samsa.broker.replica.DelayedFetchPurgatory;
 import io.samsa.broker.replica.ReplicaManager;
+import io.samsa.broker.security.ListenerSecurities;
 import io.samsa.broker.security.RequestAuthorizer;
+import io.samsa.broker.security.SaslListenerSettings;
+import io.samsa.broker.security.ScramCredentials;
+import io.samsa.protocol.ListenerSecurity;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import io.samsa.broker.replica.ReplicationSettings;
 import io.samsa.broker.handlers.OffsetsForLeaderEpochHandler;
 import io.samsa.broker.handlers.txn.AddOffsetsToTxnHandler;
@@ -327,7 +332,8 @@ public final class SamsaBroker implements SamsaNode {
         List<BrokerRegistration.Endpoint> bound = new ArrayList<>();
         for (BrokerConfig.Listener listener : config.listeners()) {
             KafkaWireServer server = KafkaWireServer.start(new ServerOptions(listener.host(), listener.port(),
-                    listener.name(), config.socketRequestMaxBytes(), 100, config.numNetworkThreads()), registry);
+                    listener.name(), config.socketRequestMaxBytes(), 100, config.numNetworkThreads(),
+                    listenerSecurity(listener)), registry);
             servers.add(server);
             BrokerConfig.Listener advertised = config.advertisedListeners().stream()
                     .filter(a -> a.name().equals(listener.name())).findFirst().orElse(listener);
@@ -344,6 +350,18 @@ public final class SamsaBroker implements SamsaNode {
         txns.start();
         LOGGER.info("Samsa started: node {} listening on {}, data in {}", config.nodeId(), bootstrapServers(),
                 config.logDirs().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(",")));
+    }
+
+    /**
+     * The listener's security: SASL_PLAINTEXT with SCRAM credentials from the metadata image and SASL tokens evaluated
+     * on the I/O pool; the rest from {@link ListenerSecurities} (TLS).
+     */
+    private ListenerSecurity listenerSecurity(BrokerConfig.Listener listener) {
+        if (config.securityProtocol(listener.name()).equals(SecurityProtocol.SASL_PLAINTEXT.name)) {
+            return new ListenerSecurity(SecurityProtocol.SASL_PLAINTEXT, null, SaslListenerSettings.forListener(
+                    config, listener.name(), ScramCredentials.fromImage(quorum::image), ioPool));
+        }
+        return ListenerSecurities.forListener(config, listener);
     }
 
     /** A fresh producer id for the transaction coordinator (blocks while a block is reserved in the quorum). */

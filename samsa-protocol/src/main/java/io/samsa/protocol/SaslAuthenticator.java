@@ -277,11 +277,12 @@ final class SaslAuthenticator extends ChannelInboundHandlerAdapter {
     private void fail(ChannelHandlerContext ctx, DecodedRequest request, ApiMessage answer, String reason) {
         state = State.FAILED;
         String claimed = exchange == null ? null : exchange.claimedName().get();
+        String detail = exchange == null ? null : exchange.refusalDetail().get();
         LOGGER.info("Failed {} with {} (connection={}, listener={}, mechanism={}, user={}) ({})",
                 previousPrincipal != null ? "re-authentication" : "authentication", connection.clientAddress(),
                 connection.connectionId(), connection.listenerName(), mechanism,
                 previousPrincipal != null ? previousPrincipal.getName() : claimed == null ? "unknown" : claimed,
-                reason);
+                detail == null ? reason : reason + ": " + detail);
         Send send = serialize(request, answer);
         long sequence = request.sequence();
         request.frame().release();

@@ -67,13 +67,15 @@ public record SaslSettings(List<String> enabledMechanisms, ServerFactory servers
     }
 
     /**
-     * One exchange: the {@link SaslServer} (used from one thread at a time, never concurrently) and the name the
-     * client claimed so far (a SCRAM or PLAIN user name, a JWT subject), for the refusal log line; null if unknown.
+     * One exchange: the {@link SaslServer} (used from one thread at a time, never concurrently), and for the refusal
+     * log line the name the client claimed so far (a SCRAM or PLAIN user name, a JWT subject) and why the server
+     * refused when its exception does not say (e.g. why a JWT failed validation); each supplier may answer null.
      */
-    public record Exchange(SaslServer server, Supplier<String> claimedName) {
+    public record Exchange(SaslServer server, Supplier<String> claimedName, Supplier<String> refusalDetail) {
         public Exchange {
             Objects.requireNonNull(server, "server");
             Objects.requireNonNull(claimedName, "claimedName");
+            Objects.requireNonNull(refusalDetail, "refusalDetail");
         }
     }
 }

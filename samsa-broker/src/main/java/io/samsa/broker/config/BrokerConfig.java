@@ -154,6 +154,16 @@ public record BrokerConfig(
                 : logDirs.getFirst();
     }
 
+    /**
+     * The security protocol of listener {@code listenerName}: its entry in {@code listener.security.protocol.map},
+     * else the name itself when it is a protocol name (Kafka's rule; {@link BrokerListeners} checked one exists).
+     */
+    public String securityProtocol(String listenerName) {
+        String name = listenerName.toUpperCase(java.util.Locale.ROOT);
+        return Listeners.parseProtocolMap(BrokerConfigDefs.LISTENER_SECURITY_PROTOCOL_MAP,
+                values.getString(BrokerConfigDefs.LISTENER_SECURITY_PROTOCOL_MAP)).getOrDefault(name, name);
+    }
+
     /** The keys of {@link #original} that Samsa does not know (each was logged at WARN). */
     public Set<String> unknownKeys() {
         return DEF.unknownKeys(original);

@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
 /**
  * Resolves the client listeners, the advertised listeners and the quorum voters from parsed broker values, with
  * Kafka's rules: controller listeners are the quorum's, every client listener needs a security protocol (Samsa:
- * PLAINTEXT only), advertised names must be listener names and must not use a wildcard host.
+ * PLAINTEXT and SASL_PLAINTEXT), advertised names must be listener names and must not use a wildcard host.
  */
 record BrokerListeners(List<Listener> listeners, List<Listener> advertised, List<Listener> all) {
     private static final Set<String> WILDCARD_HOSTS = Set.of("", "0.0.0.0", "::");
@@ -45,9 +45,10 @@ record BrokerListeners(List<Listener> listeners, List<Listener> advertised, List
                 throw new ConfigException(LISTENERS, listenersText, "No security protocol defined for listener "
                         + listener.name() + " in " + LISTENER_SECURITY_PROTOCOL_MAP);
             }
-            if (!protocol.equals("PLAINTEXT")) {
+            if (!protocol.equals("PLAINTEXT") && !protocol.equals("SASL_PLAINTEXT")) {
                 throw new ConfigException(LISTENERS, listenersText, "Listener " + listener.name()
-                        + " uses security protocol " + protocol + "; Samsa supports only PLAINTEXT listeners");
+                        + " uses security protocol " + protocol + "; Samsa supports PLAINTEXT and SASL_PLAINTEXT "
+                        + "listeners");
             }
         }
         return new BrokerListeners(listeners, advertised(values, listeners, controllerNames), all);

@@ -1,0 +1,127 @@
+package io.samsa.broker.security;
+
+import java.io.IOException;
+import javax.security.auth.callback.Callback;
+import javax.security.auth.callback.CallbackHandler;
+import javax.security.auth.callback.NameCallback;
+import javax.security.auth.callback.UnsupportedCallbackException;
+import org.apache.kafka.common.security.oauthbearer.JwtValidator;
+import org.apache.kafka.common.security.oauthbearer.OAuthBearerExtensionsValidatorCallback;
+import org.apache.kafka.common.security.oauthbearer.OAuthBearerToken;
+import org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallback;
+import org.apache.kafka.common.security.scram.ScramCredentialCallback;
+import org.apache.kafka.common.security.token.delegation.internals.DelegationTokenCredentialCallback;
+
+/**
+ * The server callback handlers given to kafka-clients' SASL servers, one instance per exchange (so that each
+ * remembers what the client claimed, for the refusal log line). Used by one thread at a time.
+ */
+final class SaslCallbacks {
+    private SaslCallbacks() {
+    }
+
+    /** Wraps a shared handler (PLAIN's {@code PlainServerCallbackHandler}) and remembers the user name asked for. */
+    static final class NameRecording implements CallbackHandler {
+        private final CallbackHandler delegate;
+        private volatile String name;
+
+        NameRecording(CallbackHandler delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void handle(Callback[] callbacks) throws IOException, UnsupportedCallbackException {
+            for (Callback callback : callbacks) {
+                if (callback instanceof NameCallback nameCallback) {
+                    name = nameCallback.getDefaultName();
+                }
+            }
+            delegate.handle(callbacks);
+        }
+
+        String name() {
+            return name;
+        }
+    }
+
+    /**
+     * SCRAM-SHA-256/512 (Kafka's {@code ScramServerCallbackHandler} without delegation tokens): the credential of the
+     * named user from {@link ScramCredentials}; none → the SCRAM server refuses.
+     */
+    static final class Scram implements CallbackHandler {
+        private final ScramCredentials credentials;
+        private final String mechanism;
+        private volatile String name;
+
+        Scram(ScramCredentials credentials, String mechanism) {
+            this.credentials = credentials;
+            this.mechanism = mechanism;
+        }
+
+        @Override
+        public void handle(Callback[] callbacks) throws UnsupportedCallbackException {
+            for (Callback callback : callbacks) {
+                switch (callback) {
+                    case NameCallback nameCallback -> name = nameCallback.getDefaultName();
+                    case DelegationTokenCredentialCallback ignored -> {
+                        // Delegation tokens are not supported: no credential, the exchange fails.
+                    }
+                    case ScramCredentialCallback credential ->
+                            credential.scramCredential(name == null ? null
+                                    : credentials.lookup(name, mechanism).orElse(null));
+                    default -> throw new UnsupportedCallbackException(callback);
+                }
+            }
+        }
+
+        String name() {
+            return name;
+        }
+    }
+
+    /**
+     * OAUTHBEARER: validates the JWT with Kafka's {@code BrokerJwtValidator} (signature against the JWKS, exp, nbf,
+     * iat, audience, issuer, sub and scope claims) and accepts any SASL extensions, as Kafka's
+     * {@code OAuthBearerValidatorCallbackHandler}; remembers the principal or why the token was refused.
+     */
+    static final class Jwt implements CallbackHandler {
+        private final JwtValidator validator;
+        private volatile String subject;
+        private volatile String failure;
+
+        Jwt(JwtValidator validator) {
+            this.validator = validator;
+        }
+
+        @Override
+        public void handle(Callback[] callbacks) throws UnsupportedCallbackException {
+            for (Callback callback : callbacks) {
+                switch (callback) {
+                    case OAuthBearerValidatorCallback validation -> validate(validation);
+                    case OAuthBearerExtensionsValidatorCallback extensions ->
+                            extensions.inputExtensions().map().keySet().forEach(extensions::valid);
+                    default -> throw new UnsupportedCallbackException(callback);
+                }
+            }
+        }
+
+        private void validate(OAuthBearerValidatorCallback callback) {
+            try {
+                OAuthBearerToken token = validator.validate(callback.tokenValue());
+                subject = token.principalName();
+                callback.token(token);
+            } catch (RuntimeException e) { // JwtValidatorException, or a malformed token
+                failure = e.getMessage();
+                callback.error("invalid_token", null, null);
+            }
+        }
+
+        String subject() {
+            return subject;
+        }
+
+        String failure() {
+            return failure;
+        }
+    }
+}
