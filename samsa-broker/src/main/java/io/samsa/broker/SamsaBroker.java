@@ -396,6 +396,18 @@ public final class SamsaBroker implements SamsaNode {
         return ep.host() + ":" + ep.port();
     }
 
+    /** "host:port" of the advertised listener named {@code listenerName} (e.g. a SASL_PLAINTEXT one). */
+    public String bootstrapServers(String listenerName) {
+        return endpoints.stream().filter(ep -> ep.listener().equals(listenerName)).findFirst()
+                .map(ep -> ep.host() + ":" + ep.port())
+                .orElseThrow(() -> new IllegalArgumentException("No listener " + listenerName));
+    }
+
+    /** The metadata quorum this node reads and writes (tests and tools). */
+    public MetadataQuorum quorum() {
+        return quorum;
+    }
+
     /** The broker's settings. */
     @Override
     public BrokerConfig config() {

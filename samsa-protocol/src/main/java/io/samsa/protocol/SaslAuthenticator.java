@@ -148,6 +148,7 @@ final class SaslAuthenticator extends ChannelInboundHandlerAdapter {
         SaslHandshakeResponseData answer = new SaslHandshakeResponseData()
                 .setMechanisms(settings.enabledMechanisms());
         if (!settings.enabledMechanisms().contains(requested)) {
+            mechanism = requested; // for the log line
             fail(ctx, request, answer.setErrorCode(Errors.UNSUPPORTED_SASL_MECHANISM.code()),
                     "Unsupported SASL mechanism " + requested);
             return;
