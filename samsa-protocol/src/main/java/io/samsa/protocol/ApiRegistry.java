@@ -17,7 +17,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
 /**
  * The APIs this server implements: one {@link ApiHandler} per {@link ApiKeys}. The ApiVersions API is built in and
  * advertises exactly the registered handlers' version ranges (Produce from v0, KAFKA-18659) plus ApiVersions itself
- * (v0 to the jar's latest) and the SASL APIs (SaslHandshake v1, SaslAuthenticate v0-2; built in, see
+ * (v0 to the jar's latest) and the SASL APIs (SaslHandshake v0-1, SaslAuthenticate v0-2; built in, see
  * {@link SaslAuthenticator}).
  *
  * <p>Features (KIP-584) are empty with finalized epoch -1 unless {@link #supportedFeature} /

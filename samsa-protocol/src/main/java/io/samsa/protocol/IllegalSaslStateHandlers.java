@@ -14,11 +14,12 @@ import org.apache.kafka.common.protocol.Errors;
  * authenticated connection whose client cannot re-authenticate (KIP-368). Answered ILLEGAL_SASL_STATE, as Kafka's
  * {@code KafkaApis.handleSaslHandshakeRequest}/{@code handleSaslAuthenticateRequest}. On SASL listeners the
  * exchange itself is {@link SaslAuthenticator}'s. Registered by {@link ApiRegistry} so that ApiVersions always
- * advertises both APIs (as Kafka does on every listener): SaslHandshake v1 only (ADR 0017), SaslAuthenticate v0-2.
+ * advertises both APIs (as Kafka does on every listener): SaslHandshake v0-1, SaslAuthenticate v0-2 (librdkafka looks
+ * for SaslHandshake v0 in the range before it authenticates at all).
  */
 final class IllegalSaslStateHandlers {
-    /** SaslHandshake v1 (v0 framed the tokens without Kafka headers; not served, ADR 0017). */
-    static final short HANDSHAKE_OLDEST = 1;
+    /** SaslHandshake v0 (then raw tokens without Kafka headers) and v1 (then SaslAuthenticate), KIP-152. */
+    static final short HANDSHAKE_OLDEST = 0;
     static final short HANDSHAKE_LATEST = 1;
     static final short AUTHENTICATE_OLDEST = 0;
     static final short AUTHENTICATE_LATEST = 2;

@@ -55,12 +55,13 @@ final class KafkaWireInitializer extends ChannelInitializer<Channel> {
         ChannelPipeline pipeline = ch.pipeline();
         KafkaFrameDecoder frames = new KafkaFrameDecoder(options.maxRequestBytes());
         pipeline.addLast("frameDecoder", frames);
-        pipeline.addLast("requestDecoder", new RequestDecoder(registry, connection));
+        RequestDecoder requests = new RequestDecoder(registry, connection);
+        pipeline.addLast("requestDecoder", requests);
         pipeline.addLast("responseEncoder", new ResponseEncoder());
         pipeline.addLast("responseOrderer", new ResponseOrderer(options.maxInFlightPerConnection()));
         SaslSettings sasl = options.security().sasl();
         if (sasl != null) {
-            pipeline.addLast("saslAuthenticator", new SaslAuthenticator(sasl, connection, frames));
+            pipeline.addLast("saslAuthenticator", new SaslAuthenticator(sasl, connection, frames, requests));
         }
         pipeline.addLast("requestDispatcher", new RequestDispatcher(registry));
     }

@@ -1,5 +1,6 @@
 package io.samsa.protocol;
 
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -57,6 +58,7 @@ final class SaslAuthenticator extends ChannelInboundHandlerAdapter {
     private final SaslSettings settings;
     private final ConnectionInfo connection;
     private final KafkaFrameDecoder frames;
+    private final RequestDecoder requests;
     private final ArrayDeque<DecodedRequest> held = new ArrayDeque<>();
     private State state = State.HANDSHAKE;
     private SaslSettings.Exchange exchange;
@@ -66,14 +68,18 @@ final class SaslAuthenticator extends ChannelInboundHandlerAdapter {
     private KafkaPrincipal previousPrincipal;
     private String previousMechanism;
     private String badMechanismMessage;
+    /** After SaslHandshake v0: tokens travel as bare frames, not SaslAuthenticate requests. */
+    private boolean rawTokens;
     private long sessionExpiresNanos;
     private boolean sessionExpires;
     private ScheduledFuture<?> deadline;
 
-    SaslAuthenticator(SaslSettings settings, ConnectionInfo connection, KafkaFrameDecoder frames) {
+    SaslAuthenticator(SaslSettings settings, ConnectionInfo connection, KafkaFrameDecoder frames,
+                      RequestDecoder requests) {
         this.settings = settings;
         this.connection = connection;
         this.frames = frames;
+        this.requests = requests;
     }
 
     @Override
@@ -93,6 +99,17 @@ final class SaslAuthenticator extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof RawSaslToken raw) {
+            if (state == State.AUTHENTICATE && rawTokens) {
+                byte[] token = ByteBufUtil.getBytes(raw.frame());
+                raw.frame().release();
+                evaluate(ctx, null, token);
+            } else {
+                raw.frame().release(); // a v0 client does not pipeline tokens: protocol violation
+                closeNow(ctx, null);
+            }
+            return;
+        }
         if (!(msg instanceof DecodedRequest request)) {
             ctx.fireChannelRead(msg);
             return;
@@ -170,6 +187,11 @@ final class SaslAuthenticator extends ChannelInboundHandlerAdapter {
         mechanism = requested;
         state = State.AUTHENTICATE;
         respond(ctx, request, answer.setErrorCode(Errors.NONE.code()));
+        if (request.request().version() == 0) {
+            // KIP-43 framing: the tokens that follow are bare frames (Kafka's SaslServerAuthenticator still serves it)
+            rawTokens = true;
+            requests.rawSaslTokens(true);
+        }
     }
 
     private void authenticate(ChannelHandlerContext ctx, DecodedRequest request) {
@@ -180,7 +202,11 @@ final class SaslAuthenticator extends ChannelInboundHandlerAdapter {
             fail(ctx, request, authenticateError(badMechanismMessage), badMechanismMessage);
             return;
         }
-        byte[] token = ((SaslAuthenticateRequestData) request.request().data()).authBytes();
+        evaluate(ctx, request, ((SaslAuthenticateRequestData) request.request().data()).authBytes());
+    }
+
+    /** Evaluates {@code token} off the event loop; {@code request} is null for a bare v0 token. */
+    private void evaluate(ChannelHandlerContext ctx, DecodedRequest request, byte[] token) {
         var server = exchange.server();
         String chosen = mechanism;
         boolean reauthenticating = previousPrincipal != null;
@@ -198,13 +224,13 @@ final class SaslAuthenticator extends ChannelInboundHandlerAdapter {
         try {
             ctx.executor().execute(() -> evaluated(ctx, request, evaluation));
         } catch (RejectedExecutionException e) {
-            request.frame().release();
+            release(request);
         }
     }
 
     private void evaluated(ChannelHandlerContext ctx, DecodedRequest request, SaslEvaluation evaluation) {
         if (state != State.EVALUATING) { // closed meanwhile
-            request.frame().release();
+            release(request);
             return;
         }
         switch (evaluation) {
@@ -244,6 +270,10 @@ final class SaslAuthenticator extends ChannelInboundHandlerAdapter {
         previousPrincipal = null;
         previousMechanism = null;
         frames.authenticated();
+        if (rawTokens) {
+            rawTokens = false;
+            requests.rawSaslTokens(false);
+        }
         cancelDeadline();
         disposeExchange();
         respond(ctx, request, new SaslAuthenticateResponseData().setAuthBytes(complete.challenge())
@@ -284,14 +314,17 @@ final class SaslAuthenticator extends ChannelInboundHandlerAdapter {
                 connection.connectionId(), connection.listenerName(), mechanism,
                 previousPrincipal != null ? previousPrincipal.getName() : claimed == null ? "unknown" : claimed,
                 detail == null ? reason : reason + ": " + detail);
-        Send send = serialize(request, answer);
-        long sequence = request.sequence();
-        request.frame().release();
+        // A bare v0 token gets no failure answer (Kafka's authenticationFailureSend is null then): just the close.
+        Send send = request == null ? null : serialize(request, answer);
+        long sequence = request == null ? -1 : request.sequence();
+        release(request);
         cancelDeadline();
         releaseHeld();
         disposeExchange();
         Runnable answerAndClose = () -> {
-            ctx.write(new OutboundResponse.Respond(sequence, send), ctx.voidPromise());
+            if (send != null) {
+                ctx.write(new OutboundResponse.Respond(sequence, send), ctx.voidPromise());
+            }
             ctx.channel().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         };
         if (settings.failedAuthenticationDelayMs() == 0) {
@@ -303,17 +336,30 @@ final class SaslAuthenticator extends ChannelInboundHandlerAdapter {
 
     private void closeNow(ChannelHandlerContext ctx, DecodedRequest request) {
         state = State.FAILED;
-        request.frame().release();
+        release(request);
         cancelDeadline();
         releaseHeld();
         disposeExchange();
         ctx.close();
     }
 
+    /** Answers {@code request}; null means a bare v0 token: the answer's auth bytes go out as a bare frame. */
     private void respond(ChannelHandlerContext ctx, DecodedRequest request, ApiMessage answer) {
+        if (request == null) {
+            byte[] token = ((SaslAuthenticateResponseData) answer).authBytes();
+            ctx.writeAndFlush(Unpooled.buffer(4 + token.length).writeInt(token.length).writeBytes(token),
+                    ctx.voidPromise());
+            return;
+        }
         Send send = serialize(request, answer);
         request.frame().release();
         ctx.write(new OutboundResponse.Respond(request.sequence(), send), ctx.voidPromise());
+    }
+
+    private static void release(DecodedRequest request) {
+        if (request != null) {
+            request.frame().release();
+        }
     }
 
     private static Send serialize(DecodedRequest request, ApiMessage answer) {

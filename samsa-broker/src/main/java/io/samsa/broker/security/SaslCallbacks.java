@@ -1,6 +1,10 @@
 package io.samsa.broker.security;
 
 import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import javax.security.auth.login.AppConfigurationEntry;
+import org.apache.kafka.common.security.auth.AuthenticateCallbackHandler;
 import javax.security.auth.callback.Callback;
 import javax.security.auth.callback.CallbackHandler;
 import javax.security.auth.callback.NameCallback;
@@ -9,8 +13,6 @@ import org.apache.kafka.common.security.oauthbearer.JwtValidator;
 import org.apache.kafka.common.security.oauthbearer.OAuthBearerExtensionsValidatorCallback;
 import org.apache.kafka.common.security.oauthbearer.OAuthBearerToken;
 import org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallback;
-import org.apache.kafka.common.security.scram.ScramCredentialCallback;
-import org.apache.kafka.common.security.token.delegation.internals.DelegationTokenCredentialCallback;
 
 /**
  * The server callback handlers given to kafka-clients' SASL servers, one instance per exchange (so that each
@@ -45,46 +47,11 @@ final class SaslCallbacks {
     }
 
     /**
-     * SCRAM-SHA-256/512 (Kafka's {@code ScramServerCallbackHandler} without delegation tokens): the credential of the
-     * named user from {@link ScramCredentials}; none → the SCRAM server refuses.
-     */
-    static final class Scram implements CallbackHandler {
-        private final ScramCredentials credentials;
-        private final String mechanism;
-        private volatile String name;
-
-        Scram(ScramCredentials credentials, String mechanism) {
-            this.credentials = credentials;
-            this.mechanism = mechanism;
-        }
-
-        @Override
-        public void handle(Callback[] callbacks) throws UnsupportedCallbackException {
-            for (Callback callback : callbacks) {
-                switch (callback) {
-                    case NameCallback nameCallback -> name = nameCallback.getDefaultName();
-                    case DelegationTokenCredentialCallback ignored -> {
-                        // Delegation tokens are not supported: no credential, the exchange fails.
-                    }
-                    case ScramCredentialCallback credential ->
-                            credential.scramCredential(name == null ? null
-                                    : credentials.lookup(name, mechanism).orElse(null));
-                    default -> throw new UnsupportedCallbackException(callback);
-                }
-            }
-        }
-
-        String name() {
-            return name;
-        }
-    }
-
-    /**
      * OAUTHBEARER: validates the JWT with Kafka's {@code BrokerJwtValidator} (signature against the JWKS, exp, nbf,
      * iat, audience, issuer, sub and scope claims) and accepts any SASL extensions, as Kafka's
      * {@code OAuthBearerValidatorCallbackHandler}; remembers the principal or why the token was refused.
      */
-    static final class Jwt implements CallbackHandler {
+    static final class Jwt implements AuthenticateCallbackHandler {
         private final JwtValidator validator;
         private volatile String subject;
         private volatile String failure;
@@ -114,6 +81,15 @@ final class SaslCallbacks {
                 failure = e.getMessage();
                 callback.error("invalid_token", null, null);
             }
+        }
+
+        @Override
+        public void configure(Map<String, ?> configs, String mechanism, List<AppConfigurationEntry> jaasEntries) {
+            // configured at construction (the validator is shared by the listener)
+        }
+
+        @Override
+        public void close() {
         }
 
         String subject() {

@@ -11,12 +11,11 @@ import org.apache.kafka.common.security.oauthbearer.JwtValidator;
 import org.apache.kafka.common.security.oauthbearer.internals.OAuthBearerSaslServer;
 import org.apache.kafka.common.security.plain.internals.PlainSaslServer;
 import org.apache.kafka.common.security.plain.internals.PlainServerCallbackHandler;
-import org.apache.kafka.common.security.scram.internals.ScramMechanism;
-import org.apache.kafka.common.security.scram.internals.ScramSaslServer;
 
 /**
- * Makes the server side of each SASL exchange with kafka-clients' own servers ({@code PlainSaslServer},
- * {@code ScramSaslServer}, {@code OAuthBearerSaslServer}) and Samsa's callback handlers ({@link SaslCallbacks}).
+ * Makes the server side of each SASL exchange: kafka-clients' {@code PlainSaslServer} and
+ * {@code OAuthBearerSaslServer} with Samsa's callback handlers ({@link SaslCallbacks}), and {@link ScramServer}
+ * (kafka-clients' {@code ScramSaslServer} plus the librdkafka nonce, ADR 0017).
  * Built once per listener at start-up; thread-safe ({@link #create} is called on event loops and is cheap).
  */
 final class SaslMechanisms implements SaslSettings.ServerFactory {
@@ -58,10 +57,9 @@ final class SaslMechanisms implements SaslSettings.ServerFactory {
                 return new SaslSettings.Exchange(new PlainSaslServer(users), users::name, () -> null);
             }
             case SCRAM_SHA_256, SCRAM_SHA_512 -> {
-                SaslCallbacks.Scram credentials = new SaslCallbacks.Scram(scram, mechanism);
                 try {
-                    return new SaslSettings.Exchange(new ScramSaslServer(ScramMechanism.forMechanismName(mechanism),
-                            Map.of(), credentials), credentials::name, () -> null);
+                    ScramServer server = new ScramServer(mechanism, scram);
+                    return new SaslSettings.Exchange(server, server::claimedName, () -> null);
                 } catch (NoSuchAlgorithmException e) {
                     throw new SaslException("No " + mechanism + " in this JVM", e);
                 }

@@ -44,6 +44,13 @@ final class RawKafkaSocket implements AutoCloseable {
         out.flush();
     }
 
+    /** Reads one bare frame (a SASL token after SaslHandshake v0). */
+    byte[] receiveRaw() throws IOException {
+        byte[] body = new byte[in.readInt()];
+        in.readFully(body);
+        return body;
+    }
+
     /** Reads the response to {@code header}. */
     AbstractResponse receive(RequestHeader header) throws IOException {
         int size = in.readInt();

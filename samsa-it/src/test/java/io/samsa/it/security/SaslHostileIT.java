@@ -76,6 +76,37 @@ class SaslHostileIT {
     }
 
     @Test
+    void aSaslHandshakeV0ClientAuthenticatesWithBareTokens() throws Exception {
+        try (RawKafkaSocket socket = new RawKafkaSocket(sasl)) {
+            // Given the KIP-43 framing: SaslHandshake v0, then the PLAIN token as a bare frame
+            RequestHeader header = socket.send(new SaslHandshakeRequest.Builder(
+                    new SaslHandshakeRequestData().setMechanism("PLAIN")).build((short) 0));
+            assertThat(((SaslHandshakeResponse) socket.receive(header)).error()).isEqualTo(Errors.NONE);
+            byte[] token = "\0alice\0alice-secret".getBytes(StandardCharsets.UTF_8);
+            socket.sendRaw(ByteBuffer.allocate(4 + token.length).putInt(token.length).put(token).array());
+
+            // Then the answer is a bare (empty) frame, and Kafka requests are served afterwards
+            assertThat(socket.receiveRaw()).isEmpty();
+            RequestHeader metadata = socket.send(new MetadataRequest.Builder(new MetadataRequestData()
+                    .setTopics(null)).build((short) 12));
+            assertThat(socket.receive(metadata).errorCounts()).doesNotContainKey(Errors.SASL_AUTHENTICATION_FAILED);
+        }
+    }
+
+    @Test
+    void aWrongBareV0TokenIsClosedWithoutAnswer() throws Exception {
+        try (RawKafkaSocket socket = new RawKafkaSocket(sasl)) {
+            RequestHeader header = socket.send(new SaslHandshakeRequest.Builder(
+                    new SaslHandshakeRequestData().setMechanism("PLAIN")).build((short) 0));
+            assertThat(((SaslHandshakeResponse) socket.receive(header)).error()).isEqualTo(Errors.NONE);
+            byte[] token = "\0alice\0wrong".getBytes(StandardCharsets.UTF_8);
+            socket.sendRaw(ByteBuffer.allocate(4 + token.length).putInt(token.length).put(token).array());
+
+            assertThat(socket.closedWithoutAnswer(Duration.ofSeconds(10))).isTrue();
+        }
+    }
+
+    @Test
     void aMetadataRequestBeforeAuthenticationIsClosedUnanswered() throws Exception {
         try (RawKafkaSocket socket = new RawKafkaSocket(sasl)) {
             // ApiVersions is served before authentication
