@@ -78,7 +78,7 @@ class ListenersTest {
         assertThatThrownBy(() -> config("listeners", "INTERNAL://:9092"))
                 .hasMessageContaining("No security protocol defined for listener INTERNAL");
         assertThatThrownBy(() -> config("listeners", "SSL://:9093"))
-                .hasMessageContaining("Listener SSL uses security protocol SSL; Samsa supports only PLAINTEXT listeners");
+                .hasMessageContaining("Listener SSL uses security protocol SSL; Samsa supports PLAINTEXT and SASL_PLAINTEXT listeners");
         assertThatThrownBy(() -> config("listener.security.protocol.map", "PLAINTEXT:TLS"))
                 .hasMessageContaining("must be NAME:PROTOCOL");
         assertThat(config("listeners", "INTERNAL://:9092", "listener.security.protocol.map", "internal:plaintext")
