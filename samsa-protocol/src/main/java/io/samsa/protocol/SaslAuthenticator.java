@@ -63,15 +63,11 @@ final class SaslAuthenticator extends ChannelInboundHandlerAdapter {
     private State state = State.HANDSHAKE;
     private SaslSettings.Exchange exchange;
     private String mechanism;
-    private boolean clientSupportsReauthentication;
-    /** Set while re-authenticating: the principal that must not change. */
-    private KafkaPrincipal previousPrincipal;
-    private String previousMechanism;
+    private final SaslSession session = new SaslSession();
+    /** Set when a re-authentication asked for another mechanism: the first token is refused with it. */
     private String badMechanismMessage;
     /** After SaslHandshake v0: tokens travel as bare frames, not SaslAuthenticate requests. */
     private boolean rawTokens;
-    private long sessionExpiresNanos;
-    private boolean sessionExpires;
     private ScheduledFuture<?> deadline;
 
     SaslAuthenticator(SaslSettings settings, ConnectionInfo connection, KafkaFrameDecoder frames,
@@ -125,9 +121,9 @@ final class SaslAuthenticator extends ChannelInboundHandlerAdapter {
         ApiKeys key = request.request().apiKey();
         switch (state) {
             case AUTHENTICATED -> {
-                if (key == ApiKeys.SASL_HANDSHAKE && clientSupportsReauthentication) {
+                if (key == ApiKeys.SASL_HANDSHAKE && session.clientSupportsReauthentication()) {
                     beginReauthentication(ctx, request);
-                } else if (sessionExpires && System.nanoTime() - sessionExpiresNanos >= 0) {
+                } else if (session.expired(System.nanoTime())) {
                     LOGGER.info("Closing connection {} from {}: SASL session of {} expired (connections.max.reauth.ms)"
                             + " and the client sent {} instead of re-authenticating", connection.connectionId(),
                             connection.clientAddress(), connection.principal(), key);
@@ -170,11 +166,9 @@ final class SaslAuthenticator extends ChannelInboundHandlerAdapter {
                     "Unsupported SASL mechanism " + requested);
             return;
         }
-        if (previousMechanism != null && !previousMechanism.equals(requested)) {
-            // Kafka answers the handshake and refuses the first token (REAUTH_BAD_MECHANISM).
-            badMechanismMessage = String.format("SASL mechanism '%s' requested by client is not supported for "
-                    + "re-authentication of mechanism '%s'", requested, previousMechanism);
-        } else {
+        badMechanismMessage = session.mechanismChangeRefusal(requested);
+        if (badMechanismMessage == null) {
+            // (else Kafka answers the handshake and refuses the first token: REAUTH_BAD_MECHANISM)
             try {
                 exchange = settings.servers().create(requested, connection.clientAddress());
             } catch (SaslException | RuntimeException e) {
@@ -195,9 +189,7 @@ final class SaslAuthenticator extends ChannelInboundHandlerAdapter {
     }
 
     private void authenticate(ChannelHandlerContext ctx, DecodedRequest request) {
-        if (request.request().version() > 0) {
-            clientSupportsReauthentication = true;
-        }
+        session.saslAuthenticateVersion(request.request().version());
         if (badMechanismMessage != null) {
             fail(ctx, request, authenticateError(badMechanismMessage), badMechanismMessage);
             return;
@@ -209,7 +201,7 @@ final class SaslAuthenticator extends ChannelInboundHandlerAdapter {
     private void evaluate(ChannelHandlerContext ctx, DecodedRequest request, byte[] token) {
         var server = exchange.server();
         String chosen = mechanism;
-        boolean reauthenticating = previousPrincipal != null;
+        boolean reauthenticating = session.reauthenticating();
         state = State.EVALUATING;
         try {
             CompletableFuture.supplyAsync(() -> SaslEvaluation.evaluate(server, token, chosen, reauthenticating),
@@ -255,20 +247,17 @@ final class SaslAuthenticator extends ChannelInboundHandlerAdapter {
 
     private void succeed(ChannelHandlerContext ctx, DecodedRequest request, SaslEvaluation.Complete complete) {
         KafkaPrincipal principal = new KafkaPrincipal(KafkaPrincipal.USER_TYPE, complete.authorizationId());
-        if (previousPrincipal != null && !previousPrincipal.equals(principal)) {
-            String message = String.format("Cannot change principals during re-authentication from %s.%s: %s.%s",
-                    previousPrincipal.getPrincipalType(), previousPrincipal.getName(), principal.getPrincipalType(),
-                    principal.getName());
-            fail(ctx, request, authenticateError(message), message);
+        String principalChange = session.principalChangeRefusal(principal);
+        if (principalChange != null) {
+            fail(ctx, request, authenticateError(principalChange), principalChange);
             return;
         }
-        long lifetimeMs = sessionLifetimeMs(complete.credentialExpiresMs());
+        long lifetimeMs = session.complete(settings.maxReauthMs(), complete.credentialExpiresMs(),
+                System.currentTimeMillis(), System.nanoTime());
         LOGGER.debug("Authenticated {} from {} on connection {} with {}; session lifetime {} ms", principal,
                 connection.clientAddress(), connection.connectionId(), mechanism, lifetimeMs);
         connection.principal(principal);
         state = State.AUTHENTICATED;
-        previousPrincipal = null;
-        previousMechanism = null;
         frames.authenticated();
         if (rawTokens) {
             rawTokens = false;
@@ -280,24 +269,8 @@ final class SaslAuthenticator extends ChannelInboundHandlerAdapter {
                 .setSessionLifetimeMs(lifetimeMs));
     }
 
-    /** Kafka's {@code ReauthInfo.calcCompletionTimesAndReturnSessionLifetimeMs}. */
-    private long sessionLifetimeMs(Long credentialExpiresMs) {
-        long maxReauthMs = settings.maxReauthMs();
-        if (credentialExpiresMs == null && maxReauthMs == 0) {
-            sessionExpires = false;
-            return 0L;
-        }
-        long untilExpiry = credentialExpiresMs == null ? Long.MAX_VALUE : credentialExpiresMs - System.currentTimeMillis();
-        long lifetime = Math.max(0L, maxReauthMs == 0 ? untilExpiry : Math.min(untilExpiry, maxReauthMs));
-        sessionExpires = true;
-        sessionExpiresNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(lifetime);
-        return lifetime;
-    }
-
     private void beginReauthentication(ChannelHandlerContext ctx, DecodedRequest request) {
-        previousPrincipal = connection.principal();
-        previousMechanism = mechanism;
-        badMechanismMessage = null;
+        session.beginReauthentication(connection.principal(), mechanism);
         state = State.HANDSHAKE;
         frames.limitWhileAuthenticating(settings.maxReceiveBytes());
         armDeadline(ctx);
@@ -310,9 +283,10 @@ final class SaslAuthenticator extends ChannelInboundHandlerAdapter {
         String claimed = exchange == null ? null : exchange.claimedName().get();
         String detail = exchange == null ? null : exchange.refusalDetail().get();
         LOGGER.info("Failed {} with {} (connection={}, listener={}, mechanism={}, user={}) ({})",
-                previousPrincipal != null ? "re-authentication" : "authentication", connection.clientAddress(),
+                session.text(), connection.clientAddress(),
                 connection.connectionId(), connection.listenerName(), mechanism,
-                previousPrincipal != null ? previousPrincipal.getName() : claimed == null ? "unknown" : claimed,
+                session.reauthenticating() ? session.previousPrincipal().getName()
+                        : claimed == null ? "unknown" : claimed,
                 detail == null ? reason : reason + ": " + detail);
         // A bare v0 token gets no failure answer (Kafka's authenticationFailureSend is null then): just the close.
         Send send = request == null ? null : serialize(request, answer);
@@ -390,7 +364,7 @@ final class SaslAuthenticator extends ChannelInboundHandlerAdapter {
             if (state != State.AUTHENTICATED && state != State.FAILED && ctx.channel().isActive()) {
                 LOGGER.info("Closing connection {} from {}: SASL {} not completed within {} ms "
                         + "(connections.max.idle.ms)", connection.connectionId(), connection.clientAddress(),
-                        previousPrincipal != null ? "re-authentication" : "authentication", timeoutMs);
+                        session.text(), timeoutMs);
                 state = State.FAILED;
                 releaseHeld();
                 disposeExchange();
