@@ -4,6 +4,7 @@ import io.samsa.broker.config.BrokerConfigDefs;
 import io.samsa.broker.config.ConfigKey;
 import io.samsa.broker.config.ConfigValues;
 import io.samsa.broker.config.DynamicBrokerConfigs;
+import io.samsa.broker.config.SensitiveConfigs;
 import io.samsa.broker.config.TopicConfigDefs;
 import io.samsa.broker.config.TopicConfigs;
 import io.samsa.metadata.ClusterImage;
@@ -118,11 +119,15 @@ final class ConfigDescriber {
     private DescribeConfigsResourceResult entry(String name, String value, List<DescribeConfigsSynonym> all,
                                                 boolean readOnly, ConfigKey key) {
         byte source = all.isEmpty() ? ConfigSource.DEFAULT_CONFIG.id() : all.getFirst().source();
+        boolean sensitive = SensitiveConfigs.isSensitive(name);
+        if (sensitive) { // Kafka's PASSWORD keys: described without their values
+            all = all.stream().map(synonym -> synonym.duplicate().setValue(null)).toList();
+        }
         return new DescribeConfigsResourceResult()
                 .setName(name)
-                .setValue(value)
+                .setValue(sensitive ? null : value)
                 .setConfigSource(source)
-                .setIsSensitive(false)
+                .setIsSensitive(sensitive)
                 .setReadOnly(readOnly)
                 .setSynonyms(includeSynonyms ? new ArrayList<>(all) : new ArrayList<>())
                 .setConfigType(key == null ? ConfigType.UNKNOWN.id() : typeOf(key).id())
