@@ -13,6 +13,7 @@ import org.apache.kafka.common.security.oauthbearer.JwtValidator;
 import org.apache.kafka.common.security.oauthbearer.OAuthBearerExtensionsValidatorCallback;
 import org.apache.kafka.common.security.oauthbearer.OAuthBearerToken;
 import org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallback;
+import org.apache.kafka.common.security.oauthbearer.internals.unsecured.OAuthBearerUnsecuredJws;
 
 /**
  * The server callback handlers given to kafka-clients' SASL servers, one instance per exchange (so that each
@@ -53,11 +54,14 @@ final class SaslCallbacks {
      */
     static final class Jwt implements AuthenticateCallbackHandler {
         private final JwtValidator validator;
+        private final String subClaim;
         private volatile String subject;
         private volatile String failure;
 
-        Jwt(JwtValidator validator) {
+        /** @param subClaim {@code sasl.oauthbearer.sub.claim.name} */
+        Jwt(JwtValidator validator, String subClaim) {
             this.validator = validator;
+            this.subClaim = subClaim;
         }
 
         @Override
@@ -79,7 +83,22 @@ final class SaslCallbacks {
                 callback.token(token);
             } catch (RuntimeException e) { // JwtValidatorException, or a malformed token
                 failure = e.getMessage();
+                subject = unverifiedSubject(callback.tokenValue());
                 callback.error("invalid_token", null, null);
+            }
+        }
+
+        /** The {@code sub} claim of a refused token, read without trusting it, for the log line; null if none. */
+        private String unverifiedSubject(String token) {
+            String[] parts = token == null ? new String[0] : token.split("\\.");
+            if (parts.length < 2) {
+                return null;
+            }
+            try {
+                Object sub = OAuthBearerUnsecuredJws.toMap(parts[1]).get(subClaim);
+                return sub instanceof String name ? name + " (unverified)" : null;
+            } catch (RuntimeException e) { // OAuthBearerIllegalTokenException: not JSON
+                return null;
             }
         }
 

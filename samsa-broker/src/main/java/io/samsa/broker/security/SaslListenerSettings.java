@@ -7,6 +7,7 @@ import static io.samsa.broker.config.SaslConfigDefs.JWKS_ENDPOINT_URL;
 import static io.samsa.broker.config.SaslConfigDefs.SASL_ENABLED_MECHANISMS;
 import static io.samsa.broker.config.SaslConfigDefs.SASL_SERVER_CALLBACK_HANDLER_CLASS;
 import static io.samsa.broker.config.SaslConfigDefs.SASL_SERVER_MAX_RECEIVE_SIZE;
+import static io.samsa.broker.config.SaslConfigDefs.SUB_CLAIM_NAME;
 
 import io.samsa.broker.config.BrokerConfig;
 import io.samsa.broker.config.ConfigException;
@@ -103,7 +104,8 @@ public final class SaslListenerSettings {
                 ? jaas(original, listenerName, SaslMechanisms.PLAIN, true) : null;
         JwtValidator jwt = mechanisms.contains(SaslMechanisms.OAUTHBEARER)
                 ? jwtValidator(config, listenerName) : null;
-        return new SaslSettings(mechanisms, new SaslMechanisms(plainJaas, scram, jwt),
+        String subClaim = ListenerOverrides.value(original, listenerName, SUB_CLAIM_NAME).orElse("sub");
+        return new SaslSettings(mechanisms, new SaslMechanisms(plainJaas, scram, jwt, subClaim),
                 longValue(config, listenerName, CONNECTIONS_MAX_REAUTH_MS),
                 (int) longValue(config, listenerName, FAILED_AUTHENTICATION_DELAY_MS),
                 (int) longValue(config, listenerName, SASL_SERVER_MAX_RECEIVE_SIZE),

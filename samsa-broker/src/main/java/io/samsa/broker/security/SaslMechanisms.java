@@ -29,15 +29,19 @@ final class SaslMechanisms implements SaslSettings.ServerFactory {
     private final PlainServerCallbackHandler plainUsers;
     private final ScramCredentials scram;
     private final JwtValidator jwtValidator;
+    private final String subClaim;
 
     /**
      * @param plainJaas    the PLAIN JAAS entries ({@code user_<name>="<password>"} options), or null if PLAIN is off
      * @param scram        SCRAM credentials
      * @param jwtValidator a configured JWT validator, or null if OAUTHBEARER is off
+     * @param subClaim     {@code sasl.oauthbearer.sub.claim.name}
      */
-    SaslMechanisms(List<AppConfigurationEntry> plainJaas, ScramCredentials scram, JwtValidator jwtValidator) {
+    SaslMechanisms(List<AppConfigurationEntry> plainJaas, ScramCredentials scram, JwtValidator jwtValidator,
+                   String subClaim) {
         this.scram = scram;
         this.jwtValidator = jwtValidator;
+        this.subClaim = subClaim;
         if (plainJaas != null) {
             plainUsers = new PlainServerCallbackHandler();
             plainUsers.configure(Map.of(), PLAIN, plainJaas);
@@ -68,7 +72,7 @@ final class SaslMechanisms implements SaslSettings.ServerFactory {
                 if (jwtValidator == null) {
                     break;
                 }
-                SaslCallbacks.Jwt jwt = new SaslCallbacks.Jwt(jwtValidator);
+                SaslCallbacks.Jwt jwt = new SaslCallbacks.Jwt(jwtValidator, subClaim);
                 return new SaslSettings.Exchange(new OAuthBearerSaslServer(jwt), jwt::subject, jwt::failure);
             }
             default -> {

@@ -272,7 +272,7 @@ class SaslIT {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> !logLines("Failed authentication").isEmpty());
         String line = logLines("Failed authentication").getFirst();
-        assertThat(line).contains("mechanism=OAUTHBEARER", "invalid_token");
+        assertThat(line).contains("mechanism=OAUTHBEARER", "user=carol (unverified)", "invalid_token");
         assertThat(logLines("Authenticated User:carol")).isEmpty();
     }
 
