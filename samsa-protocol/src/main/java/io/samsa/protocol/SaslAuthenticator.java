@@ -360,6 +360,9 @@ final class SaslAuthenticator extends ChannelInboundHandlerAdapter {
     private void armDeadline(ChannelHandlerContext ctx) {
         cancelDeadline();
         long timeoutMs = settings.authenticationTimeoutMs();
+        if (timeoutMs <= 0) {
+            return;
+        }
         deadline = ctx.executor().schedule(() -> {
             if (state != State.AUTHENTICATED && state != State.FAILED && ctx.channel().isActive()) {
                 LOGGER.info("Closing connection {} from {}: SASL {} not completed within {} ms "

@@ -27,7 +27,9 @@ import javax.security.sasl.SaslServer;
  *                                   connection
  * @param authenticationTimeoutMs    a connection that has not authenticated (or re-authenticated) this long after it
  *                                   connected (or began re-authenticating) is closed; the broker passes
- *                                   {@code connections.max.idle.ms} (ADR 0017)
+ *                                   {@code connections.max.idle.ms} (ADR 0017); 0 or
+ *                                   negative: no bound (Kafka: a negative {@code connections.max.idle.ms} disables
+ *                                   the idle check)
  * @param executor                   where {@link SaslServer#evaluateResponse} runs, off the event loop (a JWKS file
  *                                   may be re-read, a credential looked up)
  * @throws IllegalArgumentException for an empty mechanism list or a negative bound
@@ -50,7 +52,7 @@ public record SaslSettings(List<String> enabledMechanisms, ServerFactory servers
         if (enabledMechanisms.isEmpty()) {
             throw new IllegalArgumentException("No SASL mechanism enabled");
         }
-        if (maxReauthMs < 0 || failedAuthenticationDelayMs < 0 || maxReceiveBytes <= 0 || authenticationTimeoutMs <= 0) {
+        if (maxReauthMs < 0 || failedAuthenticationDelayMs < 0 || maxReceiveBytes <= 0) {
             throw new IllegalArgumentException("Negative SASL bound");
         }
     }

@@ -187,7 +187,8 @@ public final class SaslListenerSettings {
         Function<String, Long> parse = value -> {
             try {
                 long parsed = Long.parseLong(value.trim());
-                if (parsed < 0 || (parsed > Integer.MAX_VALUE && !key.endsWith(".ms"))) {
+                boolean negativeAllowed = key.equals(CONNECTIONS_MAX_IDLE_MS); // negative: no idle bound
+                if ((parsed < 0 && !negativeAllowed) || (parsed > Integer.MAX_VALUE && !key.endsWith(".ms"))) {
                     throw new ConfigException(prefixed, value, "Value out of range");
                 }
                 return parsed;
