@@ -3,6 +3,7 @@ package io.samsa.it.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -11,6 +12,9 @@ import ch.qos.logback.core.read.ListAppender;
 import io.samsa.it.EmbeddedSamsa;
 import io.samsa.it.Kcat;
 import io.samsa.metadata.ScramCredentialEntry;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,11 +53,13 @@ import org.slf4j.LoggerFactory;
 /**
  * SASL_PLAINTEXT with real clients against a real broker: kafka-clients producers and consumers with PLAIN,
  * SCRAM-SHA-256/512 (credentials in the metadata log) and OAUTHBEARER (JWTs signed by a test key published as a JWKS
- * file), kcat (librdkafka) with PLAIN and SCRAM, refusals with the broker's log line, and KIP-368 re-authentication
+ * file), kcat (librdkafka) with PLAIN and SCRAM, librdkafka OAUTHBEARER (python3-confluent-kafka's oauth_cb),
+ * refusals with the broker's log line, and KIP-368 re-authentication
  * every 3 s under a long-running consumer. Hostile raw-socket cases live in {@link SaslHostileIT}.
  */
 class SaslIT {
     static final String LISTENER = "SASL_PLAINTEXT";
+    static final String PYTHON = "/usr/bin/python3";
     static final long REAUTH_MS = 3_000;
     static final String PLAIN_JAAS = "org.apache.kafka.common.security.plain.PlainLoginModule required "
             + "username=\"admin\" password=\"admin-secret\" user_admin=\"admin-secret\" user_alice=\"alice-secret\";";
@@ -338,6 +344,53 @@ class SaslIT {
         Kcat.Result consumed = Kcat.run(dir, new byte[0], consume);
         assertThat(consumed.exitCode()).as("kcat -C stderr: %s", consumed.stderr()).isZero();
         assertThat(consumed.stdout().lines().toList()).containsExactly("one", "two", "three");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"roundtrip", "refused"})
+    void librdkafkaAuthenticatesWithOauthbearer(String mode) throws Exception {
+        // Given librdkafka (Debian's python3-confluent-kafka) handing over a signed JWT, or an expired one
+        assumeTrue(run(List.of(PYTHON, "-c", "import confluent_kafka")).exitCode() == 0,
+                "Debian's python3-confluent-kafka is not installed (apt-get install python3-confluent-kafka)");
+        String topic = "oauth-" + mode;
+        samsa.createTopic(topic, 1, Map.of());
+        Path token = dir.resolve("token-" + mode);
+        Files.writeString(token, mode.equals("roundtrip") ? jwts.valid("dave") : jwts.expired("dave"));
+        Path script = dir.resolve("librdkafka_oauthbearer.py");
+        try (InputStream in = getClass().getResourceAsStream("/security/librdkafka_oauthbearer.py")) {
+            Files.write(script, in.readAllBytes());
+        }
+
+        // When it produces and consumes
+        Kcat.Result result = run(List.of(PYTHON, script.toString(), sasl, topic, token.toString(), mode));
+
+        // Then the signed token works end to end, and the expired one is refused with Kafka's error
+        assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isZero();
+        if (mode.equals("roundtrip")) {
+            assertThat(result.stdout().lines().toList()).containsExactly("produced 3", "consumed a,b,c");
+            assertThat(logLines("Authenticated User:dave")).isNotEmpty();
+        } else {
+            assertThat(result.stdout()).startsWith("refused: ");
+            assertThat(logLines("Authenticated User:dave")).isEmpty();
+        }
+    }
+
+    private static Kcat.Result run(List<String> command) throws Exception {
+        Path out = Files.createTempFile(dir, "out-", ".txt");
+        Path err = Files.createTempFile(dir, "err-", ".txt");
+        Process process;
+        try {
+            process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        } catch (IOException e) {
+            return new Kcat.Result(127, "", e.getMessage());
+        }
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new AssertionError(command + " did not finish in 120 s:\n" + Files.readString(err));
+        }
+        return new Kcat.Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
     }
 
     @Test
