@@ -45,12 +45,16 @@ import io.samsa.broker.handlers.MetadataHandler;
 import io.samsa.broker.handlers.ProduceHandler;
 import io.samsa.broker.replica.DelayedFetchPurgatory;
 import io.samsa.broker.replica.ReplicaManager;
+import io.samsa.broker.security.ListenerSecurities;
 import io.samsa.broker.security.RequestAuthorizer;
 import io.samsa.broker.handlers.AlterClientQuotasHandler;
 import io.samsa.broker.handlers.DescribeClientQuotasHandler;
 import io.samsa.broker.quota.ClientQuotaManager;
 import io.samsa.broker.quota.QuotaRequestThrottle;
 import io.samsa.broker.quota.QuotaSettings;
+import io.samsa.broker.security.SaslListenerSettings;
+import io.samsa.broker.security.ScramCredentials;
+import io.samsa.protocol.ListenerSecurity;
 import io.samsa.broker.replica.ReplicationSettings;
 import io.samsa.broker.handlers.OffsetsForLeaderEpochHandler;
 import io.samsa.broker.handlers.txn.AddOffsetsToTxnHandler;
@@ -364,7 +368,7 @@ public final class SamsaBroker implements SamsaNode {
         for (BrokerConfig.Listener listener : config.listeners()) {
             KafkaWireServer server = KafkaWireServer.start(new ServerOptions(listener.host(), listener.port(),
                     listener.name(), config.socketRequestMaxBytes(), 100, config.numNetworkThreads())
-                    .withSecurity(listenerSecurities.get(listener.name())), registry);
+                    .withSecurity(listenerSecurity(listener)), registry);
             servers.add(server);
             BrokerConfig.Listener advertised = config.advertisedListeners().stream()
                     .filter(a -> a.name().equals(listener.name())).findFirst().orElse(listener);
@@ -388,6 +392,22 @@ public final class SamsaBroker implements SamsaNode {
                 config.values().getInt(BrokerConfigDefs.QUOTA_WINDOW_SIZE_SECONDS),
                 config.values().getInt(BrokerConfigDefs.CONTROLLER_QUOTA_WINDOW_NUM),
                 config.values().getInt(BrokerConfigDefs.CONTROLLER_QUOTA_WINDOW_SIZE_SECONDS));
+    }
+
+    /**
+     * The listener's security as validated at start-up (TLS contexts built then), with the SASL side of SASL
+     * listeners bound to this broker: SCRAM credentials from the metadata image, tokens evaluated on the I/O pool.
+     */
+    private ListenerSecurity listenerSecurity(BrokerConfig.Listener listener) {
+        ListenerSecurity early = listenerSecurities.get(listener.name());
+        if (early == null) {
+            early = ListenerSecurities.forListener(config, listener);
+        }
+        if (early.sasl() == null) {
+            return early;
+        }
+        return new ListenerSecurity(early.protocol(), early.tls(), SaslListenerSettings.forListener(config,
+                listener.name(), ScramCredentials.fromImage(quorum::image), ioPool));
     }
 
     /** A fresh producer id for the transaction coordinator (blocks while a block is reserved in the quorum). */
@@ -432,6 +452,11 @@ public final class SamsaBroker implements SamsaNode {
         BrokerRegistration.Endpoint ep = endpoints.stream().filter(e -> e.listener().equalsIgnoreCase(listenerName))
                 .findFirst().orElseThrow(() -> new IllegalArgumentException("No listener " + listenerName));
         return ep.host() + ":" + ep.port();
+    }
+
+    /** The metadata quorum this node reads and writes (tests and tools). */
+    public MetadataQuorum quorum() {
+        return quorum;
     }
 
     /** The broker's settings. */

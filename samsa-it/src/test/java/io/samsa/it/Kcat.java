@@ -9,15 +9,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the kcat binary (Debian package {@code kcat}; librdkafka inside) with stdin from bytes. */
-final class Kcat {
+public final class Kcat {
     private Kcat() {
     }
 
-    record Result(int exitCode, String stdout, String stderr) {
+    public record Result(int exitCode, String stdout, String stderr) {
     }
 
     /** Fails with an install hint when kcat is not on the PATH: CI installs it (./samsa test does). */
-    static void requireInstalled() {
+    public static void requireInstalled() {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
             if (Files.isExecutable(Path.of(dir, "kcat"))) {
                 return;
@@ -27,7 +27,7 @@ final class Kcat {
                 + "(./samsa test installs it when run as root)");
     }
 
-    static Result run(Path workDir, byte[] stdin, List<String> args) throws Exception {
+    public static Result run(Path workDir, byte[] stdin, List<String> args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add("kcat");
         cmd.addAll(args);

@@ -17,7 +17,8 @@ import org.apache.kafka.common.protocol.ApiKeys;
 /**
  * The APIs this server implements: one {@link ApiHandler} per {@link ApiKeys}. The ApiVersions API is built in and
  * advertises exactly the registered handlers' version ranges (Produce from v0, KAFKA-18659) plus ApiVersions itself
- * (v0 to the jar's latest).
+ * (v0 to the jar's latest) and the SASL APIs (SaslHandshake v0-1, SaslAuthenticate v0-2; built in, see
+ * {@link SaslAuthenticator}).
  *
  * <p>Features (KIP-584) are empty with finalized epoch -1 unless {@link #supportedFeature} /
  * {@link #finalizedFeature} add some; Java clients only read them for {@code Admin.describeFeatures} and for
@@ -36,12 +37,16 @@ public final class ApiRegistry {
 
     public ApiRegistry() {
         handlers.put(ApiKeys.API_VERSIONS, new ApiVersionsHandler(this));
+        // The SASL APIs are advertised on every listener, as Kafka's; SaslAuthenticator serves them on SASL ones.
+        handlers.put(ApiKeys.SASL_HANDSHAKE, new IllegalSaslStateHandlers.Handshake());
+        handlers.put(ApiKeys.SASL_AUTHENTICATE, new IllegalSaslStateHandlers.Authenticate());
     }
 
     /**
      * Registers the handler of one API.
      *
-     * @throws IllegalArgumentException if the API already has a handler (ApiVersions is built in), or the handler's
+     * @throws IllegalArgumentException if the API already has a handler (ApiVersions and the SASL APIs are built in),
+     *                                  or the handler's
      *                                  range is empty or outside what the pinned kafka-clients jar can parse
      */
     public ApiRegistry register(ApiHandler<?> handler) {

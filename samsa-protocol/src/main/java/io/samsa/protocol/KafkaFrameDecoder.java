@@ -22,6 +22,7 @@ final class KafkaFrameDecoder extends LengthFieldBasedFrameDecoder {
     private static final int SIZE_PREFIX_BYTES = 4;
 
     private final int maxRequestBytes;
+    private int authenticationLimit = Integer.MAX_VALUE;
     private boolean rejected;
 
     KafkaFrameDecoder(int maxRequestBytes) {
@@ -30,10 +31,34 @@ final class KafkaFrameDecoder extends LengthFieldBasedFrameDecoder {
         this.maxRequestBytes = maxRequestBytes;
     }
 
+    /**
+     * Bounds frames at {@code bytes} ({@code sasl.server.max.receive.size}) until {@link #authenticated()}; a frame
+     * announcing more closes the connection as soon as its size prefix is read. Event loop only.
+     */
+    void limitWhileAuthenticating(int bytes) {
+        authenticationLimit = bytes;
+    }
+
+    /** Back to {@code socket.request.max.bytes} once SASL authentication has completed. */
+    void authenticated() {
+        authenticationLimit = Integer.MAX_VALUE;
+    }
+
     @Override
     protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
         if (rejected) {
             in.skipBytes(in.readableBytes());
+            return null;
+        }
+        if (authenticationLimit != Integer.MAX_VALUE && in.readableBytes() >= SIZE_PREFIX_BYTES
+                && in.getInt(in.readerIndex()) > authenticationLimit) {
+            // Kafka's SaslServerAuthenticator: InvalidReceiveException -> SaslAuthenticationException -> closed.
+            rejected = true;
+            LOGGER.info("Failed authentication with {} (Failing SASL authentication due to invalid receive size: {} "
+                    + "bytes above sasl.server.max.receive.size {})", ctx.channel().remoteAddress(),
+                    in.getInt(in.readerIndex()), authenticationLimit);
+            in.skipBytes(in.readableBytes());
+            ctx.close();
             return null;
         }
         try {

@@ -10,14 +10,15 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Assembles one connection's pipeline; nothing else. Inbound (head to tail): frame decoder, request decoder,
- * response orderer (notes arrival order), dispatcher. Outbound (dispatcher to head): response orderer (restores
+ * response orderer (notes arrival order), on SASL listeners the SASL authenticator (serves the exchange, lets
+ * nothing else through before it succeeds), dispatcher. Outbound (dispatcher to head): response orderer (restores
  * order, backpressure), response encoder (zero-copy). On SSL/SASL_SSL listeners the {@code SslHandler}, the
  * {@link TlsHandshakeHandler} (principal from the client certificate) and a {@code ChunkedWriteHandler} (file
  * sections read in chunks: no sendfile under TLS) come first.
  *
  * <pre>
- *  socket → KafkaFrameDecoder → RequestDecoder → ResponseOrderer → RequestDispatcher → ApiHandler
- *  socket ← ResponseEncoder   ←────────────────  ResponseOrderer ← RequestDispatcher ← future
+ *  socket → KafkaFrameDecoder → RequestDecoder → ResponseOrderer → [SaslAuthenticator] → RequestDispatcher → ApiHandler
+ *  socket ← ResponseEncoder   ←────────────────  ResponseOrderer ← [SaslAuthenticator] ← RequestDispatcher ← future
  * </pre>
  */
 final class KafkaWireInitializer extends ChannelInitializer<Channel> {
@@ -61,10 +62,16 @@ final class KafkaWireInitializer extends ChannelInitializer<Channel> {
             pipeline.addLast("tlsHandshake", new TlsHandshakeHandler(connection, tls.principalNameFromDn()));
             pipeline.addLast("chunkedWriter", new ChunkedWriteHandler());
         }
-        pipeline.addLast("frameDecoder", new KafkaFrameDecoder(options.maxRequestBytes()));
-        pipeline.addLast("requestDecoder", new RequestDecoder(registry, connection));
+        KafkaFrameDecoder frames = new KafkaFrameDecoder(options.maxRequestBytes());
+        pipeline.addLast("frameDecoder", frames);
+        RequestDecoder requests = new RequestDecoder(registry, connection);
+        pipeline.addLast("requestDecoder", requests);
         pipeline.addLast("responseEncoder", new ResponseEncoder(tls != null));
         pipeline.addLast("responseOrderer", new ResponseOrderer(options.maxInFlightPerConnection()));
+        SaslSettings sasl = options.security().sasl();
+        if (sasl != null) {
+            pipeline.addLast("saslAuthenticator", new SaslAuthenticator(sasl, connection, frames, requests));
+        }
         pipeline.addLast("requestDispatcher", new RequestDispatcher(registry));
     }
 }

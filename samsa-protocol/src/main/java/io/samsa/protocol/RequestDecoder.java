@@ -34,6 +34,7 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
     private final ConnectionInfo connection;
     private long nextSequence;
     private boolean rejected;
+    private boolean rawSaslTokens;
 
     RequestDecoder(ApiRegistry registry, ConnectionInfo connection) {
         this.registry = registry;
@@ -50,6 +51,10 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
             frame.release();
             return;
         }
+        if (rawSaslTokens) {
+            ctx.fireChannelRead(new RawSaslToken(frame));
+            return;
+        }
         DecodedRequest decoded = decode(ctx, frame);
         if (decoded == null) {
             rejected = true;
@@ -58,6 +63,14 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
         } else {
             ctx.fireChannelRead(decoded);
         }
+    }
+
+    /**
+     * While true, frames pass on undecoded as {@link RawSaslToken}s (after SaslHandshake v0, until the exchange
+     * ends). Event loop only.
+     */
+    void rawSaslTokens(boolean raw) {
+        rawSaslTokens = raw;
     }
 
     /** The decoded request, or null (after logging why) if the connection must be closed. */

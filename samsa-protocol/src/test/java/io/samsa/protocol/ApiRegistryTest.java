@@ -22,7 +22,9 @@ class ApiRegistryTest {
 
         ApiVersionsResponseData data = registry.apiVersions();
 
-        assertThat(data.apiKeys()).hasSize(3);
+        assertThat(data.apiKeys()).hasSize(5); // + ApiVersions, SaslHandshake, SaslAuthenticate (built in)
+        assertThat(data.apiKeys().find(ApiKeys.SASL_HANDSHAKE.id).maxVersion()).isEqualTo((short) 1);
+        assertThat(data.apiKeys().find(ApiKeys.SASL_AUTHENTICATE.id).maxVersion()).isEqualTo((short) 2);
         assertThat(data.apiKeys().find(ApiKeys.PRODUCE.id).minVersion()).isZero();
         assertThat(data.apiKeys().find(ApiKeys.FETCH.id).maxVersion()).isEqualTo((short) 12);
         assertThat(data.apiKeys().find(ApiKeys.API_VERSIONS.id).maxVersion())

@@ -120,7 +120,8 @@ class KafkaWireServerTest {
                 assertThat(data.errorCode()).as("v%d", v).isEqualTo(Errors.NONE.code());
                 assertThat(data.apiKeys().stream().map(k -> ApiKeys.forId(k.apiKey())).collect(Collectors.toSet()))
                         .isEqualTo(Set.of(ApiKeys.API_VERSIONS, ApiKeys.METADATA, ApiKeys.DESCRIBE_CLUSTER,
-                                ApiKeys.CREATE_TOPICS, ApiKeys.PRODUCE, ApiKeys.DELETE_TOPICS));
+                                ApiKeys.CREATE_TOPICS, ApiKeys.PRODUCE, ApiKeys.DELETE_TOPICS,
+                                ApiKeys.SASL_HANDSHAKE, ApiKeys.SASL_AUTHENTICATE));
                 assertRange(data.apiKeys().find(ApiKeys.PRODUCE.id), 0, ApiKeys.PRODUCE.latestVersion());
                 assertRange(data.apiKeys().find(ApiKeys.METADATA.id), ApiKeys.METADATA.oldestVersion(), METADATA_LATEST);
                 assertRange(data.apiKeys().find(ApiKeys.API_VERSIONS.id), 0, ApiKeys.API_VERSIONS.latestVersion());

@@ -44,7 +44,6 @@ final class AcceptedBrokerConfigDefs {
                 .accept("socket.receive.buffer.bytes", INT, 102_400, null, HIGH, "SO_RCVBUF of server sockets; -1: OS.")
                 .accept("socket.listen.backlog.size", INT, 50, atLeast(1), MEDIUM, "Pending connections backlog.")
                 .accept("queued.max.requests", INT, 500, atLeast(1), HIGH, "Queued requests before blocking reads.")
-                .accept("connections.max.idle.ms", LONG, 600_000L, null, MEDIUM, "Idle connection timeout (ms).")
                 .accept("max.connections", INT, Integer.MAX_VALUE, atLeast(0), MEDIUM, "Maximum connections.")
                 .accept("max.connections.per.ip", INT, Integer.MAX_VALUE, atLeast(0), MEDIUM,
                         "Maximum connections from one address.")

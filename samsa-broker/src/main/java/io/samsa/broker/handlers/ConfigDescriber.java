@@ -5,6 +5,7 @@ import io.samsa.broker.config.BrokerConfigDefs;
 import io.samsa.broker.config.ConfigKey;
 import io.samsa.broker.config.ConfigValues;
 import io.samsa.broker.config.DynamicBrokerConfigs;
+import io.samsa.broker.config.SensitiveConfigs;
 import io.samsa.broker.config.TopicConfigDefs;
 import io.samsa.broker.config.TopicConfigs;
 import io.samsa.metadata.ClusterImage;
@@ -120,14 +121,14 @@ final class ConfigDescriber {
                                                 boolean readOnly, ConfigKey key) {
         byte source = all.isEmpty() ? ConfigSource.DEFAULT_CONFIG.id() : all.getFirst().source();
         // passwords and private keys (Kafka's Type.PASSWORD): described without their values
-        boolean sensitive = SslConfigDefs.isSensitive(name);
+        boolean sensitive = SslConfigDefs.isSensitive(name) || SensitiveConfigs.isSensitive(name);
         if (sensitive) {
             value = null;
             all = all.stream().map(s -> s.duplicate().setValue(null)).toList();
         }
         return new DescribeConfigsResourceResult()
                 .setName(name)
-                .setValue(value)
+                .setValue(sensitive ? null : value)
                 .setConfigSource(source)
                 .setIsSensitive(sensitive)
                 .setReadOnly(readOnly)

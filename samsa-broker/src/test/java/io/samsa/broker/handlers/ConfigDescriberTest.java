@@ -65,6 +65,22 @@ class ConfigDescriberTest {
     }
 
     @Test
+    void jaasConfigsAndPasswordsAreDescribedWithoutTheirValues() {
+        // Given a JAAS config in a key Samsa reads without defining it (a PLAIN user's password inside)
+        BrokerConfig config = BrokerConfig.fromProperties(Map.of("plain.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required user_alice=\"alice-secret\";"));
+        ConfigDescriber describer = new ConfigDescriber(new DynamicBrokerConfigs(config), image(Map.of()), true, true);
+
+        // When the broker's configs are described
+        DescribeConfigsResourceResult jaas = entry(describer.broker(ALL), "plain.sasl.jaas.config");
+
+        // Then the key is listed as sensitive, with no value anywhere (Kafka's PASSWORD keys)
+        assertThat(jaas.isSensitive()).isTrue();
+        assertThat(jaas.value()).isNull();
+        assertThat(jaas.synonyms()).allSatisfy(synonym -> assertThat(synonym.value()).isNull());
+    }
+
+    @Test
     void aTopicKeyWhoseMostSpecificSynonymIsUnsetShowsNoSynonymsAsKafka() {
         List<DescribeConfigsResourceResult> entries = describer(image(Map.of())).topic(Map.of(), ALL);
 
