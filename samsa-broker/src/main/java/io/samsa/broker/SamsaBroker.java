@@ -43,6 +43,7 @@ import io.samsa.broker.handlers.MetadataHandler;
 import io.samsa.broker.handlers.ProduceHandler;
 import io.samsa.broker.replica.DelayedFetchPurgatory;
 import io.samsa.broker.replica.ReplicaManager;
+import io.samsa.broker.security.AclAuthorizer;
 import io.samsa.broker.security.RequestAuthorizer;
 import io.samsa.broker.replica.ReplicationSettings;
 import io.samsa.broker.handlers.OffsetsForLeaderEpochHandler;
@@ -244,9 +245,10 @@ public final class SamsaBroker implements SamsaNode {
                 checkpointEvery);
 
         ProducerIdManager producerIds = new ProducerIdManager(config.nodeId(), quorum);
+        RequestAuthorizer authorizer = AclAuthorizer.fromConfig(config);
         BrokerContext ctx = new BrokerContext(config, quorum, replicas, purgatory,
                 producerIds, new TopicCreator(config, quorum), ioPool, new SerialExecutor(ioPool),
-                () -> endpoints, RequestAuthorizer.ALLOW_ALL);
+                () -> endpoints, authorizer);
         GroupCoordinator groups = new GroupCoordinator(config.nodeId(), CoordinatorConfigs.group(config),
                 quorum::image, replicas::leaderLog, new CoordinatorPartitions(replicas),
                 (name, partitions, replication, configs) ->
