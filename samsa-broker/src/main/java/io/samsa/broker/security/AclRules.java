@@ -36,13 +36,15 @@ public final class AclRules {
     private AclRules() {
     }
 
-    /** The outcome of one check and the rule that decided it (for the authorizer log). */
+    /**
+     * The outcome of one check and the rule that decided it, named as Kafka's {@code StandardAuthorizerData} names
+     * it in the authorizer log: {@code SuperUser}, {@code DefaultAllow}, {@code DefaultDeny},
+     * {@code MatchingAcl(acl=StandardAcl[...])}.
+     */
     public record Decision(boolean allowed, String rule) {
         static final Decision SUPER_USER = new Decision(true, "SuperUser");
-        static final Decision NO_ACL_ALLOW = new Decision(true, "DefaultAllow (no ACL on the resource, "
-                + "allow.everyone.if.no.acl.found=true)");
-        static final Decision NO_ACL_DENY = new Decision(false, "DefaultDeny (no ACL on the resource)");
-        static final Decision NO_MATCH = new Decision(false, "DefaultDeny (no ACL on the resource matches)");
+        static final Decision DEFAULT_ALLOW = new Decision(true, "DefaultAllow");
+        static final Decision DEFAULT_DENY = new Decision(false, "DefaultDeny");
     }
 
     /**
@@ -59,7 +61,7 @@ public final class AclRules {
         }
         List<AclBinding> covering = acls.matching(type, name);
         if (covering.isEmpty()) {
-            return allowEveryoneIfNoAclFound ? Decision.NO_ACL_ALLOW : Decision.NO_ACL_DENY;
+            return allowEveryoneIfNoAclFound ? Decision.DEFAULT_ALLOW : Decision.DEFAULT_DENY;
         }
         AclBinding allow = null;
         for (AclBinding acl : covering) {
@@ -69,14 +71,14 @@ public final class AclRules {
             }
             if (entry.permissionType() == AclPermissionType.DENY) {
                 if (entry.operation() == AclOperation.ALL || entry.operation() == operation) {
-                    return new Decision(false, "DENY " + describe(acl));
+                    return new Decision(false, matchingAcl(acl));
                 }
             } else if (entry.permissionType() == AclPermissionType.ALLOW && allow == null
                     && allowCovers(entry.operation(), operation)) {
                 allow = acl;
             }
         }
-        return allow != null ? new Decision(true, "ALLOW " + describe(allow)) : Decision.NO_MATCH;
+        return allow != null ? new Decision(true, matchingAcl(allow)) : Decision.DEFAULT_DENY;
     }
 
     /**
@@ -153,10 +155,11 @@ public final class AclRules {
         };
     }
 
-    private static String describe(AclBinding acl) {
+    private static String matchingAcl(AclBinding acl) {
         AccessControlEntry e = acl.entry();
-        return "ACL(resource=" + AclAuthorizer.resourceText(acl.pattern().resourceType(), acl.pattern().patternType(),
-                acl.pattern().name()) + ", principal=" + e.principal() + ", host=" + e.host() + ", operation="
-                + e.operation() + ")";
+        return "MatchingAcl(acl=StandardAcl[resourceType=" + acl.pattern().resourceType() + ", resourceName="
+                + acl.pattern().name() + ", patternType=" + acl.pattern().patternType() + ", principal="
+                + e.principal() + ", host=" + e.host() + ", operation=" + e.operation() + ", permissionType="
+                + e.permissionType() + "])";
     }
 }
