@@ -145,8 +145,11 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     }
 
     /**
-     * The part of {@code request} whose topics the principal may WRITE; the other topics' partitions are answered in
-     * {@code unauthorized} with TOPIC_AUTHORIZATION_FAILED (topics addressed by an unknown id: UNKNOWN_TOPIC_ID).
+     * Removes from {@code request} (which the handler owns) the topics the principal may not WRITE, and answers their
+     * partitions in {@code unauthorized} with TOPIC_AUTHORIZATION_FAILED. Topics addressed by an unknown id stay (the
+     * append answers UNKNOWN_TOPIC_ID, as Kafka, which resolves ids before authorizing).
+     *
+     * @return {@code request}
      */
     private ProduceRequestData authorizedPart(RequestContext context, ProduceRequestData request, boolean topicIds,
                                               List<TopicProduceResponse> unauthorized) {

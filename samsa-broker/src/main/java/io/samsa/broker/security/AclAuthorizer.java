@@ -87,11 +87,8 @@ public final class AclAuthorizer implements RequestAuthorizer {
             return;
         }
         this.source = source;
-        AclIndex next = AclIndex.of(bindings.apply(source));
-        if (next.size() != index.size()) {
-            LOGGER.debug("ACLs changed: {} ACLs", next.size());
-        }
-        index = next;
+        index = AclIndex.of(bindings.apply(source));
+        LOGGER.debug("ACLs changed: {} ACLs", index.size());
     }
 
     /** Replaces the ACLs (tests and callers holding converted bindings). */
