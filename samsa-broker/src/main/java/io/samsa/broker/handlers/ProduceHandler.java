@@ -45,6 +45,10 @@ import org.slf4j.LoggerFactory;
  * (KIP-951, v10+). acks=0 sends no response. Topics are addressed by name (v0-12) or topic id (v13, KIP-516); unknown topics are auto-created when
  * {@code auto.create.topics.enable} is on and the batch appended once they exist.
  *
+ * <p>With an authorizer, before anything else: transactional records need WRITE on the transactional id (else
+ * TRANSACTIONAL_ID_AUTHORIZATION_FAILED for the whole request) and each topic WRITE (else TOPIC_AUTHORIZATION_FAILED
+ * for its partitions, which are neither verified nor appended); auto-creation also needs CREATE.
+ *
  * <p>Transactional batches (KIP-98) need the request's {@code transactional_id}; the first one of a producer's
  * transaction on a partition is verified with the transaction coordinator first (KIP-890, {@link ProduceVerification}).
  *
