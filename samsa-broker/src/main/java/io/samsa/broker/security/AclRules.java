@@ -2,7 +2,6 @@ package io.samsa.broker.security;
 
 import java.util.EnumSet;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
@@ -41,10 +40,15 @@ public final class AclRules {
      * it in the authorizer log: {@code SuperUser}, {@code DefaultAllow}, {@code DefaultDeny},
      * {@code MatchingAcl(acl=StandardAcl[...])}.
      */
-    public record Decision(boolean allowed, String rule) {
-        static final Decision SUPER_USER = new Decision(true, "SuperUser");
-        static final Decision DEFAULT_ALLOW = new Decision(true, "DefaultAllow");
-        static final Decision DEFAULT_DENY = new Decision(false, "DefaultDeny");
+    public record Decision(boolean allowed, AclBinding acl, String defaultRule) {
+        static final Decision SUPER_USER = new Decision(true, null, "SuperUser");
+        static final Decision DEFAULT_ALLOW = new Decision(true, null, "DefaultAllow");
+        static final Decision DEFAULT_DENY = new Decision(false, null, "DefaultDeny");
+
+        /** The rule's name for the log (built on demand: checks that are not logged pay nothing). */
+        public String rule() {
+            return acl == null ? defaultRule : matchingAcl(acl);
+        }
     }
 
     /**
@@ -59,26 +63,30 @@ public final class AclRules {
         if (superUsers.contains(principal)) {
             return Decision.SUPER_USER;
         }
-        List<AclBinding> covering = acls.matching(type, name);
-        if (covering.isEmpty()) {
-            return allowEveryoneIfNoAclFound ? Decision.DEFAULT_ALLOW : Decision.DEFAULT_DENY;
-        }
-        AclBinding allow = null;
-        for (AclBinding acl : covering) {
+        AclBinding[] found = new AclBinding[2]; // [0] the deciding DENY, [1] the first applying ALLOW
+        boolean covered = acls.visitCovering(type, name, acl -> {
             AccessControlEntry entry = acl.entry();
             if (!matchesPrincipal(entry.principal(), principal) || !matchesHost(entry.host(), host)) {
-                continue;
+                return true;
             }
             if (entry.permissionType() == AclPermissionType.DENY) {
                 if (entry.operation() == AclOperation.ALL || entry.operation() == operation) {
-                    return new Decision(false, matchingAcl(acl));
+                    found[0] = acl;
+                    return false; // a DENY decides at once
                 }
-            } else if (entry.permissionType() == AclPermissionType.ALLOW && allow == null
+            } else if (entry.permissionType() == AclPermissionType.ALLOW && found[1] == null
                     && allowCovers(entry.operation(), operation)) {
-                allow = acl;
+                found[1] = acl;
             }
+            return true;
+        });
+        if (!covered) {
+            return allowEveryoneIfNoAclFound ? Decision.DEFAULT_ALLOW : Decision.DEFAULT_DENY;
         }
-        return allow != null ? new Decision(true, matchingAcl(allow)) : Decision.DEFAULT_DENY;
+        if (found[0] != null) {
+            return new Decision(false, found[0], null);
+        }
+        return found[1] != null ? new Decision(true, found[1], null) : Decision.DEFAULT_DENY;
     }
 
     /**
