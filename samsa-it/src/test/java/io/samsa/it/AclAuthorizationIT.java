@@ -139,6 +139,23 @@ class AclAuthorizationIT {
     }
 
     @Test
+    void librdkafkaIsRefusedTheSameWay() throws Exception {
+        Kcat.requireInstalled();
+        List<String> before = SegmentFiles.values(samsa.logDir(), "mixed-secret", 0);
+
+        Kcat.Result produced = Kcat.run(dir, "kcat-intruder\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                List.of("-b", samsa.bootstrapServers(), "-P", "-t", "mixed-secret", "-p", "0"));
+        Kcat.Result consumed = Kcat.run(dir, new byte[0],
+                List.of("-b", samsa.bootstrapServers(), "-C", "-t", "write-only", "-p", "0", "-o", "beginning", "-e"));
+
+        assertThat(produced.exitCode()).isNotZero();
+        assertThat(produced.stderr()).contains("Topic authorization failed");
+        assertThat(consumed.stdout()).doesNotContain("w0");
+        assertThat(consumed.stderr()).contains("Topic authorization failed");
+        assertThat(SegmentFiles.values(samsa.logDir(), "mixed-secret", 0)).isEqualTo(before);
+    }
+
+    @Test
     void aTopicWithoutAnyAclOfThePrincipalIsDeniedByDefault() throws Exception {
         List<String> before = SegmentFiles.values(samsa.logDir(), "secret", 0);
         try (KafkaProducer<String, String> producer = samsa.producer(Map.of("max.block.ms", 10_000))) {
