@@ -41,9 +41,14 @@ public final class Acls {
      */
     public static void requireCluster(BrokerContext ctx, RequestContext context, AclOperation op) {
         if (!cluster(ctx, context, op)) {
-            throw new ClusterAuthorizationException("Request " + context.apiKey().name + " v" + context.apiVersion()
-                    + " from " + context.principal() + " is not authorized.");
+            throw new ClusterAuthorizationException(clusterRefusal(context, op));
         }
+    }
+
+    /** Kafka's message for a missing cluster permission: "Request ... needs DESCRIBE permission." */
+    public static String clusterRefusal(RequestContext context, AclOperation op) {
+        return "Request " + context.apiKey().name + " v" + context.apiVersion() + " from " + context.principal()
+                + " (connectionId=" + context.connectionId() + ") needs " + op + " permission.";
     }
 
     /** {@link #cluster} without logging a denial (when a topic-level grant may still allow the action). */

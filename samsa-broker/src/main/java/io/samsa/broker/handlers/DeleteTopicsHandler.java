@@ -65,13 +65,20 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
 
     private CompletableFuture<DeletableTopicResult> delete(RequestContext context, Optional<TopicImage> topic,
                                                           String name, Uuid id) {
-        // Kafka: DELETE on the topic, checked before whether a named topic exists; a topic id must resolve first
+        // Kafka's controller: DELETE on the cluster allows every topic; else a named topic needs DESCRIBE (checked
+        // before whether it exists) and DELETE, a topic id must resolve and its topic needs DELETE (the name is shown
+        // only with DESCRIBE)
         String resolved = topic.map(TopicImage::name).orElse(name);
-        if (resolved != null && !Acls.topic(ctx, context, AclOperation.DELETE, resolved)) {
-            return CompletableFuture.completedFuture(new DeletableTopicResult().setName(name)
-                    .setTopicId(id == null ? Uuid.ZERO_UUID : id)
-                    .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
-                    .setErrorMessage(Errors.TOPIC_AUTHORIZATION_FAILED.message()));
+        if (resolved != null && !Acls.clusterQuietly(ctx, context, AclOperation.DELETE)) {
+            boolean describable = Acls.topic(ctx, context, AclOperation.DESCRIBE, resolved);
+            boolean deletable = describable && Acls.topic(ctx, context, AclOperation.DELETE, resolved);
+            if (!describable || (!deletable && topic.isPresent())) {
+                return CompletableFuture.completedFuture(new DeletableTopicResult()
+                        .setName(id == null || describable ? resolved : null)
+                        .setTopicId(id == null ? Uuid.ZERO_UUID : id)
+                        .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                        .setErrorMessage(Errors.TOPIC_AUTHORIZATION_FAILED.message()));
+            }
         }
         if (topic.isEmpty()) {
             Errors error = id != null ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;

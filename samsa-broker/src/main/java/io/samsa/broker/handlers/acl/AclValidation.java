@@ -48,8 +48,13 @@ final class AclValidation {
         if (acl.entry().host() == null || acl.entry().host().isEmpty()) {
             return "Invalid empty host";
         }
+        String principal = acl.entry().principal();
+        if (principal == null || principal.indexOf(':') < 0) { // Kafka's AclControlManager wording
+            return "Could not parse principal from `" + principal + "` (no colon is present separating the "
+                    + "principal type from the principal name)";
+        }
         try {
-            SecurityUtils.parseKafkaPrincipal(acl.entry().principal());
+            SecurityUtils.parseKafkaPrincipal(principal);
         } catch (IllegalArgumentException e) {
             return e.getMessage();
         }

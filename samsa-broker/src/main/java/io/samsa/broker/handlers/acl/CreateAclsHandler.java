@@ -1,6 +1,7 @@
 package io.samsa.broker.handlers.acl;
 
 import io.samsa.broker.BrokerContext;
+import io.samsa.broker.handlers.Acls;
 import io.samsa.broker.handlers.ErrorMapper;
 import io.samsa.broker.security.AclEntries;
 import io.samsa.broker.security.AuthorizedOperations;
@@ -47,7 +48,7 @@ public final class CreateAclsHandler implements ApiHandler<CreateAclsRequestData
         if (!ctx.authorizer().authorize(context, AclOperation.ALTER, ResourceType.CLUSTER,
                 AuthorizedOperations.CLUSTER_NAME)) {
             refusal = Errors.CLUSTER_AUTHORIZATION_FAILED;
-            message = refusal.message();
+            message = Acls.clusterRefusal(context, AclOperation.ALTER);
         } else if (!ctx.authorizer().enabled()) {
             refusal = Errors.SECURITY_DISABLED;
             message = AclValidation.NO_AUTHORIZER;

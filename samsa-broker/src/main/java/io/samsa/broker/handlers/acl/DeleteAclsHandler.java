@@ -1,6 +1,7 @@
 package io.samsa.broker.handlers.acl;
 
 import io.samsa.broker.BrokerContext;
+import io.samsa.broker.handlers.Acls;
 import io.samsa.broker.handlers.ErrorMapper;
 import io.samsa.broker.security.AclEntries;
 import io.samsa.broker.security.AuthorizedOperations;
@@ -31,8 +32,7 @@ import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * DeleteAcls (API 31, every version of the pinned kafka-clients): removes the ACLs matching each filter in one
- * metadata batch and lists them per filter, as Kafka's {@code AclControlManager}: an ACL matched by several filters
- * is listed under the first. Needs ALTER on the cluster (else CLUSTER_AUTHORIZATION_FAILED for every filter) and an
+ * metadata batch and lists them per filter, as Kafka 4.3: an ACL matched by several filters is listed under each. Needs ALTER on the cluster (else CLUSTER_AUTHORIZATION_FAILED for every filter) and an
  * authorizer (else SECURITY_DISABLED); a filter with UNKNOWN elements gets INVALID_REQUEST on its own.
  */
 public final class DeleteAclsHandler implements ApiHandler<DeleteAclsRequestData> {
@@ -55,7 +55,7 @@ public final class DeleteAclsHandler implements ApiHandler<DeleteAclsRequestData
         if (!ctx.authorizer().authorize(context, AclOperation.ALTER, ResourceType.CLUSTER,
                 AuthorizedOperations.CLUSTER_NAME)) {
             refusal = Errors.CLUSTER_AUTHORIZATION_FAILED;
-            message = refusal.message();
+            message = Acls.clusterRefusal(context, AclOperation.ALTER);
         } else if (!ctx.authorizer().enabled()) {
             refusal = Errors.SECURITY_DISABLED;
             message = AclValidation.NO_AUTHORIZER;
@@ -80,7 +80,8 @@ public final class DeleteAclsHandler implements ApiHandler<DeleteAclsRequestData
                 continue;
             }
             stored.forEach((id, acl) -> {
-                if (filter.matches(acl) && toRemove.add(id)) {
+                if (filter.matches(acl)) { // listed under every filter that matches it, as Kafka
+                    toRemove.add(id);
                     result.matchingAcls().add(DeleteAclsResponse.matchingAcl(acl, ApiError.NONE));
                 }
             });

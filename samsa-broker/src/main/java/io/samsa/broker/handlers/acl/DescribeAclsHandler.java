@@ -1,6 +1,7 @@
 package io.samsa.broker.handlers.acl;
 
 import io.samsa.broker.BrokerContext;
+import io.samsa.broker.handlers.Acls;
 import io.samsa.broker.security.AclEntries;
 import io.samsa.broker.security.AuthorizedOperations;
 import io.samsa.protocol.ApiHandler;
@@ -45,7 +46,8 @@ public final class DescribeAclsHandler implements ApiHandler<DescribeAclsRequest
         DescribeAclsResponseData response = new DescribeAclsResponseData();
         if (!ctx.authorizer().authorize(context, AclOperation.DESCRIBE, ResourceType.CLUSTER,
                 AuthorizedOperations.CLUSTER_NAME)) {
-            return done(response, Errors.CLUSTER_AUTHORIZATION_FAILED, Errors.CLUSTER_AUTHORIZATION_FAILED.message());
+            return done(response, Errors.CLUSTER_AUTHORIZATION_FAILED,
+                    Acls.clusterRefusal(context, AclOperation.DESCRIBE));
         }
         if (!ctx.authorizer().enabled()) {
             return done(response, Errors.SECURITY_DISABLED, AclValidation.NO_AUTHORIZER);
