@@ -1,5 +1,7 @@
 package io.samsa.broker.security;
 
+import java.util.function.LongSupplier;
+
 /**
  * A budget of log lines per wall-clock second, so that a client hammering a refused resource cannot flood the log.
  * When a second ends with lines left out, the next permitted caller also logs how many were dropped. Thread-safe
@@ -7,17 +9,24 @@ package io.samsa.broker.security;
  */
 final class RateLimitedLog {
     private final int perSecond;
+    private final LongSupplier clockMs;
     private long second = -1; // guarded by this
     private int used;         // guarded by this
     private long dropped;     // guarded by this
 
     RateLimitedLog(int perSecond) {
+        this(perSecond, System::currentTimeMillis);
+    }
+
+    /** @param clockMs wall-clock time in ms (injected by tests) */
+    RateLimitedLog(int perSecond, LongSupplier clockMs) {
         this.perSecond = perSecond;
+        this.clockMs = clockMs;
     }
 
     /** Whether one more line may be logged now. */
     synchronized boolean tryAcquire() {
-        long now = System.currentTimeMillis() / 1000;
+        long now = clockMs.getAsLong() / 1000;
         if (now != second) {
             if (dropped > 0) {
                 AclAuthorizer.AUDIT.info("{} more authorization denials were not logged (at most {} a second)",
