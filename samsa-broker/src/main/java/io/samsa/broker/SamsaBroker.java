@@ -4,6 +4,9 @@ import io.samsa.coordinator.runtime.SerialExecutor;
 import io.samsa.broker.config.BrokerConfig;
 import io.samsa.broker.config.BrokerConfigDefs;
 import io.samsa.broker.handlers.DeleteRecordsHandler;
+import io.samsa.broker.handlers.acl.CreateAclsHandler;
+import io.samsa.broker.handlers.acl.DeleteAclsHandler;
+import io.samsa.broker.handlers.acl.DescribeAclsHandler;
 import io.samsa.broker.handlers.DescribeProducersHandler;
 import io.samsa.broker.handlers.AlterUserScramCredentialsHandler;
 import io.samsa.broker.handlers.DescribeUserScramCredentialsHandler;
@@ -46,6 +49,8 @@ import io.samsa.broker.handlers.ProduceHandler;
 import io.samsa.broker.replica.DelayedFetchPurgatory;
 import io.samsa.broker.replica.ReplicaManager;
 import io.samsa.broker.security.ListenerSecurities;
+import io.samsa.broker.security.AclAuthorizer;
+import io.samsa.broker.security.AclEntries;
 import io.samsa.broker.security.RequestAuthorizer;
 import io.samsa.broker.handlers.AlterClientQuotasHandler;
 import io.samsa.broker.handlers.DescribeClientQuotasHandler;
@@ -272,6 +277,12 @@ public final class SamsaBroker implements SamsaNode {
                 checkpointEvery);
 
         ProducerIdManager producerIds = new ProducerIdManager(config.nodeId(), quorum);
+        RequestAuthorizer authorizer = AclAuthorizer.fromConfig(config);
+        if (authorizer instanceof AclAuthorizer acls) {
+            // the ACLs follow the metadata image; the listeners bind below, after the replayed image is indexed
+            acls.update(quorum.image().security().acls(), AclEntries::toBindings);
+            quorum.addListener(image -> acls.update(image.security().acls(), AclEntries::toBindings));
+        }
         // client quotas (issue 10): sensors per quota entity, quotas from the metadata image
         ClientQuotaManager clientQuotas = new ClientQuotaManager(quotaSettings(config),
                 () -> quorum.image().security().quotas(), System::currentTimeMillis);
@@ -279,7 +290,7 @@ public final class SamsaBroker implements SamsaNode {
                 QUOTA_SENSOR_SWEEP_MS, QUOTA_SENSOR_SWEEP_MS, TimeUnit.MILLISECONDS);
         BrokerContext ctx = new BrokerContext(config, quorum, replicas, purgatory,
                 producerIds, new TopicCreator(config, quorum), ioPool, new SerialExecutor(ioPool),
-                () -> endpoints, RequestAuthorizer.ALLOW_ALL, clientQuotas);
+                () -> endpoints, authorizer, clientQuotas);
         GroupCoordinator groups = new GroupCoordinator(config.nodeId(), CoordinatorConfigs.group(config),
                 quorum::image, replicas::leaderLog, new CoordinatorPartitions(replicas),
                 (name, partitions, replication, configs) ->
@@ -355,6 +366,9 @@ public final class SamsaBroker implements SamsaNode {
                 .register(new DescribeProducersHandler(ctx))
                 .register(new AlterUserScramCredentialsHandler(ctx))
                 .register(new DescribeUserScramCredentialsHandler(ctx))
+                .register(new CreateAclsHandler(ctx))
+                .register(new DescribeAclsHandler(ctx))
+                .register(new DeleteAclsHandler(ctx))
                 // markers for __consumer_offsets go through the group coordinator (pending offsets complete there)
                 .register(new WriteTxnMarkersHandler(ctx, groups))
                 .register(new DescribeClientQuotasHandler(ctx))

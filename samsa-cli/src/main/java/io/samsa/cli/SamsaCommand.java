@@ -36,6 +36,7 @@ import picocli.CommandLine.ScopeType;
             GroupsCommand.class,
             TransactionsCommand.class,
             UsersCommand.class,
+            AclsCommand.class,
             ClusterCommand.class,
             DeleteRecordsCommand.class,
             DumpLogCommand.class,

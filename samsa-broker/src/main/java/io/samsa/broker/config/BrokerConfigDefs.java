@@ -97,7 +97,8 @@ public final class BrokerConfigDefs {
     public static final String METADATA_DIR_NAME = "__samsa_metadata";
 
     /** Every broker key Samsa knows, used or accepted. */
-    public static final ConfigDef DEF = SaslConfigDefs.defineInto(SslConfigDefs.defineInto(ClusterConfigDefs.defineInto(AcceptedBrokerConfigDefs.defineInto(new ConfigDef()
+    public static final ConfigDef DEF = AuthorizerConfigDefs.defineInto(SaslConfigDefs.defineInto(SslConfigDefs.defineInto(
+            ClusterConfigDefs.defineInto(AcceptedBrokerConfigDefs.defineInto(new ConfigDef()
             .define(NODE_ID, INT, 1, atLeast(0), HIGH,
                     "The id of this node, broker and controller alike (Samsa default 1; Kafka requires it).")
             .define(BROKER_ID, INT, -1, null, HIGH,
@@ -227,7 +228,7 @@ public final class BrokerConfigDefs {
             .define(CONTROLLER_QUOTA_WINDOW_NUM, INT, 11, atLeast(1), LOW,
                     "The number of samples to retain in memory for alter topics and partitions mutation quotas.")
             .define(CONTROLLER_QUOTA_WINDOW_SIZE_SECONDS, INT, 1, atLeast(1), LOW,
-                    "The time span of each sample for alter topics and partitions mutation quotas.")))));
+                    "The time span of each sample for alter topics and partitions mutation quotas."))))));
 
     private BrokerConfigDefs() {
     }

@@ -16,6 +16,7 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData.DeletableTopicResult;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -43,16 +44,17 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
         if (context.apiVersion() >= 6) {
             for (DeleteTopicsRequestData.DeleteTopicState t : request.topics()) {
                 if (t.name() != null) {
-                    results.add(delete(image.topic(t.name()), t.name(), null, quota));
+                    results.add(delete(context, image.topic(t.name()), t.name(), null, quota));
                 } else {
                     Uuid id = t.topicId();
-                    results.add(delete(image.topic(new UUID(id.getMostSignificantBits(), id.getLeastSignificantBits())),
-                            null, id, quota));
+                    results.add(delete(context,
+                            image.topic(new UUID(id.getMostSignificantBits(), id.getLeastSignificantBits())), null, id,
+                            quota));
                 }
             }
         } else {
             for (String name : request.topicNames()) {
-                results.add(delete(image.topic(name), name, null, quota));
+                results.add(delete(context, image.topic(name), name, null, quota));
             }
         }
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(v -> {
@@ -65,8 +67,23 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
         });
     }
 
-    private CompletableFuture<DeletableTopicResult> delete(Optional<TopicImage> topic, String name, Uuid id,
-                                                           MutationQuota quota) {
+    private CompletableFuture<DeletableTopicResult> delete(RequestContext context, Optional<TopicImage> topic,
+                                                          String name, Uuid id, MutationQuota quota) {
+        // Kafka's controller: DELETE on the cluster allows every topic; else a named topic needs DESCRIBE (checked
+        // before whether it exists) and DELETE, a topic id must resolve and its topic needs DELETE (the name is shown
+        // only with DESCRIBE)
+        String resolved = topic.map(TopicImage::name).orElse(name);
+        if (resolved != null && !Acls.clusterQuietly(ctx, context, AclOperation.DELETE)) {
+            boolean describable = Acls.topic(ctx, context, AclOperation.DESCRIBE, resolved);
+            boolean deletable = describable && Acls.topic(ctx, context, AclOperation.DELETE, resolved);
+            if (!describable || (!deletable && topic.isPresent())) {
+                return CompletableFuture.completedFuture(new DeletableTopicResult()
+                        .setName(id == null || describable ? resolved : null)
+                        .setTopicId(id == null ? Uuid.ZERO_UUID : id)
+                        .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                        .setErrorMessage(Errors.TOPIC_AUTHORIZATION_FAILED.message()));
+            }
+        }
         if (topic.isEmpty()) {
             Errors error = id != null ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
             return CompletableFuture.completedFuture(new DeletableTopicResult().setName(name)

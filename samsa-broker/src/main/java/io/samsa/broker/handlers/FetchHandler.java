@@ -3,6 +3,8 @@ package io.samsa.broker.handlers;
 import io.samsa.broker.BrokerContext;
 import io.samsa.broker.quota.QuotaType;
 import io.samsa.broker.replica.ReplicaManager;
+import io.samsa.broker.security.AuthorizedOperations;
+import io.samsa.broker.security.RequestAuthorizer;
 import io.samsa.metadata.ClusterImage;
 import io.samsa.metadata.TopicImage;
 import io.samsa.protocol.ApiHandler;
@@ -15,6 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchRequestData.FetchPartition;
 import org.apache.kafka.common.message.FetchRequestData.FetchTopic;
@@ -22,7 +26,6 @@ import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.replica.ClientMetadata;
-import org.apache.kafka.common.security.auth.KafkaPrincipal;
 import org.apache.kafka.common.requests.FetchMetadata;
 
 /**
@@ -37,7 +40,9 @@ import org.apache.kafka.common.requests.FetchMetadata;
  * is checked (KIP-320: FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH), and NOT_LEADER_OR_FOLLOWER carries the current
  * leader and its endpoint (KIP-951, v16+). A {@code read_committed} consumer ({@code IsolationLevel} 1, KIP-98) reads
  * below the last stable offset and gets the {@code AbortedTransactions} of the range; every response carries the
- * partition's real {@code LastStableOffset}; followers read up to the log end offset whatever they ask.
+ * partition's real {@code LastStableOffset}; followers read up to the log end offset whatever they ask. With an
+ * authorizer a consumer needs READ on each topic and a follower CLUSTER_ACTION on the cluster
+ * (TOPIC_AUTHORIZATION_FAILED, see {@code docs/security/acls.md}).
  */
 public final class FetchHandler implements ApiHandler<FetchRequestData> {
     private final BrokerContext ctx;
@@ -59,8 +64,8 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
             return CompletableFuture.completedFuture(new FetchResponseData()
                     .setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code()).setSessionId(0));
         }
-        List<FetchedPartition> partitions = resolve(request, context.apiVersion() >= 13);
         int replicaId = replicaId(request, context.apiVersion());
+        List<FetchedPartition> partitions = resolve(context, request, context.apiVersion() >= 13, replicaId >= 0);
         int maxBytes = replicaId >= 0 ? request.maxBytes() : quotaCappedMaxBytes(context, request.maxBytes());
         DelayedFetch fetch = new DelayedFetch(ctx, partitions, maxBytes,
                 Math.max(1, Math.min(request.minBytes(), maxBytes)),
@@ -74,7 +79,7 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
                 } else if (context.apiVersion() >= 11) {
                     fetch.choosePreferredReadReplicas(new ClientMetadata.DefaultClientMetadata(request.rackId(),
                             context.clientId(), context.clientAddress() == null ? null
-                            : context.clientAddress().getAddress(), KafkaPrincipal.ANONYMOUS, context.listenerName()));
+                            : context.clientAddress().getAddress(), context.principal(), context.listenerName()));
                 }
                 if (request.maxWaitMs() <= 0 || partitions.isEmpty() || fetch.tryComplete()) {
                     fetch.forceComplete();
@@ -113,18 +118,32 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
         return Math.max(-1, id);
     }
 
-    private List<FetchedPartition> resolve(FetchRequestData request, boolean byId) {
+    /**
+     * The requested partitions against the image, with Kafka's ACL checks: a follower needs CLUSTER_ACTION on the
+     * cluster, else every partition gets TOPIC_AUTHORIZATION_FAILED; a consumer needs READ on each topic, checked
+     * before whether the topic exists (an unknown topic id stays UNKNOWN_TOPIC_ID).
+     */
+    private List<FetchedPartition> resolve(RequestContext context, FetchRequestData request, boolean byId,
+                                           boolean follower) {
         ClusterImage image = ctx.image();
         List<FetchedPartition> out = new ArrayList<>();
+        RequestAuthorizer authorizer = ctx.authorizer();
+        boolean followerRefused = follower && authorizer.enabled() && !authorizer.authorize(context,
+                AclOperation.CLUSTER_ACTION, ResourceType.CLUSTER, AuthorizedOperations.CLUSTER_NAME);
         for (FetchTopic t : request.topics()) {
             Optional<TopicImage> topic = byId
                     ? image.topic(new UUID(t.topicId().getMostSignificantBits(), t.topicId().getLeastSignificantBits()))
                     : image.topic(t.topic());
             Uuid topicId = topic.map(ti -> ReplicaManager.toKafka(ti.topicId())).orElse(t.topicId());
             String name = topic.map(TopicImage::name).orElse(t.topic());
+            boolean refused = followerRefused || (!follower && authorizer.enabled() && name != null
+                    && !(byId && topic.isEmpty())
+                    && !authorizer.authorize(context, AclOperation.READ, ResourceType.TOPIC, name));
             for (FetchPartition p : t.partitions()) {
                 Errors error = Errors.NONE;
-                if (topic.isEmpty()) {
+                if (refused) {
+                    error = Errors.TOPIC_AUTHORIZATION_FAILED;
+                } else if (topic.isEmpty()) {
                     error = byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
                 }
                 out.add(new FetchedPartition(name == null ? "" : name, topicId,
