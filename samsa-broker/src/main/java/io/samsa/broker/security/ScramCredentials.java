@@ -1,8 +1,6 @@
 package io.samsa.broker.security;
 
 import io.samsa.metadata.ClusterImage;
-import io.samsa.metadata.ScramCredentialEntry;
-import io.samsa.metadata.SecurityImage;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.ScramMechanism;
@@ -29,15 +27,7 @@ public interface ScramCredentials {
      * AlterUserScramCredentials): a changed or deleted credential applies to the next exchange.
      */
     static ScramCredentials fromImage(Supplier<ClusterImage> image) {
-        return (user, mechanism) -> {
-            ScramMechanism known = ScramMechanism.fromMechanismName(mechanism);
-            if (known == ScramMechanism.UNKNOWN) {
-                return Optional.empty();
-            }
-            ScramCredentialEntry entry = image.get().security().scram()
-                    .get(new SecurityImage.ScramKey(user, known.type()));
-            return Optional.ofNullable(entry).map(e ->
-                    new ScramCredential(e.salt(), e.storedKey(), e.serverKey(), e.iterations()));
-        };
+        return (user, mechanism) ->
+                ScramCredentialStore.credential(image.get(), user, ScramMechanism.fromMechanismName(mechanism));
     }
 }
