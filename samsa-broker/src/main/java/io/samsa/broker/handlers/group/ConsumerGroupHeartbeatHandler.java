@@ -6,10 +6,12 @@ import io.samsa.coordinator.runtime.CoordinatorErrors;
 import io.samsa.coordinator.group.GroupCoordinator;
 import io.samsa.coordinator.group.consumer.ConsumerGroupService;
 import io.samsa.coordinator.group.consumer.HeartbeatValidator;
+import io.samsa.coordinator.group.consumer.Subscriptions;
 import io.samsa.protocol.ApiHandler;
 import io.samsa.protocol.RequestContext;
 import java.util.LinkedHashSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
@@ -68,8 +70,10 @@ public final class ConsumerGroupHeartbeatHandler implements ApiHandler<ConsumerG
             return CompletableFuture.completedFuture(error(e));
         }
         String clientHost = context.clientAddress() == null ? "" : context.clientAddress().getAddress().toString();
+        Predicate<String> regexTopics = !authorizer.enabled() ? Subscriptions.ALL_TOPICS
+                : topic -> authorizer.authorize(context, AclOperation.DESCRIBE, ResourceType.TOPIC, topic);
         return coordinator.onShard(request.groupId(), h -> CompletableFuture.completedFuture(
-                        service.heartbeat(h.shard(), request, context.clientId(), clientHost)))
+                        service.heartbeat(h.shard(), request, context.clientId(), clientHost, regexTopics)))
                 .exceptionally(ConsumerGroupHeartbeatHandler::error);
     }
 
