@@ -4,6 +4,9 @@ import io.samsa.coordinator.runtime.SerialExecutor;
 import io.samsa.broker.config.BrokerConfig;
 import io.samsa.broker.config.BrokerConfigDefs;
 import io.samsa.broker.handlers.DeleteRecordsHandler;
+import io.samsa.broker.handlers.acl.CreateAclsHandler;
+import io.samsa.broker.handlers.acl.DeleteAclsHandler;
+import io.samsa.broker.handlers.acl.DescribeAclsHandler;
 import io.samsa.broker.handlers.DescribeProducersHandler;
 import io.samsa.broker.handlers.WriteTxnMarkersHandler;
 import io.samsa.broker.handlers.AlterPartitionReassignmentsHandler;
@@ -43,6 +46,8 @@ import io.samsa.broker.handlers.MetadataHandler;
 import io.samsa.broker.handlers.ProduceHandler;
 import io.samsa.broker.replica.DelayedFetchPurgatory;
 import io.samsa.broker.replica.ReplicaManager;
+import io.samsa.broker.security.AclAuthorizer;
+import io.samsa.broker.security.AclEntries;
 import io.samsa.broker.security.RequestAuthorizer;
 import io.samsa.broker.replica.ReplicationSettings;
 import io.samsa.broker.handlers.OffsetsForLeaderEpochHandler;
@@ -244,9 +249,15 @@ public final class SamsaBroker implements SamsaNode {
                 checkpointEvery);
 
         ProducerIdManager producerIds = new ProducerIdManager(config.nodeId(), quorum);
+        RequestAuthorizer authorizer = AclAuthorizer.fromConfig(config);
+        if (authorizer instanceof AclAuthorizer acls) {
+            // the ACLs follow the metadata image; the listeners bind below, after the replayed image is indexed
+            acls.update(quorum.image().security().acls(), AclEntries::toBindings);
+            quorum.addListener(image -> acls.update(image.security().acls(), AclEntries::toBindings));
+        }
         BrokerContext ctx = new BrokerContext(config, quorum, replicas, purgatory,
                 producerIds, new TopicCreator(config, quorum), ioPool, new SerialExecutor(ioPool),
-                () -> endpoints, RequestAuthorizer.ALLOW_ALL);
+                () -> endpoints, authorizer);
         GroupCoordinator groups = new GroupCoordinator(config.nodeId(), CoordinatorConfigs.group(config),
                 quorum::image, replicas::leaderLog, new CoordinatorPartitions(replicas),
                 (name, partitions, replication, configs) ->
@@ -319,6 +330,9 @@ public final class SamsaBroker implements SamsaNode {
                 .register(new AlterPartitionReassignmentsHandler(ctx))
                 .register(new ListPartitionReassignmentsHandler(ctx))
                 .register(new DescribeProducersHandler(ctx))
+                .register(new CreateAclsHandler(ctx))
+                .register(new DescribeAclsHandler(ctx))
+                .register(new DeleteAclsHandler(ctx))
                 // markers for __consumer_offsets go through the group coordinator (pending offsets complete there)
                 .register(new WriteTxnMarkersHandler(ctx, groups))
                 // KIP-584: transaction.version 0-2 supported, 2 finalized (Transactions V2, KIP-890 part 2)

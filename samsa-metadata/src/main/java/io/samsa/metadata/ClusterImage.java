@@ -18,6 +18,7 @@ import java.util.UUID;
  *                       to key/value
  * @param nextProducerId the first producer id not yet handed out to any broker
  * @param appliedIndex   the Raft log index of the last applied entry
+ * @param security       ACLs, SCRAM credentials and client quotas
  *
  * <p>All maps are unmodifiable. {@code clusterId} is null only before the quorum's first leader has formatted the
  * log ({@link MetadataQuorum#start} returns after that). {@code controllerId} and {@code controllerEpoch} are not in
@@ -32,7 +33,20 @@ public record ClusterImage(
         Map<UUID, TopicImage> topicsById,
         Map<ConfigResource, Map<String, String>> configs,
         long nextProducerId,
-        long appliedIndex) {
+        long appliedIndex,
+        SecurityImage security) {
+
+    public ClusterImage {
+        java.util.Objects.requireNonNull(security, "security");
+    }
+
+    /** An image without ACLs, SCRAM credentials or quotas. */
+    public ClusterImage(String clusterId, int controllerId, long controllerEpoch, Map<Integer, BrokerRegistration> brokers,
+                        Map<String, TopicImage> topics, Map<UUID, TopicImage> topicsById,
+                        Map<ConfigResource, Map<String, String>> configs, long nextProducerId, long appliedIndex) {
+        this(clusterId, controllerId, controllerEpoch, brokers, topics, topicsById, configs, nextProducerId,
+                appliedIndex, SecurityImage.empty());
+    }
 
     /** The image of a log with nothing applied: no cluster id, no brokers, no topics. */
     public static ClusterImage empty() {
@@ -57,6 +71,6 @@ public record ClusterImage(
             return this;
         }
         return new ClusterImage(clusterId, newControllerId, newControllerEpoch, brokers, topics, topicsById, configs,
-                nextProducerId, appliedIndex);
+                nextProducerId, appliedIndex, security);
     }
 }

@@ -2,7 +2,12 @@ package io.samsa.metadata;
 
 import io.samsa.metadata.ControllerException.Error;
 import io.samsa.metadata.record.MetadataRecord;
+import io.samsa.metadata.record.MetadataRecord.AclRecord;
 import io.samsa.metadata.record.MetadataRecord.BrokerRegistrationChangeRecord;
+import io.samsa.metadata.record.MetadataRecord.ClientQuotaRecord;
+import io.samsa.metadata.record.MetadataRecord.RemoveAclRecord;
+import io.samsa.metadata.record.MetadataRecord.RemoveScramCredentialRecord;
+import io.samsa.metadata.record.MetadataRecord.ScramCredentialRecord;
 import io.samsa.metadata.record.MetadataRecord.ClusterIdRecord;
 import io.samsa.metadata.record.MetadataRecord.ConfigRecord;
 import io.samsa.metadata.record.MetadataRecord.PartitionRecord;
@@ -40,6 +45,9 @@ final class ImageApplier {
     private Map<String, TopicImage> topics;
     private Map<UUID, TopicImage> topicsById;
     private Map<ConfigResource, Map<String, String>> configs;
+    private Map<UUID, AclEntry> acls;
+    private Map<SecurityImage.ScramKey, ScramCredentialEntry> scram;
+    private Map<QuotaEntity, Map<String, Double>> quotas;
     private final Set<UUID> createdTopics = new HashSet<>();
 
     private ImageApplier(ClusterImage base, long index) {
@@ -51,6 +59,9 @@ final class ImageApplier {
         this.topics = base.topics();
         this.topicsById = base.topicsById();
         this.configs = base.configs();
+        this.acls = base.security().acls();
+        this.scram = base.security().scram();
+        this.quotas = base.security().quotas();
     }
 
     /**
@@ -80,7 +91,7 @@ final class ImageApplier {
     /** {@code image} after a refused batch at {@code index}: unchanged but for its applied index. */
     static ClusterImage advance(ClusterImage image, long index) {
         return new ClusterImage(image.clusterId(), image.controllerId(), image.controllerEpoch(), image.brokers(),
-                image.topics(), image.topicsById(), image.configs(), image.nextProducerId(), index);
+                image.topics(), image.topicsById(), image.configs(), image.nextProducerId(), index, image.security());
     }
 
     private ApplyOutcome.Refused applyOne(MetadataRecord record) {
@@ -93,6 +104,28 @@ final class ImageApplier {
             case ConfigRecord r -> config(r);
             case RemoveTopicRecord r -> removeTopic(r);
             case ProducerIdsRecord r -> producerIds(r);
+            case AclRecord r -> acl(r);
+            case RemoveAclRecord r -> {
+                if (acls.containsKey(r.id())) {
+                    acls = writable(acls, base.security().acls());
+                    acls.remove(r.id());
+                }
+                yield null;
+            }
+            case ScramCredentialRecord r -> {
+                scram = writable(scram, base.security().scram());
+                scram.put(r.credential().key(), r.credential());
+                yield null;
+            }
+            case RemoveScramCredentialRecord r -> {
+                var key = new SecurityImage.ScramKey(r.user(), r.mechanism());
+                if (scram.containsKey(key)) {
+                    scram = writable(scram, base.security().scram());
+                    scram.remove(key);
+                }
+                yield null;
+            }
+            case ClientQuotaRecord r -> clientQuota(r);
         };
     }
 
@@ -233,6 +266,35 @@ final class ImageApplier {
         return null;
     }
 
+    private ApplyOutcome.Refused acl(AclRecord r) {
+        if (acls.containsKey(r.id())) {
+            return ApplyOutcome.Refused.conflict("ACL id " + r.id() + " is already taken");
+        }
+        acls = writable(acls, base.security().acls());
+        acls.put(r.id(), r.entry());
+        return null;
+    }
+
+    private ApplyOutcome.Refused clientQuota(ClientQuotaRecord r) {
+        if (r.value() != null && (r.value().isNaN() || r.value() < 0)) {
+            return new ApplyOutcome.Refused(Error.INVALID_REQUEST, "Quota " + r.key() + " of " + r.entity()
+                    + " must be a non-negative number, not " + r.value(), false);
+        }
+        quotas = writable(quotas, base.security().quotas());
+        var values = new HashMap<>(quotas.getOrDefault(r.entity(), Map.of()));
+        if (r.value() == null) {
+            values.remove(r.key());
+        } else {
+            values.put(r.key(), r.value());
+        }
+        if (values.isEmpty()) {
+            quotas.remove(r.entity());
+        } else {
+            quotas.put(r.entity(), Map.copyOf(values));
+        }
+        return null;
+    }
+
     private void putTopic(TopicImage topic) {
         topics = writable(topics, base.topics());
         topicsById = writable(topicsById, base.topicsById());
@@ -252,6 +314,15 @@ final class ImageApplier {
     private ClusterImage build(long index) {
         return new ClusterImage(clusterId, base.controllerId(), base.controllerEpoch(),
                 frozen(brokers, base.brokers()), frozen(topics, base.topics()),
-                frozen(topicsById, base.topicsById()), frozen(configs, base.configs()), nextProducerId, index);
+                frozen(topicsById, base.topicsById()), frozen(configs, base.configs()), nextProducerId, index,
+                security());
+    }
+
+    private SecurityImage security() {
+        SecurityImage old = base.security();
+        if (acls == old.acls() && scram == old.scram() && quotas == old.quotas()) {
+            return old;
+        }
+        return new SecurityImage(acls, scram, quotas);
     }
 }

@@ -2,7 +2,10 @@ package io.samsa.metadata;
 
 import io.samsa.metadata.record.MetadataCodecException;
 import io.samsa.metadata.record.MetadataRecord;
+import io.samsa.metadata.record.MetadataRecord.AclRecord;
 import io.samsa.metadata.record.MetadataRecord.BrokerRegistrationChangeRecord;
+import io.samsa.metadata.record.MetadataRecord.ClientQuotaRecord;
+import io.samsa.metadata.record.MetadataRecord.ScramCredentialRecord;
 import io.samsa.metadata.record.MetadataRecord.ClusterIdRecord;
 import io.samsa.metadata.record.MetadataRecord.ConfigRecord;
 import io.samsa.metadata.record.MetadataRecord.ProducerIdsRecord;
@@ -33,7 +36,7 @@ import java.util.Map;
  * </pre>
  *
  * The batch lists the cluster id, the brokers by node id, each topic by name (TopicRecord then its partitions),
- * the configs, and the producer id counter; loading applies it to the empty image with {@link ImageApplier}, so
+ * the configs, the producer id counter, the ACLs, the SCRAM credentials and the client quotas; loading applies it to the empty image with {@link ImageApplier}, so
  * a snapshot is checked by the same rules as the log. Written to a temporary file, forced, then atomically renamed.
  * Stateless and thread-safe.
  */
@@ -118,6 +121,16 @@ final class ImageSnapshot {
         if (image.nextProducerId() > 0) {
             records.add(new ProducerIdsRecord(-1, 0, image.nextProducerId()));
         }
+        SecurityImage security = image.security();
+        security.acls().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> records.add(new AclRecord(e.getKey(), e.getValue())));
+        security.scram().values().stream()
+                .sorted(Comparator.comparing(ScramCredentialEntry::user).thenComparing(ScramCredentialEntry::mechanism))
+                .forEach(c -> records.add(new ScramCredentialRecord(c)));
+        security.quotas().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey(Comparator.comparing(entity -> entity.entries().toString())))
+                .forEach(e -> e.getValue().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                        .forEach(kv -> records.add(new ClientQuotaRecord(e.getKey(), kv.getKey(), kv.getValue()))));
         return records;
     }
 }

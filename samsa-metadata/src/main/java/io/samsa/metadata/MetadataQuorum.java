@@ -27,6 +27,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -510,6 +511,46 @@ public final class MetadataQuorum implements AutoCloseable {
             }
         }
         return writer.write(image -> new QuorumWriter.Plan<>(ControllerLogic.alterConfigs(image, copy), null));
+    }
+
+    /**
+     * Adds ACLs in one batch (CreateAcls). An entry equal to an ACL already stored keeps that ACL (no new record), as
+     * Kafka's {@code AclControlManager}. The broker validates the entries (codes, names) first.
+     *
+     * @return the id of each entry, in order
+     */
+    public CompletableFuture<List<UUID>> createAcls(List<AclEntry> entries) {
+        List<AclEntry> copy = List.copyOf(entries);
+        return writer.write(image -> SecurityPlans.createAcls(image, copy));
+    }
+
+    /** Removes the ACLs with these ids in one batch (DeleteAcls); ids already gone are skipped. */
+    public CompletableFuture<Void> removeAcls(Set<UUID> ids) {
+        Set<UUID> copy = Set.copyOf(ids);
+        return writer.write(image -> SecurityPlans.removeAcls(image, copy));
+    }
+
+    /**
+     * Sets and deletes SCRAM credentials in one batch (AlterUserScramCredentials); the broker validates them first.
+     * Deleting a credential that is not there is a no-op.
+     */
+    public CompletableFuture<Void> alterScramCredentials(List<ScramCredentialEntry> upserts,
+                                                         List<SecurityImage.ScramKey> deletions) {
+        List<ScramCredentialEntry> up = List.copyOf(upserts);
+        List<SecurityImage.ScramKey> del = List.copyOf(deletions);
+        return writer.write(image -> SecurityPlans.alterScramCredentials(up, del));
+    }
+
+    /**
+     * Sets and removes client quota keys in one batch (AlterClientQuotas); the broker validates entity types, keys and
+     * values first. With {@code validateOnly} nothing is written.
+     */
+    public CompletableFuture<Void> alterClientQuotas(List<QuotaChange> changes, boolean validateOnly) {
+        List<QuotaChange> copy = List.copyOf(changes);
+        if (validateOnly) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return writer.write(image -> SecurityPlans.alterClientQuotas(copy));
     }
 
     /**

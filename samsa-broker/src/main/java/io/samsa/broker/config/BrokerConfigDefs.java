@@ -91,7 +91,8 @@ public final class BrokerConfigDefs {
     public static final String METADATA_DIR_NAME = "__samsa_metadata";
 
     /** Every broker key Samsa knows, used or accepted. */
-    public static final ConfigDef DEF = ClusterConfigDefs.defineInto(AcceptedBrokerConfigDefs.defineInto(new ConfigDef()
+    public static final ConfigDef DEF = AuthorizerConfigDefs.defineInto(ClusterConfigDefs.defineInto(
+            AcceptedBrokerConfigDefs.defineInto(new ConfigDef()
             .define(NODE_ID, INT, 1, atLeast(0), HIGH,
                     "The id of this node, broker and controller alike (Samsa default 1; Kafka requires it).")
             .define(BROKER_ID, INT, -1, null, HIGH,
@@ -213,7 +214,7 @@ public final class BrokerConfigDefs {
                     "How long (ms) a partition keeps the state of a producer without an open transaction after its "
                             + "last write.")
             .define(PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS, INT, 600_000, atLeast(1), LOW,
-                    "How often (ms) expired producer ids are removed.")));
+                    "How often (ms) expired producer ids are removed."))));
 
     private BrokerConfigDefs() {
     }

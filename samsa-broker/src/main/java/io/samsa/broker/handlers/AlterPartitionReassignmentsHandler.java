@@ -19,6 +19,7 @@ import org.apache.kafka.common.message.AlterPartitionReassignmentsRequestData.Re
 import org.apache.kafka.common.message.AlterPartitionReassignmentsResponseData;
 import org.apache.kafka.common.message.AlterPartitionReassignmentsResponseData.ReassignablePartitionResponse;
 import org.apache.kafka.common.message.AlterPartitionReassignmentsResponseData.ReassignableTopicResponse;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -49,6 +50,7 @@ public final class AlterPartitionReassignmentsHandler implements ApiHandler<Alte
     @Override
     public CompletableFuture<AlterPartitionReassignmentsResponseData> handle(
             RequestContext context, AlterPartitionReassignmentsRequestData request) {
+        Acls.requireCluster(ctx, context, AclOperation.ALTER);
         ClusterImage image = ctx.image();
         Map<PartitionRef, Optional<List<Integer>>> targets = new LinkedHashMap<>();
         Map<PartitionRef, Throwable> refused = new LinkedHashMap<>();

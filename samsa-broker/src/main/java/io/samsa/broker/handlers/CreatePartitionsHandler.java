@@ -16,6 +16,7 @@ import org.apache.kafka.common.message.CreatePartitionsRequestData.CreatePartiti
 import org.apache.kafka.common.message.CreatePartitionsRequestData.CreatePartitionsTopic;
 import org.apache.kafka.common.message.CreatePartitionsResponseData;
 import org.apache.kafka.common.message.CreatePartitionsResponseData.CreatePartitionsTopicResult;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -57,6 +58,9 @@ public final class CreatePartitionsHandler implements ApiHandler<CreatePartition
             if (seen.get(t.name()) > 1) {
                 results.add(CompletableFuture.completedFuture(result(t.name(), Errors.INVALID_REQUEST,
                         "Duplicate topic in request.")));
+            } else if (!Acls.topic(ctx, context, AclOperation.ALTER, t.name())) { // Kafka: ALTER on the topic
+                results.add(CompletableFuture.completedFuture(result(t.name(), Errors.TOPIC_AUTHORIZATION_FAILED,
+                        null)));
             } else {
                 results.add(grow(t, request.validateOnly()));
             }

@@ -24,6 +24,7 @@ import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopic;
 import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopicConfig;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
 import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicResult;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -57,13 +58,22 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
             }
         }
         List<CompletableFuture<CreatableTopicResult>> results = new ArrayList<>();
+        // Kafka: CREATE on the cluster, else on each topic; the created topic's configs need DESCRIBE_CONFIGS
+        boolean clusterCreate = Acls.clusterQuietly(ctx, context, AclOperation.CREATE);
         for (CreatableTopic t : request.topics()) {
             if (duplicates.contains(t.name())) {
                 results.add(CompletableFuture.completedFuture(result(t.name(), Errors.INVALID_REQUEST,
                         "Create topics request from client `" + context.clientId()
                                 + "` contains multiple entries for the following topics: " + t.name())));
+            } else if (!clusterCreate && !Acls.topic(ctx, context, AclOperation.CREATE, t.name())) {
+                results.add(CompletableFuture.completedFuture(result(t.name(), Errors.TOPIC_AUTHORIZATION_FAILED,
+                        "Authorization failed.")));
             } else {
-                results.add(create(t, request.validateOnly()));
+                results.add(create(t, request.validateOnly()).thenApply(r ->
+                        r.errorCode() != Errors.NONE.code()
+                                || Acls.topicQuietly(ctx, context, AclOperation.DESCRIBE_CONFIGS, t.name()) ? r
+                                : r.setNumPartitions(-1).setReplicationFactor((short) -1).setConfigs(new ArrayList<>())
+                                        .setTopicConfigErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())));
             }
         }
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(v -> {

@@ -13,6 +13,7 @@ import org.apache.kafka.common.message.DeleteRecordsRequestData.DeleteRecordsTop
 import org.apache.kafka.common.message.DeleteRecordsResponseData;
 import org.apache.kafka.common.message.DeleteRecordsResponseData.DeleteRecordsPartitionResult;
 import org.apache.kafka.common.message.DeleteRecordsResponseData.DeleteRecordsTopicResult;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -49,7 +50,14 @@ public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsReque
             DeleteRecordsResponseData response = new DeleteRecordsResponseData();
             for (DeleteRecordsTopic topic : request.topics()) {
                 DeleteRecordsTopicResult out = new DeleteRecordsTopicResult().setName(topic.name());
+                boolean authorized = Acls.topic(ctx, context, AclOperation.DELETE, topic.name()); // Kafka: DELETE
                 for (DeleteRecordsPartition p : topic.partitions()) {
+                    if (!authorized) {
+                        out.partitions().add(new DeleteRecordsPartitionResult().setPartitionIndex(p.partitionIndex())
+                                .setLowWatermark(INVALID_LOW_WATERMARK)
+                                .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()));
+                        continue;
+                    }
                     out.partitions().add(delete(new TopicPartition(topic.name(), p.partitionIndex()), p.offset()));
                 }
                 response.topics().add(out);

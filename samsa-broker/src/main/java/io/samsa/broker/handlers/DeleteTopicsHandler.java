@@ -15,6 +15,7 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData.DeletableTopicResult;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -41,16 +42,16 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
         if (context.apiVersion() >= 6) {
             for (DeleteTopicsRequestData.DeleteTopicState t : request.topics()) {
                 if (t.name() != null) {
-                    results.add(delete(image.topic(t.name()), t.name(), null));
+                    results.add(delete(context, image.topic(t.name()), t.name(), null));
                 } else {
                     Uuid id = t.topicId();
-                    results.add(delete(image.topic(new UUID(id.getMostSignificantBits(), id.getLeastSignificantBits())),
-                            null, id));
+                    results.add(delete(context,
+                            image.topic(new UUID(id.getMostSignificantBits(), id.getLeastSignificantBits())), null, id));
                 }
             }
         } else {
             for (String name : request.topicNames()) {
-                results.add(delete(image.topic(name), name, null));
+                results.add(delete(context, image.topic(name), name, null));
             }
         }
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(v -> {
@@ -62,7 +63,16 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
         });
     }
 
-    private CompletableFuture<DeletableTopicResult> delete(Optional<TopicImage> topic, String name, Uuid id) {
+    private CompletableFuture<DeletableTopicResult> delete(RequestContext context, Optional<TopicImage> topic,
+                                                          String name, Uuid id) {
+        // Kafka: DELETE on the topic, checked before whether a named topic exists; a topic id must resolve first
+        String resolved = topic.map(TopicImage::name).orElse(name);
+        if (resolved != null && !Acls.topic(ctx, context, AclOperation.DELETE, resolved)) {
+            return CompletableFuture.completedFuture(new DeletableTopicResult().setName(name)
+                    .setTopicId(id == null ? Uuid.ZERO_UUID : id)
+                    .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                    .setErrorMessage(Errors.TOPIC_AUTHORIZATION_FAILED.message()));
+        }
         if (topic.isEmpty()) {
             Errors error = id != null ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
             return CompletableFuture.completedFuture(new DeletableTopicResult().setName(name)

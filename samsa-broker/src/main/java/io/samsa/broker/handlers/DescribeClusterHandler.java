@@ -1,6 +1,7 @@
 package io.samsa.broker.handlers;
 
 import io.samsa.broker.BrokerContext;
+import io.samsa.broker.security.AuthorizedOperations;
 import io.samsa.metadata.BrokerRegistration;
 import io.samsa.metadata.ClusterImage;
 import io.samsa.protocol.ApiHandler;
@@ -9,6 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeClusterResponseData;
 import org.apache.kafka.common.message.DescribeClusterResponseData.DescribeClusterBroker;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -29,6 +32,18 @@ public final class DescribeClusterHandler implements ApiHandler<DescribeClusterR
         return ApiKeys.DESCRIBE_CLUSTER;
     }
 
+    /**
+     * Kafka's {@code handleDescribeCluster}: the API itself needs no ACL; the authorized operations, when asked for,
+     * are those of the cluster for a principal with DESCRIBE on it, else 0.
+     */
+    private int clusterAuthorizedOperations(RequestContext context, DescribeClusterRequestData request) {
+        if (!request.includeClusterAuthorizedOperations()) {
+            return Integer.MIN_VALUE;
+        }
+        return Acls.cluster(ctx, context, AclOperation.DESCRIBE) ? ctx.authorizer().authorizedOperations(context,
+                ResourceType.CLUSTER, AuthorizedOperations.CLUSTER_NAME) : 0;
+    }
+
     @Override
     public CompletableFuture<DescribeClusterResponseData> handle(RequestContext context,
                                                                  DescribeClusterRequestData request) {
@@ -37,7 +52,7 @@ public final class DescribeClusterHandler implements ApiHandler<DescribeClusterR
                 .setClusterId(image.clusterId())
                 .setControllerId(ControllerIds.forClients(image, ctx.nodeId()))
                 .setEndpointType(BROKERS)
-                .setClusterAuthorizedOperations(Integer.MIN_VALUE);
+                .setClusterAuthorizedOperations(clusterAuthorizedOperations(context, request));
         if (context.apiVersion() >= 1 && request.endpointType() != BROKERS) {
             return CompletableFuture.completedFuture(response.setErrorCode(Errors.UNSUPPORTED_ENDPOINT_TYPE.code())
                     .setErrorMessage("Samsa serves the broker endpoint type (1) only"));

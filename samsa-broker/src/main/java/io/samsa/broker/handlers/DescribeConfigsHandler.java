@@ -19,6 +19,7 @@ import org.apache.kafka.common.message.DescribeConfigsRequestData.DescribeConfig
 import org.apache.kafka.common.message.DescribeConfigsResponseData;
 import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsResourceResult;
 import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsResult;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -59,8 +60,10 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
         var response = new DescribeConfigsResponseData();
         for (DescribeConfigsResource resource : request.resources()) {
             DescribeConfigsResult result;
+            Errors refusal = Acls.configResourceRefusal(ctx, context, resource.resourceType(),
+                    resource.resourceName(), AclOperation.DESCRIBE_CONFIGS);
             try {
-                result = describe(image, describer, resource);
+                result = refusal != null ? error(refusal, refusal.message()) : describe(image, describer, resource);
             } catch (RuntimeException e) {
                 result = error(ErrorMapper.toError(e), ErrorMapper.message(e));
             }

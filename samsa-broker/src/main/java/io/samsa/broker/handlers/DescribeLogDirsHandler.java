@@ -25,6 +25,7 @@ import org.apache.kafka.common.message.DescribeLogDirsResponseData;
 import org.apache.kafka.common.message.DescribeLogDirsResponseData.DescribeLogDirsPartition;
 import org.apache.kafka.common.message.DescribeLogDirsResponseData.DescribeLogDirsResult;
 import org.apache.kafka.common.message.DescribeLogDirsResponseData.DescribeLogDirsTopic;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -57,6 +58,10 @@ public final class DescribeLogDirsHandler implements ApiHandler<DescribeLogDirsR
     @Override
     public CompletableFuture<DescribeLogDirsResponseData> handle(RequestContext context,
                                                                  DescribeLogDirsRequestData request) {
+        if (!Acls.cluster(ctx, context, AclOperation.DESCRIBE)) { // Kafka: DESCRIBE on the cluster, empty results
+            return CompletableFuture.completedFuture(new DescribeLogDirsResponseData()
+                    .setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code()));
+        }
         List<PartitionLog> logs = hostedLogs(request);
         return CompletableFuture.supplyAsync(() -> {
             DescribeLogDirsResponseData response = new DescribeLogDirsResponseData().setErrorCode(Errors.NONE.code());

@@ -13,6 +13,7 @@ import org.apache.kafka.common.message.DescribeProducersResponseData;
 import org.apache.kafka.common.message.DescribeProducersResponseData.PartitionResponse;
 import org.apache.kafka.common.message.DescribeProducersResponseData.ProducerState;
 import org.apache.kafka.common.message.DescribeProducersResponseData.TopicResponse;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -44,7 +45,14 @@ public final class DescribeProducersHandler implements ApiHandler<DescribeProduc
             DescribeProducersResponseData response = new DescribeProducersResponseData();
             for (TopicRequest topic : request.topics()) {
                 TopicResponse out = new TopicResponse().setName(topic.name());
+                boolean authorized = Acls.topic(ctx, context, AclOperation.READ, topic.name()); // Kafka: READ
                 for (int partition : topic.partitionIndexes()) {
+                    if (!authorized) {
+                        out.partitions().add(new DescribeProducersResponseData.PartitionResponse()
+                                .setPartitionIndex(partition).setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                                .setErrorMessage(Errors.TOPIC_AUTHORIZATION_FAILED.message()));
+                        continue;
+                    }
                     out.partitions().add(describe(new TopicPartition(topic.name(), partition)));
                 }
                 response.topics().add(out);

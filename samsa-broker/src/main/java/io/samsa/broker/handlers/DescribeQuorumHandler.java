@@ -19,6 +19,7 @@ import org.apache.kafka.common.message.DescribeQuorumResponseData.Node;
 import org.apache.kafka.common.message.DescribeQuorumResponseData.PartitionData;
 import org.apache.kafka.common.message.DescribeQuorumResponseData.ReplicaState;
 import org.apache.kafka.common.message.DescribeQuorumResponseData.TopicData;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
@@ -60,6 +61,7 @@ public final class DescribeQuorumHandler implements ApiHandler<DescribeQuorumReq
     @Override
     public CompletableFuture<DescribeQuorumResponseData> handle(RequestContext context,
                                                                 DescribeQuorumRequestData request) {
+        Acls.requireCluster(ctx, context, AclOperation.DESCRIBE);
         QuorumInfo quorum;
         try {
             quorum = ctx.quorum().describeQuorum();

@@ -17,6 +17,7 @@ import org.apache.kafka.common.message.ElectLeadersRequestData;
 import org.apache.kafka.common.message.ElectLeadersResponseData;
 import org.apache.kafka.common.message.ElectLeadersResponseData.PartitionResult;
 import org.apache.kafka.common.message.ElectLeadersResponseData.ReplicaElectionResult;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -47,6 +48,7 @@ public final class ElectLeadersHandler implements ApiHandler<ElectLeadersRequest
     @Override
     public CompletableFuture<ElectLeadersResponseData> handle(RequestContext context,
                                                               ElectLeadersRequestData request) {
+        Acls.requireCluster(ctx, context, AclOperation.ALTER);
         ElectionType type;
         try {
             type = ElectionType.valueOf(context.apiVersion() == 0 ? ElectionType.PREFERRED.value

@@ -2,6 +2,8 @@ package io.samsa.broker.handlers;
 
 import io.samsa.broker.BrokerContext;
 import io.samsa.broker.replica.ReplicaManager;
+import io.samsa.broker.security.AuthorizedOperations;
+import io.samsa.broker.security.RequestAuthorizer;
 import io.samsa.metadata.ClusterImage;
 import io.samsa.metadata.TopicImage;
 import io.samsa.protocol.ApiHandler;
@@ -14,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchRequestData.FetchPartition;
 import org.apache.kafka.common.message.FetchRequestData.FetchTopic;
@@ -58,8 +62,8 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
             return CompletableFuture.completedFuture(new FetchResponseData()
                     .setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code()).setSessionId(0));
         }
-        List<FetchedPartition> partitions = resolve(request, context.apiVersion() >= 13);
         int replicaId = replicaId(request, context.apiVersion());
+        List<FetchedPartition> partitions = resolve(context, request, context.apiVersion() >= 13, replicaId >= 0);
         DelayedFetch fetch = new DelayedFetch(ctx, partitions, request.maxBytes(), Math.max(1, request.minBytes()),
                 context.apiVersion(), replicaId, context.listenerName(),
                 IsolationLevel.forId(request.isolationLevel()));
@@ -98,18 +102,32 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
         return Math.max(-1, id);
     }
 
-    private List<FetchedPartition> resolve(FetchRequestData request, boolean byId) {
+    /**
+     * The requested partitions against the image, with Kafka's ACL checks: a follower needs CLUSTER_ACTION on the
+     * cluster, else every partition gets TOPIC_AUTHORIZATION_FAILED; a consumer needs READ on each topic, checked
+     * before whether the topic exists (an unknown topic id stays UNKNOWN_TOPIC_ID).
+     */
+    private List<FetchedPartition> resolve(RequestContext context, FetchRequestData request, boolean byId,
+                                           boolean follower) {
         ClusterImage image = ctx.image();
         List<FetchedPartition> out = new ArrayList<>();
+        RequestAuthorizer authorizer = ctx.authorizer();
+        boolean followerRefused = follower && authorizer.enabled() && !authorizer.authorize(context,
+                AclOperation.CLUSTER_ACTION, ResourceType.CLUSTER, AuthorizedOperations.CLUSTER_NAME);
         for (FetchTopic t : request.topics()) {
             Optional<TopicImage> topic = byId
                     ? image.topic(new UUID(t.topicId().getMostSignificantBits(), t.topicId().getLeastSignificantBits()))
                     : image.topic(t.topic());
             Uuid topicId = topic.map(ti -> ReplicaManager.toKafka(ti.topicId())).orElse(t.topicId());
             String name = topic.map(TopicImage::name).orElse(t.topic());
+            boolean refused = followerRefused || (!follower && authorizer.enabled() && name != null
+                    && !(byId && topic.isEmpty())
+                    && !authorizer.authorize(context, AclOperation.READ, ResourceType.TOPIC, name));
             for (FetchPartition p : t.partitions()) {
                 Errors error = Errors.NONE;
-                if (topic.isEmpty()) {
+                if (refused) {
+                    error = Errors.TOPIC_AUTHORIZATION_FAILED;
+                } else if (topic.isEmpty()) {
                     error = byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
                 }
                 out.add(new FetchedPartition(name == null ? "" : name, topicId,

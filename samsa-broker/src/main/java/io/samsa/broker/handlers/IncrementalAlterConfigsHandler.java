@@ -17,7 +17,9 @@ import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterC
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterableConfig;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ApiError;
 
 /**
@@ -49,12 +51,26 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler<Incremen
     public CompletableFuture<IncrementalAlterConfigsResponseData> handle(RequestContext context,
                                                                          IncrementalAlterConfigsRequestData request) {
         List<AlterConfigsResource> resources = new ArrayList<>(request.resources());
-        return alterations.alterEach(resources, AlterConfigsResource::resourceType, AlterConfigsResource::resourceName,
+        // Kafka: ALTER_CONFIGS on the topic (TOPIC_AUTHORIZATION_FAILED) or the cluster for brokers
+        // (CLUSTER_AUTHORIZATION_FAILED), checked before anything is validated or changed
+        List<Errors> refusals = new ArrayList<>();
+        List<AlterConfigsResource> allowed = new ArrayList<>();
+        for (AlterConfigsResource r : resources) {
+            Errors refusal = Acls.configResourceRefusal(ctx, context, r.resourceType(), r.resourceName(),
+                    AclOperation.ALTER_CONFIGS);
+            refusals.add(refusal);
+            if (refusal == null) {
+                allowed.add(r);
+            }
+        }
+        return alterations.alterEach(allowed, AlterConfigsResource::resourceType, AlterConfigsResource::resourceName,
                 IncrementalAlterConfigsHandler::apply, ctx.image(), request.validateOnly()).thenApply(errors -> {
             var response = new IncrementalAlterConfigsResponseData();
-            for (int i = 0; i < errors.size(); i++) {
+            java.util.Iterator<ApiError> results = errors.iterator();
+            for (int i = 0; i < resources.size(); i++) {
                 AlterConfigsResource r = resources.get(i);
-                ApiError error = errors.get(i);
+                ApiError error = refusals.get(i) != null ? new ApiError(refusals.get(i), refusals.get(i).message())
+                        : results.next();
                 response.responses().add(new AlterConfigsResourceResponse()
                         .setResourceType(r.resourceType()).setResourceName(r.resourceName())
                         .setErrorCode(error.error().code()).setErrorMessage(error.message()));

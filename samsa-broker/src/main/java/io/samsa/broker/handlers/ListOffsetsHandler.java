@@ -16,6 +16,7 @@ import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsTopic;
 import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsPartitionResponse;
 import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsTopicResponse;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.FileRecords.TimestampAndOffset;
@@ -49,7 +50,14 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
                     && request.isolationLevel() == IsolationLevel.READ_COMMITTED.id();
             for (ListOffsetsTopic t : request.topics()) {
                 ListOffsetsTopicResponse out = new ListOffsetsTopicResponse().setName(t.name());
+                boolean authorized = Acls.topic(ctx, context, AclOperation.DESCRIBE, t.name());
                 for (ListOffsetsPartition p : t.partitions()) {
+                    if (!authorized) { // Kafka: DESCRIBE on the topic, checked before anything else
+                        out.partitions().add(new ListOffsetsPartitionResponse().setPartitionIndex(p.partitionIndex())
+                                .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()).setTimestamp(-1L)
+                                .setOffset(-1L).setLeaderEpoch(-1));
+                        continue;
+                    }
                     ListOffsetsPartitionResponse r = lookup(new TopicPartition(t.name(), p.partitionIndex()),
                             p.currentLeaderEpoch(), p.timestamp(), readCommitted);
                     if (context.apiVersion() < 4) {

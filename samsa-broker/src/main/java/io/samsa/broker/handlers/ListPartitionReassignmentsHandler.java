@@ -13,6 +13,7 @@ import org.apache.kafka.common.message.ListPartitionReassignmentsRequestData.Lis
 import org.apache.kafka.common.message.ListPartitionReassignmentsResponseData;
 import org.apache.kafka.common.message.ListPartitionReassignmentsResponseData.OngoingPartitionReassignment;
 import org.apache.kafka.common.message.ListPartitionReassignmentsResponseData.OngoingTopicReassignment;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -39,6 +40,7 @@ public final class ListPartitionReassignmentsHandler implements ApiHandler<ListP
     @Override
     public CompletableFuture<ListPartitionReassignmentsResponseData> handle(
             RequestContext context, ListPartitionReassignmentsRequestData request) {
+        Acls.requireCluster(ctx, context, AclOperation.DESCRIBE);
         Map<PartitionRef, PartitionImage> ongoing = ctx.quorum().listPartitionReassignments();
         Map<String, OngoingTopicReassignment> topics = new LinkedHashMap<>();
         if (request.topics() == null) {

@@ -2,6 +2,7 @@ package io.samsa.broker.handlers;
 
 import io.samsa.broker.BrokerContext;
 import io.samsa.broker.replica.ReplicaManager;
+import io.samsa.broker.security.AuthorizedOperations;
 import io.samsa.metadata.BrokerRegistration;
 import io.samsa.metadata.ClusterImage;
 import io.samsa.metadata.PartitionImage;
@@ -9,11 +10,15 @@ import io.samsa.metadata.TopicImage;
 import io.samsa.protocol.ApiHandler;
 import io.samsa.protocol.RequestContext;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
@@ -25,7 +30,9 @@ import org.apache.kafka.common.protocol.Errors;
 
 /**
  * Metadata (API 3, v0-13): brokers, cluster id, controller id, and topics with their stable ids (v10+) and
- * partitions. Topics named but missing are auto-created when the request allows it (v4+
+ * partitions. With an authorizer only the topics the principal may DESCRIBE are listed; a named topic it may not
+ * describe gets TOPIC_AUTHORIZATION_FAILED (existing or not), and auto-creation needs CREATE on the cluster or the
+ * topic; topic (v8+) and cluster (v8-10) authorized operations are filled in when asked for (KIP-430). Topics named but missing are auto-created when the request allows it (v4+
  * {@code AllowAutoTopicCreation}) and {@code auto.create.topics.enable} is on; the response waits (up to 5 s) for the
  * creation to commit, so clients see the new topic at once.
  */
@@ -47,36 +54,74 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
         short version = context.apiVersion();
         boolean allTopics = request.topics() == null || (version == 0 && request.topics().isEmpty());
         boolean allowAutoCreate = version < 4 || request.allowAutoTopicCreation();
+        // ACLs (Kafka's KafkaApis): a named topic needs DESCRIBE (else TOPIC_AUTHORIZATION_FAILED, whether it exists
+        // or not); its auto-creation needs CREATE on the cluster or on the topic (else TOPIC_AUTHORIZATION_FAILED)
+        Set<String> refused = new HashSet<>();
         List<CompletableFuture<?>> creations = new ArrayList<>();
         if (!allTopics) {
             ClusterImage image = ctx.image();
+            Boolean clusterCreate = null;
             for (MetadataRequestData.MetadataRequestTopic t : request.topics()) {
-                if (t.name() != null && image.topic(t.name()).isEmpty() && allowAutoCreate
-                        && ctx.topics().mayAutoCreate(t.name())) {
+                if (t.name() == null || (t.topicId() != null && !Uuid.ZERO_UUID.equals(t.topicId()))) {
+                    continue; // by id: checked once resolved
+                }
+                if (!Acls.topic(ctx, context, AclOperation.DESCRIBE, t.name())) {
+                    refused.add(t.name());
+                    continue;
+                }
+                if (image.topic(t.name()).isEmpty() && allowAutoCreate && ctx.topics().mayAutoCreate(t.name())) {
+                    clusterCreate = clusterCreate != null ? clusterCreate
+                            : Acls.clusterQuietly(ctx, context, AclOperation.CREATE);
+                    if (!clusterCreate && !Acls.topic(ctx, context, AclOperation.CREATE, t.name())) {
+                        refused.add(t.name());
+                        continue;
+                    }
                     creations.add(ctx.topics().autoCreate(t.name()).exceptionally(e -> null));
                 }
             }
         }
         CompletableFuture<Void> created = CompletableFuture.allOf(creations.toArray(CompletableFuture[]::new))
                 .completeOnTimeout(null, AUTO_CREATE_WAIT_MS, TimeUnit.MILLISECONDS);
-        return created.thenApply(v -> build(context, request, allTopics, allowAutoCreate));
+        return created.thenApply(v -> build(context, request, allTopics, allowAutoCreate, refused));
     }
 
     private MetadataResponseData build(RequestContext context, MetadataRequestData request, boolean allTopics,
-                                       boolean allowAutoCreate) {
+                                       boolean allowAutoCreate, Set<String> refused) {
         ClusterImage image = ctx.image();
+        short version = context.apiVersion();
+        boolean topicOps = version >= 8 && request.includeTopicAuthorizedOperations();
         MetadataResponseData response = new MetadataResponseData()
                 .setClusterId(image.clusterId())
                 .setControllerId(ControllerIds.forClients(image, ctx.nodeId()))
-                .setClusterAuthorizedOperations(Integer.MIN_VALUE);
+                .setClusterAuthorizedOperations(version >= 8 && version <= 10
+                        && request.includeClusterAuthorizedOperations()
+                        ? ctx.authorizer().authorizedOperations(context, ResourceType.CLUSTER,
+                                AuthorizedOperations.CLUSTER_NAME) : Integer.MIN_VALUE);
         addBrokers(image, context.listenerName(), response);
-        if (allTopics) {
+        if (allTopics) { // only the topics the principal may describe, silently
             for (TopicImage topic : image.topics().values()) {
-                response.topics().add(topic(image, topic));
+                if (Acls.topicQuietly(ctx, context, AclOperation.DESCRIBE, topic.name())) {
+                    response.topics().add(topic(image, topic));
+                }
             }
         } else {
             for (MetadataRequestData.MetadataRequestTopic t : request.topics()) {
-                response.topics().add(requestedTopic(image, t, allowAutoCreate));
+                if (t.name() != null && refused.contains(t.name())
+                        && (t.topicId() == null || Uuid.ZERO_UUID.equals(t.topicId()))) {
+                    response.topics().add(new MetadataResponseTopic().setName(t.name())
+                            .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                            .setIsInternal(Topic.isInternal(t.name())));
+                } else {
+                    response.topics().add(requestedTopic(context, image, t, allowAutoCreate));
+                }
+            }
+        }
+        if (topicOps) {
+            for (MetadataResponseTopic t : response.topics()) {
+                if (t.errorCode() == Errors.NONE.code() || t.errorCode() == Errors.LEADER_NOT_AVAILABLE.code()) {
+                    t.setTopicAuthorizedOperations(ctx.authorizer().authorizedOperations(context, ResourceType.TOPIC,
+                            t.name()));
+                }
             }
         }
         return response;
@@ -114,12 +159,15 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
         return endpoints.isEmpty() ? null : endpoints.get(0);
     }
 
-    private MetadataResponseTopic requestedTopic(ClusterImage image, MetadataRequestData.MetadataRequestTopic t,
-                                                 boolean allowAutoCreate) {
+    private MetadataResponseTopic requestedTopic(RequestContext context, ClusterImage image,
+                                                 MetadataRequestData.MetadataRequestTopic t, boolean allowAutoCreate) {
         Uuid id = t.topicId();
         if (id != null && !Uuid.ZERO_UUID.equals(id)) { // by id (v10+): the Java client sends name "" with it
             return image.topic(new UUID(id.getMostSignificantBits(), id.getLeastSignificantBits()))
-                    .map(topic -> topic(image, topic))
+                    .map(topic -> Acls.topic(ctx, context, AclOperation.DESCRIBE, topic.name()) ? topic(image, topic)
+                            // topic ids are not secret (Kafka): the id comes back, the name does not
+                            : new MetadataResponseTopic().setTopicId(id).setName(null)
+                                    .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()))
                     .orElseGet(() -> new MetadataResponseTopic().setTopicId(id).setName(null)
                             .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()));
         }

@@ -12,6 +12,7 @@ import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetFor
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderTopic;
 import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData;
 import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData.OffsetForLeaderTopicResult;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.RecordBatch;
@@ -42,9 +43,19 @@ public final class OffsetsForLeaderEpochHandler implements ApiHandler<OffsetForL
                                                                       OffsetForLeaderEpochRequestData request) {
         return CompletableFuture.supplyAsync(() -> {
             OffsetForLeaderEpochResponseData response = new OffsetForLeaderEpochResponseData();
+            // Kafka: CLUSTER_ACTION (followers) or, since KIP-320's consumers use it too, DESCRIBE on each topic
+            boolean clusterAction = Acls.clusterQuietly(ctx, context, AclOperation.CLUSTER_ACTION);
             for (OffsetForLeaderTopic t : request.topics()) {
                 OffsetForLeaderTopicResult out = new OffsetForLeaderTopicResult().setTopic(t.topic());
+                boolean authorized = clusterAction || Acls.topic(ctx, context, AclOperation.DESCRIBE, t.topic());
                 for (OffsetForLeaderPartition p : t.partitions()) {
+                    if (!authorized) {
+                        out.partitions().add(new OffsetForLeaderEpochResponseData.EpochEndOffset()
+                                .setPartition(p.partition()).setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                                .setLeaderEpoch(RecordBatch.NO_PARTITION_LEADER_EPOCH)
+                                .setEndOffset(OffsetsForLeaderEpochResponse.UNDEFINED_EPOCH_OFFSET));
+                        continue;
+                    }
                     out.partitions().add(lookup(new TopicPartition(t.topic(), p.partition()), p));
                 }
                 response.topics().add(out);

@@ -1,6 +1,8 @@
 package io.samsa.broker.handlers;
 
 import io.samsa.broker.BrokerContext;
+import io.samsa.broker.security.AuthorizedOperations;
+import io.samsa.broker.security.RequestAuthorizer;
 import io.samsa.broker.txnverify.AddPartitionsToTxnManager;
 import io.samsa.metadata.ClusterImage;
 import io.samsa.metadata.TopicImage;
@@ -17,7 +19,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData;
 import org.apache.kafka.common.message.ProduceRequestData.TopicProduceData;
@@ -29,6 +33,7 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.CompressionType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.resource.ResourceType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,14 +80,27 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     }
 
     @Override
-    public CompletableFuture<ProduceResponseData> handle(RequestContext context, ProduceRequestData request) {
+    public CompletableFuture<ProduceResponseData> handle(RequestContext context, ProduceRequestData fullRequest) {
         short version = context.apiVersion();
         boolean topicIds = version >= 13;
+        // ACLs first, as Kafka's KafkaApis: transactional records need WRITE on the transactional id (else the whole
+        // request fails), each topic needs WRITE (else its partitions get TOPIC_AUTHORIZATION_FAILED, and nothing of
+        // theirs reaches verification or the log)
+        RequestAuthorizer authorizer = ctx.authorizer();
+        if (authorizer.enabled() && ProduceVerification.hasTransactionalRecords(fullRequest)
+                && (fullRequest.transactionalId() == null || !authorizer.authorize(context, AclOperation.WRITE,
+                        ResourceType.TRANSACTIONAL_ID, fullRequest.transactionalId()))) {
+            throw new TransactionalIdAuthorizationException(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.message());
+        }
+        List<TopicProduceResponse> unauthorized = new ArrayList<>();
+        ProduceRequestData request = authorizer.enabled()
+                ? authorizedPart(context, fullRequest, topicIds, unauthorized) : fullRequest;
         List<CompletableFuture<?>> creations = new ArrayList<>();
         if (!topicIds) {
             ClusterImage image = ctx.image();
             for (TopicProduceData t : request.topicData()) {
-                if (image.topic(t.name()).isEmpty() && ctx.topics().mayAutoCreate(t.name())) {
+                if (image.topic(t.name()).isEmpty() && ctx.topics().mayAutoCreate(t.name())
+                        && mayCreate(context, t.name())) {
                     creations.add(ctx.topics().autoCreate(t.name()).exceptionally(e -> null));
                 }
             }
@@ -102,7 +120,11 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                             .thenApply(verified -> append(request, version, topicIds, verified));
                 })
                 .thenCompose(r -> r)
-                .thenApply(r -> version >= 10 ? withLeaderHints(r, topicIds, context.listenerName()) : r);
+                .thenApply(r -> version >= 10 ? withLeaderHints(r, topicIds, context.listenerName()) : r)
+                .thenApply(r -> {
+                    r.responses().addAll(unauthorized);
+                    return r;
+                });
         if (request.acks() == 0) {
             // No response for acks=0; a failed append closes the connection instead, as Kafka does, so the
             // producer notices through its next request.
@@ -120,6 +142,49 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
             });
         }
         return response;
+    }
+
+    /**
+     * The part of {@code request} whose topics the principal may WRITE; the other topics' partitions are answered in
+     * {@code unauthorized} with TOPIC_AUTHORIZATION_FAILED (topics addressed by an unknown id: UNKNOWN_TOPIC_ID).
+     */
+    private ProduceRequestData authorizedPart(RequestContext context, ProduceRequestData request, boolean topicIds,
+                                              List<TopicProduceResponse> unauthorized) {
+        ClusterImage image = ctx.image();
+        List<TopicProduceData> refused = new ArrayList<>();
+        for (TopicProduceData t : request.topicData()) {
+            String name = t.name();
+            if (topicIds) {
+                Optional<TopicImage> topic = image.topic(new UUID(t.topicId().getMostSignificantBits(),
+                        t.topicId().getLeastSignificantBits()));
+                name = topic.map(TopicImage::name).orElse(null);
+            }
+            if (name == null || ctx.authorizer().authorize(context, AclOperation.WRITE, ResourceType.TOPIC, name)) {
+                continue;
+            }
+            refused.add(t);
+            TopicProduceResponse out = new TopicProduceResponse().setName(t.name()).setTopicId(t.topicId());
+            for (PartitionProduceData p : t.partitionData()) {
+                PartitionProduceResponse pr = new PartitionProduceResponse().setIndex(p.index());
+                error(pr, Errors.TOPIC_AUTHORIZATION_FAILED, null);
+                out.partitionResponses().add(pr);
+            }
+            unauthorized.add(out);
+        }
+        refused.forEach(request.topicData()::remove); // the handler owns the decoded request
+        return request;
+    }
+
+    /**
+     * Whether the principal may have {@code topic} auto-created: CREATE on the cluster or on the topic, as Kafka's
+     * Metadata auto-creation.
+     */
+    private boolean mayCreate(RequestContext context, String topic) {
+        RequestAuthorizer authorizer = ctx.authorizer();
+        return !authorizer.enabled()
+                || authorizer.authorize(context, AclOperation.CREATE, ResourceType.CLUSTER,
+                        AuthorizedOperations.CLUSTER_NAME, false)
+                || authorizer.authorize(context, AclOperation.CREATE, ResourceType.TOPIC, topic);
     }
 
     private CompletableFuture<ProduceResponseData> append(ProduceRequestData request, short version,

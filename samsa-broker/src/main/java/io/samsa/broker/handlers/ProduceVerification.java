@@ -124,6 +124,18 @@ final class ProduceVerification {
      * The transactional batches of one partition's records; none when the batch headers do not parse (the append
      * reports CORRUPT_MESSAGE for the partition).
      */
+    /** Whether any partition of the request holds a transactional batch (Kafka's {@code hasTransactionalRecords}). */
+    static boolean hasTransactionalRecords(ProduceRequestData request) {
+        for (TopicProduceData t : request.topicData()) {
+            for (PartitionProduceData p : t.partitionData()) {
+                if (p.records() instanceof MemoryRecords records && !transactionalBatches(records).isEmpty()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private static List<RecordBatch> transactionalBatches(MemoryRecords records) {
         List<RecordBatch> out = null;
         try {

@@ -16,6 +16,7 @@ import org.apache.kafka.common.message.WriteTxnMarkersResponseData;
 import org.apache.kafka.common.message.WriteTxnMarkersResponseData.WritableTxnMarkerPartitionResult;
 import org.apache.kafka.common.message.WriteTxnMarkersResponseData.WritableTxnMarkerResult;
 import org.apache.kafka.common.message.WriteTxnMarkersResponseData.WritableTxnMarkerTopicResult;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.TransactionResult;
@@ -55,6 +56,8 @@ public final class WriteTxnMarkersHandler implements ApiHandler<WriteTxnMarkersR
     @Override
     public CompletableFuture<WriteTxnMarkersResponseData> handle(RequestContext context,
                                                                  WriteTxnMarkersRequestData request) {
+        // Kafka: CLUSTER_ACTION on the cluster (only brokers send markers)
+        Acls.requireCluster(ctx, context, AclOperation.CLUSTER_ACTION);
         // the appends start on the I/O pool, never on the event loop
         return CompletableFuture.supplyAsync(() -> writeAll(request), ctx.ioPool()).thenCompose(f -> f);
     }

@@ -43,6 +43,25 @@ public interface RequestAuthorizer {
     boolean authorize(RequestContext context, AclOperation operation, ResourceType resourceType, String resourceName);
 
     /**
+     * {@link #authorize(RequestContext, AclOperation, ResourceType, String)} that logs a refusal only when
+     * {@code logIfDenied} (Kafka's {@code Action.logIfDenied}: false when the check only filters what is shown, e.g.
+     * Metadata for all topics or the authorized-operations bit fields).
+     */
+    default boolean authorize(RequestContext context, AclOperation operation, ResourceType resourceType,
+                              String resourceName, boolean logIfDenied) {
+        return authorize(context, operation, resourceType, resourceName);
+    }
+
+    /**
+     * Kafka's authorized-operations bit field (Metadata, DescribeCluster, DescribeGroups): bit {@code code} set for each
+     * operation of {@link AuthorizedOperations#supported(ResourceType)} the principal may perform on the resource;
+     * denials are not logged.
+     */
+    default int authorizedOperations(RequestContext context, ResourceType resourceType, String resourceName) {
+        return AuthorizedOperations.of(this, context, resourceType, resourceName);
+    }
+
+    /**
      * KIP-679's {@code authorizeByResourceType}: whether the principal may perform {@code operation} on at least one
      * resource of {@code resourceType} (used for idempotent producers without IDEMPOTENT_WRITE on the cluster).
      */

@@ -1,7 +1,10 @@
 package io.samsa.metadata.record;
 
+import io.samsa.metadata.AclEntry;
 import io.samsa.metadata.BrokerRegistration;
 import io.samsa.metadata.ConfigResource;
+import io.samsa.metadata.QuotaEntity;
+import io.samsa.metadata.ScramCredentialEntry;
 
 import java.util.List;
 import java.util.Objects;
@@ -130,5 +133,42 @@ public sealed interface MetadataRecord {
      * @param brokerId broker the block goes to, -1 when written by a snapshot
      */
     record ProducerIdsRecord(int brokerId, long firstProducerId, long nextProducerId) implements MetadataRecord {
+    }
+
+    /** Adds an ACL (Kafka's AccessControlEntryRecord). Apply refuses an id already in use. */
+    record AclRecord(UUID id, AclEntry entry) implements MetadataRecord {
+        public AclRecord {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(entry, "entry");
+        }
+    }
+
+    /** Removes an ACL (Kafka's RemoveAccessControlEntryRecord); an id already gone is a no-op. */
+    record RemoveAclRecord(UUID id) implements MetadataRecord {
+        public RemoveAclRecord {
+            Objects.requireNonNull(id, "id");
+        }
+    }
+
+    /** Sets a user's SCRAM credential for one mechanism (Kafka's UserScramCredentialRecord). */
+    record ScramCredentialRecord(ScramCredentialEntry credential) implements MetadataRecord {
+        public ScramCredentialRecord {
+            Objects.requireNonNull(credential, "credential");
+        }
+    }
+
+    /** Deletes a user's SCRAM credential for one mechanism (Kafka's RemoveUserScramCredentialRecord). */
+    record RemoveScramCredentialRecord(String user, byte mechanism) implements MetadataRecord {
+        public RemoveScramCredentialRecord {
+            Objects.requireNonNull(user, "user");
+        }
+    }
+
+    /** Sets ({@code value != null}) or removes one client quota key of an entity (Kafka's ClientQuotaRecord). */
+    record ClientQuotaRecord(QuotaEntity entity, String key, Double value) implements MetadataRecord {
+        public ClientQuotaRecord {
+            Objects.requireNonNull(entity, "entity");
+            Objects.requireNonNull(key, "key");
+        }
     }
 }

@@ -1,7 +1,15 @@
 package io.samsa.metadata.record;
 
+import io.samsa.metadata.AclEntry;
 import io.samsa.metadata.BrokerRegistration;
 import io.samsa.metadata.ConfigResource;
+import io.samsa.metadata.QuotaEntity;
+import io.samsa.metadata.ScramCredentialEntry;
+import io.samsa.metadata.record.MetadataRecord.AclRecord;
+import io.samsa.metadata.record.MetadataRecord.ClientQuotaRecord;
+import io.samsa.metadata.record.MetadataRecord.RemoveAclRecord;
+import io.samsa.metadata.record.MetadataRecord.RemoveScramCredentialRecord;
+import io.samsa.metadata.record.MetadataRecord.ScramCredentialRecord;
 import io.samsa.metadata.record.MetadataRecord.BrokerRegistrationChangeRecord;
 import io.samsa.metadata.record.MetadataRecord.ClusterIdRecord;
 import io.samsa.metadata.record.MetadataRecord.ConfigRecord;
@@ -20,7 +28,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -41,7 +51,12 @@ import java.util.UUID;
  * 4 Partition(topicId:uuid partition:int32 replicas:list(int32) isr:list(int32) leader:int32 leaderEpoch:int32
  * partitionEpoch:int32; version 2 appends adding:list(int32) removing:list(int32)), 5 Config(type:int8 name:string
  * key:string value:string), 6 RemoveTopic(id:uuid), 7 ProducerIds(brokerId:int32 first:int64 next:int64),
- * 8 BrokerRegistrationChange(nodeId:int32 brokerEpoch:int64 fenced:bool inControlledShutdown:bool).
+ * 8 BrokerRegistrationChange(nodeId:int32 brokerEpoch:int64 fenced:bool inControlledShutdown:bool),
+ * 9 Acl(id:uuid resourceType:int8 resourceName:string patternType:int8 principal:string host:string operation:int8
+ * permission:int8), 10 RemoveAcl(id:uuid), 11 ScramCredential(user:string mechanism:int8 salt:bytes storedKey:bytes
+ * serverKey:bytes iterations:int32), 12 RemoveScramCredential(user:string mechanism:int8),
+ * 13 ClientQuota(entity:list(type:string name:string) key:string hasValue:bool [value:float64]);
+ * {@code bytes := uvarint(len) byte{len}}.
  *
  * <p>Records are written at the lowest version that holds them (a RegisterBroker without incarnation id, a
  * Partition without reassignment stay version 1), so a batch of unchanged records is byte-identical to what the
@@ -63,6 +78,11 @@ public final class MetadataRecordCodec {
     private static final byte TAG_REMOVE_TOPIC = 6;
     private static final byte TAG_PRODUCER_IDS = 7;
     private static final byte TAG_BROKER_CHANGE = 8;
+    private static final byte TAG_ACL = 9;
+    private static final byte TAG_REMOVE_ACL = 10;
+    private static final byte TAG_SCRAM = 11;
+    private static final byte TAG_REMOVE_SCRAM = 12;
+    private static final byte TAG_CLIENT_QUOTA = 13;
 
     private MetadataRecordCodec() {
     }
@@ -178,6 +198,50 @@ public final class MetadataRecordCodec {
                 out.writeBoolean(r.fenced());
                 out.writeBoolean(r.inControlledShutdown());
             }
+            case AclRecord r -> {
+                header(out, TAG_ACL);
+                writeUuid(out, r.id());
+                AclEntry e = r.entry();
+                out.writeByte(e.resourceType());
+                writeString(out, e.resourceName());
+                out.writeByte(e.patternType());
+                writeString(out, e.principal());
+                writeString(out, e.host());
+                out.writeByte(e.operation());
+                out.writeByte(e.permissionType());
+            }
+            case RemoveAclRecord r -> {
+                header(out, TAG_REMOVE_ACL);
+                writeUuid(out, r.id());
+            }
+            case ScramCredentialRecord r -> {
+                header(out, TAG_SCRAM);
+                ScramCredentialEntry c = r.credential();
+                writeString(out, c.user());
+                out.writeByte(c.mechanism());
+                writeBytes(out, c.salt());
+                writeBytes(out, c.storedKey());
+                writeBytes(out, c.serverKey());
+                out.writeInt(c.iterations());
+            }
+            case RemoveScramCredentialRecord r -> {
+                header(out, TAG_REMOVE_SCRAM);
+                writeString(out, r.user());
+                out.writeByte(r.mechanism());
+            }
+            case ClientQuotaRecord r -> {
+                header(out, TAG_CLIENT_QUOTA);
+                writeUvarint(out, r.entity().entries().size());
+                for (Map.Entry<String, String> e : r.entity().entries().entrySet()) {
+                    writeString(out, e.getKey());
+                    writeString(out, e.getValue());
+                }
+                writeString(out, r.key());
+                out.writeBoolean(r.value() != null);
+                if (r.value() != null) {
+                    out.writeDouble(r.value());
+                }
+            }
         }
     }
 
@@ -185,7 +249,7 @@ public final class MetadataRecordCodec {
         byte tag = in.readByte();
         byte version = in.readByte();
         int maxVersion = tag == TAG_REGISTER_BROKER || tag == TAG_PARTITION ? RECORD_VERSION_2 : RECORD_VERSION;
-        if (version < RECORD_VERSION || version > maxVersion || tag < TAG_CLUSTER_ID || tag > TAG_BROKER_CHANGE) {
+        if (version < RECORD_VERSION || version > maxVersion || tag < TAG_CLUSTER_ID || tag > TAG_CLIENT_QUOTA) {
             throw new MetadataCodecException("Unknown metadata record tag " + tag + " version " + version);
         }
         return switch (tag) {
@@ -214,8 +278,27 @@ public final class MetadataRecordCodec {
                     readString(in), readString(in));
             case TAG_REMOVE_TOPIC -> new RemoveTopicRecord(readUuid(in));
             case TAG_PRODUCER_IDS -> new ProducerIdsRecord(in.readInt(), in.readLong(), in.readLong());
-            default -> new BrokerRegistrationChangeRecord(in.readInt(), in.readLong(), in.readBoolean(),
-                    in.readBoolean());
+            case TAG_BROKER_CHANGE -> new BrokerRegistrationChangeRecord(in.readInt(), in.readLong(),
+                    in.readBoolean(), in.readBoolean());
+            case TAG_ACL -> new AclRecord(readUuid(in), new AclEntry(in.readByte(), readRequiredString(in),
+                    in.readByte(), readRequiredString(in), readRequiredString(in), in.readByte(), in.readByte()));
+            case TAG_REMOVE_ACL -> new RemoveAclRecord(readUuid(in));
+            case TAG_SCRAM -> new ScramCredentialRecord(new ScramCredentialEntry(readRequiredString(in),
+                    in.readByte(), readBytes(in), readBytes(in), readBytes(in), in.readInt()));
+            case TAG_REMOVE_SCRAM -> new RemoveScramCredentialRecord(readRequiredString(in), in.readByte());
+            default -> {
+                int n = readCount(in);
+                if (n == 0) {
+                    throw new MetadataCodecException("Client quota record without entity");
+                }
+                var entries = new LinkedHashMap<String, String>();
+                for (int i = 0; i < n; i++) {
+                    entries.put(readRequiredString(in), readString(in));
+                }
+                String key = readRequiredString(in);
+                Double value = in.readBoolean() ? in.readDouble() : null;
+                yield new ClientQuotaRecord(new QuotaEntity(entries), key, value);
+            }
         };
     }
 
@@ -257,6 +340,27 @@ public final class MetadataRecordCodec {
             throw new EOFException("string of " + length + " bytes");
         }
         return new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    }
+
+    private static String readRequiredString(DataInputStream in) throws IOException {
+        String s = readString(in);
+        if (s == null) {
+            throw new MetadataCodecException("Unexpected null string");
+        }
+        return s;
+    }
+
+    private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
+        writeUvarint(out, bytes.length);
+        out.write(bytes);
+    }
+
+    private static byte[] readBytes(DataInputStream in) throws IOException {
+        int length = readUvarint(in);
+        if (length > in.available()) {
+            throw new EOFException("bytes of length " + length);
+        }
+        return in.readNBytes(length);
     }
 
     private static void writeUuid(DataOutputStream out, UUID id) throws IOException {

@@ -38,7 +38,15 @@ class MetadataRecordCodecTest {
                 new RegisterBrokerRecord(3, RegisterBrokerRecord.EPOCH_AT_COMMIT, new UUID(7, 8),
                         List.of(new Endpoint("PLAINTEXT", "h3", 9094)), "rack-b", true),
                 new BrokerRegistrationChangeRecord(3, 44L, false, true),
-                new PartitionRecord(TOPIC_ID, 1, List.of(4, 1, 2), List.of(1, 2), 1, 5, 8, List.of(4), List.of(2)));
+                new PartitionRecord(TOPIC_ID, 1, List.of(4, 1, 2), List.of(1, 2), 1, 5, 8, List.of(4), List.of(2)),
+                new MetadataRecord.AclRecord(TOPIC_ID, new io.samsa.metadata.AclEntry((byte) 2, "tö", (byte) 4,
+                        "User:*", "*", (byte) 4, (byte) 3)),
+                new MetadataRecord.RemoveAclRecord(TOPIC_ID),
+                new MetadataRecord.ScramCredentialRecord(new io.samsa.metadata.ScramCredentialEntry("alice",
+                        (byte) 2, new byte[] {1}, new byte[] {2, 3}, new byte[0], 4096)),
+                new MetadataRecord.RemoveScramCredentialRecord("alice", (byte) 1),
+                new MetadataRecord.ClientQuotaRecord(new io.samsa.metadata.QuotaEntity(
+                        java.util.Collections.singletonMap("user", null)), "producer_byte_rate", 1e6));
     }
 
     /** A batch written by the codec before KIP-631 support (commit 14a1173), as a single-node log holds it. */
