@@ -5,6 +5,7 @@ import static io.samsa.broker.security.AllowList.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.samsa.broker.security.AllowList;
+import io.samsa.broker.security.AuthorizedOperations;
 import io.samsa.protocol.RequestContext;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.InitProducerIdRequestData;

@@ -1,6 +1,5 @@
 package io.samsa.broker.handlers.group;
 
-import io.samsa.broker.handlers.AuthorizedOperations;
 import io.samsa.broker.security.RequestAuthorizer;
 import io.samsa.coordinator.runtime.CoordinatorErrors;
 import io.samsa.coordinator.group.Group;
@@ -69,7 +68,7 @@ public final class ConsumerGroupDescribeHandler implements ApiHandler<ConsumerGr
             } else {
                 futures.add(describe(groupId).thenApply(g -> !request.includeAuthorizedOperations()
                         || g.errorCode() != Errors.NONE.code() ? g : g.setAuthorizedOperations(
-                                AuthorizedOperations.of(authorizer, context, ResourceType.GROUP, groupId))));
+                                authorizer.authorizedOperations(context, ResourceType.GROUP, groupId))));
             }
         }
         return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).thenApply(v -> {

@@ -71,7 +71,7 @@ public final class ConsumerGroupHeartbeatHandler implements ApiHandler<ConsumerG
         }
         String clientHost = context.clientAddress() == null ? "" : context.clientAddress().getAddress().toString();
         Predicate<String> regexTopics = !authorizer.enabled() ? Subscriptions.ALL_TOPICS
-                : topic -> authorizer.authorize(context, AclOperation.DESCRIBE, ResourceType.TOPIC, topic);
+                : topic -> authorizer.authorize(context, AclOperation.DESCRIBE, ResourceType.TOPIC, topic, false);
         return coordinator.onShard(request.groupId(), h -> CompletableFuture.completedFuture(
                         service.heartbeat(h.shard(), request, context.clientId(), clientHost, regexTopics)))
                 .exceptionally(ConsumerGroupHeartbeatHandler::error);

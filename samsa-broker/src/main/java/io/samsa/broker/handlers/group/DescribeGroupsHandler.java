@@ -1,6 +1,5 @@
 package io.samsa.broker.handlers.group;
 
-import io.samsa.broker.handlers.AuthorizedOperations;
 import io.samsa.broker.security.RequestAuthorizer;
 import io.samsa.coordinator.runtime.CoordinatorErrors;
 import io.samsa.coordinator.group.Group;
@@ -63,8 +62,8 @@ public final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsReq
                             .setErrorCode(CoordinatorErrors.toError(e).code()).setGroupState("")
                             .setProtocolType("").setProtocolData(""))
                     .thenApply(g -> !operations || g.errorCode() != Errors.NONE.code() ? g
-                            : g.setAuthorizedOperations(AuthorizedOperations.of(authorizer, context,
-                                    ResourceType.GROUP, groupId))));
+                            : g.setAuthorizedOperations(authorizer.authorizedOperations(context, ResourceType.GROUP,
+                                    groupId))));
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v ->
                 new DescribeGroupsResponseData().setGroups(all.stream().map(CompletableFuture::join).toList()));

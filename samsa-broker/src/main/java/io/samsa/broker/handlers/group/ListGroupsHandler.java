@@ -1,5 +1,6 @@
 package io.samsa.broker.handlers.group;
 
+import io.samsa.broker.security.AuthorizedOperations;
 import io.samsa.broker.security.RequestAuthorizer;
 import io.samsa.coordinator.runtime.CoordinatorErrors;
 import io.samsa.coordinator.group.Group;
@@ -28,8 +29,6 @@ import org.apache.kafka.common.resource.ResourceType;
  * otherwise only the groups the principal may DESCRIBE are listed (never an error).
  */
 public final class ListGroupsHandler implements ApiHandler<ListGroupsRequestData> {
-    /** Kafka's {@code Resource.CLUSTER_NAME}. */
-    private static final String CLUSTER_NAME = "kafka-cluster";
     private final GroupCoordinator coordinator;
     private final RequestAuthorizer authorizer;
 
@@ -47,14 +46,16 @@ public final class ListGroupsHandler implements ApiHandler<ListGroupsRequestData
     public CompletableFuture<ListGroupsResponseData> handle(RequestContext context, ListGroupsRequestData request) {
         Set<String> states = lower(context.apiVersion() >= 4 ? request.statesFilter() : List.of());
         Set<String> types = lower(context.apiVersion() >= 5 ? request.typesFilter() : List.of());
-        boolean all = authorizer.authorize(context, AclOperation.DESCRIBE, ResourceType.CLUSTER, CLUSTER_NAME);
+        boolean all = authorizer.authorize(context, AclOperation.DESCRIBE, ResourceType.CLUSTER,
+                AuthorizedOperations.CLUSTER_NAME, false);
         List<CompletableFuture<List<ListGroupsResponseData.ListedGroup>>> parts = new ArrayList<>();
         for (GroupCoordinator.ShardHandle h : coordinator.shards()) {
             parts.add(h.shard().call(() -> {
                 List<ListGroupsResponseData.ListedGroup> out = new ArrayList<>();
                 for (Group g : h.shard().groups()) {
                     String type = g.type().toString().toLowerCase(Locale.ROOT);
-                    if ((all || authorizer.authorize(context, AclOperation.DESCRIBE, ResourceType.GROUP, g.groupId()))
+                    if ((all || authorizer.authorize(context, AclOperation.DESCRIBE, ResourceType.GROUP, g.groupId(),
+                            false))
                             && (states.isEmpty() || states.contains(g.stateName().toLowerCase(Locale.ROOT)))
                             && (types.isEmpty() || types.contains(type))) {
                         out.add(new ListGroupsResponseData.ListedGroup().setGroupId(g.groupId())
