@@ -22,6 +22,7 @@ import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.SubscriptionPattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -63,7 +64,7 @@ class GroupAndTransactionAclsIT {
                 "allow.everyone.if.no.acl.found", "true",
                 "transaction.state.log.num.partitions", "4",
                 "offsets.topic.num.partitions", "4"));
-        for (String topic : List.of("open", "secret", "locked", "denied-txn-target")) {
+        for (String topic : List.of("open", "secret", "locked", "denied-txn-target", "after-abort")) {
             broker.createTopic(topic, 1, Map.of());
         }
         try (KafkaProducer<String, String> producer = broker.producer(Map.of())) {
@@ -185,6 +186,21 @@ class GroupAndTransactionAclsIT {
     }
 
     @Test
+    void aServerSideRegexSubscriptionResolvesOnlyToDescribableTopics() {
+        List<String> read = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = groupConsumer("consumer", "team-regex")) {
+            consumer.subscribe(new SubscriptionPattern("open|secret"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> read.add(r.topic()));
+                return read.size() >= 5;
+            });
+
+            assertThat(read).containsOnly("open");
+            assertThat(consumer.assignment()).containsExactly(new TopicPartition("open", 0));
+        }
+    }
+
+    @Test
     void aTransactionalProducerWithoutWriteOnItsIdWritesNothing() {
         try (KafkaProducer<String, String> producer = Txn.producer(broker.bootstrapServers(), "tx-denied",
                 Map.of())) {
@@ -203,11 +219,16 @@ class GroupAndTransactionAclsIT {
             ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                     () -> producer.send(new ProducerRecord<>("locked", "k", "must-not-land")).get());
             assertThat(failed).hasCauseInstanceOf(TopicAuthorizationException.class);
+            // the transaction had no partition yet: it aborts (Kafka 4.3, Transactions V2) and the producer goes on
             producer.abortTransaction();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>("after-abort", "k", "committed"));
+            producer.commitTransaction();
         }
 
         assertThat(Txn.values(broker.bootstrapServers(), "locked", READ_COMMITTED)).isEmpty();
         assertThat(Txn.values(broker.bootstrapServers(), "locked", READ_UNCOMMITTED)).isEmpty();
+        assertThat(Txn.values(broker.bootstrapServers(), "after-abort", READ_COMMITTED)).containsExactly("committed");
     }
 
     @Test
