@@ -12,18 +12,22 @@ import io.samsa.it.txn.Txn;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.SubscriptionPattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AccessControlEntry;
@@ -36,6 +40,8 @@ import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,7 +53,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Group and transactional-id ACLs against a real broker ({@code authorizer.class.name} = Kafka's StandardAuthorizer)
  * with real kafka-clients. Every client is {@code User:ANONYMOUS} on PLAINTEXT and
  * {@code allow.everyone.if.no.acl.found=true}: a resource without any ACL is open (so the test can administer the
- * broker), and a resource with ACLs for {@code User:alice} only is closed to the test's clients, as in Kafka.
+ * broker), and a resource with ACLs for {@code User:alice} only is closed to the test's clients, as in Kafka. Runs
+ * against Apache Kafka 4.3.1 with {@code -Dsamsa.it.reference=HOST:PORT} (a fresh broker with
+ * {@code authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer} and
+ * {@code allow.everyone.if.no.acl.found=true}).
  */
 class GroupAndTransactionAclsIT {
     private static final String ANONYMOUS = "User:ANONYMOUS";
@@ -55,19 +64,57 @@ class GroupAndTransactionAclsIT {
 
     @TempDir
     static Path dir;
-    static EmbeddedSamsa broker;
+    /** The broker under test, or null when the test runs against {@code -Dsamsa.it.reference=HOST:PORT}. */
+    static EmbeddedSamsa samsa;
+    static Target broker;
+
+    /**
+     * Where the clients connect: an embedded Samsa, or (with {@code -Dsamsa.it.reference=HOST:PORT}) a fresh Apache
+     * Kafka 4.3.1 started with the same three broker keys, to check that Kafka behaves as this test expects.
+     */
+    record Target(String bootstrapServers) {
+        Admin admin() {
+            return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
+        }
+
+        void createTopic(String name) throws Exception {
+            try (Admin admin = admin()) {
+                admin.createTopics(List.of(new NewTopic(name, 1, (short) 1))).all().get();
+            }
+        }
+
+        KafkaProducer<String, String> producer() {
+            return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+                    new StringSerializer(), new StringSerializer());
+        }
+
+        KafkaConsumer<String, String> consumer(Map<String, Object> extra) {
+            Map<String, Object> p = new HashMap<>(extra);
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+        }
+    }
 
     @BeforeAll
     static void start() throws Exception {
-        broker = EmbeddedSamsa.start(dir, Map.of(
-                "authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
-                "allow.everyone.if.no.acl.found", "true",
-                "transaction.state.log.num.partitions", "4",
-                "offsets.topic.num.partitions", "4"));
-        for (String topic : List.of("open", "secret", "locked", "denied-txn-target", "after-abort")) {
-            broker.createTopic(topic, 1, Map.of());
+        String reference = System.getProperty("samsa.it.reference");
+        if (reference != null) {
+            broker = new Target(reference);
+        } else {
+            samsa = EmbeddedSamsa.start(dir, Map.of(
+                    "authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                    "allow.everyone.if.no.acl.found", "true",
+                    "transaction.state.log.num.partitions", "4",
+                    "offsets.topic.num.partitions", "4"));
+            broker = new Target(samsa.bootstrapServers());
         }
-        try (KafkaProducer<String, String> producer = broker.producer(Map.of())) {
+        for (String topic : List.of("open", "secret", "locked", "denied-txn-target", "after-abort")) {
+            broker.createTopic(topic);
+        }
+        try (KafkaProducer<String, String> producer = broker.producer()) {
             for (int i = 0; i < 5; i++) {
                 producer.send(new ProducerRecord<>("open", "k" + i, "open-" + i));
                 producer.send(new ProducerRecord<>("secret", "k" + i, "secret-" + i));
@@ -91,8 +138,8 @@ class GroupAndTransactionAclsIT {
 
     @AfterAll
     static void stop() {
-        if (broker != null) {
-            broker.close();
+        if (samsa != null) {
+            samsa.close();
         }
     }
 
@@ -108,7 +155,7 @@ class GroupAndTransactionAclsIT {
     }
 
     static KafkaConsumer<String, String> groupConsumer(String protocol, String group) {
-        Map<String, Object> props = new java.util.HashMap<>(GroupProtocols.consumerProps(protocol, group, 30_000));
+        Map<String, Object> props = new HashMap<>(GroupProtocols.consumerProps(protocol, group, 30_000));
         props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
         return broker.consumer(props);
     }
