@@ -111,7 +111,7 @@ class GroupAndTransactionAclsIT {
                     "offsets.topic.num.partitions", "4"));
             broker = new Target(samsa.bootstrapServers());
         }
-        for (String topic : List.of("open", "secret", "locked", "denied-txn-target", "after-abort")) {
+        for (String topic : List.of("open", "secret", "locked", "denied-txn-target", "after-abort", "hide-me")) {
             broker.createTopic(topic);
         }
         try (KafkaProducer<String, String> producer = broker.producer()) {
@@ -244,6 +244,29 @@ class GroupAndTransactionAclsIT {
 
             assertThat(read).containsOnly("open");
             assertThat(consumer.assignment()).containsExactly(new TopicPartition("open", 0));
+        }
+    }
+
+    @Test
+    void describingAConsumerGroupThatAssignsAnUndescribableTopicIsRefused() throws Exception {
+        try (KafkaConsumer<String, String> consumer = groupConsumer("consumer", "team-hide");
+             Admin admin = broker.admin()) {
+            // Given a KIP-848 member that owns hide-me-0
+            consumer.subscribe(List.of("hide-me"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(100));
+                return !consumer.assignment().isEmpty();
+            });
+            assertThat(admin.describeConsumerGroups(List.of("team-hide")).all().get().get("team-hide").members())
+                    .hasSize(1);
+
+            // When the topic becomes someone else's
+            createAcls(acl(ResourceType.TOPIC, "hide-me", PatternType.LITERAL, ALICE, AclOperation.READ));
+
+            // Then the group may no longer be described (its assignment would name the topic)
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThatThrownBy(() ->
+                    admin.describeConsumerGroups(List.of("team-hide")).all().get())
+                    .hasCauseInstanceOf(TopicAuthorizationException.class));
         }
     }
 
