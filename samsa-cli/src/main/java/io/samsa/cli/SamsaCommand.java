@@ -35,6 +35,7 @@ import picocli.CommandLine.ScopeType;
             ConsumeCommand.class,
             GroupsCommand.class,
             TransactionsCommand.class,
+            AclsCommand.class,
             ClusterCommand.class,
             DeleteRecordsCommand.class,
             DumpLogCommand.class,

@@ -40,7 +40,9 @@ import org.apache.kafka.common.requests.FetchMetadata;
  * is checked (KIP-320: FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH), and NOT_LEADER_OR_FOLLOWER carries the current
  * leader and its endpoint (KIP-951, v16+). A {@code read_committed} consumer ({@code IsolationLevel} 1, KIP-98) reads
  * below the last stable offset and gets the {@code AbortedTransactions} of the range; every response carries the
- * partition's real {@code LastStableOffset}; followers read up to the log end offset whatever they ask.
+ * partition's real {@code LastStableOffset}; followers read up to the log end offset whatever they ask. With an
+ * authorizer a consumer needs READ on each topic and a follower CLUSTER_ACTION on the cluster
+ * (TOPIC_AUTHORIZATION_FAILED, see {@code docs/security/acls.md}).
  */
 public final class FetchHandler implements ApiHandler<FetchRequestData> {
     private final BrokerContext ctx;

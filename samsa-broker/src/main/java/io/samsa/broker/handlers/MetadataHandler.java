@@ -30,11 +30,13 @@ import org.apache.kafka.common.protocol.Errors;
 
 /**
  * Metadata (API 3, v0-13): brokers, cluster id, controller id, and topics with their stable ids (v10+) and
- * partitions. With an authorizer only the topics the principal may DESCRIBE are listed; a named topic it may not
- * describe gets TOPIC_AUTHORIZATION_FAILED (existing or not), and auto-creation needs CREATE on the cluster or the
- * topic; topic (v8+) and cluster (v8-10) authorized operations are filled in when asked for (KIP-430). Topics named but missing are auto-created when the request allows it (v4+
+ * partitions. Topics named but missing are auto-created when the request allows it (v4+
  * {@code AllowAutoTopicCreation}) and {@code auto.create.topics.enable} is on; the response waits (up to 5 s) for the
  * creation to commit, so clients see the new topic at once.
+ *
+ * <p>With an authorizer (Kafka's checks): only the topics the principal may DESCRIBE are listed; a named topic it may
+ * not describe gets TOPIC_AUTHORIZATION_FAILED, existing or not; auto-creation needs CREATE on the cluster or the
+ * topic; topic (v8+) and cluster (v8-10) authorized operations are filled in when asked for (KIP-430).
  */
 public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
     private static final long AUTO_CREATE_WAIT_MS = 5_000;

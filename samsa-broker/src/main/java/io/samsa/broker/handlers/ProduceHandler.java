@@ -45,6 +45,10 @@ import org.slf4j.LoggerFactory;
  * (KIP-951, v10+). acks=0 sends no response. Topics are addressed by name (v0-12) or topic id (v13, KIP-516); unknown topics are auto-created when
  * {@code auto.create.topics.enable} is on and the batch appended once they exist.
  *
+ * <p>With an authorizer, before anything else: transactional records need WRITE on the transactional id (else
+ * TRANSACTIONAL_ID_AUTHORIZATION_FAILED for the whole request) and each topic WRITE (else TOPIC_AUTHORIZATION_FAILED
+ * for its partitions, which are neither verified nor appended); auto-creation also needs CREATE.
+ *
  * <p>Transactional batches (KIP-98) need the request's {@code transactional_id}; the first one of a producer's
  * transaction on a partition is verified with the transaction coordinator first (KIP-890, {@link ProduceVerification}).
  *
@@ -145,8 +149,11 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     }
 
     /**
-     * The part of {@code request} whose topics the principal may WRITE; the other topics' partitions are answered in
-     * {@code unauthorized} with TOPIC_AUTHORIZATION_FAILED (topics addressed by an unknown id: UNKNOWN_TOPIC_ID).
+     * Removes from {@code request} (which the handler owns) the topics the principal may not WRITE, and answers their
+     * partitions in {@code unauthorized} with TOPIC_AUTHORIZATION_FAILED. Topics addressed by an unknown id stay (the
+     * append answers UNKNOWN_TOPIC_ID, as Kafka, which resolves ids before authorizing).
+     *
+     * @return {@code request}
      */
     private ProduceRequestData authorizedPart(RequestContext context, ProduceRequestData request, boolean topicIds,
                                               List<TopicProduceResponse> unauthorized) {

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Denials are logged at INFO on Kafka's audit logger {@code kafka.authorizer.logger} in Kafka's wording
  * ({@code Principal = User:x is Denied operation = WRITE from host = 1.2.3.4 on resource = Topic:LITERAL:t for
- * request = Produce based on rule ...}), at most {@value #DENIALS_LOGGED_PER_SECOND} lines a second with a count of
+ * request = Produce with resourceRefCount = 1 based on rule DefaultDeny}), at most {@value #DENIALS_LOGGED_PER_SECOND} lines a second with a count of
  * those left out; allowed operations at DEBUG.
  */
 public final class AclAuthorizer implements RequestAuthorizer {
@@ -87,11 +87,8 @@ public final class AclAuthorizer implements RequestAuthorizer {
             return;
         }
         this.source = source;
-        AclIndex next = AclIndex.of(bindings.apply(source));
-        if (next.size() != index.size()) {
-            LOGGER.debug("ACLs changed: {} ACLs", next.size());
-        }
-        index = next;
+        index = AclIndex.of(bindings.apply(source));
+        LOGGER.debug("ACLs changed: {} ACLs", index.size());
     }
 
     /** Replaces the ACLs (tests and callers holding converted bindings). */
@@ -151,8 +148,7 @@ public final class AclAuthorizer implements RequestAuthorizer {
                                     AclOperation operation, String resource, String rule) {
         return "Principal = " + principal + " is " + (allowed ? "Allowed" : "Denied") + " operation = " + operation
                 + " from host = " + host + " on resource = " + resource + " for request = "
-                + context.apiKey().name + " with correlationId = " + context.header().correlationId()
-                + " based on rule " + rule;
+                + context.apiKey().name + " with resourceRefCount = 1 based on rule " + rule;
     }
 
     /** Kafka's "Topic:LITERAL:name" rendering of a resource pattern. */

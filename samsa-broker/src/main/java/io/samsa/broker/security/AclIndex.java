@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
@@ -102,6 +103,58 @@ public final class AclIndex {
             }
         }
         return out;
+    }
+
+    /**
+     * Calls {@code visitor} on each ACL {@link #matching} would return, in the same order, without building a list,
+     * until the visitor returns false.
+     *
+     * @return whether any ACL covers the resource
+     */
+    boolean visitCovering(ResourceType type, String name, Predicate<AclBinding> visitor) {
+        TypeIndex index = byType.get(type);
+        if (index == null) {
+            return false;
+        }
+        boolean any = false;
+        List<AclBinding> literal = index.literal().get(name);
+        if (literal != null) {
+            any = true;
+            if (!visitAll(literal, visitor)) {
+                return true;
+            }
+        }
+        if (!ResourcePattern.WILDCARD_RESOURCE.equals(name)) {
+            List<AclBinding> wildcard = index.literal().get(ResourcePattern.WILDCARD_RESOURCE);
+            if (wildcard != null) {
+                any = true;
+                if (!visitAll(wildcard, visitor)) {
+                    return true;
+                }
+            }
+        }
+        for (int length : index.prefixLengths()) {
+            if (length > name.length()) {
+                break;
+            }
+            List<AclBinding> acls = index.prefixed().get(name.substring(0, length));
+            if (acls != null) {
+                any = true;
+                if (!visitAll(acls, visitor)) {
+                    return true;
+                }
+            }
+        }
+        return any;
+    }
+
+    private static boolean visitAll(List<AclBinding> acls, Predicate<AclBinding> visitor) {
+        for (AclBinding acl : acls) {
+            if (!visitor.test(acl)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Number of ACLs. */

@@ -2,7 +2,6 @@ package io.samsa.broker.security;
 
 import java.util.EnumSet;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
@@ -36,13 +35,20 @@ public final class AclRules {
     private AclRules() {
     }
 
-    /** The outcome of one check and the rule that decided it (for the authorizer log). */
-    public record Decision(boolean allowed, String rule) {
-        static final Decision SUPER_USER = new Decision(true, "SuperUser");
-        static final Decision NO_ACL_ALLOW = new Decision(true, "DefaultAllow (no ACL on the resource, "
-                + "allow.everyone.if.no.acl.found=true)");
-        static final Decision NO_ACL_DENY = new Decision(false, "DefaultDeny (no ACL on the resource)");
-        static final Decision NO_MATCH = new Decision(false, "DefaultDeny (no ACL on the resource matches)");
+    /**
+     * The outcome of one check and the rule that decided it, named as Kafka's {@code StandardAuthorizerData} names
+     * it in the authorizer log: {@code SuperUser}, {@code DefaultAllow}, {@code DefaultDeny},
+     * {@code MatchingAcl(acl=StandardAcl[...])}.
+     */
+    public record Decision(boolean allowed, AclBinding acl, String defaultRule) {
+        static final Decision SUPER_USER = new Decision(true, null, "SuperUser");
+        static final Decision DEFAULT_ALLOW = new Decision(true, null, "DefaultAllow");
+        static final Decision DEFAULT_DENY = new Decision(false, null, "DefaultDeny");
+
+        /** The rule's name for the log (built on demand: checks that are not logged pay nothing). */
+        public String rule() {
+            return acl == null ? defaultRule : matchingAcl(acl);
+        }
     }
 
     /**
@@ -57,26 +63,30 @@ public final class AclRules {
         if (superUsers.contains(principal)) {
             return Decision.SUPER_USER;
         }
-        List<AclBinding> covering = acls.matching(type, name);
-        if (covering.isEmpty()) {
-            return allowEveryoneIfNoAclFound ? Decision.NO_ACL_ALLOW : Decision.NO_ACL_DENY;
-        }
-        AclBinding allow = null;
-        for (AclBinding acl : covering) {
+        AclBinding[] found = new AclBinding[2]; // [0] the deciding DENY, [1] the first applying ALLOW
+        boolean covered = acls.visitCovering(type, name, acl -> {
             AccessControlEntry entry = acl.entry();
             if (!matchesPrincipal(entry.principal(), principal) || !matchesHost(entry.host(), host)) {
-                continue;
+                return true;
             }
             if (entry.permissionType() == AclPermissionType.DENY) {
                 if (entry.operation() == AclOperation.ALL || entry.operation() == operation) {
-                    return new Decision(false, "DENY " + describe(acl));
+                    found[0] = acl;
+                    return false; // a DENY decides at once
                 }
-            } else if (entry.permissionType() == AclPermissionType.ALLOW && allow == null
+            } else if (entry.permissionType() == AclPermissionType.ALLOW && found[1] == null
                     && allowCovers(entry.operation(), operation)) {
-                allow = acl;
+                found[1] = acl;
             }
+            return true;
+        });
+        if (!covered) {
+            return allowEveryoneIfNoAclFound ? Decision.DEFAULT_ALLOW : Decision.DEFAULT_DENY;
         }
-        return allow != null ? new Decision(true, "ALLOW " + describe(allow)) : Decision.NO_MATCH;
+        if (found[0] != null) {
+            return new Decision(false, found[0], null);
+        }
+        return found[1] != null ? new Decision(true, found[1], null) : Decision.DEFAULT_DENY;
     }
 
     /**
@@ -153,10 +163,11 @@ public final class AclRules {
         };
     }
 
-    private static String describe(AclBinding acl) {
+    private static String matchingAcl(AclBinding acl) {
         AccessControlEntry e = acl.entry();
-        return "ACL(resource=" + AclAuthorizer.resourceText(acl.pattern().resourceType(), acl.pattern().patternType(),
-                acl.pattern().name()) + ", principal=" + e.principal() + ", host=" + e.host() + ", operation="
-                + e.operation() + ")";
+        return "MatchingAcl(acl=StandardAcl[resourceType=" + acl.pattern().resourceType() + ", resourceName="
+                + acl.pattern().name() + ", patternType=" + acl.pattern().patternType() + ", principal="
+                + e.principal() + ", host=" + e.host() + ", operation=" + e.operation() + ", permissionType="
+                + e.permissionType() + "])";
     }
 }
