@@ -89,7 +89,8 @@ public final class InitProducerIdHandler implements ApiHandler<InitProducerIdReq
             return allowed ? null : Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
         }
         boolean allowed = authorizer.authorize(context, AclOperation.IDEMPOTENT_WRITE, ResourceType.CLUSTER,
-                "kafka-cluster", false) || authorizer.authorizeByResourceType(context, AclOperation.WRITE, ResourceType.TOPIC);
+                "kafka-cluster", false)
+                || authorizer.authorizeByResourceType(context, AclOperation.WRITE, ResourceType.TOPIC);
         return allowed ? null : Errors.CLUSTER_AUTHORIZATION_FAILED;
     }
 

@@ -23,7 +23,7 @@ public final class AllowList implements RequestAuthorizer {
 
     private final Set<Grant> grants = new HashSet<>();
 
-    /** Allows {@code principal} to perform {@code operation} on {@code type}/{@code name} (a trailing * is a prefix). */
+    /** Allows {@code principal} {@code operation} on {@code type}/{@code name} (a trailing * is a prefix). */
     public AllowList allow(KafkaPrincipal principal, AclOperation operation, ResourceType type, String name) {
         grants.add(new Grant(principal.toString(), operation, type, name));
         return this;

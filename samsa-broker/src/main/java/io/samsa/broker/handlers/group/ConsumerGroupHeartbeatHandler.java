@@ -29,8 +29,8 @@ import org.apache.kafka.common.resource.ResourceType;
  *
  * <p>Authorization first (Kafka's {@code KafkaApis.handleConsumerGroupHeartbeat}): READ on the group, else
  * GROUP_AUTHORIZATION_FAILED; DESCRIBE on every topic of {@code SubscribedTopicNames}, else TOPIC_AUTHORIZATION_FAILED.
- * Topics a {@code SubscribedTopicRegex} matches are kept only when the heartbeating principal may DESCRIBE them (Kafka's
- * {@code TopicRegexResolver}); the group's regex resolution is shared by its members, as Kafka's.
+ * Topics a {@code SubscribedTopicRegex} matches are kept only when the heartbeating principal may DESCRIBE them
+ * (Kafka's {@code TopicRegexResolver}); the group's regex resolution is shared by its members, as Kafka's.
  */
 public final class ConsumerGroupHeartbeatHandler implements ApiHandler<ConsumerGroupHeartbeatRequestData> {
     private final GroupCoordinator coordinator;

@@ -75,7 +75,8 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
         }
         ResourceType resource = transaction ? ResourceType.TRANSACTIONAL_ID : ResourceType.GROUP;
         if (!ctx.authorizer().authorize(context, AclOperation.DESCRIBE, resource, key)) {
-            Errors denied = transaction ? Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED : Errors.GROUP_AUTHORIZATION_FAILED;
+            Errors denied = transaction ? Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+                    : Errors.GROUP_AUTHORIZATION_FAILED;
             return CompletableFuture.completedFuture(error(key, denied,
                     context.apiVersion() < 4 ? denied.message() : null));
         }

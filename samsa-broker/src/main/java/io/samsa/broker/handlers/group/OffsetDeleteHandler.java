@@ -66,8 +66,9 @@ public final class OffsetDeleteHandler implements ApiHandler<OffsetDeleteRequest
                         OffsetDeleteResponseData.OffsetDeleteResponseTopic rt =
                                 new OffsetDeleteResponseData.OffsetDeleteResponseTopic().setName(t.name());
                         for (OffsetDeleteRequestData.OffsetDeleteRequestPartition p : t.partitions()) {
+                            TopicPartition tp = new TopicPartition(t.name(), p.partitionIndex());
                             Errors error = denied.contains(t.name()) ? Errors.TOPIC_AUTHORIZATION_FAILED
-                                    : result.getOrDefault(new TopicPartition(t.name(), p.partitionIndex()), Errors.NONE);
+                                    : result.getOrDefault(tp, Errors.NONE);
                             rt.partitions().add(new OffsetDeleteResponseData.OffsetDeleteResponsePartition()
                                     .setPartitionIndex(p.partitionIndex()).setErrorCode(error.code()));
                         }

@@ -72,7 +72,8 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
         if (version < 8) {
             List<Wanted> wanted = req.topics() == null ? null : req.topics().stream()
                     .map(t -> new Wanted(t.name(), Uuid.ZERO_UUID, t.partitionIndexes())).toList();
-            return fetchGroup(asker, req.groupId(), null, -1, wanted, image, false, req.requireStable()).thenApply(g -> {
+            return fetchGroup(asker, req.groupId(), null, -1, wanted, image, false, req.requireStable())
+                    .thenApply(g -> {
                 OffsetFetchResponseData r = new OffsetFetchResponseData().setErrorCode(g.errorCode());
                 if (version < 2 && g.errorCode() != 0 && wanted != null) {
                     // v1 has no top-level error: every requested partition carries the group's error

@@ -39,9 +39,10 @@ import org.apache.kafka.common.resource.ResourceType;
  * coordinators map them (NETWORK_EXCEPTION as COORDINATOR_LOAD_IN_PROGRESS). v0-1 clients get COORDINATOR_NOT_AVAILABLE
  * for COORDINATOR_LOAD_IN_PROGRESS, which they do not retry (KAFKA-7296).
  *
- * <p>Authorization (Kafka's {@code KafkaApis.handleTxnOffsetCommitRequest}), in this order: WRITE on the transactional
- * id, else every partition is TRANSACTIONAL_ID_AUTHORIZATION_FAILED; READ on the group, else GROUP_AUTHORIZATION_FAILED;
- * READ on each topic, else its partitions are TOPIC_AUTHORIZATION_FAILED (before an unknown topic is looked for).
+ * <p>Authorization (Kafka's {@code KafkaApis.handleTxnOffsetCommitRequest}), in this order: WRITE on the
+ * transactional id, else every partition is TRANSACTIONAL_ID_AUTHORIZATION_FAILED; READ on the group, else
+ * GROUP_AUTHORIZATION_FAILED; READ on each topic, else its partitions are TOPIC_AUTHORIZATION_FAILED (before an
+ * unknown topic is looked for).
  */
 public final class TxnOffsetCommitHandler implements ApiHandler<TxnOffsetCommitRequestData> {
     private final BrokerContext ctx;

@@ -24,8 +24,8 @@ import org.apache.kafka.common.resource.ResourceType;
  * each transactional id coordinated here; TRANSACTIONAL_ID_NOT_FOUND for unknown ids, NOT_COORDINATOR for ids of
  * another broker.
  *
- * <p>Authorization (Kafka's {@code KafkaApis.handleDescribeTransactionsRequest}): DESCRIBE on each transactional id, else
- * TRANSACTIONAL_ID_AUTHORIZATION_FAILED; the partitions of topics the principal may not DESCRIBE are left out.
+ * <p>Authorization (Kafka's {@code KafkaApis.handleDescribeTransactionsRequest}): DESCRIBE on each transactional id,
+ * else TRANSACTIONAL_ID_AUTHORIZATION_FAILED; the partitions of topics the principal may not DESCRIBE are left out.
  */
 public final class DescribeTransactionsHandler implements ApiHandler<DescribeTransactionsRequestData> {
     private final TransactionCoordinator coordinator;

@@ -26,7 +26,8 @@ import org.apache.kafka.common.resource.ResourceType;
  * names, producer ids, (v1, KIP-994) transactions running longer than {@code DurationFilter} ms and (v2) a
  * transactional id regular expression. Unknown state names are returned in {@code UnknownStateFilters}.
  * COORDINATOR_LOAD_IN_PROGRESS while a partition of {@code __transaction_state} led here is loading, as Kafka. Only
- * the transactional ids the principal may DESCRIBE are listed (Kafka's {@code KafkaApis.handleListTransactionsRequest}).
+ * the transactional ids the principal may DESCRIBE are listed (Kafka's
+ * {@code KafkaApis.handleListTransactionsRequest}).
  */
 public final class ListTransactionsHandler implements ApiHandler<ListTransactionsRequestData> {
     private final TransactionCoordinator coordinator;

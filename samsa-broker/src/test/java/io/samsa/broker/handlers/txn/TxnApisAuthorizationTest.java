@@ -43,8 +43,8 @@ class TxnApisAuthorizationTest {
         AddPartitionsToTxnResponseData response = new AddPartitionsToTxnHandler(ctx, null)
                 .handle(request(ApiKeys.ADD_PARTITIONS_TO_TXN, 3, ALICE), v3).join();
 
-        assertThat(response.resultsByTopicV3AndBelow()).singleElement().satisfies(t -> assertThat(t.resultsByPartition())
-                .extracting(p -> p.partitionErrorCode())
+        assertThat(response.resultsByTopicV3AndBelow()).singleElement().satisfies(t -> assertThat(
+                t.resultsByPartition()).extracting(p -> p.partitionErrorCode())
                 .containsOnly(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code()).hasSize(2));
     }
 

@@ -12,7 +12,7 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
-/** A regex subscription resolves only to the topics the heartbeating principal may DESCRIBE (Kafka's TopicRegexResolver). */
+/** A regex subscription resolves only to topics the heartbeating principal may DESCRIBE (Kafka's TopicRegexResolver). */
 class RegexAuthorizationTest {
     private final ShardFixture f = new ShardFixture();
 

@@ -97,7 +97,7 @@ final class ShardFixture {
         return heartbeat(request, version, Subscriptions.ALL_TOPICS);
     }
 
-    /** As {@link #heartbeat(ConsumerGroupHeartbeatRequestData, short)}, regexes resolving to topics {@code regexTopics} lets through. */
+    /** As {@link #heartbeat(ConsumerGroupHeartbeatRequestData, short)}; regexes resolve to topics {@code regexTopics} accepts. */
     ConsumerGroupHeartbeatResponseData heartbeat(ConsumerGroupHeartbeatRequestData request, short version,
                                                  java.util.function.Predicate<String> regexTopics) {
         try {
