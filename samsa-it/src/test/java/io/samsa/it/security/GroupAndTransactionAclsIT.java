@@ -5,6 +5,7 @@ import static io.samsa.it.txn.Txn.Isolation.READ_UNCOMMITTED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.samsa.it.EmbeddedSamsa;
 import io.samsa.it.group.GroupProtocols;
@@ -172,6 +173,19 @@ class GroupAndTransactionAclsIT {
                             .satisfies(e -> assertThat(((GroupAuthorizationException) e).groupId())
                                     .isEqualTo("locked-group")));
         }
+    }
+
+    @Test
+    void librdkafkaIsRefusedItsGroupTheSameWay() throws Exception {
+        assumeTrue(new ProcessBuilder("kcat", "-V").start().waitFor() == 0, "kcat is not installed");
+        // kcat's balanced consumer (-G) keeps retrying a refused group: it is stopped after 10 s
+        Process kcat = new ProcessBuilder("timeout", "10", "kcat", "-b", broker.bootstrapServers(), "-G",
+                "locked-group", "-o", "beginning", "open").redirectErrorStream(true)
+                .redirectOutput(dir.resolve("kcat-group.txt").toFile()).start();
+        assertThat(kcat.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        String output = java.nio.file.Files.readString(dir.resolve("kcat-group.txt"));
+        assertThat(output).contains("Group authorization failed").doesNotContain("open-0");
     }
 
     @ParameterizedTest
