@@ -1,16 +1,19 @@
 package io.samsa.broker.handlers;
 
 import io.samsa.broker.BrokerContext;
+import io.samsa.broker.security.RequestAuthorizer;
 import io.samsa.coordinator.runtime.CoordinatorErrors;
 import io.samsa.coordinator.txn.TransactionCoordinator;
 import io.samsa.coordinator.txn.TxnOperations;
 import io.samsa.protocol.ApiHandler;
 import io.samsa.protocol.RequestContext;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.record.internal.RecordBatch;
 
 /**
@@ -21,6 +24,10 @@ import org.apache.kafka.common.record.internal.RecordBatch;
  * {@code transaction.timeout.ms} exceeds {@code transaction.max.timeout.ms}; CONCURRENT_TRANSACTIONS while an open
  * transaction of a previous instance is being aborted; NOT_COORDINATOR when another broker coordinates the id.
  * {@code __transaction_state} is created on first use.
+ *
+ * <p>Authorization first (Kafka's {@code KafkaApis.handleInitProducerIdRequest}): with a transactional id, WRITE on it
+ * (and TWO_PHASE_COMMIT when {@code Enable2Pc}), else TRANSACTIONAL_ID_AUTHORIZATION_FAILED; without one,
+ * IDEMPOTENT_WRITE on the cluster or WRITE on at least one topic (KIP-679), else CLUSTER_AUTHORIZATION_FAILED.
  */
 public final class InitProducerIdHandler implements ApiHandler<InitProducerIdRequestData> {
     private final BrokerContext ctx;
@@ -40,6 +47,10 @@ public final class InitProducerIdHandler implements ApiHandler<InitProducerIdReq
     public CompletableFuture<InitProducerIdResponseData> handle(RequestContext context,
                                                                 InitProducerIdRequestData request) {
         String txnId = request.transactionalId();
+        Errors denied = authorization(ctx.authorizer(), context, request);
+        if (denied != null) {
+            return CompletableFuture.completedFuture(error(denied));
+        }
         if (txnId == null) {
             return ctx.producerIds().nextProducerId().handle((id, error) -> {
                 if (error != null) {
@@ -65,6 +76,22 @@ public final class InitProducerIdHandler implements ApiHandler<InitProducerIdReq
                 .handle((result, e) -> e != null ? error(CoordinatorErrors.toError(e))
                         : new InitProducerIdResponseData().setErrorCode(Errors.NONE.code())
                                 .setProducerId(result.producerId()).setProducerEpoch(result.producerEpoch()));
+    }
+
+    /** The authorization error of {@code request}, or null when it may go on. */
+    static Errors authorization(RequestAuthorizer authorizer, RequestContext context,
+                                InitProducerIdRequestData request) {
+        String txnId = request.transactionalId();
+        if (txnId != null) {
+            boolean allowed = authorizer.authorize(context, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, txnId)
+                    && (!request.enable2Pc() || authorizer.authorize(context, AclOperation.TWO_PHASE_COMMIT,
+                            ResourceType.TRANSACTIONAL_ID, txnId));
+            return allowed ? null : Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+        }
+        boolean allowed = authorizer.authorize(context, AclOperation.IDEMPOTENT_WRITE, ResourceType.CLUSTER,
+                "kafka-cluster", false)
+                || authorizer.authorizeByResourceType(context, AclOperation.WRITE, ResourceType.TOPIC);
+        return allowed ? null : Errors.CLUSTER_AUTHORIZATION_FAILED;
     }
 
     private static InitProducerIdResponseData error(Errors error) {

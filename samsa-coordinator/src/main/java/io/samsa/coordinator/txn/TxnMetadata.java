@@ -129,8 +129,11 @@ public record TxnMetadata(String transactionalId, long producerId, long previous
             last = producerEpoch;
         }
         TransactionState from = fenceEpoch != null ? TransactionState.PREPARE_EPOCH_FENCE : state;
+        // a TV2 abort of a transaction without partitions (Empty / Complete*) starts and ends now, as Kafka 4.3
+        long start = state == TransactionState.EMPTY || state == TransactionState.COMPLETE_COMMIT
+                || state == TransactionState.COMPLETE_ABORT ? nowMs : txnStartTimestamp;
         return transit(from, next, producerId, nextProducerId, epoch, last, txnTimeoutMs, partitions,
-                txnStartTimestamp, nowMs, clientVersion);
+                start, nowMs, clientVersion);
     }
 
     /** The markers are written: CompleteCommit / CompleteAbort (TV2: moves to {@code nextProducerId} if set). */

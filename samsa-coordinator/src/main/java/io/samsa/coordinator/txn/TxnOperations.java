@@ -227,9 +227,10 @@ public final class TxnOperations {
         boolean retryOnOverflow = v2 && m.previousProducerId() == producerId
                 && producerEpoch == Short.MAX_VALUE - 1 && m.producerEpoch() == 0;
         boolean retryOnEpochBump = v2 && m.producerEpoch() == producerEpoch + 1;
+        boolean retry = retryOnEpochBump || retryOnOverflow;
         boolean validEpoch = v2 ? switch (m.state()) {
             case PREPARE_COMMIT, PREPARE_ABORT -> retryOnEpochBump;
-            case COMPLETE_COMMIT, COMPLETE_ABORT -> retryOnEpochBump || retryOnOverflow;
+            case COMPLETE_COMMIT, COMPLETE_ABORT -> retry || producerEpoch == m.producerEpoch();
             default -> producerEpoch == m.producerEpoch();
         } : producerEpoch == m.producerEpoch();
         if (m.producerId() != producerId && !retryOnOverflow) {
@@ -252,7 +253,10 @@ public final class TxnOperations {
                 yield new ProducerIdAndEpoch(prepared.producerId(), prepared.producerEpoch());
             }
             case COMPLETE_COMMIT, COMPLETE_ABORT -> {
-                if (commit != (s == TransactionState.COMPLETE_COMMIT)) {
+                if (clientTransactionVersion >= 2 && !retry && !commit) {
+                    yield abortWithoutPartitions(shard, m, clientTransactionVersion);
+                }
+                if (commit != (s == TransactionState.COMPLETE_COMMIT) || (v2 && !retry)) {
                     throw invalidState(transactionalId, s, commit);
                 }
                 yield new ProducerIdAndEpoch(m.producerId(), m.producerEpoch());
@@ -263,9 +267,26 @@ public final class TxnOperations {
                 }
                 throw concurrent(transactionalId, m);
             }
-            case EMPTY -> throw invalidState(transactionalId, s, commit);
+            case EMPTY -> {
+                if (clientTransactionVersion >= 2 && !commit) {
+                    yield abortWithoutPartitions(shard, m, clientTransactionVersion);
+                }
+                throw invalidState(transactionalId, s, commit);
+            }
             default -> throw new IllegalStateException("Transactional id " + transactionalId + " in state " + s);
         };
+    }
+
+    /**
+     * Kafka 4.3's TV2 abort of a transaction to which no partition was added (e.g. its first send was refused before
+     * the partition joined): PrepareAbort with a bumped epoch and no markers to write, then CompleteAbort.
+     */
+    private ProducerIdAndEpoch abortWithoutPartitions(TxnShard shard, TxnMetadata m, short clientTransactionVersion) {
+        long nextPid = m.isProducerEpochExhausted() ? producerIds.getAsLong() : NO_PID;
+        TxnMetadata prepared = shard.write(m, m.prepareAbortOrCommit(TransactionState.PREPARE_ABORT,
+                clientTransactionVersion, nextPid, shard.nowMs(), null));
+        sendMarkers(shard, prepared);
+        return new ProducerIdAndEpoch(prepared.producerId(), prepared.producerEpoch());
     }
 
     private static ApiException invalidState(String transactionalId, TransactionState s, boolean commit) {

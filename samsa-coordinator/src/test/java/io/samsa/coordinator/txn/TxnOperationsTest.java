@@ -211,6 +211,28 @@ class TxnOperationsTest {
     }
 
     @Test
+    void transactionsV2AbortATransactionToWhichNoPartitionWasAdded() {
+        // Given: a TV2 producer whose first send was refused before its partition joined the transaction
+        TxnOperations.ProducerIdAndEpoch p = init();
+
+        // When it aborts (Kafka 4.3: Empty -> PrepareAbort without markers -> CompleteAbort, the epoch bumped)
+        TxnOperations.ProducerIdAndEpoch aborted = ops.endTxn(shard, ID, p.producerId(), p.producerEpoch(), false,
+                (short) 2);
+        writeAllMarkers();
+
+        // Then it continues at the next epoch; a commit of nothing is still an invalid state
+        assertThat(aborted.producerEpoch()).isEqualTo((short) (p.producerEpoch() + 1));
+        assertThat(shard.get(ID).state()).isEqualTo(TransactionState.COMPLETE_ABORT);
+        assertThat(ops.endTxn(shard, ID, p.producerId(), p.producerEpoch(), false, (short) 2))
+                .as("a retry of the abort").isEqualTo(aborted);
+        assertThatThrownBy(() -> ops.endTxn(shard, ID, aborted.producerId(), aborted.producerEpoch(), true,
+                (short) 2)).isInstanceOf(InvalidTxnStateException.class);
+        TxnOperations.ProducerIdAndEpoch again = ops.endTxn(shard, ID, aborted.producerId(),
+                aborted.producerEpoch(), false, (short) 2);
+        assertThat(again.producerEpoch()).isEqualTo((short) (aborted.producerEpoch() + 1));
+    }
+
+    @Test
     void theNextTransactionsFirstAddWaitsForTheMarkersInsteadOfConcurrentTransactions() {
         // Given a committed transaction whose markers are still being written
         TxnOperations.ProducerIdAndEpoch p = init();

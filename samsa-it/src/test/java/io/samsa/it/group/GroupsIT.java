@@ -214,7 +214,9 @@ class GroupsIT {
                     new org.apache.kafka.common.requests.SyncGroupRequest.Builder(
                             new org.apache.kafka.common.message.SyncGroupRequestData().setGroupId(group)
                                     .setMemberId(joined.data().memberId())
-                                    .setGenerationId(joined.data().generationId())), (short) 5);
+                                    .setGenerationId(joined.data().generationId())
+                                    // mandatory from v5 (Kafka: INCONSISTENT_GROUP_PROTOCOL without them)
+                                    .setProtocolType("consumer").setProtocolName("range")), (short) 5);
             assertThat(synced.error()).isIn(org.apache.kafka.common.protocol.Errors.NONE,
                     org.apache.kafka.common.protocol.Errors.REBALANCE_IN_PROGRESS);
             await().atMost(Duration.ofSeconds(20)).until(() -> a.assignment().size() + b.assignment().size() < 4);

@@ -12,15 +12,21 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.FindCoordinatorRequest;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * FindCoordinator (API 10, v0-6): for key type GROUP the broker leading the group's {@code __consumer_offsets}
  * partition, for TRANSACTION the one leading the transactional id's {@code __transaction_state} partition (KIP-98),
  * creating the topic on first use. v0-3 carry one key; v4+ a batch ({@code CoordinatorKeys}, KIP-699). SHARE keys
  * answer INVALID_REQUEST.
+ *
+ * <p>Authorization (Kafka's {@code KafkaApis.getCoordinator}), per key: DESCRIBE on the group, else
+ * GROUP_AUTHORIZATION_FAILED; DESCRIBE on the transactional id, else TRANSACTIONAL_ID_AUTHORIZATION_FAILED. v4+ batches
+ * answer each key on its own; v0-3 answer the error with its default message.
  */
 public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequestData> {
     private final BrokerContext ctx;
@@ -66,6 +72,13 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
         if (key == null) {
             return CompletableFuture.completedFuture(error("", Errors.INVALID_REQUEST,
                     transaction ? "No transactional id" : "No group id"));
+        }
+        ResourceType resource = transaction ? ResourceType.TRANSACTIONAL_ID : ResourceType.GROUP;
+        if (!ctx.authorizer().authorize(context, AclOperation.DESCRIBE, resource, key)) {
+            Errors denied = transaction ? Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+                    : Errors.GROUP_AUTHORIZATION_FAILED;
+            return CompletableFuture.completedFuture(error(key, denied,
+                    context.apiVersion() < 4 ? denied.message() : null));
         }
         if (transaction && key.isEmpty()) {
             return CompletableFuture.completedFuture(error(key, Errors.INVALID_REQUEST, "Empty transactional id"));

@@ -1,6 +1,7 @@
 package io.samsa.broker.handlers.group;
 
 import io.samsa.broker.BrokerContext;
+import io.samsa.broker.handlers.ErrorResponses;
 import io.samsa.coordinator.runtime.CoordinatorErrors;
 import io.samsa.coordinator.group.GroupCoordinator;
 import io.samsa.coordinator.group.OffsetManager.OffsetToCommit;
@@ -16,10 +17,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.message.OffsetCommitResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * OffsetCommit (API 8, v2-10): commits offsets for a group after the group validates the member
@@ -27,6 +30,10 @@ import org.apache.kafka.common.protocol.Errors;
  * groups). Topics are named (v2-9) or given by id (v10, unknown ids get UNKNOWN_TOPIC_ID); an unknown topic or
  * partition gets UNKNOWN_TOPIC_OR_PARTITION, metadata over {@code offset.metadata.max.bytes}
  * OFFSET_METADATA_TOO_LARGE. v2-4 {@code RetentionTimeMs} sets an explicit expiry.
+ *
+ * <p>Authorization (Kafka's {@code KafkaApis.handleOffsetCommitRequest}): READ on the group, else every partition is
+ * GROUP_AUTHORIZATION_FAILED; then READ on each topic, else its partitions are TOPIC_AUTHORIZATION_FAILED (checked
+ * after an unknown topic id, before an unknown topic name); the authorized partitions are committed.
  */
 public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequestData> {
     private final BrokerContext ctx;
@@ -45,6 +52,10 @@ public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequest
     @Override
     public CompletableFuture<OffsetCommitResponseData> handle(RequestContext context, OffsetCommitRequestData req) {
         short version = context.apiVersion();
+        if (!ctx.authorizer().authorize(context, AclOperation.READ, ResourceType.GROUP, req.groupId())) {
+            return CompletableFuture.completedFuture(ErrorResponses.of(ApiKeys.OFFSET_COMMIT, version, req,
+                    Errors.GROUP_AUTHORIZATION_FAILED));
+        }
         ClusterImage image = ctx.image();
         long now = System.currentTimeMillis();
         long expire = version <= 4 && req.retentionTimeMs() >= 0 ? now + req.retentionTimeMs() : -1;
@@ -54,11 +65,17 @@ public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequest
             Optional<TopicImage> topic = version >= 10 ? image.topic(ReplicaManager.fromKafka(t.topicId()))
                     : image.topic(t.name());
             String name = topic.map(TopicImage::name).orElse(t.name() == null ? "" : t.name());
+            boolean readable = (version >= 10 && topic.isEmpty())
+                    || ctx.authorizer().authorize(context, AclOperation.READ, ResourceType.TOPIC, name);
             for (OffsetCommitRequestData.OffsetCommitRequestPartition p : t.partitions()) {
                 TopicPartition tp = new TopicPartition(version >= 10 ? t.topicId().toString() : name,
                         p.partitionIndex());
-                if (topic.isEmpty()) {
-                    early.put(tp, version >= 10 ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION);
+                if (version >= 10 && topic.isEmpty()) {
+                    early.put(tp, Errors.UNKNOWN_TOPIC_ID);
+                } else if (!readable) {
+                    early.put(tp, Errors.TOPIC_AUTHORIZATION_FAILED);
+                } else if (topic.isEmpty()) {
+                    early.put(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION);
                 } else if (p.partitionIndex() < 0 || p.partitionIndex() >= topic.get().partitions().size()) {
                     early.put(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION);
                 } else {

@@ -9,7 +9,9 @@ import io.samsa.metadata.ClusterImage;
 import io.samsa.metadata.TopicImage;
 import io.samsa.protocol.ApiHandler;
 import io.samsa.protocol.RequestContext;
+import io.samsa.broker.security.RequestAuthorizer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +19,12 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.OffsetFetchResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * OffsetFetch (API 9, v1-10): committed offsets of one group (v1-7) or a batch of groups (v8+, KIP-709), of all
@@ -29,6 +33,11 @@ import org.apache.kafka.common.protocol.Errors;
  * Pending transactional offsets (TxnOffsetCommit of an open transaction) are never returned; with
  * {@code RequireStable} (v7+, KIP-447) a partition that has one is answered UNSTABLE_OFFSET_COMMIT (offset -1), which
  * the consumer retries until the transaction ends.
+ *
+ * <p>Authorization (Kafka's {@code KafkaApis.handleOffsetFetchRequest}), per group: DESCRIBE on the group, else the
+ * group's error is GROUP_AUTHORIZATION_FAILED; named topics need DESCRIBE, else their partitions are
+ * TOPIC_AUTHORIZATION_FAILED (an unknown topic id stays UNKNOWN_TOPIC_ID); when all partitions are asked for, the
+ * topics without DESCRIBE (and, from v10, topics that no longer exist) are left out.
  */
 public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestData> {
     private final BrokerContext ctx;
@@ -48,14 +57,23 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
     private record Wanted(String name, Uuid id, List<Integer> partitions) {
     }
 
+    /** Who asks, to check DESCRIBE on groups and topics. */
+    private record Asker(RequestAuthorizer authorizer, RequestContext context) {
+        boolean mayDescribe(ResourceType type, String name) {
+            return authorizer.authorize(context, AclOperation.DESCRIBE, type, name);
+        }
+    }
+
     @Override
     public CompletableFuture<OffsetFetchResponseData> handle(RequestContext context, OffsetFetchRequestData req) {
         short version = context.apiVersion();
         ClusterImage image = ctx.image();
+        Asker asker = new Asker(ctx.authorizer(), context);
         if (version < 8) {
             List<Wanted> wanted = req.topics() == null ? null : req.topics().stream()
                     .map(t -> new Wanted(t.name(), Uuid.ZERO_UUID, t.partitionIndexes())).toList();
-            return fetchGroup(req.groupId(), null, -1, wanted, image, false, req.requireStable()).thenApply(g -> {
+            return fetchGroup(asker, req.groupId(), null, -1, wanted, image, false, req.requireStable())
+                    .thenApply(g -> {
                 OffsetFetchResponseData r = new OffsetFetchResponseData().setErrorCode(g.errorCode());
                 if (version < 2 && g.errorCode() != 0 && wanted != null) {
                     // v1 has no top-level error: every requested partition carries the group's error
@@ -90,21 +108,27 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
                 }
                 return new Wanted(t.name(), Uuid.ZERO_UUID, t.partitionIndexes());
             }).toList();
-            groups.add(fetchGroup(g.groupId(), g.memberId(), g.memberEpoch(), wanted, image, version >= 10,
+            groups.add(fetchGroup(asker, g.groupId(), g.memberId(), g.memberEpoch(), wanted, image, version >= 10,
                     req.requireStable()));
         }
         return CompletableFuture.allOf(groups.toArray(CompletableFuture[]::new)).thenApply(v ->
                 new OffsetFetchResponseData().setGroups(groups.stream().map(CompletableFuture::join).toList()));
     }
 
-    private CompletableFuture<OffsetFetchResponseData.OffsetFetchResponseGroup> fetchGroup(
+    private CompletableFuture<OffsetFetchResponseData.OffsetFetchResponseGroup> fetchGroup(Asker asker,
             String groupId, String memberId, int memberEpoch, List<Wanted> wanted, ClusterImage image, boolean ids,
             boolean requireStable) {
+        if (!asker.mayDescribe(ResourceType.GROUP, groupId)) {
+            return CompletableFuture.completedFuture(new OffsetFetchResponseData.OffsetFetchResponseGroup()
+                    .setGroupId(groupId).setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
+        }
+        Map<String, Boolean> describable = new HashMap<>();
         List<TopicPartition> partitions = null;
         if (wanted != null) {
             partitions = new ArrayList<>();
             for (Wanted w : wanted) {
-                if (w.name() != null) {
+                if (w.name() != null && describable.computeIfAbsent(w.name(),
+                        n -> asker.mayDescribe(ResourceType.TOPIC, n))) {
                     for (int p : w.partitions()) {
                         partitions.add(new TopicPartition(w.name(), p));
                     }
@@ -123,11 +147,19 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
                     Map<TopicPartition, CommittedOffset> offsets = fetched.offsets();
                     Map<String, OffsetFetchResponseData.OffsetFetchResponseTopics> topics = new LinkedHashMap<>();
                     if (wanted == null) {
-                        offsets.forEach((tp, o) -> topic(topics, tp.topic(), topicId(image, tp.topic(), ids))
-                                .partitions().add(partition(tp.partition(), o)));
-                        fetched.unstable().forEach(tp -> topic(topics, tp.topic(), topicId(image, tp.topic(), ids))
-                                .partitions().add(partition(tp.partition(), null)
-                                        .setErrorCode(Errors.UNSTABLE_OFFSET_COMMIT.code())));
+                        offsets.forEach((tp, o) -> {
+                            if (shown(asker, describable, image, tp.topic(), ids)) {
+                                topic(topics, tp.topic(), topicId(image, tp.topic(), ids))
+                                        .partitions().add(partition(tp.partition(), o));
+                            }
+                        });
+                        fetched.unstable().forEach(tp -> {
+                            if (shown(asker, describable, image, tp.topic(), ids)) {
+                                topic(topics, tp.topic(), topicId(image, tp.topic(), ids)).partitions()
+                                        .add(partition(tp.partition(), null)
+                                                .setErrorCode(Errors.UNSTABLE_OFFSET_COMMIT.code()));
+                            }
+                        });
                     } else {
                         for (Wanted w : wanted) {
                             OffsetFetchResponseData.OffsetFetchResponseTopics t = topic(topics,
@@ -137,6 +169,8 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
                                         w.name() == null ? null : offsets.get(new TopicPartition(w.name(), p)));
                                 if (w.name() == null) {
                                     rp.setErrorCode(Errors.UNKNOWN_TOPIC_ID.code());
+                                } else if (!describable.get(w.name())) {
+                                    rp.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
                                 } else if (fetched.unstable().contains(new TopicPartition(w.name(), p))) {
                                     rp.setErrorCode(Errors.UNSTABLE_OFFSET_COMMIT.code());
                                 }
@@ -146,6 +180,16 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
                     }
                     return g.setErrorCode(Errors.NONE.code()).setTopics(new ArrayList<>(topics.values()));
                 });
+    }
+
+    /**
+     * Whether a topic of an all-partitions fetch is in the answer: the asker may describe it and, with topic ids, it
+     * still exists (Kafka's {@code fetchAllOffsetsForGroup}).
+     */
+    private static boolean shown(Asker asker, Map<String, Boolean> describable, ClusterImage image, String topic,
+                                 boolean ids) {
+        return describable.computeIfAbsent(topic, n -> asker.mayDescribe(ResourceType.TOPIC, n))
+                && (!ids || image.topic(topic).isPresent());
     }
 
     private static Uuid topicId(ClusterImage image, String topic, boolean ids) {

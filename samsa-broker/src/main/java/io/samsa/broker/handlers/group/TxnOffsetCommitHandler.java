@@ -1,6 +1,7 @@
 package io.samsa.broker.handlers.group;
 
 import io.samsa.broker.BrokerContext;
+import io.samsa.broker.handlers.ErrorResponses;
 import io.samsa.coordinator.runtime.CoordinatorErrors;
 import io.samsa.coordinator.group.GroupCoordinator;
 import io.samsa.coordinator.group.OffsetManager.OffsetToCommit;
@@ -17,10 +18,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
 import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * TxnOffsetCommit (API 28, every version of the pinned jar; KIP-98, member fields v3+ from KIP-447): commits a group's
@@ -35,6 +38,11 @@ import org.apache.kafka.common.protocol.Errors;
  * that the partition is in the transaction first (KIP-890; AddOffsetsToTxn added it), its errors mapped as Kafka's
  * coordinators map them (NETWORK_EXCEPTION as COORDINATOR_LOAD_IN_PROGRESS). v0-1 clients get COORDINATOR_NOT_AVAILABLE
  * for COORDINATOR_LOAD_IN_PROGRESS, which they do not retry (KAFKA-7296).
+ *
+ * <p>Authorization (Kafka's {@code KafkaApis.handleTxnOffsetCommitRequest}), in this order: WRITE on the
+ * transactional id, else every partition is TRANSACTIONAL_ID_AUTHORIZATION_FAILED; READ on the group, else
+ * GROUP_AUTHORIZATION_FAILED; READ on each topic, else its partitions are TOPIC_AUTHORIZATION_FAILED (before an
+ * unknown topic is looked for).
  */
 public final class TxnOffsetCommitHandler implements ApiHandler<TxnOffsetCommitRequestData> {
     private final BrokerContext ctx;
@@ -59,14 +67,26 @@ public final class TxnOffsetCommitHandler implements ApiHandler<TxnOffsetCommitR
     public CompletableFuture<TxnOffsetCommitResponseData> handle(RequestContext context,
                                                                  TxnOffsetCommitRequestData req) {
         short version = context.apiVersion();
+        if (!ctx.authorizer().authorize(context, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID,
+                req.transactionalId())) {
+            return CompletableFuture.completedFuture(ErrorResponses.of(ApiKeys.TXN_OFFSET_COMMIT, version, req,
+                    Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED));
+        }
+        if (!ctx.authorizer().authorize(context, AclOperation.READ, ResourceType.GROUP, req.groupId())) {
+            return CompletableFuture.completedFuture(ErrorResponses.of(ApiKeys.TXN_OFFSET_COMMIT, version, req,
+                    Errors.GROUP_AUTHORIZATION_FAILED));
+        }
         ClusterImage image = ctx.image();
         Map<TopicPartition, Errors> early = new HashMap<>();
         List<OffsetToCommit> valid = new ArrayList<>();
         for (TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic t : req.topics()) {
             Optional<TopicImage> topic = image.topic(t.name());
+            boolean readable = ctx.authorizer().authorize(context, AclOperation.READ, ResourceType.TOPIC, t.name());
             for (TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition p : t.partitions()) {
                 TopicPartition tp = new TopicPartition(t.name(), p.partitionIndex());
-                if (topic.isEmpty() || p.partitionIndex() < 0
+                if (!readable) {
+                    early.put(tp, Errors.TOPIC_AUTHORIZATION_FAILED);
+                } else if (topic.isEmpty() || p.partitionIndex() < 0
                         || p.partitionIndex() >= topic.get().partitions().size()) {
                     early.put(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION);
                 } else {

@@ -1,5 +1,6 @@
 package io.samsa.broker.handlers.txn;
 
+import io.samsa.broker.security.RequestAuthorizer;
 import io.samsa.coordinator.runtime.CoordinatorErrors;
 import io.samsa.coordinator.txn.TransactionCoordinator;
 import io.samsa.coordinator.txn.TxnMetadata;
@@ -9,23 +10,30 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DescribeTransactionsRequestData;
 import org.apache.kafka.common.message.DescribeTransactionsResponseData;
 import org.apache.kafka.common.message.DescribeTransactionsResponseData.TopicData;
 import org.apache.kafka.common.message.DescribeTransactionsResponseData.TransactionState;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * DescribeTransactions (API 65, v0, KIP-664): the state, producer id and epoch, timeout, start time and partitions of
  * each transactional id coordinated here; TRANSACTIONAL_ID_NOT_FOUND for unknown ids, NOT_COORDINATOR for ids of
  * another broker.
+ *
+ * <p>Authorization (Kafka's {@code KafkaApis.handleDescribeTransactionsRequest}): DESCRIBE on each transactional id,
+ * else TRANSACTIONAL_ID_AUTHORIZATION_FAILED; the partitions of topics the principal may not DESCRIBE are left out.
  */
 public final class DescribeTransactionsHandler implements ApiHandler<DescribeTransactionsRequestData> {
     private final TransactionCoordinator coordinator;
+    private final RequestAuthorizer authorizer;
 
-    public DescribeTransactionsHandler(TransactionCoordinator coordinator) {
+    public DescribeTransactionsHandler(TransactionCoordinator coordinator, RequestAuthorizer authorizer) {
         this.coordinator = coordinator;
+        this.authorizer = authorizer;
     }
 
     @Override
@@ -38,7 +46,16 @@ public final class DescribeTransactionsHandler implements ApiHandler<DescribeTra
                                                                       DescribeTransactionsRequestData request) {
         List<CompletableFuture<TransactionState>> all = new ArrayList<>();
         for (String txnId : request.transactionalIds()) {
-            all.add(describe(txnId));
+            if (!authorizer.authorize(context, AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, txnId)) {
+                all.add(CompletableFuture.completedFuture(new TransactionState().setTransactionalId(txnId)
+                        .setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code())));
+                continue;
+            }
+            all.add(describe(txnId).thenApply(state -> {
+                state.topics().removeIf(t -> !authorizer.authorize(context, AclOperation.DESCRIBE,
+                        ResourceType.TOPIC, t.topic()));
+                return state;
+            }));
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v ->
                 new DescribeTransactionsResponseData().setTransactionStates(

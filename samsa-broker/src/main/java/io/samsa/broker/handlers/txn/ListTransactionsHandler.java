@@ -1,5 +1,6 @@
 package io.samsa.broker.handlers.txn;
 
+import io.samsa.broker.security.RequestAuthorizer;
 import io.samsa.coordinator.txn.TransactionCoordinator;
 import io.samsa.coordinator.txn.TransactionState;
 import io.samsa.coordinator.txn.TxnMetadata;
@@ -13,22 +14,28 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.ListTransactionsRequestData;
 import org.apache.kafka.common.message.ListTransactionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * ListTransactions (API 66, v0-2, KIP-664): the transactional ids coordinated by this broker, filtered by state
  * names, producer ids, (v1, KIP-994) transactions running longer than {@code DurationFilter} ms and (v2) a
  * transactional id regular expression. Unknown state names are returned in {@code UnknownStateFilters}.
- * COORDINATOR_LOAD_IN_PROGRESS while a partition of {@code __transaction_state} led here is loading, as Kafka.
+ * COORDINATOR_LOAD_IN_PROGRESS while a partition of {@code __transaction_state} led here is loading, as Kafka. Only
+ * the transactional ids the principal may DESCRIBE are listed (Kafka's
+ * {@code KafkaApis.handleListTransactionsRequest}).
  */
 public final class ListTransactionsHandler implements ApiHandler<ListTransactionsRequestData> {
     private final TransactionCoordinator coordinator;
+    private final RequestAuthorizer authorizer;
 
-    public ListTransactionsHandler(TransactionCoordinator coordinator) {
+    public ListTransactionsHandler(TransactionCoordinator coordinator, RequestAuthorizer authorizer) {
         this.coordinator = coordinator;
+        this.authorizer = authorizer;
     }
 
     @Override
@@ -91,6 +98,8 @@ public final class ListTransactionsHandler implements ApiHandler<ListTransaction
             }
             List<ListTransactionsResponseData.TransactionState> all = new ArrayList<>();
             parts.forEach(p -> all.addAll(p.join()));
+            all.removeIf(t -> !authorizer.authorize(context, AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID,
+                    t.transactionalId()));
             return response.setErrorCode(Errors.NONE.code()).setTransactionStates(all);
         });
     }

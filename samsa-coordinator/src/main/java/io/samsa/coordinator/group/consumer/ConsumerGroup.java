@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.errors.StaleMemberEpochException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
@@ -51,6 +52,7 @@ public final class ConsumerGroup implements Group {
     private final Map<UUID, Map<Integer, Integer>> partitionEpochs = new HashMap<>();
     private long emptySinceMs;
     private Subscriptions.Resolved resolved;
+    private Predicate<String> regexTopicFilter = Subscriptions.ALL_TOPICS;
 
     public ConsumerGroup(String groupId) {
         this.groupId = groupId;
@@ -200,6 +202,19 @@ public final class ConsumerGroup implements Group {
 
     void resolved(Subscriptions.Resolved value) {
         this.resolved = value;
+    }
+
+    /**
+     * Which topics a regex subscription may resolve to: the DESCRIBE check of the member that heartbeated last (Kafka's
+     * {@code TopicRegexResolver} authorizes with the context of the heartbeat that refreshes the regexes). In memory
+     * only: after a reload every topic passes until the next heartbeat sets it again.
+     */
+    Predicate<String> regexTopicFilter() {
+        return regexTopicFilter;
+    }
+
+    void regexTopicFilter(Predicate<String> filter) {
+        this.regexTopicFilter = filter;
     }
 
     public State state() {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
@@ -97,6 +98,17 @@ public final class ConsumerGroupService {
     public ConsumerGroupHeartbeatResponseData heartbeat(GroupCoordinatorShard shard,
                                                         ConsumerGroupHeartbeatRequestData request, String clientId,
                                                         String clientHost) {
+        return heartbeat(shard, request, clientId, clientHost, Subscriptions.ALL_TOPICS);
+    }
+
+    /**
+     * As {@link #heartbeat(GroupCoordinatorShard, ConsumerGroupHeartbeatRequestData, String, String)}, with the
+     * topics a regex subscription may resolve to (the heartbeating principal's DESCRIBE check; called on the shard's
+     * executor, so it must not block). The group keeps it for the resolutions that follow without a heartbeat.
+     */
+    public ConsumerGroupHeartbeatResponseData heartbeat(GroupCoordinatorShard shard,
+                                                        ConsumerGroupHeartbeatRequestData request, String clientId,
+                                                        String clientHost, Predicate<String> regexTopicFilter) {
         String groupId = request.groupId();
         int epoch = request.memberEpoch();
         boolean leaving = epoch < 0;
@@ -117,8 +129,11 @@ public final class ConsumerGroupService {
         }
         ClusterImage current = image.get();
         HeartbeatLogic.Outcome outcome = leaving ? logic.leave(group, request, current)
-                : logic.heartbeat(group, request, clientId, clientHost, current);
+                : logic.heartbeat(group, request, clientId, clientHost, current, regexTopicFilter);
         apply(shard, group, records, outcome.records());
+        if (!leaving && shard.group(groupId) instanceof ConsumerGroup live) {
+            live.regexTopicFilter(regexTopicFilter);
+        }
         CoordinatorTimer timer = shard.timer();
         if (outcome.left()) {
             timer.cancel(sessionKey(groupId, outcome.memberId()));

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.FencedMemberEpochException;
@@ -52,9 +53,18 @@ public final class HeartbeatLogic {
                           String memberId, boolean left) {
     }
 
-    /** A joining or heartbeating member (epoch &ge; 0); leaves go to {@link #leave}. */
+    /** A joining or heartbeating member (epoch &ge; 0) whose regex may resolve to any topic. */
     public Outcome heartbeat(ConsumerGroup group, ConsumerGroupHeartbeatRequestData request, String clientId,
                              String clientHost, ClusterImage image) {
+        return heartbeat(group, request, clientId, clientHost, image, Subscriptions.ALL_TOPICS);
+    }
+
+    /**
+     * A joining or heartbeating member (epoch &ge; 0); leaves go to {@link #leave}. When the group's subscriptions are
+     * resolved again, regexes resolve to the matching topics {@code regexTopicFilter} accepts.
+     */
+    public Outcome heartbeat(ConsumerGroup group, ConsumerGroupHeartbeatRequestData request, String clientId,
+                             String clientHost, ClusterImage image, Predicate<String> regexTopicFilter) {
         String memberId = request.memberId().isEmpty() ? Uuid.randomUuid().toString() : request.memberId();
         int epoch = request.memberEpoch();
         if (group.size() >= settings.maxSize() && group.member(memberId) == null) {
@@ -94,7 +104,7 @@ public final class HeartbeatLogic {
         all.put(updated.memberId(), updated);
         Subscriptions.Resolved resolved = group.resolved();
         if (subscriptionChanged || resolved == null || resolved.image() != image) {
-            resolved = Subscriptions.resolve(all.values(), image);
+            resolved = Subscriptions.resolve(all.values(), image, regexTopicFilter);
             if (!subscriptionChanged && !metadataChanged) {
                 group.resolved(resolved);
             }
@@ -181,7 +191,7 @@ public final class HeartbeatLogic {
         List<ConsumerGroupMember> rest = new ArrayList<>(group.members());
         rest.removeIf(m -> m.memberId().equals(memberId));
         records.add(new ConsumerGroupRecord.GroupEpoch(group.groupId(), new ConsumerGroupRecord.GroupEpoch.Value(
-                group.groupEpoch() + 1, Subscriptions.resolve(rest, image).metadataHash())));
+                group.groupEpoch() + 1, Subscriptions.resolve(rest, image, group.regexTopicFilter()).metadataHash())));
         return records;
     }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.apache.kafka.common.errors.InvalidRegularExpression;
@@ -18,11 +19,16 @@ import org.apache.kafka.common.internals.Topic;
  * Resolves a group's subscriptions (topic names and KIP-848 v1 {@code SubscribedTopicRegex}) against a metadata image.
  * Regular expressions are Java {@link Pattern}s that must match a whole topic name; internal topics
  * ({@code __consumer_offsets}, {@code __transaction_state}) never match. Resolution runs again whenever the image
- * changes, so topics created or deleted later join or leave the subscription.
+ * changes, so topics created or deleted later join or leave the subscription. A regex resolves only to the topics a
+ * filter lets through (the heartbeating principal's DESCRIBE check, as Kafka's {@code TopicRegexResolver}); topics
+ * subscribed by name are checked by the broker before the heartbeat reaches the group.
  *
  * <p>Stateless and thread-safe; {@link Resolved} values are immutable.
  */
 public final class Subscriptions {
+    /** The filter that lets every topic through (no authorizer). */
+    public static final Predicate<String> ALL_TOPICS = topic -> true;
+
     private Subscriptions() {
     }
 
@@ -48,8 +54,17 @@ public final class Subscriptions {
         }
     }
 
-    /** Resolves the subscriptions of {@code members} against {@code image}. */
+    /** Resolves the subscriptions of {@code members} against {@code image}, regexes to every matching topic. */
     public static Resolved resolve(Collection<ConsumerGroupMember> members, ClusterImage image) {
+        return resolve(members, image, ALL_TOPICS);
+    }
+
+    /**
+     * Resolves the subscriptions of {@code members} against {@code image}; a regex resolves to the matching topics
+     * that {@code regexTopicFilter} accepts.
+     */
+    public static Resolved resolve(Collection<ConsumerGroupMember> members, ClusterImage image,
+                                   Predicate<String> regexTopicFilter) {
         Set<String> names = new HashSet<>();
         Map<String, Set<String>> regexTopics = new HashMap<>();
         for (ConsumerGroupMember m : members) {
@@ -60,7 +75,7 @@ public final class Subscriptions {
             }
             String regex = m.subscribedTopicRegex();
             if (regex != null && !regexTopics.containsKey(regex)) {
-                Set<String> matched = matching(regex, image);
+                Set<String> matched = matching(regex, image, regexTopicFilter);
                 regexTopics.put(regex, matched);
                 names.addAll(matched);
             }
@@ -68,7 +83,7 @@ public final class Subscriptions {
         return new Resolved(image, Set.copyOf(names), Map.copyOf(regexTopics), hash(names, image));
     }
 
-    private static Set<String> matching(String regex, ClusterImage image) {
+    private static Set<String> matching(String regex, ClusterImage image, Predicate<String> filter) {
         Pattern p;
         try {
             p = Pattern.compile(regex);
@@ -77,7 +92,7 @@ public final class Subscriptions {
         }
         Set<String> out = new HashSet<>();
         for (String topic : image.topics().keySet()) {
-            if (!Topic.isInternal(topic) && p.matcher(topic).matches()) {
+            if (!Topic.isInternal(topic) && p.matcher(topic).matches() && filter.test(topic)) {
                 out.add(topic);
             }
         }

@@ -94,9 +94,15 @@ final class ShardFixture {
 
     /** Validates and runs a heartbeat as the handler does; errors come back as codes. */
     ConsumerGroupHeartbeatResponseData heartbeat(ConsumerGroupHeartbeatRequestData request, short version) {
+        return heartbeat(request, version, Subscriptions.ALL_TOPICS);
+    }
+
+    /** As {@link #heartbeat(ConsumerGroupHeartbeatRequestData, short)}; regexes resolve to topics {@code regexTopics} accepts. */
+    ConsumerGroupHeartbeatResponseData heartbeat(ConsumerGroupHeartbeatRequestData request, short version,
+                                                 java.util.function.Predicate<String> regexTopics) {
         try {
             HeartbeatValidator.validate(request, version, service.settings().assignors());
-            return service.heartbeat(shard, request, "client", "/127.0.0.1");
+            return service.heartbeat(shard, request, "client", "/127.0.0.1", regexTopics);
         } catch (org.apache.kafka.common.errors.ApiException e) {
             return new ConsumerGroupHeartbeatResponseData().setErrorCode(
                     org.apache.kafka.common.protocol.Errors.forException(e).code()).setErrorMessage(e.getMessage());
