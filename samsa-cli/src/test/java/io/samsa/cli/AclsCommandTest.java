@@ -70,6 +70,6 @@ class AclsCommandTest {
         assertThatThrownBy(() -> add.resources.patterns(add.spec, PatternType.LITERAL))
                 .hasMessageContaining("must be LITERAL or PREFIXED");
         assertThatThrownBy(() -> AclResourceOptions.checkSupported(add.spec, ResourceType.GROUP, AclOperation.WRITE))
-                .hasMessage("ResourceType GROUP only supports operations READ,DESCRIBE,DELETE,ALL");
+                .hasMessage("ResourceType GROUP only supports operations READ,DESCRIBE,DELETE,DESCRIBE_CONFIGS,ALTER_CONFIGS,ALL");
     }
 }
