@@ -82,7 +82,12 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void refuse(ChannelHandlerContext ctx, Throwable cause) {
-        if (!failed) {
+        if (!failed && cause instanceof java.nio.channels.ClosedChannelException) {
+            // the peer went away before the handshake finished (a port probe, a client giving up): not a refusal
+            failed = true;
+            LOGGER.debug("Connection {} from {} closed during the TLS handshake", connection.connectionId(),
+                    ctx.channel().remoteAddress());
+        } else if (!failed) {
             failed = true;
             LOGGER.info("Failed authentication with {} (channelId={}, listener={}) (SSL handshake failed: {})",
                     ctx.channel().remoteAddress(), connection.connectionId(), connection.listenerName(), why(cause));
@@ -99,7 +104,7 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String top = String.valueOf(cause.getMessage());
+        String top = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
         if (root == cause || root.getMessage() == null || top.contains(root.getMessage())) {
             return top;
         }

@@ -60,8 +60,9 @@ public final class SaslConfigDefs {
                 .define(SCOPE_CLAIM_NAME, STRING, "scope", null, LOW, "JWT claim holding the scopes.")
                 .define(CLOCK_SKEW_SECONDS, INT, 30, null, LOW, "Clock skew (s) allowed on exp, nbf and iat.")
                 .define(JWKS_ENDPOINT_REFRESH_MS, LONG, 3_600_000L, null, LOW, "JWKS refresh interval (ms).")
-                .accept("sasl.mechanism.inter.broker.protocol", STRING, "GSSAPI", null, MEDIUM,
-                        "SASL mechanism of inter-broker connections (Samsa's inter-broker listener is PLAINTEXT).")
+                .define("sasl.mechanism.inter.broker.protocol", STRING, "GSSAPI", null, MEDIUM,
+                        "SASL mechanism of the broker's own connections on a SASL inter-broker listener, with that "
+                                + "listener's JAAS config.")
                 .accept("sasl.kerberos.service.name", STRING, null, null, MEDIUM, "Kerberos service name (GSSAPI).")
                 .accept("principal.builder.class", STRING, null, null, MEDIUM, "Principal builder class.");
     }
