@@ -47,6 +47,7 @@ import io.samsa.broker.handlers.ListOffsetsHandler;
 import io.samsa.broker.handlers.MetadataHandler;
 import io.samsa.broker.handlers.ProduceHandler;
 import io.samsa.broker.replica.DelayedFetchPurgatory;
+import io.samsa.broker.http.HttpListeners;
 import io.samsa.broker.replica.ReplicaManager;
 import io.samsa.broker.security.ListenerSecurities;
 import io.samsa.broker.security.AclAuthorizer;
@@ -147,6 +148,8 @@ public final class SamsaBroker implements SamsaNode {
     private volatile NetworkBrokerSender brokerSender;
     private volatile NetworkBrokerSender verificationSender;
     private final List<KafkaWireServer> servers = new ArrayList<>();
+    /** Metrics, health and console (http.listeners); bound with the Kafka listeners, null before. */
+    private volatile HttpListeners http;
     /** Each client listener's security, built in {@link #start} before anything else. */
     private Map<String, ListenerSecurity> listenerSecurities = Map.of();
     private final CountDownLatch shutdown = new CountDownLatch(1);
@@ -393,6 +396,8 @@ public final class SamsaBroker implements SamsaNode {
             bound.add(new BrokerRegistration.Endpoint(listener.name(), host, port));
         }
         endpoints = List.copyOf(bound);
+        http = HttpListeners.start(config.values().getList(BrokerConfigDefs.HTTP_LISTENERS),
+                config.values().isExplicit(BrokerConfigDefs.HTTP_LISTENERS));
         // registered fenced; the controller unfences this broker once it has caught up with the metadata log
         lifecycle.register(endpoints, config.values().getString(BROKER_RACK), REGISTRATION_TIMEOUT_MS);
         lifecycle.awaitUnfenced(REGISTRATION_TIMEOUT_MS);
@@ -469,6 +474,11 @@ public final class SamsaBroker implements SamsaNode {
         return ep.host() + ":" + ep.port();
     }
 
+    /** The HTTP listeners ({@code http.listeners}): add routes to them; null until the broker serves. */
+    public HttpListeners http() {
+        return http;
+    }
+
     /** The metadata quorum this node reads and writes (tests and tools). */
     public MetadataQuorum quorum() {
         return quorum;
@@ -526,6 +536,9 @@ public final class SamsaBroker implements SamsaNode {
         }
         lifecycle.close();
         servers.forEach(KafkaWireServer::close);
+        if (http != null) {
+            http.close();
+        }
         purgatory.close();
         scheduler.shutdownNow();
         ioPool.shutdown();

@@ -41,6 +41,8 @@ public final class BrokerConfigDefs {
     public static final String DEFAULT_REPLICATION_FACTOR = "default.replication.factor";
     public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
     public static final String SOCKET_REQUEST_MAX_BYTES = "socket.request.max.bytes";
+    /** Samsa's HTTP listeners (metrics, health, console): {@code http://host:port} URLs; empty: none. */
+    public static final String HTTP_LISTENERS = "http.listeners";
     public static final String NUM_NETWORK_THREADS = "num.network.threads";
     public static final String NUM_IO_THREADS = "num.io.threads";
     public static final String LOG_FLUSH_SCHEDULER_INTERVAL_MS = "log.flush.scheduler.interval.ms";
@@ -131,6 +133,9 @@ public final class BrokerConfigDefs {
                     "Create a topic when a client asks for metadata of an unknown one.")
             .define(SOCKET_REQUEST_MAX_BYTES, INT, 104_857_600, atLeast(1), HIGH,
                     "Maximum size of a request.")
+            .define(HTTP_LISTENERS, LIST, List.of("http://localhost:9644"), null, MEDIUM,
+                    "Samsa's HTTP listeners (Prometheus /metrics, /health/live, /health/ready, the web console): "
+                            + "http://host:port URLs, port 0 for a free one; empty turns them off.")
             .define(NUM_NETWORK_THREADS, INT, 3, atLeast(1), HIGH,
                     "Threads receiving requests and sending responses.")
             .define(NUM_IO_THREADS, INT, 8, atLeast(1), HIGH,
