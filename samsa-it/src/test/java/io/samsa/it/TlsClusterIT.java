@@ -3,7 +3,7 @@ package io.samsa.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.samsa.it.tls.TestPki;
+import io.samsa.broker.security.TestPki;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.samsa.it.EmbeddedSamsa;
 import io.samsa.it.Kcat;
-import io.samsa.it.tls.TestPki;
+import io.samsa.broker.security.TestPki;
 import io.samsa.metadata.ScramCredentialEntry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
