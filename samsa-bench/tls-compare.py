@@ -21,6 +21,9 @@ from netty-tcnative, else the JDK's); --samsa-provider jdk forces the JDK's.
 Usage (from the repository root):
   samsa-bench/tls-compare.py [--rounds 3] [--records 500000] [--record-size 1024] [--sides samsa,kafka]
                              [--protocols plaintext,ssl] [--port 29292] [--samsa-provider openssl|jdk]
+                             [--client java|kcat]
+--client kcat drives both brokers with kcat (librdkafka 2.0.2 on OpenSSL) instead: `kcat -P -l` of a file with one
+1 KiB line per record (acks=all, linger.ms=5), then `kcat -C -e` of all partitions; MB/s = bytes / wall time.
 Only 127.0.0.1 is used. Needs ../shared/bench (next to the repository) and a JDK 21+ (`java`, `keytool` on the PATH).
 """
 import argparse, os, re, shutil, signal, socket, statistics, subprocess, sys, tempfile, time
@@ -172,6 +175,31 @@ def consume(kafka_cp, bootstrap, config, topic, records):
     return {"records": float(cols[4]), "mb_per_s": float(cols[3])}
 
 
+def kcat_args(bootstrap, protocol, certs):
+    args = ["kcat", "-b", bootstrap, "-q"]
+    if protocol == "ssl":
+        args += ["-X", "security.protocol=ssl", "-X", f"ssl.ca.location={certs}/ca.pem"]
+    return args
+
+
+def kcat_produce(kafka_cp, bootstrap, config, topic, records, size, certs, protocol, payload):
+    """librdkafka (OpenSSL) as the client: one record per line of the payload file, acks=all, linger.ms=5."""
+    tool(kafka_cp, "org.apache.kafka.tools.TopicCommand", "--bootstrap-server", bootstrap, "--command-config", config,
+         "--create", "--if-not-exists", "--topic", topic, "--partitions", "6", "--replication-factor", "1")
+    start = time.monotonic()
+    subprocess.run(kcat_args(bootstrap, protocol, certs) + ["-P", "-t", topic, "-X", "acks=all", "-X", "linger.ms=5",
+                   "-X", "batch.size=131072", "-l", payload], check=True, timeout=1800)
+    return {"records": float(records), "mb_per_s": records * size / 1e6 / (time.monotonic() - start)}
+
+
+def kcat_consume(bootstrap, topic, records, size, certs, protocol):
+    start = time.monotonic()
+    out = subprocess.run(kcat_args(bootstrap, protocol, certs) + ["-C", "-t", topic, "-o", "beginning", "-e",
+                         "-f", "%o\\n"], check=True, timeout=1800, capture_output=True)
+    got = out.stdout.count(b"\n")
+    return {"records": float(got), "mb_per_s": got * size / 1e6 / (time.monotonic() - start)}
+
+
 def run_side(side, rnd, args):
     data_dir = tempfile.mkdtemp(prefix=f"bench-tls-{side}-")
     proc = start_broker(side, args.port, data_dir, args.certs, args.samsa_provider)
@@ -186,8 +214,14 @@ def run_side(side, rnd, args):
             topic = PROTOCOL_TOPIC[protocol]
             for w in ("produce", "consume"):
                 before = cpu_s(proc.pid)
-                kv = (produce(args.kafka_cp, bootstrap, config, topic, args.records, args.record_size)
-                      if w == "produce" else consume(args.kafka_cp, bootstrap, config, topic, args.records))
+                if args.client == "kcat":
+                    kv = (kcat_produce(args.kafka_cp, bootstrap, config, topic, args.records, args.record_size,
+                                       args.certs, protocol, args.payload)
+                          if w == "produce" else kcat_consume(bootstrap, topic, args.records, args.record_size,
+                                                              args.certs, protocol))
+                else:
+                    kv = (produce(args.kafka_cp, bootstrap, config, topic, args.records, args.record_size)
+                          if w == "produce" else consume(args.kafka_cp, bootstrap, config, topic, args.records))
                 cpu = cpu_s(proc.pid) - before
                 mb = kv["records"] * args.record_size / 1e6
                 metrics[f"{protocol}.{w}.mb_per_s"] = kv["mb_per_s"]
@@ -215,6 +249,8 @@ def main():
     ap.add_argument("--port", type=int, default=29292,
                     help="PLAINTEXT port; Kafka's controller one above, SSL two above; below the ephemeral range")
     ap.add_argument("--samsa-provider", choices=("openssl", "jdk"), help="force Samsa's TLS engine")
+    ap.add_argument("--client", choices=("java", "kcat"), default="java",
+                    help="java: Kafka's perf tools (the JDK's TLS); kcat: librdkafka with OpenSSL (cheaper TLS)")
     args = ap.parse_args()
     sides = args.sides.split(",")
     for side in sides:
@@ -228,6 +264,12 @@ def main():
                                    text=True).stdout.strip()
     args.certs = tempfile.mkdtemp(prefix="bench-tls-certs-")
     make_certificates(args.certs)
+    if args.client == "kcat":  # one record per line: record-size - 1 bytes plus the newline kcat strips
+        args.payload = os.path.join(args.certs, "payload.txt")
+        line = ("x" * (args.record_size - 1) + "\n").encode()
+        with open(args.payload, "wb") as f:
+            for _ in range(args.records):
+                f.write(line)
     log(f"certificates in {args.certs} (key store and trust store password: {PASSWORD})")
     if "samsa" in sides:  # build now (if stale), not inside the first timed start
         subprocess.run([os.path.join(ROOT, "samsa"), "version"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
