@@ -41,6 +41,7 @@ import picocli.CommandLine.ScopeType;
             DeleteRecordsCommand.class,
             DumpLogCommand.class,
             VersionCommand.class,
+            CompletionCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class SamsaCommand implements Runnable {
