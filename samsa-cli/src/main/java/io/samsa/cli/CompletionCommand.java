@@ -17,9 +17,13 @@ import picocli.CommandLine.Spec;
         description = "Print the bash/zsh completion script of samsa.",
         footerHeading = "%nExamples:%n",
         footer = {
-            "  source <(samsa completion)                                    # this shell",
-            "  samsa completion > /etc/bash_completion.d/samsa               # every new bash shell",
-            "  autoload -U +X bashcompinit && bashcompinit; source <(samsa completion)   # zsh"
+            "  # this shell",
+            "  source <(samsa completion)",
+            "  # every new bash shell",
+            "  samsa completion > /etc/bash_completion.d/samsa",
+            "  # zsh",
+            "  autoload -U +X bashcompinit && bashcompinit",
+            "  source <(samsa completion)"
         })
 final class CompletionCommand implements Callable<Integer> {
     @Spec
