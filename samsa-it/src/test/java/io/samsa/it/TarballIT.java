@@ -120,6 +120,8 @@ class TarballIT {
         assertThat(broker.waitFor(60, TimeUnit.SECONDS)).as(read(log)).isTrue();
         assertThat(read(log)).contains("Samsa stopped cleanly")
                 .doesNotContain("Unknown configuration key")
-                .doesNotContain("accepted, not yet used");
+                .doesNotContain("accepted, not yet used")
+                .as("the JVM's class-data archive notes stay out of the log").doesNotContain("[warning][cds]");
+        assertThat(work.resolve("cache")).as("the class-data archive written at exit").isNotEmptyDirectory();
     }
 }
