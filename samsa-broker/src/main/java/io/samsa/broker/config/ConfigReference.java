@@ -55,6 +55,22 @@ public final class ConfigReference {
             Map.entry("sasl.server.callback.handler.class",
                     "Only Kafka's OAuthBearerValidatorCallbackHandler (ADR 0017)."));
 
+    /** Topic keys that Samsa validates, stores and describes but does not act on (their definitions say "used"). */
+    private static final Map<String, String> TOPIC_DIFFERENCES = Map.ofEntries(
+            Map.entry("compression.gzip.level", "Stored and described; the codec's default level is used."),
+            Map.entry("compression.lz4.level", "Stored and described; the codec's default level is used."),
+            Map.entry("compression.zstd.level", "Stored and described; the codec's default level is used."),
+            Map.entry("preallocate", "Stored and described; segment files are not preallocated."),
+            Map.entry("leader.replication.throttled.replicas", "Stored; replication throttles are not enforced "
+                    + "(ADR 0013)."),
+            Map.entry("follower.replication.throttled.replicas", "Stored; replication throttles are not enforced "
+                    + "(ADR 0013)."),
+            Map.entry("remote.storage.enable", "Stored; tiered storage is not supported."),
+            Map.entry("local.retention.ms", "Stored; tiered storage is not supported."),
+            Map.entry("local.retention.bytes", "Stored; tiered storage is not supported."),
+            Map.entry("remote.log.copy.disable", "Stored; tiered storage is not supported."),
+            Map.entry("remote.log.delete.on.disable", "Stored; tiered storage is not supported."));
+
     private ConfigReference() {
     }
 
@@ -125,7 +141,7 @@ public final class ConfigReference {
             md.append(row(code(key.name()), key.type().name().toLowerCase(java.util.Locale.ROOT),
                     code(defaultText(key)), validValues(key), key.importance().name().toLowerCase(java.util.Locale.ROOT),
                     DynamicBrokerConfigs.DYNAMIC_KEYS.contains(key.name()) ? "cluster-wide" : "read-only",
-                    key.doc(), samsaNote(key)));
+                    key.doc(), samsaNote(key, DIFFERENCES)));
         }
         md.append('\n');
     }
@@ -138,13 +154,13 @@ public final class ConfigReference {
             md.append(row(code(key.name()), key.type().name().toLowerCase(java.util.Locale.ROOT),
                     code(defaultText(key)), validValues(key),
                     key.synonyms().stream().map(ConfigReference::code).collect(Collectors.joining(", ")),
-                    key.doc(), samsaNote(key)));
+                    key.doc(), samsaNote(key, TOPIC_DIFFERENCES)));
         }
         md.append('\n');
     }
 
-    private static String samsaNote(ConfigKey key) {
-        String note = DIFFERENCES.getOrDefault(key.name(), "");
+    private static String samsaNote(ConfigKey key, Map<String, String> differences) {
+        String note = differences.getOrDefault(key.name(), "");
         if (!key.used()) {
             note = note.isEmpty() ? "Accepted, not used." : "Accepted, not used. " + note;
         }
