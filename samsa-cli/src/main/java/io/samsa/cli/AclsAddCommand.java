@@ -19,7 +19,16 @@ import picocli.CommandLine.ParameterException;
  * {@code samsa acls add}: one ACL per resource × principal × operation (CreateAcls), as {@code kafka-acls --add}.
  * Without {@code --operation} the operation is ALL; {@code --host} defaults to {@code *}.
  */
-@Command(name = "add", description = "Add ACLs.", mixinStandardHelpOptions = true)
+@Command(name = "add", description = "Add ACLs.", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  samsa acls add --allow-principal User:alice --operation Read \\",
+            "      --operation Describe --topic orders",
+            "  samsa acls add --allow-principal User:alice --operation Read \\",
+            "      --group orders-app",
+            "  samsa acls add --deny-principal User:mallory --operation Write \\",
+            "      --topic orders- --resource-pattern-type PREFIXED"
+        })
 final class AclsAddCommand extends AdminCommand {
     @Mixin
     AclResourceOptions resources;

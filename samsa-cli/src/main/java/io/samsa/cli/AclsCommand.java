@@ -15,7 +15,14 @@ import picocli.CommandLine.Spec;
         name = "acls",
         description = "Add, list and remove ACLs (needs authorizer.class.name on the brokers).",
         mixinStandardHelpOptions = true,
-        subcommands = {AclsAddCommand.class, AclsListCommand.class, AclsRemoveCommand.class})
+        subcommands = {AclsAddCommand.class, AclsListCommand.class, AclsRemoveCommand.class},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  samsa acls add --allow-principal User:alice --operation Read \\",
+            "      --operation Describe --topic orders",
+            "  samsa acls list --topic orders",
+            "  samsa acls remove --topic orders --allow-principal User:alice"
+        })
 final class AclsCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -25,7 +25,13 @@ import picocli.CommandLine.Option;
  * Name PatternType Principal Host Operation Permission. {@code --resource-pattern-type} defaults to ANY; MATCH lists
  * every ACL that applies to the named resource (literal, {@code *} and prefixes). {@code --principal} filters.
  */
-@Command(name = "list", description = "List ACLs.", mixinStandardHelpOptions = true)
+@Command(name = "list", description = "List ACLs.", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  samsa acls list",
+            "  samsa acls list --topic orders --resource-pattern-type MATCH",
+            "  samsa acls list --principal User:alice"
+        })
 final class AclsListCommand extends AdminCommand {
     @Mixin
     AclResourceOptions resources;

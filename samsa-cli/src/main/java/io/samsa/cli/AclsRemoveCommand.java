@@ -22,7 +22,12 @@ import picocli.CommandLine.ParameterException;
  * {@code --allow-principal}/{@code --deny-principal} with {@code --operation} and {@code --host} — and prints what was
  * removed. {@code --force} is accepted for {@code kafka-acls} compatibility: samsa never prompts.
  */
-@Command(name = "remove", description = "Remove ACLs.", mixinStandardHelpOptions = true)
+@Command(name = "remove", description = "Remove ACLs.", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  samsa acls remove --topic orders --allow-principal User:alice \\",
+            "      --operation Read"
+        })
 final class AclsRemoveCommand extends AdminCommand {
     @Mixin
     AclResourceOptions resources;

@@ -7,7 +7,11 @@ import picocli.CommandLine.Command;
         name = "cluster",
         description = "Describe the cluster: brokers, controller and metadata quorum.",
         mixinStandardHelpOptions = true,
-        subcommands = {ClusterDescribeCommand.class})
+        subcommands = {ClusterDescribeCommand.class},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  samsa cluster describe"
+        })
 final class ClusterCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -19,7 +19,13 @@ import picocli.CommandLine.Command;
  * no Admin call returns it.
  */
 @Command(name = "describe", description = "Brokers (fenced or not, rack), the controller and the metadata quorum.",
-        mixinStandardHelpOptions = true)
+        mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  # brokers, controller, quorum with voter lag",
+            "  samsa cluster describe",
+            "  samsa cluster describe --bootstrap-server 127.0.0.1:9092,127.0.0.1:9094"
+        })
 final class ClusterDescribeCommand extends AdminCommand {
     @Override
     int run(Admin admin) throws Exception {

@@ -21,7 +21,16 @@ import picocli.CommandLine.ParameterException;
  * square brackets: {@code cleanup.policy=[compact,delete]}. All changes are applied atomically or not at all; an
  * invalid key or value prints the broker's message and exits 1.
  */
-@Command(name = "alter", description = "Set or delete configs of a topic or broker.", mixinStandardHelpOptions = true)
+@Command(name = "alter", description = "Set or delete configs of a topic or broker.", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  samsa configs alter --entity-type topics --entity-name orders \\",
+            "      --add-config retention.ms=86400000,cleanup.policy=[compact,delete]",
+            "  samsa configs alter --entity-type topics --entity-name orders \\",
+            "      --delete-config retention.ms",
+            "  samsa configs alter --entity-type brokers --entity-default \\",
+            "      --add-config log.retention.ms=604800000"
+        })
 final class ConfigsAlterCommand extends AdminCommand {
     @Mixin
     ConfigEntity entity;

@@ -7,7 +7,13 @@ import picocli.CommandLine.Command;
         name = "configs",
         description = "Describe and alter topic and broker configs.",
         mixinStandardHelpOptions = true,
-        subcommands = {ConfigsDescribeCommand.class, ConfigsAlterCommand.class})
+        subcommands = {ConfigsDescribeCommand.class, ConfigsAlterCommand.class},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  samsa configs describe --entity-type topics --entity-name orders",
+            "  samsa configs alter --entity-type topics --entity-name orders \\",
+            "      --add-config retention.ms=86400000"
+        })
 final class ConfigsCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -22,7 +22,13 @@ import picocli.CommandLine.Option;
  * the entity are printed (its overrides), as {@code kafka-configs --describe}; with it every config, one per line as
  * {@code key=value (SOURCE) synonyms={SOURCE:key=value, ...}}.
  */
-@Command(name = "describe", description = "Show the configs of a topic or broker.", mixinStandardHelpOptions = true)
+@Command(name = "describe", description = "Show the configs of a topic or broker.", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  samsa configs describe --entity-type topics --entity-name orders",
+            "  samsa configs describe --entity-type brokers --entity-name 1 --all",
+            "  samsa configs describe --entity-type brokers --entity-default"
+        })
 final class ConfigsDescribeCommand extends AdminCommand {
     private static final Set<ConfigSource> DYNAMIC = Set.of(ConfigSource.DYNAMIC_TOPIC_CONFIG,
             ConfigSource.DYNAMIC_BROKER_CONFIG, ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG);

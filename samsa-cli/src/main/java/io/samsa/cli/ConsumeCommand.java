@@ -38,7 +38,17 @@ import org.slf4j.LoggerFactory;
  * start position applies where the group has none, or on every assignment for {@code --offset}/
  * {@code --from-timestamp}). Exits 0 after {@code --max-messages} records or {@code --timeout-ms} without one.
  */
-@Command(name = "consume", description = "Print the records of a topic, one per line.", mixinStandardHelpOptions = true)
+@Command(name = "consume", description = "Print the records of a topic, one per line.", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  samsa consume --topic events --from-beginning --max-messages 10",
+            "  samsa consume --topic events --partition 0 --offset 100 --print-offset \\",
+            "      --print-key",
+            "  # commits what it printed",
+            "  samsa consume --topic events --group readers --from-beginning",
+            "  samsa consume --topic events --from-timestamp 2024-05-01T12:00:00Z \\",
+            "      --timeout-ms 5000"
+        })
 final class ConsumeCommand implements Callable<Integer> {
     private static final Logger LOGGER = LoggerFactory.getLogger(ConsumeCommand.class);
     private static final long MAX_POLL_MS = 500;

@@ -22,7 +22,13 @@ import picocli.CommandLine.ParameterException;
  * and makes the exit code 1.
  */
 @Command(name = "delete-records", mixinStandardHelpOptions = true,
-        description = "Delete the records of topic partitions before an offset (like kafka-delete-records).")
+        description = "Delete the records of topic partitions before an offset (like kafka-delete-records).",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  samsa delete-records --topic events --partition 0 --offset 42",
+            "  # everything below the high watermark",
+            "  samsa delete-records --topic events --partition 0 --offset -1"
+        })
 final class DeleteRecordsCommand extends AdminCommand {
     @Option(names = "--topic", required = true, paramLabel = "TOPIC", description = "Topic name.")
     String topic;

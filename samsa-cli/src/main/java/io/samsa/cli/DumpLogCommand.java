@@ -33,7 +33,13 @@ import picocli.CommandLine.Spec;
  * printed first).
  */
 @Command(name = "dump-log", mixinStandardHelpOptions = true,
-        description = "Print the record batches of .log segment files (offline, like kafka-dump-log).")
+        description = "Print the record batches of .log segment files (offline, like kafka-dump-log).",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  samsa dump-log samsa-data/events-0/00000000000000000000.log",
+            "  samsa dump-log samsa-data/events-0/00000000000000000000.log --print-records \\",
+            "      --hex"
+        })
 final class DumpLogCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Segment files (NNNNNNNNNNNNNNNNNNNN.log).")
     List<Path> files;

@@ -16,6 +16,13 @@ import picocli.CommandLine.Command;
             GroupsDeleteCommand.class,
             GroupsResetOffsetsCommand.class,
             GroupsDeleteOffsetsCommand.class
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  samsa groups list --state",
+            "  samsa groups describe --group readers",
+            "  samsa groups reset-offsets --group readers --all-topics --to-earliest \\",
+            "      --execute"
         })
 final class GroupsCommand implements Runnable {
     @picocli.CommandLine.Spec

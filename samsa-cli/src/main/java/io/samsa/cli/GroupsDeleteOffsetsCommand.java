@@ -12,7 +12,11 @@ import picocli.CommandLine.Option;
  * (OffsetDelete, KIP-496); refused per partition while a member subscribes to the topic.
  */
 @Command(name = "delete-offsets", description = "Delete a group's committed offsets of a topic.",
-        mixinStandardHelpOptions = true)
+        mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  samsa groups delete-offsets --group readers --topic events"
+        })
 final class GroupsDeleteOffsetsCommand extends AdminCommand {
     @Option(names = "--group", required = true, paramLabel = "G", description = "The group.")
     String group;

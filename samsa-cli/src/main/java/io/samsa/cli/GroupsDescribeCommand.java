@@ -23,7 +23,12 @@ import picocli.CommandLine.Option;
  * CURRENT-OFFSET LOG-END-OFFSET LAG CONSUMER-ID HOST CLIENT-ID ("-" where unknown).
  */
 @Command(name = "describe", description = "Describe a consumer group: members, offsets and lag.",
-        mixinStandardHelpOptions = true)
+        mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  # offsets and lag per partition, members",
+            "  samsa groups describe --group readers"
+        })
 final class GroupsDescribeCommand extends AdminCommand {
     @Option(names = "--group", required = true, paramLabel = "G", description = "The group.")
     String group;

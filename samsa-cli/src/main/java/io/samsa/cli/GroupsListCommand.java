@@ -8,7 +8,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code samsa groups list}: group ids, sorted, one per line; with {@code --state}, a GROUP/TYPE/STATE table. */
-@Command(name = "list", description = "List consumer groups.", mixinStandardHelpOptions = true)
+@Command(name = "list", description = "List consumer groups.", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  samsa groups list",
+            "  # with each group's type and state",
+            "  samsa groups list --state"
+        })
 final class GroupsListCommand extends AdminCommand {
     @Option(names = "--state", description = "Also print each group's type and state.")
     boolean state;

@@ -25,7 +25,16 @@ import picocli.CommandLine.Option;
  * offsets are clamped to the partition's [earliest, latest] range.
  */
 @Command(name = "reset-offsets", description = "Plan (or, with --execute, apply) new committed offsets for a group.",
-        mixinStandardHelpOptions = true)
+        mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  # dry run: prints the plan",
+            "  samsa groups reset-offsets --group readers --topic events --to-earliest",
+            "  samsa groups reset-offsets --group readers --all-topics --shift-by -100 \\",
+            "      --execute",
+            "  samsa groups reset-offsets --group readers --topic events:0,1 \\",
+            "      --to-datetime 2024-05-01T12:00:00Z --execute"
+        })
 final class GroupsResetOffsetsCommand extends AdminCommand {
     @Option(names = "--group", required = true, paramLabel = "G", description = "The group.")
     String group;

@@ -28,7 +28,14 @@ import picocli.CommandLine.Spec;
  * at the first failed send or at the first line without the key separator (the lines
  * before it are delivered). Prints nothing on success, "Produced N records" on stderr with {@code -v}.
  */
-@Command(name = "produce", description = "Send each line of stdin as a record.", mixinStandardHelpOptions = true)
+@Command(name = "produce", description = "Send each line of stdin as a record.", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  echo hello | samsa produce --topic events",
+            "  printf 'k1\\thello\\n' | samsa produce --topic events --key-separator '\\t' \\",
+            "      --acks all --compression zstd",
+            "  samsa produce --topic events --property linger.ms=20 < values.txt"
+        })
 final class ProduceCommand implements Callable<Integer> {
     private static final int READ_BUFFER_CHARS = 1 << 16;
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);

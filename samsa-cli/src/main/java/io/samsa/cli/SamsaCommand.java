@@ -41,7 +41,20 @@ import picocli.CommandLine.ScopeType;
             DeleteRecordsCommand.class,
             DumpLogCommand.class,
             VersionCommand.class,
+            CompletionCommand.class,
             CommandLine.HelpCommand.class
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  # one node on localhost:9092, data in ./samsa-data",
+            "  samsa server",
+            "  samsa server --config config/server.properties --override node.id=2",
+            "  samsa topics create --topic events --partitions 3",
+            "  echo hello | samsa produce --topic events",
+            "  samsa consume --topic events --from-beginning --max-messages 1",
+            "  samsa groups describe --group readers --bootstrap-server broker1:9092",
+            "  # the options and examples of a command",
+            "  samsa <command> --help"
         })
 public final class SamsaCommand implements Runnable {
     /** Exit code of a runtime failure. */
@@ -84,12 +97,17 @@ public final class SamsaCommand implements Runnable {
     /** A command line with the error handlers installed, reading {@code in} and writing {@code out}/{@code err}. */
     public static CommandLine newCommandLine(InputStream in, PrintWriter out, PrintWriter err) {
         ErrorHandler handler = new ErrorHandler();
-        return new CommandLine(new SamsaCommand(in))
+        CommandLine commandLine = new CommandLine(new SamsaCommand(in))
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler(handler)
                 .setParameterExceptionHandler(handler)
                 .setOut(out)
                 .setErr(err);
+        // picocli's own `help` command has no annotation of ours: its examples are set here
+        commandLine.getSubcommands().get("help").getCommandSpec().usageMessage()
+                .footerHeading("%nExamples:%n")
+                .footer("  samsa help topics create        # the same as: samsa topics create --help");
+        return commandLine;
     }
 
     /** Runs the command and exits the JVM with its exit code. */

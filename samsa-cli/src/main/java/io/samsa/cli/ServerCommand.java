@@ -24,7 +24,17 @@ import picocli.CommandLine.Spec;
  * override, an invalid value: {@link BrokerConfig#load}).
  */
 @Command(name = "server", description = "Start a Samsa broker (default: one node on localhost:9092, data in ./samsa-data).",
-        mixinStandardHelpOptions = true)
+        mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  # one node on localhost:9092, data in ./samsa-data",
+            "  samsa server",
+            "  samsa server --config config/server.properties",
+            "  samsa server --config config/cluster/node1.properties \\",
+            "      --override log.dirs=/data/samsa",
+            "  samsa server --override listeners=PLAINTEXT://:9092 \\",
+            "      --override advertised.listeners=PLAINTEXT://host1:9092"
+        })
 final class ServerCommand implements Callable<Integer> {
     private static final Logger LOGGER = LoggerFactory.getLogger(ServerCommand.class);
 

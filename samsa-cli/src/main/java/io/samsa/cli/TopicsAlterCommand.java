@@ -12,7 +12,11 @@ import picocli.CommandLine.Option;
  * {@code samsa topics alter --topic T --partitions N}: CreatePartitions (KIP-195). Partitions can only be added;
  * Kafka's message is shown when N is not an increase. Topic configs are changed with {@code samsa configs alter}.
  */
-@Command(name = "alter", description = "Add partitions to a topic.", mixinStandardHelpOptions = true)
+@Command(name = "alter", description = "Add partitions to a topic.", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  samsa topics alter --topic orders --partitions 12"
+        })
 final class TopicsAlterCommand extends AdminCommand {
     @Option(names = "--topic", required = true, paramLabel = "TOPIC", description = "Topic name.")
     String topic;

@@ -13,6 +13,14 @@ import picocli.CommandLine.Command;
             TopicsDescribeCommand.class,
             TopicsAlterCommand.class,
             TopicsDeleteCommand.class
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  samsa topics create --topic orders --partitions 6 --replication-factor 3",
+            "  samsa topics list",
+            "  samsa topics describe --topic orders",
+            "  samsa topics alter --topic orders --partitions 12",
+            "  samsa topics delete --topic orders"
         })
 final class TopicsCommand implements Runnable {
     @picocli.CommandLine.Spec

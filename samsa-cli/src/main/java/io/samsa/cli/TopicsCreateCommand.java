@@ -13,7 +13,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code samsa topics create}: CreateTopics; partitions and replication factor default to the broker's. */
-@Command(name = "create", description = "Create a topic.", mixinStandardHelpOptions = true)
+@Command(name = "create", description = "Create a topic.", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  samsa topics create --topic orders --partitions 6 --replication-factor 3",
+            "  samsa topics create --topic audit --config retention.ms=86400000 \\",
+            "      --config cleanup.policy=compact --if-not-exists"
+        })
 final class TopicsCreateCommand extends AdminCommand {
     @Option(names = "--topic", required = true, paramLabel = "TOPIC", description = "Topic name.")
     String topic;

@@ -8,7 +8,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code samsa topics delete}: DeleteTopics. */
-@Command(name = "delete", description = "Delete a topic.", mixinStandardHelpOptions = true)
+@Command(name = "delete", description = "Delete a topic.", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  samsa topics delete --topic orders",
+            "  samsa topics delete --topic orders --if-exists"
+        })
 final class TopicsDeleteCommand extends AdminCommand {
     @Option(names = "--topic", required = true, paramLabel = "TOPIC", description = "Topic name.")
     String topic;

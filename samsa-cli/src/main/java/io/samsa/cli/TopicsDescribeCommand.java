@@ -28,7 +28,13 @@ import picocli.CommandLine.Option;
  * configs, like kafka-topics; under-replicated partitions are marked. {@code --under-replicated-partitions} and
  * {@code --unavailable-partitions} print only the matching partition lines (no topic header), as kafka-topics.
  */
-@Command(name = "describe", description = "Describe one topic or all of them.", mixinStandardHelpOptions = true)
+@Command(name = "describe", description = "Describe one topic or all of them.", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  # leader, replicas and ISR per partition",
+            "  samsa topics describe --topic orders",
+            "  samsa topics describe --under-replicated-partitions"
+        })
 final class TopicsDescribeCommand extends AdminCommand {
     @Option(names = "--topic", paramLabel = "TOPIC", description = "Topic name (default: every topic).")
     String topic;

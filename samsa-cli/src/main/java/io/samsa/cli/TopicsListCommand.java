@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code samsa topics list}: topic names, sorted, one per line. */
-@Command(name = "list", description = "List topic names.", mixinStandardHelpOptions = true)
+@Command(name = "list", description = "List topic names.", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  samsa topics list",
+            "  samsa topics list --exclude-internal --bootstrap-server broker1:9092"
+        })
 final class TopicsListCommand extends AdminCommand {
     @Option(names = "--exclude-internal", description = "Leave out internal topics such as __consumer_offsets.")
     boolean excludeInternal;

@@ -19,7 +19,11 @@ import picocli.CommandLine.Option;
  * sent as 0, as Kafka's tool does). Prints nothing on success.
  */
 @Command(name = "abort", description = "Abort a hanging transaction (requires administrative privileges).",
-        mixinStandardHelpOptions = true)
+        mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  samsa transactions abort --topic events --partition 0 --start-offset 42"
+        })
 final class TransactionsAbortCommand extends AdminCommand {
     @Option(names = "--topic", required = true, paramLabel = "T", description = "The topic.")
     String topic;

@@ -20,6 +20,12 @@ import picocli.CommandLine.Spec;
             TransactionsDescribeProducersCommand.class,
             TransactionsAbortCommand.class,
             TransactionsFindHangingCommand.class
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  samsa transactions list",
+            "  samsa transactions describe --transactional-id copier",
+            "  samsa transactions find-hanging --broker-id 1"
         })
 final class TransactionsCommand implements Runnable {
     @Spec

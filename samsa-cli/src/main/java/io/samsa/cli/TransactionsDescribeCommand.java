@@ -15,7 +15,11 @@ import picocli.CommandLine.Option;
  * ProducerEpoch TransactionState TransactionTimeoutMs CurrentTransactionStartTimeMs TransactionDurationMs
  * TopicPartitions ("None" when no transaction is open; durations in ms from this machine's clock).
  */
-@Command(name = "describe", description = "Describe the state of a transactional id.", mixinStandardHelpOptions = true)
+@Command(name = "describe", description = "Describe the state of a transactional id.", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  samsa transactions describe --transactional-id copier"
+        })
 final class TransactionsDescribeCommand extends AdminCommand {
     @Option(names = "--transactional-id", required = true, paramLabel = "ID", description = "The transactional id.")
     String transactionalId;

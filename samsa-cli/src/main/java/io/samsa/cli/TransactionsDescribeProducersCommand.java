@@ -17,7 +17,13 @@ import picocli.CommandLine.Option;
  * CurrentTransactionStartOffset ("None" when no transaction is open).
  */
 @Command(name = "describe-producers", description = "Describe the active producers of a partition.",
-        mixinStandardHelpOptions = true)
+        mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  samsa transactions describe-producers --topic events --partition 0",
+            "  samsa transactions describe-producers --topic events --partition 0 \\",
+            "      --broker-id 2"
+        })
 final class TransactionsDescribeProducersCommand extends AdminCommand {
     @Option(names = "--topic", required = true, paramLabel = "T", description = "The topic.")
     String topic;

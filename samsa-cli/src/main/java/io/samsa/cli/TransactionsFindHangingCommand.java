@@ -30,7 +30,13 @@ import picocli.CommandLine.ParameterException;
  * ids ({@link HangingTransactions}). Rows: Topic Partition ProducerId ProducerEpoch CoordinatorEpoch StartOffset
  * LastTimestamp Duration(min).
  */
-@Command(name = "find-hanging", description = "Find hanging transactions.", mixinStandardHelpOptions = true)
+@Command(name = "find-hanging", description = "Find hanging transactions.", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  samsa transactions find-hanging --broker-id 1",
+            "  samsa transactions find-hanging --topic events --partition 0 \\",
+            "      --max-transaction-timeout 15"
+        })
 final class TransactionsFindHangingCommand extends AdminCommand {
     private static final int BATCH = 500;
 

@@ -21,7 +21,12 @@ import picocli.CommandLine.ParameterException;
  * {@code --duration-filter} in ms (only transactions running longer than that), {@code --transactional-id-pattern}
  * (a regular expression, KIP-1152).
  */
-@Command(name = "list", description = "List transactions.", mixinStandardHelpOptions = true)
+@Command(name = "list", description = "List transactions.", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  samsa transactions list",
+            "  samsa transactions list --state Ongoing,PrepareCommit --duration-filter 60000"
+        })
 final class TransactionsListCommand extends AdminCommand {
     @Option(names = "--state", split = ",", paramLabel = "STATE",
             description = "Only transactions in these states (Empty, Ongoing, PrepareCommit, PrepareAbort, "

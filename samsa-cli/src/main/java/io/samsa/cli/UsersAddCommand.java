@@ -26,7 +26,14 @@ import picocli.CommandLine.Option;
  * history). Defaults: SCRAM-SHA-256, 4096 iterations (Kafka's {@code ConfigCommand} default); the broker accepts
  * 4096 to 16384 (UNACCEPTABLE_CREDENTIAL otherwise). Prints one confirmation line.
  */
-@Command(name = "add", description = "Create or update a user's SCRAM credential.", mixinStandardHelpOptions = true)
+@Command(name = "add", description = "Create or update a user's SCRAM credential.", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  # SCRAM-SHA-256, 4096 iterations",
+            "  samsa users add --user alice --password alice-secret",
+            "  samsa users add --user bob --password-file /run/secrets/bob \\",
+            "      --mechanism SCRAM-SHA-512"
+        })
 final class UsersAddCommand extends AdminCommand {
     /** Kafka's {@code ConfigCommand.DefaultScramIterations}. */
     static final int DEFAULT_ITERATIONS = 4096;

@@ -19,7 +19,13 @@ import picocli.CommandLine.TypeConversionException;
         name = "users",
         description = "Add, list and remove SCRAM users (AlterUserScramCredentials / DescribeUserScramCredentials).",
         mixinStandardHelpOptions = true,
-        subcommands = {UsersAddCommand.class, UsersListCommand.class, UsersRemoveCommand.class})
+        subcommands = {UsersAddCommand.class, UsersListCommand.class, UsersRemoveCommand.class},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  samsa users add --user alice --password alice-secret",
+            "  samsa users list",
+            "  samsa users remove --user alice --mechanism SCRAM-SHA-256"
+        })
 final class UsersCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -18,7 +18,12 @@ import picocli.CommandLine.Option;
  * does. Never prints salts or keys: the API does not return them.
  */
 @Command(name = "list", description = "List SCRAM users with their mechanisms and iterations.",
-        mixinStandardHelpOptions = true)
+        mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  samsa users list",
+            "  samsa users list --user alice"
+        })
 final class UsersListCommand extends AdminCommand {
     @Option(names = "--user", paramLabel = "NAME", description = "Only this user (repeatable).")
     List<String> users = new ArrayList<>();

@@ -13,7 +13,11 @@ import picocli.CommandLine.Option;
  * {@code kafka-configs --alter --delete-config M --entity-type users --entity-name U}. A credential that does not
  * exist fails (RESOURCE_NOT_FOUND: "Attempt to delete a user credential that does not exist").
  */
-@Command(name = "remove", description = "Delete a user's SCRAM credential.", mixinStandardHelpOptions = true)
+@Command(name = "remove", description = "Delete a user's SCRAM credential.", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  samsa users remove --user alice --mechanism SCRAM-SHA-256"
+        })
 final class UsersRemoveCommand extends AdminCommand {
     @Option(names = "--user", required = true, paramLabel = "NAME", description = "The user name.")
     String user;

@@ -101,10 +101,10 @@ public final class SslConfigDefs {
 
     private static Validator oneOfIgnoringCase(String... allowed) {
         List<String> values = List.of(allowed);
-        return (key, value) -> {
+        return Validators.describe("(case insensitive) " + values, (key, value) -> {
             if (!values.contains(((String) value).toUpperCase(Locale.ROOT))) {
                 throw new ConfigException(key, value, "String must be one of: " + String.join(", ", values));
             }
-        };
+        });
     }
 }

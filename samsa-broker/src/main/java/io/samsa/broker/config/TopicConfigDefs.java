@@ -32,12 +32,12 @@ public final class TopicConfigDefs {
             List.of("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer");
 
     /** gzip levels: 1..9, or -1 for the codec's default. */
-    static final Validator GZIP_LEVEL = (key, value) -> {
+    static final Validator GZIP_LEVEL = Validators.describe("[1,...,9] or -1", (key, value) -> {
         int level = (Integer) value;
         if (level != -1 && (level < 1 || level > 9)) {
             throw new ConfigException(key, value, "Value must be between 1 and 9, or -1");
         }
-    };
+    });
 
     private static final long WEEK_MS = 7L * 24 * 60 * 60 * 1000;
 

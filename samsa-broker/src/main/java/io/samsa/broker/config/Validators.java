@@ -28,8 +28,13 @@ public final class Validators {
             }
 
             @Override
-            public String toString() {
+            public String describe() {
                 return "[" + (min == null ? "..." : min + ",...") + (max == null ? "]" : "," + max + "]");
+            }
+
+            @Override
+            public String toString() {
+                return describe();
             }
         };
     }
@@ -74,11 +79,17 @@ public final class Validators {
         return items.stream().map(String::valueOf).toList();
     }
 
-    private static Validator describe(String description, Validator validator) {
+    /** {@code validator} with the given {@link Validator#describe description}, e.g. {@code [1,...,9] or -1}. */
+    public static Validator describe(String description, Validator validator) {
         return new Validator() {
             @Override
             public void ensureValid(String key, Object value) {
                 validator.ensureValid(key, value);
+            }
+
+            @Override
+            public String describe() {
+                return description;
             }
 
             @Override
