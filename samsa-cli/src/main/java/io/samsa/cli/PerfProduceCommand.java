@@ -1,0 +1,68 @@
+package io.samsa.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code samsa perf produce}: sends {@code --records} values of {@code --record-size} bytes (no key) at
+ * {@code --rate}, and measures each record's latency from just before {@code send()} to its acknowledgement
+ * callback, as Kafka's {@code ProducerPerformance}. Throughput runs from the first send to the last
+ * acknowledgement. Stops at the first failed send.
+ */
+@Command(name = "produce", description = "Send records as fast as asked; send→ack latency and throughput.",
+        mixinStandardHelpOptions = true)
+final class PerfProduceCommand extends PerfRunCommand {
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    @Mixin
+    PerfProducerOptions producerOptions;
+
+    @Override
+    Outcome run(PrintWriter err) throws Exception {
+        PerfTopic.partitions(client, perf, true, err);
+        PerfPayload payload = new PerfPayload(perf.recordSize, 0);
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        try (Producer<byte[], byte[]> producer = new KafkaProducer<>(producerOptions.producer(client, perf))) {
+            PerfStats stats = new PerfStats("send→ack", System.nanoTime());
+            RateLimiter limiter = RateLimiter.of(perf.rate);
+            try (ProgressReporter ignored = progress("produce", stats, err)) {
+                for (long i = 0; i < perf.records && failure.get() == null; i++) {
+                    limiter.acquire();
+                    long sent = System.nanoTime();
+                    producer.send(new ProducerRecord<>(perf.topic, payload.value()),
+                            new Ack(sent, perf.recordSize, stats, failure));
+                }
+                producer.flush();
+            }
+            if (failure.get() != null) {
+                producer.close(Duration.ZERO);
+                throw failure.get();
+            }
+            producer.close(CLOSE_TIMEOUT);
+            return new Outcome(stats.summary("produce", Map.of()), null);
+        }
+    }
+
+    /** Records one acknowledgement's latency; keeps the first failure. Runs on the producer's I/O thread. */
+    private record Ack(long sentNanos, int size, PerfStats stats, AtomicReference<Exception> failure)
+            implements Callback {
+        @Override
+        public void onCompletion(RecordMetadata metadata, Exception exception) {
+            long now = System.nanoTime();
+            if (exception != null) {
+                failure.compareAndSet(null, exception);
+            } else {
+                stats.record((now - sentNanos) / 1000, size, now);
+            }
+        }
+    }
+}
