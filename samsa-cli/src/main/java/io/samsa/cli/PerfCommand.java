@@ -16,9 +16,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         subcommands = {PerfProduceCommand.class, PerfConsumeCommand.class, PerfE2eCommand.class},
         footer = {"", "Examples:",
-            "  samsa perf produce --topic perf --records 1000000 --record-size 1024 --partitions 6",
-            "  samsa perf produce --records 200000 --rate 20000 --acks 1 --compression lz4 --json",
-            "  samsa perf consume --topic perf --records 1000000 --group perf-readers",
+            "  samsa perf produce --topic perf --records 1000000 --partitions 6",
+            "  samsa perf produce --records 200000 --rate 20000 --acks 1 --json",
+            "  samsa perf consume --topic perf --records 1000000 --group readers",
             "  samsa perf e2e --records 20000 --rate 2000 --record-size 512"})
 final class PerfCommand implements Runnable {
     @Spec

@@ -26,7 +26,10 @@ import picocli.CommandLine.Option;
  * and the consumer's own fetch request latency ({@code fetch-latency-avg}/{@code -max}) is reported beside them.
  */
 @Command(name = "consume", description = "Read records as fast as possible; throughput and fetch latency.",
-        mixinStandardHelpOptions = true)
+        mixinStandardHelpOptions = true,
+        footer = {"", "Examples:",
+            "  samsa perf consume --topic perf --records 1000000",
+            "  samsa perf consume --topic perf --records 1000000 --group readers"})
 final class PerfConsumeCommand extends PerfRunCommand {
     private static final Duration POLL = Duration.ofMillis(100);
 

@@ -28,7 +28,10 @@ import picocli.CommandLine.Mixin;
  * writers on the topic are read but ignored.
  */
 @Command(name = "e2e", description = "Produce and consume at once; latency from send to receipt.",
-        mixinStandardHelpOptions = true)
+        mixinStandardHelpOptions = true,
+        footer = {"", "Examples:",
+            "  samsa perf e2e --records 20000 --rate 2000 --linger-ms 0",
+            "  samsa perf e2e --records 5000 --rate 500 --acks all --json"})
 final class PerfE2eCommand extends PerfRunCommand {
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);

@@ -19,7 +19,10 @@ import picocli.CommandLine.Mixin;
  * acknowledgement. Stops at the first failed send.
  */
 @Command(name = "produce", description = "Send records as fast as asked; send→ack latency and throughput.",
-        mixinStandardHelpOptions = true)
+        mixinStandardHelpOptions = true,
+        footer = {"", "Examples:",
+            "  samsa perf produce --topic perf --records 1000000 --record-size 1024",
+            "  samsa perf produce --rate 20000 --acks all --compression zstd --json"})
 final class PerfProduceCommand extends PerfRunCommand {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 

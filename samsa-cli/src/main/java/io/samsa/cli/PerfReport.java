@@ -15,7 +15,10 @@ final class PerfReport {
     private PerfReport() {
     }
 
-    /** The live line: {@code produce: 12000 records, 4000.0 records/s, 3.91 MB/s, latency ms p50 1.2 p99 3.4 max 9.8}. */
+    /**
+     * The live line, e.g. {@code produce: 12000 records, 4000.0 records/s, 3.91 MB/s, latency ms p50 1.20 p99 3.40
+     * max 9.80}: the rate over the last interval, the latency percentiles of the whole run so far.
+     */
     static String progressLine(String mode, PerfStats.Progress p) {
         String rate = String.format(Locale.ROOT, "%s: %d records, %.1f records/s, %.2f MB/s", mode, p.records(),
                 p.recordsPerSecond(), p.mbPerSecond());

@@ -91,8 +91,9 @@ final class PerfStats {
     synchronized PerfSummary summary(String mode, Map<String, Double> extra) {
         drain();
         long elapsed = Math.max(0, lastEventNanos - startNanos);
+        boolean empty = total.getTotalCount() == 0;
         PerfSummary.Latency latency = new PerfSummary.Latency(latencyName, total.getTotalCount(),
-                ms(total.getTotalCount() == 0 ? 0 : total.getMinValue()), total.getTotalCount() == 0 ? 0 : total.getMean() / 1000.0,
+                ms(empty ? 0 : total.getMinValue()), empty ? 0 : total.getMean() / 1000.0,
                 ms(total.getValueAtPercentile(50)), ms(total.getValueAtPercentile(95)),
                 ms(total.getValueAtPercentile(99)), ms(total.getValueAtPercentile(99.9)), ms(total.getMaxValue()));
         return new PerfSummary(mode, records.sum(), bytes.sum(), elapsed, latency, buckets(total), extra);

@@ -10,7 +10,10 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
-/** The topic of a {@code samsa perf} run: described, or created with {@code --partitions}/{@code --replication-factor}. */
+/**
+ * The topic of a {@code samsa perf} run: described, or created with {@code --partitions} and
+ * {@code --replication-factor}.
+ */
 final class PerfTopic {
     private PerfTopic() {
     }

@@ -70,6 +70,16 @@ class PerfCommandTest {
     }
 
     @Test
+    void every_mode_has_help_with_examples() {
+        for (String mode : new String[] {"produce", "consume", "e2e"}) {
+            CliRun run = CliRun.run("perf", mode, "--help");
+
+            assertThat(run.exitCode()).isZero();
+            assertThat(run.out()).contains("Examples:", "samsa perf " + mode + " --", "--records=N", "--json");
+        }
+    }
+
+    @Test
     void a_bad_option_value_and_a_missing_subcommand_are_usage_errors() {
         CliRun acks = CliRun.run("perf", "produce", "--acks", "2");
         CliRun none = CliRun.run("perf");
