@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Prints the live progress line of a {@code samsa perf} run on stderr every interval, from its own daemon thread:
  * rewritten in place ({@code \r}, erase to the end of line) when stderr is a terminal, one line per interval
- * otherwise. {@link #close()} stops it and ends the in-place line. Thread-safe.
+ * otherwise. {@link #close()} (idempotent) stops it and ends the in-place line. Thread-safe.
  */
 final class ProgressReporter implements AutoCloseable {
     /** How progress is shown ({@code --progress}). */
@@ -30,6 +30,7 @@ final class ProgressReporter implements AutoCloseable {
     private final boolean inPlace;
     private final ScheduledExecutorService timer;
     private boolean printed;
+    private boolean closed;
 
     private ProgressReporter(PrintWriter err, boolean inPlace, ScheduledExecutorService timer) {
         this.err = err;
@@ -55,6 +56,9 @@ final class ProgressReporter implements AutoCloseable {
     }
 
     private synchronized void print(String line) {
+        if (closed) {
+            return;
+        }
         if (inPlace) {
             err.print("\r" + line + "\033[K");
         } else {
@@ -76,6 +80,10 @@ final class ProgressReporter implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
             if (inPlace && printed) {
                 err.println();
                 err.flush();
