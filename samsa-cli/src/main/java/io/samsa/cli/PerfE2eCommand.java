@@ -25,7 +25,8 @@ import picocli.CommandLine.Mixin;
  * {@link System#nanoTime()} (first 16 bytes); a consumer in the same process, positioned at the end of every
  * partition before the first send, records {@code now - stamp} for each record of this run. Latency therefore
  * includes batching ({@code linger.ms}), replication ({@code acks}, high watermark) and the fetch. Records of other
- * writers on the topic are read but ignored.
+ * writers on the topic are read but ignored. {@code --warmup-records} are sent first (stamped with {@code runId + 1})
+ * and left out of the numbers.
  */
 @Command(name = "e2e", description = "Produce and consume at once; latency from send to receipt.",
         mixinStandardHelpOptions = true,
@@ -45,6 +46,11 @@ final class PerfE2eCommand extends PerfRunCommand {
     }
 
     @Override
+    void validateMode() {
+        producerOptions.validate(spec, perf);
+    }
+
+    @Override
     Outcome run(PrintWriter err) throws Exception {
         int partitions = PerfTopic.partitions(client, perf, true, err);
         long runId = ThreadLocalRandom.current().nextLong();
@@ -60,7 +66,7 @@ final class PerfE2eCommand extends PerfRunCommand {
             all.forEach(consumer::position); // resolved before the first send: only this run's records follow
             PerfStats stats = new PerfStats("end-to-end", System.nanoTime());
             Thread sender = Thread.ofPlatform().name("samsa-perf-e2e-producer").daemon().start(
-                    () -> send(producer, runId, failure));
+                    () -> send(producer, runId, stats, failure));
             long received = 0;
             long idleNanos = TimeUnit.MILLISECONDS.toNanos(perf.timeoutMs);
             long lastRecord = System.nanoTime();
@@ -74,6 +80,9 @@ final class PerfE2eCommand extends PerfRunCommand {
                             stats.record((now - stamp) / 1000, r.serializedValueSize(), now);
                             received++;
                             lastRecord = now;
+                        } else if (PerfPayload.stampOf(r.value(), runId + 1) != Long.MIN_VALUE) {
+                            received++; // a warm-up record
+                            lastRecord = now;
                         }
                     }
                 }
@@ -84,7 +93,7 @@ final class PerfE2eCommand extends PerfRunCommand {
             if (failure.get() != null) {
                 throw failure.get();
             }
-            PerfSummary summary = stats.summary("e2e", Map.of());
+            PerfSummary summary = stats.summary("e2e", producerOptions.extra());
             String shortfall = received < perf.records
                     ? "received " + received + " of " + perf.records + " records: none for " + perf.timeoutMs + " ms"
                     : null;
@@ -92,14 +101,21 @@ final class PerfE2eCommand extends PerfRunCommand {
         }
     }
 
-    private void send(Producer<byte[], byte[]> producer, long runId, AtomicReference<Exception> failure) {
+    /** Sends on its own thread; warm-up records carry {@code runId + 1}, and the clock starts after them. */
+    private void send(Producer<byte[], byte[]> producer, long runId, PerfStats stats,
+            AtomicReference<Exception> failure) {
+        long warmup = producerOptions.warmupRecords;
         PerfPayload payload = new PerfPayload(perf.recordSize, 0);
         RateLimiter limiter = RateLimiter.of(perf.rate);
         try {
             for (long i = 0; i < perf.records && failure.get() == null && !Thread.currentThread().isInterrupted();
                     i++) {
                 limiter.acquire();
-                producer.send(new ProducerRecord<>(perf.topic, payload.stamped(runId, System.nanoTime())),
+                long now = System.nanoTime();
+                if (i == warmup && warmup > 0) {
+                    stats.start(now);
+                }
+                producer.send(new ProducerRecord<>(perf.topic, payload.stamped(i < warmup ? runId + 1 : runId, now)),
                         (metadata, e) -> {
                             if (e != null) {
                                 failure.compareAndSet(null, e);

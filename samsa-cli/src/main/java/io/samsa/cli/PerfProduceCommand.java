@@ -16,7 +16,7 @@ import picocli.CommandLine.Mixin;
  * {@code samsa perf produce}: sends {@code --records} values of {@code --record-size} bytes (no key) at
  * {@code --rate}, and measures each record's latency from just before {@code send()} to its acknowledgement
  * callback, as Kafka's {@code ProducerPerformance}. Throughput runs from the first send to the last
- * acknowledgement. Stops at the first failed send.
+ * acknowledgement. Stops at the first failed send. {@code --warmup-records} are sent first and left out.
  */
 @Command(name = "produce", description = "Send records as fast as asked; send→ack latency and throughput.",
         mixinStandardHelpOptions = true,
@@ -30,6 +30,11 @@ final class PerfProduceCommand extends PerfRunCommand {
     PerfProducerOptions producerOptions;
 
     @Override
+    void validateMode() {
+        producerOptions.validate(spec, perf);
+    }
+
+    @Override
     Outcome run(PrintWriter err) throws Exception {
         PerfTopic.partitions(client, perf, true, err);
         PerfPayload payload = new PerfPayload(perf.recordSize, 0);
@@ -38,11 +43,15 @@ final class PerfProduceCommand extends PerfRunCommand {
             PerfStats stats = new PerfStats("send→ack", System.nanoTime());
             RateLimiter limiter = RateLimiter.of(perf.rate);
             try (ProgressReporter ignored = progress("produce", stats, err)) {
+                long warmup = producerOptions.warmupRecords;
                 for (long i = 0; i < perf.records && failure.get() == null; i++) {
                     limiter.acquire();
                     long sent = System.nanoTime();
+                    if (i == warmup && warmup > 0) {
+                        stats.start(sent);
+                    }
                     producer.send(new ProducerRecord<>(perf.topic, payload.value()),
-                            new Ack(sent, perf.recordSize, stats, failure));
+                            new Ack(sent, perf.recordSize, i >= warmup ? stats : null, failure));
                 }
                 producer.flush();
             }
@@ -51,11 +60,14 @@ final class PerfProduceCommand extends PerfRunCommand {
                 throw failure.get();
             }
             producer.close(CLOSE_TIMEOUT);
-            return new Outcome(stats.summary("produce", Map.of()), null);
+            return new Outcome(stats.summary("produce", producerOptions.extra()), null);
         }
     }
 
-    /** Records one acknowledgement's latency; keeps the first failure. Runs on the producer's I/O thread. */
+    /**
+     * Records one acknowledgement's latency (not for a warm-up record: {@code stats} null); keeps the first failure.
+     * Runs on the producer's I/O thread.
+     */
     private record Ack(long sentNanos, int size, PerfStats stats, AtomicReference<Exception> failure)
             implements Callback {
         @Override
@@ -63,7 +75,7 @@ final class PerfProduceCommand extends PerfRunCommand {
             long now = System.nanoTime();
             if (exception != null) {
                 failure.compareAndSet(null, exception);
-            } else {
+            } else if (stats != null) {
                 stats.record((now - sentNanos) / 1000, size, now);
             }
         }

@@ -21,6 +21,23 @@ final class PerfProducerOptions {
     @Option(names = "--batch-size", paramLabel = "BYTES", description = "batch.size (default: the producer's, 16384).")
     Integer batchSize;
 
+    @Option(names = "--warmup-records", paramLabel = "N", defaultValue = "0",
+            description = "The first N of --records are sent but left out of the numbers (Kafka's --warmup-records).")
+    long warmupRecords;
+
+    /** Usage errors for out-of-range producer options. */
+    void validate(picocli.CommandLine.Model.CommandSpec spec, PerfOptions perf) {
+        if (warmupRecords < 0 || warmupRecords >= perf.records) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--warmup-records must be >= 0 and < --records");
+        }
+    }
+
+    /** The summary's extra numbers: {@code warmup_records} when there were some. */
+    java.util.Map<String, Double> extra() {
+        return warmupRecords == 0 ? java.util.Map.of() : java.util.Map.of("warmup_records", (double) warmupRecords);
+    }
+
     /** Producer properties: {@code base} (client options), these flags, then {@code --property} values. */
     Properties producer(ClientOptions client, PerfOptions perf) {
         Properties p = client.producer();

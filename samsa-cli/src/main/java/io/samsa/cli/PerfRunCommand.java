@@ -35,6 +35,7 @@ abstract class PerfRunCommand implements Callable<Integer> {
     @Override
     public final Integer call() {
         perf.validate(spec, minRecordSize());
+        validateMode();
         Outcome outcome;
         Thread interrupted = new Thread(this::printPartialSummary, "samsa-perf-interrupted");
         Runtime.getRuntime().addShutdownHook(interrupted);
@@ -56,6 +57,10 @@ abstract class PerfRunCommand implements Callable<Integer> {
             throw new CliException(outcome.shortfall());
         }
         return 0;
+    }
+
+    /** The mode's own option checks (usage errors). */
+    void validateMode() {
     }
 
     /** The smallest {@code --record-size} of the mode. */

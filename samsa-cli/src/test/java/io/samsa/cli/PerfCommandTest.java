@@ -60,6 +60,7 @@ class PerfCommandTest {
             {"perf", "produce", "--partitions", "-2"},
             {"perf", "e2e", "--record-size", "8"},
             {"perf", "consume", "--timeout-ms", "0"},
+            {"perf", "produce", "--records", "10", "--warmup-records", "10"},
         }) {
             CliRun run = CliRun.run(args);
 

@@ -111,12 +111,14 @@ class PerfCliIT {
 
     @Test
     void e2e_reports_ordered_non_negative_latencies_with_a_histogram_and_progress_lines() throws Exception {
-        Run run = samsa("perf", "e2e", "--topic", "perf-e2e", "--records", "600", "--rate", "500",
-                "--record-size", "64", "--linger-ms", "0", "--progress", "lines", "--interval-ms", "200", "--json");
+        Run run = samsa("perf", "e2e", "--topic", "perf-e2e", "--records", "700", "--warmup-records", "100",
+                "--rate", "500", "--record-size", "64", "--linger-ms", "0", "--progress", "lines",
+                "--interval-ms", "200", "--json");
 
         assertThat(run.code()).as(run.err()).isZero();
         JsonNode json = run.json();
         assertThat(json.get("records").asLong()).isEqualTo(600);
+        assertThat(json.get("warmup_records").asLong()).isEqualTo(100);
         assertThat(json.get("latency").asText()).isEqualTo("end-to-end");
         assertThat(json.get("latency_min_ms").asDouble()).isGreaterThanOrEqualTo(0);
         assertOrderedLatencies(json);
@@ -138,6 +140,20 @@ class PerfCliIT {
         assertThat(lines.get(0)).startsWith("produce: 300 records (3000 bytes) in ");
         assertThat(lines.get(1)).startsWith("send→ack latency ms: avg ").contains(", p99.9 ").endsWith("(300 samples)");
         assertThat(lines.subList(2, lines.size())).isNotEmpty().allMatch(l -> l.matches(" *[0-9.]+ - +[0-9.]+ ms \\|#* *\\| +\\d+ +[0-9.]+%"));
+    }
+
+    @Test
+    void warmup_records_are_written_but_left_out_of_the_numbers() throws Exception {
+        Run run = samsa("perf", "produce", "--topic", "perf-warmup", "--records", "500", "--warmup-records", "200",
+                "--record-size", "10", "--partitions", "1", "--json", "--progress", "off");
+
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.json().get("records").asLong()).isEqualTo(300);
+        assertThat(run.json().get("latency_samples").asLong()).isEqualTo(300);
+        try (Admin admin = samsa.get().admin()) {
+            assertThat(admin.listOffsets(Map.of(new TopicPartition("perf-warmup", 0), OffsetSpec.latest())).all().get()
+                    .values().iterator().next().offset()).isEqualTo(500);
+        }
     }
 
     @Test
