@@ -89,6 +89,8 @@ final class PerfE2eCommand extends PerfRunCommand {
             } finally {
                 sender.interrupt();
                 sender.join(CLOSE_TIMEOUT.toMillis());
+                // bounded, unlike the close() of try-with-resources (then a no-op)
+                producer.close(failure.get() == null ? CLOSE_TIMEOUT : Duration.ZERO);
             }
             if (failure.get() != null) {
                 throw failure.get();
