@@ -46,6 +46,11 @@ final class PerfE2eCommand extends PerfRunCommand {
     }
 
     @Override
+    long warmupRecords() {
+        return producerOptions.warmupRecords;
+    }
+
+    @Override
     void validateMode() {
         producerOptions.validate(spec, perf);
     }

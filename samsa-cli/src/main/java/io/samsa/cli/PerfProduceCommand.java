@@ -30,6 +30,11 @@ final class PerfProduceCommand extends PerfRunCommand {
     PerfProducerOptions producerOptions;
 
     @Override
+    long warmupRecords() {
+        return producerOptions.warmupRecords;
+    }
+
+    @Override
     void validateMode() {
         producerOptions.validate(spec, perf);
     }

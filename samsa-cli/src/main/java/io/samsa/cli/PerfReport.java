@@ -15,13 +15,25 @@ final class PerfReport {
     private PerfReport() {
     }
 
+    /** Width of the progress bar drawn in place on a terminal, in characters. */
+    static final int PROGRESS_BAR_WIDTH = 20;
+
     /**
-     * The live line, e.g. {@code produce: 12000 records, 4000.0 records/s, 3.91 MB/s, latency ms p50 1.20 p99 3.40
-     * max 9.80}: the rate over the last interval, the latency percentiles of the whole run so far.
+     * The live line, e.g. {@code produce: 12000/100000 records (12%), 4000.0 records/s, 3.91 MB/s, latency ms p50 1.20
+     * p99 3.40 max 9.80}: the rate over the last interval, the latency percentiles of the whole run so far; with
+     * {@code bar}, a {@code [####................]} of the completed share after the mode.
+     *
+     * @param total the records the run will count (its {@code --records} less warm-up)
      */
-    static String progressLine(String mode, PerfStats.Progress p) {
-        String rate = String.format(Locale.ROOT, "%s: %d records, %.1f records/s, %.2f MB/s", mode, p.records(),
-                p.recordsPerSecond(), p.mbPerSecond());
+    static String progressLine(String mode, PerfStats.Progress p, long total, boolean bar) {
+        double done = total <= 0 ? 0 : Math.min(1.0, (double) p.records() / total);
+        String head = mode + ":";
+        if (bar) {
+            int filled = (int) Math.floor(done * PROGRESS_BAR_WIDTH);
+            head += " [" + "#".repeat(filled) + ".".repeat(PROGRESS_BAR_WIDTH - filled) + "]";
+        }
+        String rate = String.format(Locale.ROOT, "%s %d/%d records (%d%%), %.1f records/s, %.2f MB/s", head,
+                p.records(), total, (int) Math.floor(done * 100), p.recordsPerSecond(), p.mbPerSecond());
         if (p.samples() == 0) {
             return rate;
         }

@@ -59,6 +59,11 @@ abstract class PerfRunCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Records sent first and left out of the numbers. */
+    long warmupRecords() {
+        return 0;
+    }
+
     /** The mode's own option checks (usage errors). */
     void validateMode() {
     }
@@ -75,7 +80,8 @@ abstract class PerfRunCommand implements Callable<Integer> {
     ProgressReporter progress(String mode, PerfStats stats, PrintWriter err) {
         running = stats;
         runningMode = mode;
-        reporter = ProgressReporter.start(mode, stats, err, perf.progress, perf.intervalMs);
+        reporter = ProgressReporter.start(mode, stats, perf.records - warmupRecords(), err, perf.progress,
+                perf.intervalMs);
         return reporter;
     }
 

@@ -38,8 +38,12 @@ final class ProgressReporter implements AutoCloseable {
         this.timer = timer;
     }
 
-    /** Starts printing {@code mode}'s progress of {@code stats} every {@code intervalMs} (0 or mode off: never). */
-    static ProgressReporter start(String mode, PerfStats stats, PrintWriter err, Mode how, long intervalMs) {
+    /**
+     * Starts printing {@code mode}'s progress of {@code stats} towards {@code total} records every
+     * {@code intervalMs} (0 or mode off: never); in place with a bar, or as lines without.
+     */
+    static ProgressReporter start(String mode, PerfStats stats, long total, PrintWriter err, Mode how,
+            long intervalMs) {
         if (how == Mode.off || intervalMs <= 0) {
             return new ProgressReporter(err, false, null);
         }
@@ -50,7 +54,8 @@ final class ProgressReporter implements AutoCloseable {
             return t;
         });
         ProgressReporter reporter = new ProgressReporter(err, inPlace, timer);
-        timer.scheduleAtFixedRate(() -> reporter.print(PerfReport.progressLine(mode, stats.progress(System.nanoTime()))),
+        timer.scheduleAtFixedRate(() -> reporter.print(
+                        PerfReport.progressLine(mode, stats.progress(System.nanoTime()), total, inPlace)),
                 intervalMs, intervalMs, TimeUnit.MILLISECONDS);
         return reporter;
     }

@@ -56,13 +56,17 @@ class PerfReportTest {
     }
 
     @Test
-    void the_progress_line_shows_the_current_rate_and_the_latency_so_far() {
-        String line = PerfReport.progressLine("e2e", new PerfStats.Progress(12000, 4000, 3.906, 12000, 1.2, 3.4, 9.8));
+    void the_progress_line_shows_the_share_done_the_current_rate_and_the_latency_so_far() {
+        PerfStats.Progress p = new PerfStats.Progress(12000, 4000, 3.906, 12000, 1.2, 3.4, 9.8);
 
-        assertThat(line).isEqualTo(
-                "e2e: 12000 records, 4000.0 records/s, 3.91 MB/s, latency ms p50 1.20 p99 3.40 max 9.80");
-        assertThat(PerfReport.progressLine("consume", new PerfStats.Progress(0, 0, 0, 0, 0, 0, 0)))
-                .isEqualTo("consume: 0 records, 0.0 records/s, 0.00 MB/s");
+        assertThat(PerfReport.progressLine("e2e", p, 100_000, false)).isEqualTo("e2e: 12000/100000 records (12%), "
+                + "4000.0 records/s, 3.91 MB/s, latency ms p50 1.20 p99 3.40 max 9.80");
+        assertThat(PerfReport.progressLine("e2e", p, 100_000, true))
+                .startsWith("e2e: [##..................] 12000/100000 records (12%), ");
+        assertThat(PerfReport.progressLine("consume", new PerfStats.Progress(0, 0, 0, 0, 0, 0, 0), 10, true))
+                .isEqualTo("consume: [....................] 0/10 records (0%), 0.0 records/s, 0.00 MB/s");
+        assertThat(PerfReport.progressLine("produce", new PerfStats.Progress(10, 0, 0, 0, 0, 0, 0), 10, true))
+                .startsWith("produce: [####################] 10/10 records (100%)");
     }
 
     @Test
