@@ -40,6 +40,7 @@ import picocli.CommandLine.ScopeType;
             ClusterCommand.class,
             DeleteRecordsCommand.class,
             DumpLogCommand.class,
+            PerfCommand.class,
             VersionCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class
