@@ -433,6 +433,12 @@ public final class SamsaBroker implements SamsaNode {
         if (lifecycle.fenced()) {
             return java.util.Optional.of("fenced: not yet caught up with the metadata log");
         }
+        long silentMs = lifecycle.millisSinceHeartbeatAnswered();
+        if (silentMs > lifecycle.sessionTimeoutMs()) {
+            return java.util.Optional.of(silentMs == Long.MAX_VALUE ? "no heartbeat answered by the controller yet"
+                    : "no heartbeat answered by the controller for " + silentMs + " ms (broker.session.timeout.ms "
+                    + lifecycle.sessionTimeoutMs() + "): the metadata may be stale");
+        }
         if (!serving) {
             return java.util.Optional.of("starting");
         }
