@@ -206,6 +206,27 @@ class MetricsIT {
         assertThat(readiness).last().isEqualTo(200);
     }
 
+    @Test
+    void metricsCanBeTurnedOffToMeasureTheirCost() throws Exception {
+        // Given a broker started with -Dsamsa.metrics.enabled=false
+        System.setProperty("samsa.metrics.enabled", "false");
+        try {
+            samsa = EmbeddedSamsa.start(dir);
+        } finally {
+            System.clearProperty("samsa.metrics.enabled");
+        }
+        samsa.createTopic(TOPIC, 1, Map.of());
+        produce(5);
+
+        // Then there is nothing to scrape and no MBean, while health still answers
+        Scrape scrape = Scrape.get(http(), "/metrics");
+        assertThat(scrape.status()).isEqualTo(404);
+        assertThat(scrape.body()).contains("samsa.metrics.enabled=false");
+        assertThat(ManagementFactory.getPlatformMBeanServer().queryNames(new ObjectName("kafka.server:*"), null))
+                .isEmpty();
+        assertThat(Scrape.get(http(), "/health/ready").status()).isEqualTo(200);
+    }
+
     private void produce(int count) throws Exception {
         try (KafkaProducer<String, String> producer = samsa.producer(Map.of())) {
             for (int i = 0; i < count; i++) {
