@@ -57,7 +57,7 @@ final class KafkaJmx implements AutoCloseable {
         for (String key : metric.tagKeys()) {
             String value = meter.getId().getTag(key);
             if (value == null) {
-                return; // e.g. the Produce/Fetch purgatory gauges carry their own key
+                return; // not shaped as Kafka's MBean: no JMX name
             }
             values.add(value);
         }
