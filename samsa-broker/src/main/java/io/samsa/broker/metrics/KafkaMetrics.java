@@ -33,7 +33,6 @@ public final class KafkaMetrics {
 
     // per request: RequestMetrics
     public static final KafkaMetric REQUESTS = meter(NETWORK, "RequestMetrics", "RequestsPerSec", "request", "version");
-    public static final KafkaMetric ERRORS = meter(NETWORK, "RequestMetrics", "ErrorsPerSec", "request");
     public static final KafkaMetric TOTAL_TIME = histogram(NETWORK, "RequestMetrics", "TotalTimeMs", "request");
     public static final KafkaMetric REQUEST_QUEUE_TIME =
             histogram(NETWORK, "RequestMetrics", "RequestQueueTimeMs", "request");
