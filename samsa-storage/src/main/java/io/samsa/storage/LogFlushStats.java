@@ -18,9 +18,16 @@ public final class LogFlushStats {
     }
 
     /** Sets where flush durations go (nanoseconds); null for nowhere. */
-    public static void listener(LongConsumer durations) {
+    public static synchronized void listener(LongConsumer durations) {
         listener = durations == null ? nanos -> {
         } : durations;
+    }
+
+    /** Removes {@code durations} if it is still the listener (a broker closing while another one runs keeps its). */
+    public static synchronized void remove(LongConsumer durations) {
+        if (listener == durations) {
+            listener(null);
+        }
     }
 
     static void flushed(long startNanos) {

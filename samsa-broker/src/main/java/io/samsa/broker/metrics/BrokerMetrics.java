@@ -56,6 +56,7 @@ public final class BrokerMetrics implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final ScheduledExecutorService refresher;
     private final BrokerGauges.Sources sources;
+    private final java.util.function.LongConsumer flushListener;
 
     private BrokerMetrics(BrokerGauges.Sources sources) {
         this.sources = sources;
@@ -70,7 +71,8 @@ public final class BrokerMetrics implements AutoCloseable {
         this.gauges = new BrokerGauges(registry, sources);
         DistributionSummary flush = DistributionSummary.builder(KafkaMetrics.LOG_FLUSH.baseName())
                 .serviceLevelObjectives(RequestMetrics.BUCKETS_MS).register(registry);
-        LogFlushStats.listener(nanos -> flush.record(nanos / 1_000_000.0));
+        this.flushListener = nanos -> flush.record(nanos / 1_000_000.0);
+        LogFlushStats.listener(flushListener);
         // the JMX readers see new partitions and groups without a scrape too
         this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "samsa-metrics-refresh-" + sources.nodeId());
@@ -140,7 +142,7 @@ public final class BrokerMetrics implements AutoCloseable {
     @Override
     public void close() {
         refresher.shutdownNow();
-        LogFlushStats.listener(null);
+        LogFlushStats.remove(flushListener);
         gc.close();
         jmx.close();
         registry.close();
