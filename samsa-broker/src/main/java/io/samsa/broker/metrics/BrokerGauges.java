@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 import java.util.function.ToIntFunction;
 import org.apache.kafka.common.TopicPartition;
 
@@ -160,7 +161,7 @@ final class BrokerGauges {
         committed.register(offsetRows, false);
     }
 
-    private Number ofLog(TopicPartition tp, java.util.function.ToDoubleFunction<PartitionLog> value) {
+    private Number ofLog(TopicPartition tp, ToDoubleFunction<PartitionLog> value) {
         return src.replicas().partitionState(tp).map(p -> (Number) value.applyAsDouble(p.log())).orElse(Double.NaN);
     }
 

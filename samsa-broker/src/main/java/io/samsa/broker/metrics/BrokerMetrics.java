@@ -22,6 +22,7 @@ import java.io.OutputStream;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +57,7 @@ public final class BrokerMetrics implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final ScheduledExecutorService refresher;
     private final BrokerGauges.Sources sources;
-    private final java.util.function.LongConsumer flushListener;
+    private final LongConsumer flushListener;
 
     private BrokerMetrics(BrokerGauges.Sources sources) {
         this.sources = sources;
