@@ -41,6 +41,8 @@ public final class BrokerLifecycle implements AutoCloseable {
     private final CompletableFuture<Void> shutdownAllowed = new CompletableFuture<>();
     private volatile long brokerEpoch = -1;
     private volatile boolean fenced = true;
+    /** {@link System#nanoTime()} of the last heartbeat the controller answered; 0 before the first. */
+    private volatile long lastAnsweredNanos;
     private volatile boolean wantShutDown;
     private volatile boolean closed;
     private volatile ScheduledFuture<?> next;
@@ -62,6 +64,20 @@ public final class BrokerLifecycle implements AutoCloseable {
     /** Whether the controller last said this broker is fenced (it may not lead or join ISRs). */
     public boolean fenced() {
         return fenced;
+    }
+
+    /**
+     * Milliseconds since the controller last answered a heartbeat (Long.MAX_VALUE before the first): longer than the
+     * session timeout means this broker lost the metadata quorum and may be fenced without knowing it.
+     */
+    public long millisSinceHeartbeatAnswered() {
+        long last = lastAnsweredNanos;
+        return last == 0 ? Long.MAX_VALUE : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - last);
+    }
+
+    /** {@code broker.session.timeout.ms}. */
+    public long sessionTimeoutMs() {
+        return sessionTimeoutMs;
     }
 
     /**
@@ -167,6 +183,7 @@ public final class BrokerLifecycle implements AutoCloseable {
     }
 
     private void onHeartbeat(HeartbeatResult result) {
+        lastAnsweredNanos = System.nanoTime();
         boolean wasFenced = fenced;
         fenced = result.fenced();
         if (wasFenced && !fenced) {

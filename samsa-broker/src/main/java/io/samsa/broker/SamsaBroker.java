@@ -48,6 +48,8 @@ import io.samsa.broker.handlers.MetadataHandler;
 import io.samsa.broker.handlers.ProduceHandler;
 import io.samsa.broker.replica.DelayedFetchPurgatory;
 import io.samsa.broker.http.HttpListeners;
+import io.samsa.broker.http.MetricsRoutes;
+import io.samsa.broker.metrics.BrokerMetrics;
 import io.samsa.broker.replica.ReplicaManager;
 import io.samsa.broker.security.ListenerSecurities;
 import io.samsa.broker.security.AclAuthorizer;
@@ -150,6 +152,10 @@ public final class SamsaBroker implements SamsaNode {
     private final List<KafkaWireServer> servers = new ArrayList<>();
     /** Metrics, health and console (http.listeners); bound with the Kafka listeners, null before. */
     private volatile HttpListeners http;
+    /** Metrics (Prometheus /metrics and JMX); null before serving or when off (samsa.metrics.enabled=false). */
+    private volatile BrokerMetrics metrics;
+    /** Set once start-up completed (listeners, registration, unfencing, coordinators): /health/ready. */
+    private volatile boolean serving;
     /** Each client listener's security, built in {@link #start} before anything else. */
     private Map<String, ListenerSecurity> listenerSecurities = Map.of();
     private final CountDownLatch shutdown = new CountDownLatch(1);
@@ -327,6 +333,12 @@ public final class SamsaBroker implements SamsaNode {
                 config.values().getBoolean(BrokerConfigDefs.TRANSACTION_PARTITION_VERIFICATION_ENABLE),
                 config.values().getInt(BrokerConfigDefs.ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MS),
                 config.values().getInt(BrokerConfigDefs.ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MAX_MS));
+        BrokerMetrics brokerMetrics = BrokerMetrics.start(config.nodeId(), replicas, quorum, purgatory,
+                () -> groupCoordinator);
+        metrics = brokerMetrics;
+        if (brokerMetrics != null) {
+            replicas.traffic(brokerMetrics.traffic());
+        }
         ApiRegistry registry = new ApiRegistry()
                 .register(new MetadataHandler(ctx))
                 .register(new FindCoordinatorHandler(ctx, groups, txns))
@@ -378,6 +390,7 @@ public final class SamsaBroker implements SamsaNode {
                 .register(new DescribeClientQuotasHandler(ctx))
                 .register(new AlterClientQuotasHandler(ctx))
                 .throttle(new QuotaRequestThrottle(clientQuotas))
+                .observer(brokerMetrics == null ? io.samsa.protocol.RequestObserver.NONE : brokerMetrics.requests())
                 // KIP-584: transaction.version 0-2 supported, 2 finalized (Transactions V2, KIP-890 part 2)
                 .supportedFeature("transaction.version", (short) 0, (short) 2)
                 .finalizedFeature("transaction.version", TRANSACTION_VERSION, FEATURES_EPOCH);
@@ -398,13 +411,38 @@ public final class SamsaBroker implements SamsaNode {
         endpoints = List.copyOf(bound);
         http = HttpListeners.start(config.values().getList(BrokerConfigDefs.HTTP_LISTENERS),
                 config.values().isExplicit(BrokerConfigDefs.HTTP_LISTENERS));
+        MetricsRoutes.install(http, brokerMetrics, this::notReadyReason);
         // registered fenced; the controller unfences this broker once it has caught up with the metadata log
         lifecycle.register(endpoints, config.values().getString(BROKER_RACK), REGISTRATION_TIMEOUT_MS);
         lifecycle.awaitUnfenced(REGISTRATION_TIMEOUT_MS);
         groups.start();
         txns.start();
+        serving = true;
         LOGGER.info("Samsa started: node {} listening on {}, data in {}", config.nodeId(), bootstrapServers(),
                 config.logDirs().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(",")));
+    }
+
+    /** Why {@code /health/ready} answers 503, or empty when the broker is ready to serve clients. */
+    private java.util.Optional<String> notReadyReason() {
+        if (closed.get()) {
+            return java.util.Optional.of("shutting down");
+        }
+        if (servers.isEmpty()) {
+            return java.util.Optional.of("Kafka listeners not bound yet");
+        }
+        if (lifecycle.fenced()) {
+            return java.util.Optional.of("fenced: not yet caught up with the metadata log");
+        }
+        long silentMs = lifecycle.millisSinceHeartbeatAnswered();
+        if (silentMs > lifecycle.sessionTimeoutMs()) {
+            return java.util.Optional.of(silentMs == Long.MAX_VALUE ? "no heartbeat answered by the controller yet"
+                    : "no heartbeat answered by the controller for " + silentMs + " ms (broker.session.timeout.ms "
+                    + lifecycle.sessionTimeoutMs() + "): the metadata may be stale");
+        }
+        if (!serving) {
+            return java.util.Optional.of("starting");
+        }
+        return java.util.Optional.empty();
     }
 
     private static QuotaSettings quotaSettings(BrokerConfig config) {
@@ -479,6 +517,11 @@ public final class SamsaBroker implements SamsaNode {
         return http;
     }
 
+    /** The broker's metrics; null before it serves or when metrics are off ({@code samsa.metrics.enabled=false}). */
+    public BrokerMetrics metrics() {
+        return metrics;
+    }
+
     /** The metadata quorum this node reads and writes (tests and tools). */
     public MetadataQuorum quorum() {
         return quorum;
@@ -538,6 +581,9 @@ public final class SamsaBroker implements SamsaNode {
         servers.forEach(KafkaWireServer::close);
         if (http != null) {
             http.close();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
         purgatory.close();
         scheduler.shutdownNow();

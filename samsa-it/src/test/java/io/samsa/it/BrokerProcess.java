@@ -38,7 +38,8 @@ final class BrokerProcess implements AutoCloseable {
     void startProcess() throws Exception {
         List<String> args = new ArrayList<>(List.of("server",
                 "--override", "listeners=PLAINTEXT://127.0.0.1:" + port,
-                "--override", "log.dirs=" + dir.resolve("logs")));
+                "--override", "log.dirs=" + dir.resolve("logs"),
+                "--override", "http.listeners=http://127.0.0.1:0")); // never the default 9644
         overrides.forEach((k, v) -> {
             args.add("--override");
             args.add(k + "=" + v);

@@ -85,6 +85,7 @@ final class ClusterProcesses implements AutoCloseable {
     private void launch(int id) throws IOException {
         Files.createDirectories(nodeDir(id));
         Map<String, String> props = new java.util.LinkedHashMap<>(layout.properties(id, logDir(id)));
+        props.put("http.listeners", "http://127.0.0.1:0"); // never the default 9644: brokers side by side
         props.putAll(overrides);
         Files.writeString(propertiesFile(id), ClusterLayout.text(props));
         Path log = nodeDir(id).resolve("server.log");

@@ -114,6 +114,7 @@ public final class EmbeddedCluster implements AutoCloseable {
      */
     public Map<String, String> nodeProperties(int id) {
         Map<String, String> props = new LinkedHashMap<>(layout.properties(id, logDir(id)));
+        props.put("http.listeners", "http://127.0.0.1:0"); // never the default 9644: brokers side by side
         props.putAll(overrides);
         props.putAll(nodeOverrides.getOrDefault(id, Map.of()));
         if (isControllerOnly(props)) {

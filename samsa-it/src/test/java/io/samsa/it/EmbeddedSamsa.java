@@ -50,6 +50,8 @@ public final class EmbeddedSamsa implements AutoCloseable {
         Map<String, String> props = new HashMap<>();
         props.put("listeners", "PLAINTEXT://127.0.0.1:0");
         props.put("log.dirs", logDir().toString());
+        // never the default 9644: tests run brokers side by side; tests that scrape read broker().http().addresses()
+        props.put("http.listeners", "http://127.0.0.1:0");
         props.putAll(overrides);
         broker = SamsaBroker.start(BrokerConfig.fromProperties(props));
     }

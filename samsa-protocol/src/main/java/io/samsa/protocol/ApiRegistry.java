@@ -34,6 +34,7 @@ public final class ApiRegistry {
     private final Map<String, short[]> finalizedFeatures = new LinkedHashMap<>();
     private long finalizedFeaturesEpoch = -1L;
     private RequestThrottle throttle = RequestThrottle.NONE;
+    private RequestObserver observer = RequestObserver.NONE;
 
     public ApiRegistry() {
         handlers.put(ApiKeys.API_VERSIONS, new ApiVersionsHandler(this));
@@ -82,6 +83,17 @@ public final class ApiRegistry {
     /** The client quota hook, {@link RequestThrottle#NONE} unless {@link #throttle(RequestThrottle)} set one. */
     public RequestThrottle throttle() {
         return throttle;
+    }
+
+    /** Sets the request metrics hook told the timings of every answered request; {@link RequestObserver#NONE} by default. */
+    public ApiRegistry observer(RequestObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
+        return this;
+    }
+
+    /** The request metrics hook. */
+    public RequestObserver observer() {
+        return observer;
     }
 
     /** Advertises a supported feature range (e.g. {@code metadata.version}) in ApiVersions v3+. */

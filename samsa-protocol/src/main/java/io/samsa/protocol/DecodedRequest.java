@@ -11,6 +11,8 @@ import org.apache.kafka.common.requests.AbstractRequest;
  * @param request  the parsed request; its data may hold slices of {@code frame} (Produce records)
  * @param frame    the frame's bytes, owned by whoever holds this record; released exactly once when the handler's
  *                 future completes (or when the request is dropped)
+ * @param receivedNanos {@link System#nanoTime()} when the frame was decoded (request metrics' start)
  */
-record DecodedRequest(long sequence, RequestContext context, AbstractRequest request, ByteBuf frame) {
+record DecodedRequest(long sequence, RequestContext context, AbstractRequest request, ByteBuf frame,
+                      long receivedNanos) {
 }

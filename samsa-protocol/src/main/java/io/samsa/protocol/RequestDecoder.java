@@ -91,7 +91,7 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
         if (key == ApiKeys.API_VERSIONS && !header.isApiVersionSupported()) {
             // KIP-511: answer in v0 with ApiVersions' own range so the client can retry at a version we know.
             AbstractRequest unsupported = new ApiVersionsRequest(new ApiVersionsRequestData(), (short) 0, version);
-            return new DecodedRequest(nextSequence++, context, unsupported, frame);
+            return new DecodedRequest(nextSequence++, context, unsupported, frame, System.nanoTime());
         }
         Optional<ApiHandler<?>> handler = registry.handler(key);
         if (handler.isEmpty()) {
@@ -105,7 +105,7 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
         }
         try {
             AbstractRequest request = AbstractRequest.parseRequest(key, version, new ByteBufferAccessor(buffer)).request;
-            return new DecodedRequest(nextSequence++, context, request, frame);
+            return new DecodedRequest(nextSequence++, context, request, frame, System.nanoTime());
         } catch (RuntimeException e) {
             reject(ctx, header, "malformed request body", e);
             return null;

@@ -61,8 +61,11 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         long start = System.nanoTime();
         CompletableFuture<? extends ApiMessage> future = invoke(decoded);
         long handlerNanos = System.nanoTime() - start;
-        future.whenComplete((response, error) -> onEventLoop(ctx.executor(), decoded,
-                () -> complete(ctx, decoded, response, error, handlerNanos)));
+        future.whenComplete((response, error) -> {
+            long doneNanos = System.nanoTime();
+            onEventLoop(ctx.executor(), decoded, () -> complete(ctx, decoded, response, error, handlerNanos, start,
+                    doneNanos));
+        });
     }
 
     @SuppressWarnings("unchecked")
@@ -99,7 +102,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     }
 
     private void complete(ChannelHandlerContext ctx, DecodedRequest decoded, ApiMessage response, Throwable error,
-                          long handlerNanos) {
+                          long handlerNanos, long dispatchedNanos, long doneNanos) {
         OutboundResponse out;
         try {
             int throttleMs = error == null ? throttle(decoded, response, handlerNanos) : 0;
@@ -108,6 +111,23 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             decoded.frame().release();
         }
         ctx.write(out, ctx.voidPromise());
+        observe(decoded, dispatchedNanos, doneNanos, error);
+    }
+
+    /** Tells the metrics hook the request's timings; a failing hook is logged, never fails the request. */
+    private void observe(DecodedRequest decoded, long dispatchedNanos, long doneNanos, Throwable error) {
+        RequestObserver observer = registry.observer();
+        if (observer == RequestObserver.NONE) {
+            return;
+        }
+        long now = System.nanoTime();
+        try {
+            observer.answered(decoded.request().apiKey(), decoded.request().version(),
+                    dispatchedNanos - decoded.receivedNanos(), doneNanos - dispatchedNanos, now - doneNanos,
+                    now - decoded.receivedNanos(), error != null);
+        } catch (RuntimeException e) {
+            LOGGER.debug("Request metrics hook failed apiKey={}", decoded.context().apiKey(), e);
+        }
     }
 
     /** The quota hook's throttle time merged with the handler's, written into the response; 0 on a hook failure. */

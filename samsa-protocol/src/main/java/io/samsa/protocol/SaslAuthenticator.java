@@ -354,7 +354,8 @@ final class SaslAuthenticator extends ChannelInboundHandlerAdapter {
         }
         RequestContext current = new RequestContext(context.header(), context.clientAddress(),
                 context.connectionId(), context.listenerName(), context.securityProtocol(), connection.principal());
-        return new DecodedRequest(request.sequence(), current, request.request(), request.frame());
+        return new DecodedRequest(request.sequence(), current, request.request(), request.frame(),
+                request.receivedNanos());
     }
 
     private void armDeadline(ChannelHandlerContext ctx) {

@@ -371,6 +371,7 @@ public final class PartitionLog {
         } finally {
             lock.unlock();
         }
+        long flushStart = System.nanoTime();
         try {
             for (LogSegment segment : dirty) {
                 if (segment == active) {
@@ -389,6 +390,7 @@ public final class PartitionLog {
             }
             throw e;
         }
+        LogFlushStats.flushed(flushStart);
         lock.lock();
         try {
             if (truncations == truncationsBefore) { // a truncation meanwhile: what was fsynced is not the log now
@@ -620,10 +622,12 @@ public final class PartitionLog {
         } finally {
             lock.unlock();
         }
+        long flushStart = System.nanoTime();
         for (LogSegment segment : dirty) {
             segment.flush();
         }
         OffsetCheckpointFile.fsyncDirectory(dir);
+        LogFlushStats.flushed(flushStart);
         long flushed;
         lock.lock();
         try {

@@ -202,6 +202,9 @@ final class DelayedFetch implements DelayedOperation {
                     .setLogStartOffset(r.error() == Errors.NONE || r.logStartOffset() >= 0 ? r.logStartOffset()
                             : FetchResponse.INVALID_LOG_START_OFFSET)
                     .setRecords(r.records());
+            if (replicaId < 0 && r.sizeInBytes() > 0) {
+                replicas.traffic().fetched(p.tp().topic(), r.sizeInBytes());
+            }
             if (r.abortedTransactions() != null) {
                 List<FetchResponseData.AbortedTransaction> aborted = new ArrayList<>(r.abortedTransactions().size());
                 for (AbortedTxn txn : r.abortedTransactions()) {

@@ -449,6 +449,18 @@ public final class Partition {
         all.forEach(w -> w.future().completeExceptionally(e));
     }
 
+    /** The {@code acks=all} appends waiting for the high watermark (Kafka's produce purgatory), for metrics. */
+    public int waitingAppends() {
+        synchronized (waiters) {
+            return waiters.size();
+        }
+    }
+
+    /** The replicas per the last applied metadata (node ids). */
+    public List<Integer> replicas() {
+        return replicas;
+    }
+
     /** Drops waiters that completed otherwise (timed out). Called periodically. */
     public void purgeCompletedWaiters() {
         synchronized (waiters) {

@@ -81,6 +81,11 @@ public final class ReplicaManager implements AutoCloseable {
     private final ReplicaSelector replicaSelector;
     private final LongSupplier clockMs = System::currentTimeMillis;
     private final ConcurrentHashMap<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
+    /** Per-topic traffic for the metrics; {@link TopicTraffic#NONE} until the broker sets one. */
+    private volatile TopicTraffic traffic = TopicTraffic.NONE;
+    /** ISR shrinks and expands committed on partitions led here (Kafka's IsrShrinksPerSec/IsrExpandsPerSec). */
+    private final java.util.concurrent.atomic.LongAdder isrShrinks = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder isrExpands = new java.util.concurrent.atomic.LongAdder();
     /** Partitions whose log could not be created (a full disk): logged once at ERROR, then at DEBUG until it works. */
     private final Set<TopicPartition> creationFailing = ConcurrentHashMap.newKeySet();
     private final ExecutorService metadataApplier = Executors.newSingleThreadExecutor(r -> {
@@ -230,7 +235,7 @@ public final class ReplicaManager implements AutoCloseable {
                 return existing;
             }
             PartitionLog log = logManager.getOrCreate(tp, toKafka(topic.topicId()), logConfig(current, topic.name()));
-            Partition created = new Partition(tp, topic.topicId(), log, nodeId, isrUpdater, this::brokerUnfenced,
+            Partition created = new Partition(tp, topic.topicId(), log, nodeId, countingIsrChanges(tp), this::brokerUnfenced,
                     () -> purgatory.onAppend(tp), clockMs, metadataApplier);
             if (existing != null) {
                 existing.close();
@@ -275,6 +280,11 @@ public final class ReplicaManager implements AutoCloseable {
     }
 
     /** {@code min.insync.replicas} of a topic: its own config, else the dynamic broker/cluster one, else static. */
+    /** The {@code min.insync.replicas} of {@code topic} (topic config, dynamic broker default, static), for metrics. */
+    public int minInsyncReplicas(String topic) {
+        return minInsyncReplicas(image.get(), topic);
+    }
+
     private int minInsyncReplicas(ClusterImage current, String topic) {
         for (ConfigResource resource : List.of(ConfigResource.topic(topic),
                 ConfigResource.broker(Integer.toString(nodeId)), ConfigResource.clusterDefault())) {
@@ -414,6 +424,7 @@ public final class ReplicaManager implements AutoCloseable {
         LogAppendInfo info = partition.appendAsLeader(records, minIsr, origin, guard);
         if (!info.duplicate()) {
             purgatory.onAppend(tp); // wakes the followers' parked fetches (and consumers' when the HW moved)
+            traffic.appended(tp.topic(), info.recordCount(), records.sizeInBytes());
         }
         long end = info.lastOffset() + 1;
         PartitionLog log = partition.log();
@@ -676,6 +687,47 @@ public final class ReplicaManager implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** {@link #isrUpdater} counting the committed shrinks and expands of {@code tp} (metrics). */
+    private Partition.IsrUpdater countingIsrChanges(TopicPartition tp) {
+        return (topicId, partition, leaderEpoch, partitionEpoch, newIsr) -> {
+            Partition current = partitions.get(tp);
+            int before = current == null ? -1 : current.isr().size();
+            return isrUpdater.alterPartition(topicId, partition, leaderEpoch, partitionEpoch, newIsr)
+                    .whenComplete((committed, error) -> {
+                        if (error == null && before >= 0 && newIsr.size() < before) {
+                            isrShrinks.increment();
+                        } else if (error == null && before >= 0 && newIsr.size() > before) {
+                            isrExpands.increment();
+                        }
+                    });
+        };
+    }
+
+    /** Sets the per-topic traffic hook (metrics); thread-safe. */
+    public void traffic(TopicTraffic traffic) {
+        this.traffic = java.util.Objects.requireNonNull(traffic, "traffic");
+    }
+
+    /** The per-topic traffic hook ({@link TopicTraffic#NONE} without metrics). */
+    public TopicTraffic traffic() {
+        return traffic;
+    }
+
+    /** Every partition hosted here (leader or follower), a live view: read-only, for metrics and tools. */
+    public java.util.Collection<Partition> hostedPartitions() {
+        return java.util.Collections.unmodifiableCollection(partitions.values());
+    }
+
+    /** ISR shrinks committed on partitions led here since start. */
+    public long isrShrinks() {
+        return isrShrinks.sum();
+    }
+
+    /** ISR expansions committed on partitions led here since start. */
+    public long isrExpands() {
+        return isrExpands.sum();
     }
 
     /** The replication settings ({@code replica.*}). */
