@@ -56,7 +56,7 @@ final class GroupPage {
                 .append("</dd><dt>Assignor</dt><dd>").append(esc(group.partitionAssignor()))
                 .append("</dd><dt>Total lag</dt><dd id=\"total-lag\">").append(lag.total()).append("</dd></dl>");
         b.append("<h2>Lag</h2><figure><img id=\"lag-chart\" src=\"").append(path).append("/lag.svg\" width=\"760\" ")
-                .append("height=\"240\" alt=\"Line chart of the group's lag per partition over the last ")
+                .append("height=\"240\" alt=\"Line chart of the group's lag per partition up to the last ")
                 .append(LagHistory.WINDOW_MS / 60_000).append(" minutes; the table below has the current values\">")
                 .append("<figcaption>Sampled every ").append(LagHistory.INTERVAL_MS / 1000)
                 .append(" s while this page was viewed in the last ").append(LagHistory.WINDOW_MS / 60_000)

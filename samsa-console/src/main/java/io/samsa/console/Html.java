@@ -36,6 +36,7 @@ final class Html {
             .notice{border-left:4px solid var(--accent);padding:.4rem .8rem;margin:0 0 1rem;background:color-mix(in srgb,var(--accent) 8%,transparent)}
             .error{border-left-color:var(--warn);background:color-mix(in srgb,var(--warn) 10%,transparent)}
             dl.facts{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem;margin:0 0 1rem} dl.facts dt{color:var(--muted)} dl.facts dd{margin:0}
+            caption{text-align:left;padding:.2rem 0} input[type=number]{width:8rem}
             figure{margin:.5rem 0 1rem} figcaption{color:var(--muted);font-size:.85rem}
             details{margin:.4rem 0 1rem} summary{cursor:pointer;color:var(--accent)}
             """;

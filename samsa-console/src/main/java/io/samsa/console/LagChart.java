@@ -10,12 +10,13 @@ import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Draws a group's lag samples as a standalone SVG line chart: time on x (the last {@link LagHistory#WINDOW_MS}, now at
- * the right), lag in messages on y (0 to the largest value seen); one line for the total and one per partition (the
+ * Draws a group's lag samples as a standalone SVG line chart: time on x (now at the right, back to the oldest sample:
+ * at least {@value #MIN_SPAN_MS} ms, at most {@link LagHistory#WINDOW_MS}), lag in messages on y (0 to the largest value seen); one line for the total and one per partition (the
  * first {@value #MAX_LINES}), with a legend. Stateless; the output escapes topic names.
  */
 final class LagChart {
     static final int MAX_LINES = 8;
+    static final long MIN_SPAN_MS = 60_000;
     private static final int W = 760;
     private static final int H = 240;
     private static final int LEFT = 64;
@@ -53,18 +54,19 @@ final class LagChart {
                     .append("<text x=\"").append(LEFT - 6).append("\" y=\"").append(f(y + 4))
                     .append("\" text-anchor=\"end\" fill=\"#59636e\">").append(max * i / 4).append("</text>");
         }
-        long minutes = LagHistory.WINDOW_MS / 60_000;
-        for (long m = 0; m <= minutes; m += 2) {
-            double x = LEFT + plotW - plotW * m / minutes;
+        long span = span(samples, nowMs);
+        for (int i = 0; i <= 5; i++) {
+            long ago = span * i / 5;
+            double x = LEFT + plotW - plotW * i / 5;
             b.append("<text x=\"").append(f(x)).append("\" y=\"").append(H - 10)
-                    .append("\" text-anchor=\"middle\" fill=\"#59636e\">").append(m == 0 ? "now" : "-" + m + " min")
+                    .append("\" text-anchor=\"middle\" fill=\"#59636e\">").append(i == 0 ? "now" : ago(ago))
                     .append("</text>");
         }
-        line(b, samples, null, max, nowMs, COLORS[0], 2.5);
+        line(b, samples, null, max, nowMs, span, COLORS[0], 2.5);
         legend(b, 0, COLORS[0], "total");
         for (int i = 0; i < lines.size(); i++) {
             String color = COLORS[(i + 1) % COLORS.length];
-            line(b, samples, lines.get(i), max, nowMs, color, 1.2);
+            line(b, samples, lines.get(i), max, nowMs, span, color, 1.2);
             legend(b, i + 1, color, lines.get(i).topic() + "-" + lines.get(i).partition());
         }
         if (samples.isEmpty()) {
@@ -74,14 +76,24 @@ final class LagChart {
         return b.append("</svg>").toString();
     }
 
+    /** The time the x axis covers, ms: back to the oldest sample, within [MIN_SPAN_MS, WINDOW_MS]. */
+    static long span(List<LagHistory.Sample> samples, long nowMs) {
+        long oldest = samples.isEmpty() ? nowMs : samples.getFirst().timeMs();
+        return Math.clamp(nowMs - oldest, MIN_SPAN_MS, LagHistory.WINDOW_MS);
+    }
+
+    private static String ago(long ms) {
+        return ms % 60_000 == 0 ? "-" + ms / 60_000 + " min" : "-" + Math.round(ms / 1000.0) + " s";
+    }
+
     private static void line(StringBuilder b, List<LagHistory.Sample> samples, TopicPartition tp, long max, long nowMs,
-            String color, double width) {
+            long span, String color, double width) {
         double plotW = W - LEFT - RIGHT;
         double plotH = H - TOP - BOTTOM;
         StringBuilder points = new StringBuilder();
         for (LagHistory.Sample s : samples) {
             long v = tp == null ? s.total() : s.lag().getOrDefault(tp, 0L);
-            double x = LEFT + plotW - plotW * Math.min(LagHistory.WINDOW_MS, nowMs - s.timeMs()) / LagHistory.WINDOW_MS;
+            double x = LEFT + plotW - plotW * Math.clamp(nowMs - s.timeMs(), 0, span) / span;
             double y = TOP + plotH - plotH * v / max;
             points.append(f(x)).append(',').append(f(y)).append(' ');
         }
