@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
         description = "Serve the web console for any Kafka-protocol cluster (browse topics, messages, groups, ACLs).",
         footer = {"", "Examples:",
             "  samsa console --bootstrap-server localhost:9092",
-            "  samsa console --bootstrap-server broker1:9093 --command-config admin.properties --http http://0.0.0.0:9645"})
+            "  samsa console --bootstrap-server b1:9093 --command-config admin.properties \\",
+            "                --http http://0.0.0.0:9645"})
 final class ConsoleCommand implements Callable<Integer> {
     @Mixin
     ClientOptions client;
@@ -32,7 +33,7 @@ final class ConsoleCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--http", paramLabel = "URL", defaultValue = "http://localhost:9645",
-            description = "Where to serve the console, http://host:port (default: ${DEFAULT-VALUE}; port 0: any free port).")
+            description = "Serve at http://HOST:PORT (default: ${DEFAULT-VALUE}; port 0: a free one).")
     String http;
 
     @Override

@@ -2,7 +2,6 @@ package io.samsa.console;
 
 import static io.samsa.console.Html.esc;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -36,7 +35,8 @@ final class LagChart {
             max = Math.max(max, s.total());
             partitions.addAll(s.lag().keySet());
         }
-        List<TopicPartition> lines = new ArrayList<>(partitions).subList(0, Math.min(MAX_LINES, partitions.size()));
+        List<TopicPartition> lines = partitions.stream().sorted(java.util.Comparator.comparing(TopicPartition::topic)
+                .thenComparingInt(TopicPartition::partition)).limit(MAX_LINES).toList();
         double plotW = W - LEFT - RIGHT;
         double plotH = H - TOP - BOTTOM;
         StringBuilder b = new StringBuilder();

@@ -51,7 +51,7 @@ class ConsoleCommandIT {
         HeadlessChromium.assumeInstalled();
         Optional<String> reference = Optional.ofNullable(System.getProperty("samsa.it.reference")).filter(s -> !s.isBlank());
         EmbeddedSamsa samsa = reference.isPresent() ? null : EmbeddedSamsa.start(dir.resolve("broker"));
-        String bootstrap = reference.orElseGet(samsa::bootstrapServers);
+        String bootstrap = reference.orElseGet(() -> samsa.bootstrapServers());
         int port = Ports.freePort();
         StringWriter out = new StringWriter();
         AtomicInteger exit = new AtomicInteger(-1);
