@@ -79,11 +79,12 @@ final class ConsoleHandler implements HttpHandler {
             Response response = route(request);
             return response != null ? response
                     : new Response.Page(404, Html.page("Not found", "", Html.Notice.error("No such page."), ""));
-        } catch (Cluster.ClusterException e) {
+        } catch (Cluster.ClusterException | org.apache.kafka.common.KafkaException e) {
+            String message = e instanceof Cluster.ClusterException ? e.getMessage() : Cluster.describe(e);
             if (request.isPost()) {
-                return new Response.Redirect(back(request.segments()) + "?err=" + Html.url(e.getMessage()));
+                return new Response.Redirect(back(request.segments()) + "?err=" + Html.url(message));
             }
-            return new Response.Page(502, Html.page("Cluster error", "", Html.Notice.error(e.getMessage()), ""));
+            return new Response.Page(502, Html.page("Cluster error", "", Html.Notice.error(message), ""));
         } catch (IllegalArgumentException | java.time.DateTimeException e) {
             String message = "Invalid input: " + e.getMessage();
             if (request.isPost()) {

@@ -45,10 +45,14 @@ final class MessageReader {
         this.cluster = cluster;
     }
 
-    /** Up to {@code limit} messages of one partition from {@code offset} (earlier than the log start: from the start). */
+    /**
+     * Up to {@code limit} messages of one partition from {@code offset} (earlier than the log start: from the start).
+     *
+     * @throws Cluster.ClusterException if the topic or the partition does not exist
+     */
     Result fromOffset(String topic, int partition, long offset, int limit) {
         try (KafkaConsumer<byte[], byte[]> consumer = cluster.consumer()) {
-            TopicPartition tp = new TopicPartition(topic, partition);
+            TopicPartition tp = partitions(consumer, topic, partition).getFirst();
             consumer.assign(List.of(tp));
             long start = Math.max(offset, consumer.beginningOffsets(List.of(tp)).get(tp));
             consumer.seek(tp, start);
@@ -93,15 +97,20 @@ final class MessageReader {
     }
 
     private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic, Integer partition) {
-        if (partition != null) {
-            return List.of(new TopicPartition(topic, partition));
-        }
         List<PartitionInfo> infos = consumer.partitionsFor(topic);
         if (infos == null || infos.isEmpty()) {
             throw new Cluster.ClusterException("Topic " + topic + " not found");
         }
-        return infos.stream().map(p -> new TopicPartition(topic, p.partition()))
+        List<TopicPartition> all = infos.stream().map(p -> new TopicPartition(topic, p.partition()))
                 .sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
+        if (partition == null) {
+            return all;
+        }
+        TopicPartition tp = new TopicPartition(topic, partition);
+        if (!all.contains(tp)) {
+            throw new Cluster.ClusterException("Topic " + topic + " has no partition " + partition);
+        }
+        return List.of(tp);
     }
 
     /** Polls until every partition reached its end offset, {@code limit} matches, a bound, or the deadline. */

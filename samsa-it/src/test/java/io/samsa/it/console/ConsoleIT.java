@@ -243,6 +243,18 @@ class ConsoleIT {
     }
 
     @Test
+    void browsingAMissingTopicOrPartitionSaysSoAndCreatesNothing() throws Exception {
+        browser.get(base + "/messages?topic=no-such-topic&mode=key&key=k");
+        assertThat(text(".notice.error")).contains("Topic no-such-topic not found");
+        samsa.createTopic("one-partition", 1, Map.of());
+        browser.get(base + "/messages?topic=one-partition&partition=7&mode=offset");
+        assertThat(text(".notice.error")).contains("Topic one-partition has no partition 7");
+        try (Admin admin = samsa.admin()) {
+            assertThat(admin.listTopics().names().get()).doesNotContain("no-such-topic");
+        }
+    }
+
+    @Test
     void aPostWithoutTheFormsTokenIsRefused() throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/topics"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
