@@ -14,9 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes console requests to the pages, checks the CSRF token of every POST, and writes responses with headers that
+ * Routes console requests to the pages, checks the Host and Origin headers ({@link OriginCheck}) and the CSRF token of
+ * every POST, and writes responses with headers that
  * keep the pages self-contained: a Content-Security-Policy allowing only this origin's images, inline styles and the
- * one inline script (by hash), no caching, no referrer. A failing cluster call becomes the page with an error notice
+ * one inline script (by hash), no caching, no referrer to other sites. A failing cluster call becomes the page with an error notice
  * (GET, status 502) or a redirect back with the error (POST); a malformed parameter a 400 page.
  *
  * <p>Thread-safe; runs on the HTTP server's threads, each request bounded by the cluster calls' timeouts.
@@ -55,6 +56,11 @@ final class ConsoleHandler implements HttpHandler {
             if (!method.equals("GET") && !method.equals("POST")) {
                 exchange.getResponseHeaders().set("Allow", "GET, POST");
                 send(exchange, new Response.Page(405, Html.page("Method not allowed", "", null, "")));
+                return;
+            }
+            String refusal = OriginCheck.refusal(exchange);
+            if (refusal != null) {
+                send(exchange, new Response.Page(403, Html.page("Forbidden", "", Html.Notice.error(refusal), "")));
                 return;
             }
             String body = method.equals("POST") ? readBody(exchange.getRequestBody()) : null;
@@ -148,7 +154,7 @@ final class ConsoleHandler implements HttpHandler {
         var headers = exchange.getResponseHeaders();
         headers.set("Cache-Control", "no-store");
         headers.set("X-Content-Type-Options", "nosniff");
-        headers.set("Referrer-Policy", "no-referrer");
+        headers.set("Referrer-Policy", "same-origin"); // no-referrer would make same-origin POSTs send "Origin: null"
         headers.set("Content-Security-Policy", CSP);
         switch (response) {
             case Response.Redirect redirect -> {

@@ -266,6 +266,17 @@ class ConsoleIT {
         }
     }
 
+    @Test
+    void aRequestForAnotherHostNameIsRefusedOnTheLoopback() throws Exception {
+        // a page whose DNS name was rebound to 127.0.0.1 sends its own name as the Host: it must not read the console
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", URI.create(base).getPort())) {
+            socket.getOutputStream().write(("GET /topics HTTP/1.1\r\nHost: evil.example:" + URI.create(base).getPort()
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 403").doesNotContain("name=\"csrf\"");
+        }
+    }
+
     private void page(String path, String heading, String screenshot) throws Exception {
         browser.get(base + path);
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo(heading);
