@@ -195,7 +195,12 @@ class ConsoleIT {
                 .doesNotContain("first").doesNotContain("third");
         assertThat(browser.findElements(By.cssSelector("#messages b"))).isEmpty();
 
+        // And a search by timestamp from the epoch finds all four, oldest first
+        browser.get(base + "/messages?topic=kcat-keys&mode=timestamp&timestamp=1970-01-01T00:00:00Z");
+        assertThat(browser.findElements(By.cssSelector("#messages tbody tr"))).hasSize(4);
+
         // And the hex view shows the same key's bytes
+        browser.get(base + "/messages?topic=kcat-keys&mode=key&key=user-2");
         new Select(browser.findElement(By.name("format"))).selectByValue("hex");
         browser.findElement(By.xpath("//button[text()='Show messages']")).click();
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
@@ -219,6 +224,35 @@ class ConsoleIT {
             assertThat(admin.describeTopics(List.of("made-in-browser")).allTopicNames().get()
                     .get("made-in-browser").partitions()).hasSize(3);
         }
+
+        // When a config is set and partitions are added through the topic page's forms; Then the cluster has them
+        browser.findElement(By.name("key")).sendKeys("retention.ms");
+        browser.findElement(By.name("value")).sendKeys("3600000");
+        browser.findElement(By.xpath("//button[text()='Apply']")).click();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(text(".notice")).contains("Set config retention.ms"));
+        WebElement count = browser.findElement(By.name("count"));
+        count.clear();
+        count.sendKeys("5");
+        browser.findElement(By.xpath("//button[text()='Add partitions']")).click();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(text(".notice")).contains("Topic now has 5 partitions"));
+        try (Admin admin = samsa.admin()) {
+            var resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, "made-in-browser");
+            assertThat(admin.describeConfigs(List.of(resource)).all().get().get(resource).get("retention.ms").value())
+                    .isEqualTo("3600000");
+            assertThat(admin.describeTopics(List.of("made-in-browser")).allTopicNames().get()
+                    .get("made-in-browser").partitions()).hasSize(5);
+        }
+
+        // When fewer partitions are asked for; Then Kafka's error is shown and nothing changes
+        count = browser.findElement(By.name("count"));
+        count.clear();
+        count.sendKeys("2");
+        browser.findElement(By.xpath("//button[text()='Add partitions']")).click();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(text(".notice.error")).contains("InvalidPartitions"));
 
         // When the delete link is followed and a wrong name typed; Then nothing is deleted
         browser.findElement(By.partialLinkText("Delete topic made-in-browser")).click();
