@@ -38,6 +38,8 @@ final class Html {
             dl.facts{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem;margin:0 0 1rem} dl.facts dt{color:var(--muted)} dl.facts dd{margin:0}
             caption{text-align:left;padding:.2rem 0} input[type=number]{width:8rem}
             figure{margin:.5rem 0 1rem} figcaption{color:var(--muted);font-size:.85rem}
+            .skip{position:absolute;left:-999px} .skip:focus{left:.5rem;top:.5rem;background:var(--bg);padding:.3rem}
+            :focus-visible{outline:2px solid var(--accent);outline-offset:2px}
             details{margin:.4rem 0 1rem} summary{cursor:pointer;color:var(--accent)}
             """;
 
@@ -96,7 +98,8 @@ final class Html {
         b.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">")
                 .append("<title>").append(esc(title)).append(" · Samsa console</title><style>").append(STYLE)
-                .append("</style></head><body><header><a class=\"brand\" href=\"/\">Samsa console</a>")
+                .append("</style></head><body><a class=\"skip\" href=\"#main\">Skip to content</a>")
+                .append("<header><a class=\"brand\" href=\"/\">Samsa console</a>")
                 .append("<nav aria-label=\"Main\"><ul>");
         for (String[] item : NAV) {
             b.append("<li><a href=\"").append(item[0]).append('"');
