@@ -3,7 +3,6 @@ package io.samsa.it.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.samsa.it.EmbeddedSamsa;
-import io.samsa.it.tls.TestPki;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,14 +22,12 @@ class SecuredBrokerConsoleIT {
 
     @Test
     void aBrokerWithoutAPlaintextListenerPointsToSamsaConsole() throws Exception {
-        TestPki.Identity ca = TestPki.ca("CN=Console Test CA");
-        Path keyStore = TestPki.write(dir.resolve("broker.pem"), TestPki.pemKeyAndChain(TestPki.issue(ca, "CN=localhost")));
-        Path trust = TestPki.write(dir.resolve("ca.pem"), TestPki.pemCertificates(ca.certificate()));
+        String jaas = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" "
+                + "password=\"admin-secret\" user_admin=\"admin-secret\";";
         try (EmbeddedSamsa samsa = EmbeddedSamsa.start(dir.resolve("broker"), Map.of(
-                "listeners", "SSL://127.0.0.1:0", "listener.security.protocol.map", "SSL:SSL",
-                "inter.broker.listener.name", "SSL",
-                "ssl.keystore.type", "PEM", "ssl.keystore.location", keyStore.toString(),
-                "ssl.truststore.type", "PEM", "ssl.truststore.location", trust.toString(),
+                "listeners", "SASL_PLAINTEXT://127.0.0.1:0",
+                "sasl.enabled.mechanisms", "PLAIN", "sasl.mechanism.inter.broker.protocol", "PLAIN",
+                "listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas,
                 "http.listeners", "http://127.0.0.1:0"))) {
             int port = samsa.broker().http().addresses().getFirst().getPort();
             HttpResponse<String> root = HttpClient.newHttpClient().send(
