@@ -46,7 +46,8 @@ final class MessageReader {
     }
 
     /**
-     * Up to {@code limit} messages of one partition from {@code offset} (earlier than the log start: from the start).
+     * Up to {@code limit} messages of one partition from {@code offset} (earlier than the log start: from the start;
+     * negative: that many before the end offset, e.g. -10 for the last ten).
      *
      * @throws Cluster.ClusterException if the topic or the partition does not exist
      */
@@ -54,7 +55,9 @@ final class MessageReader {
         try (KafkaConsumer<byte[], byte[]> consumer = cluster.consumer()) {
             TopicPartition tp = partitions(consumer, topic, partition).getFirst();
             consumer.assign(List.of(tp));
-            long start = Math.max(offset, consumer.beginningOffsets(List.of(tp)).get(tp));
+            long logStart = consumer.beginningOffsets(List.of(tp)).get(tp);
+            long from = offset >= 0 ? offset : consumer.endOffsets(List.of(tp)).get(tp) + offset;
+            long start = Math.max(from, logStart);
             consumer.seek(tp, start);
             return read(consumer, List.of(tp), limit, null);
         }

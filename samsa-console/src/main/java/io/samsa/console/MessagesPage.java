@@ -42,14 +42,15 @@ final class MessagesPage {
         b.append("</datalist>")
                 .append(Html.input("Partition (empty: all)", "partition", partitionParam, "text", false))
                 .append(Html.select("Find by", "mode", MODES, mode))
-                .append(Html.input("Offset", "offset", request.param("offset"), "text", false))
+                .append(Html.input("Offset (negative: from the end)", "offset", request.param("offset"), "text", false))
                 .append(Html.input("Timestamp (ms or ISO-8601)", "timestamp", request.param("timestamp"), "text", false))
                 .append(Html.input("Key", "key", request.raw("key"), "text", false))
                 .append(Html.select("Show as", "format", Formats.NAMES, format))
                 .append(Html.input("Limit", "limit", Integer.toString(limit), "number", false))
                 .append("<button type=\"submit\">Show messages</button></form>");
         if (topic.isEmpty()) {
-            b.append("<p class=\"muted\">Choose a topic. By offset reads one partition (0 when empty) from the offset; ")
+            b.append("<p class=\"muted\">Choose a topic. By offset reads one partition (0 when empty) from the offset ")
+                    .append("(-10: the last ten); ")
                     .append("by timestamp reads from the first message at or after the time; by key scans from the start.</p>");
             return Response.ok(Html.page("Messages", "/messages", null, b.toString()));
         }

@@ -199,6 +199,13 @@ class ConsoleIT {
         browser.get(base + "/messages?topic=kcat-keys&mode=timestamp&timestamp=1970-01-01T00:00:00Z");
         assertThat(browser.findElements(By.cssSelector("#messages tbody tr"))).hasSize(4);
 
+        // And a negative offset reads the last messages of a partition
+        samsa.createTopic("tail", 1, Map.of());
+        produce("tail", 0, 5);
+        browser.get(base + "/messages?topic=tail&partition=0&mode=offset&offset=-2");
+        assertThat(browser.findElements(By.cssSelector("#messages tbody tr"))).hasSize(2);
+        assertThat(text("#messages")).contains("v3").contains("v4").doesNotContain("v2");
+
         // And the hex view shows the same key's bytes
         browser.get(base + "/messages?topic=kcat-keys&mode=key&key=user-2");
         new Select(browser.findElement(By.name("format"))).selectByValue("hex");
