@@ -116,6 +116,7 @@ final class GroupPage {
 
     /** The lag chart of the group as SVG. */
     Response chart(String groupId) {
+        history.touch(groupId);
         return new Response.Svg(LagChart.svg(groupId, history.samples(groupId), clock.millis()));
     }
 

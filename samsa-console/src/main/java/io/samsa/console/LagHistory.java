@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Lag samples kept in memory for the groups' live charts: a group is sampled every {@link #INTERVAL_MS} on one daemon
- * thread of its own (never an HTTP thread) while someone viewed it in the last {@link #WINDOW_MS}; samples older than
+ * thread of its own (never an HTTP thread) while someone viewed it or reloaded its chart in the last
+ * {@link #WINDOW_MS}; samples older than
  * the window are dropped, so memory is bounded by the watched groups × window / interval × partitions.
  *
  * <p>Thread-safe.
@@ -60,6 +61,11 @@ final class LagHistory implements AutoCloseable {
     void viewed(String groupId, GroupLag lag) {
         lastViewed.put(groupId, clock.millis());
         add(groupId, new Sample(clock.millis(), lag.lag()));
+    }
+
+    /** Marks {@code groupId} as viewed now (an open page reloading its chart keeps the group sampled). */
+    void touch(String groupId) {
+        lastViewed.computeIfPresent(groupId, (g, t) -> clock.millis());
     }
 
     /** The samples of the last window, oldest first. */
