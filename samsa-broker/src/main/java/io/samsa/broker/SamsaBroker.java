@@ -47,6 +47,7 @@ import io.samsa.broker.handlers.ListOffsetsHandler;
 import io.samsa.broker.handlers.MetadataHandler;
 import io.samsa.broker.handlers.ProduceHandler;
 import io.samsa.broker.replica.DelayedFetchPurgatory;
+import io.samsa.broker.http.ConsoleRoute;
 import io.samsa.broker.http.HttpListeners;
 import io.samsa.broker.http.MetricsRoutes;
 import io.samsa.broker.metrics.BrokerMetrics;
@@ -156,6 +157,8 @@ public final class SamsaBroker implements SamsaNode {
     private volatile BrokerMetrics metrics;
     /** Set once start-up completed (listeners, registration, unfencing, coordinators): /health/ready. */
     private volatile boolean serving;
+    /** The web console at / on the HTTP listeners (samsa-console); null before the listeners are bound. */
+    private volatile ConsoleRoute console;
     /** Each client listener's security, built in {@link #start} before anything else. */
     private Map<String, ListenerSecurity> listenerSecurities = Map.of();
     private final CountDownLatch shutdown = new CountDownLatch(1);
@@ -412,6 +415,7 @@ public final class SamsaBroker implements SamsaNode {
         http = HttpListeners.start(config.values().getList(BrokerConfigDefs.HTTP_LISTENERS),
                 config.values().isExplicit(BrokerConfigDefs.HTTP_LISTENERS));
         MetricsRoutes.install(http, brokerMetrics, this::notReadyReason);
+        console = ConsoleRoute.mount(http, config, endpoints);
         // registered fenced; the controller unfences this broker once it has caught up with the metadata log
         lifecycle.register(endpoints, config.values().getString(BROKER_RACK), REGISTRATION_TIMEOUT_MS);
         lifecycle.awaitUnfenced(REGISTRATION_TIMEOUT_MS);
@@ -576,6 +580,9 @@ public final class SamsaBroker implements SamsaNode {
             boolean allowed = lifecycle.controlledShutdown(CONTROLLED_SHUTDOWN_TIMEOUT_MS);
             LOGGER.info("Controlled shutdown of broker {} {} in {} ms", config.nodeId(),
                     allowed ? "completed" : "not confirmed", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        }
+        if (console != null) {
+            console.close(); // its Admin client first, while the broker still answers
         }
         lifecycle.close();
         servers.forEach(KafkaWireServer::close);

@@ -37,6 +37,7 @@ import picocli.CommandLine.ScopeType;
             TransactionsCommand.class,
             UsersCommand.class,
             AclsCommand.class,
+            ConsoleCommand.class,
             ClusterCommand.class,
             DeleteRecordsCommand.class,
             DumpLogCommand.class,
