@@ -1,5 +1,7 @@
 package io.samsa.broker.handlers;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.samsa.broker.BrokerContext;
 import io.samsa.broker.security.RequestAuthorizer;
 import io.samsa.coordinator.runtime.CoordinatorErrors;
@@ -30,6 +32,7 @@ import org.apache.kafka.common.record.internal.RecordBatch;
  * IDEMPOTENT_WRITE on the cluster or WRITE on at least one topic (KIP-679), else CLUSTER_AUTHORIZATION_FAILED.
  */
 public final class InitProducerIdHandler implements ApiHandler<InitProducerIdRequestData> {
+    private static final Logger LOGGER = LoggerFactory.getLogger(InitProducerIdHandler.class);
     private final BrokerContext ctx;
     private final TransactionCoordinator coordinator;
 
@@ -54,7 +57,10 @@ public final class InitProducerIdHandler implements ApiHandler<InitProducerIdReq
         if (txnId == null) {
             return ctx.producerIds().nextProducerId().handle((id, error) -> {
                 if (error != null) {
-                    return error(ErrorMapper.toError(error));
+                    // no producer id block from the controller yet (e.g. during a controller election): retriable,
+                    // as Kafka's RPCProducerIdManager answers while it waits for the next block
+                    LOGGER.info("No producer id for {} yet: {}", context.clientId(), ErrorMapper.message(error));
+                    return error(Errors.COORDINATOR_LOAD_IN_PROGRESS);
                 }
                 return new InitProducerIdResponseData().setErrorCode(Errors.NONE.code()).setProducerId(id)
                         .setProducerEpoch((short) 0);
