@@ -96,9 +96,31 @@ public final class EmbeddedCluster implements AutoCloseable {
             cluster.startAll(cluster.nodeIds());
         } catch (Exception | Error e) {
             cluster.close();
-            throw e;
+            if (!isBindFailure(e)) {
+                throw e;
+            }
+            // a port picked free was taken before a node bound it: once more, on fresh ports in a fresh directory
+            cluster = new EmbeddedCluster(dir.resolve("fresh-ports"), size, overrides, nodeOverrides);
+            try {
+                cluster.startAll(cluster.nodeIds());
+            } catch (Exception | Error again) {
+                cluster.close();
+                again.addSuppressed(e);
+                throw again;
+            }
         }
         return cluster;
+    }
+
+    private static boolean isBindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            if (t instanceof java.net.BindException || message.contains("Failed to start Grpc server")
+                    || message.contains("Address already in use")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static EmbeddedCluster start(Path dir, int size, Map<String, String> overrides) throws Exception {
