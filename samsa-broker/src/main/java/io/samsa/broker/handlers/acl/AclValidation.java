@@ -1,6 +1,11 @@
 package io.samsa.broker.handlers.acl;
 
+import io.samsa.broker.BrokerContext;
+import io.samsa.broker.handlers.Acls;
 import io.samsa.broker.security.AuthorizedOperations;
+import io.samsa.protocol.RequestContext;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ApiError;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
@@ -16,6 +21,18 @@ import org.apache.kafka.common.utils.SecurityUtils;
 final class AclValidation {
     /** Kafka's answer when no authorizer is configured. */
     static final String NO_AUTHORIZER = "No Authorizer is configured.";
+
+    /**
+     * Why CreateAcls / DeleteAcls is refused as a whole, or null: CLUSTER_AUTHORIZATION_FAILED without ALTER on the
+     * cluster (checked first, as Kafka), SECURITY_DISABLED without an authorizer.
+     */
+    static ApiError alterRefusal(BrokerContext ctx, RequestContext context) {
+        if (!ctx.authorizer().authorize(context, AclOperation.ALTER, ResourceType.CLUSTER,
+                AuthorizedOperations.CLUSTER_NAME)) {
+            return new ApiError(Errors.CLUSTER_AUTHORIZATION_FAILED, Acls.clusterRefusal(context, AclOperation.ALTER));
+        }
+        return ctx.authorizer().enabled() ? null : new ApiError(Errors.SECURITY_DISABLED, NO_AUTHORIZER);
+    }
 
     private AclValidation() {
     }

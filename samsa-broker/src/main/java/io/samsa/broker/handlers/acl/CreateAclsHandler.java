@@ -1,10 +1,8 @@
 package io.samsa.broker.handlers.acl;
 
 import io.samsa.broker.BrokerContext;
-import io.samsa.broker.handlers.Acls;
 import io.samsa.broker.handlers.ErrorMapper;
 import io.samsa.broker.security.AclEntries;
-import io.samsa.broker.security.AuthorizedOperations;
 import io.samsa.metadata.AclEntry;
 import io.samsa.protocol.ApiHandler;
 import io.samsa.protocol.RequestContext;
@@ -12,14 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.acl.AclBinding;
-import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.CreateAclsRequestData;
 import org.apache.kafka.common.message.CreateAclsResponseData;
 import org.apache.kafka.common.message.CreateAclsResponseData.AclCreationResult;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.requests.ApiError;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.CreateAclsRequest;
-import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * CreateAcls (API 30, every version of the pinned kafka-clients): stores ACLs in the metadata log in one batch, as
@@ -43,19 +40,10 @@ public final class CreateAclsHandler implements ApiHandler<CreateAclsRequestData
     @Override
     public CompletableFuture<CreateAclsResponseData> handle(RequestContext context, CreateAclsRequestData request) {
         CreateAclsResponseData response = new CreateAclsResponseData();
-        Errors refusal = null;
-        String message = null;
-        if (!ctx.authorizer().authorize(context, AclOperation.ALTER, ResourceType.CLUSTER,
-                AuthorizedOperations.CLUSTER_NAME)) {
-            refusal = Errors.CLUSTER_AUTHORIZATION_FAILED;
-            message = Acls.clusterRefusal(context, AclOperation.ALTER);
-        } else if (!ctx.authorizer().enabled()) {
-            refusal = Errors.SECURITY_DISABLED;
-            message = AclValidation.NO_AUTHORIZER;
-        }
-        if (refusal != null) {
+        ApiError refused = AclValidation.alterRefusal(ctx, context);
+        if (refused != null) {
             for (int i = 0; i < request.creations().size(); i++) {
-                response.results().add(new AclCreationResult().setErrorCode(refusal.code()).setErrorMessage(message));
+                response.results().add(new AclCreationResult().setErrorCode(refused.error().code()).setErrorMessage(refused.message()));
             }
             return CompletableFuture.completedFuture(response);
         }

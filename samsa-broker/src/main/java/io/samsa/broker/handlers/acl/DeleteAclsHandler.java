@@ -1,10 +1,8 @@
 package io.samsa.broker.handlers.acl;
 
 import io.samsa.broker.BrokerContext;
-import io.samsa.broker.handlers.Acls;
 import io.samsa.broker.handlers.ErrorMapper;
 import io.samsa.broker.security.AclEntries;
-import io.samsa.broker.security.AuthorizedOperations;
 import io.samsa.protocol.ApiHandler;
 import io.samsa.protocol.RequestContext;
 import java.util.ArrayList;
@@ -50,20 +48,11 @@ public final class DeleteAclsHandler implements ApiHandler<DeleteAclsRequestData
     @Override
     public CompletableFuture<DeleteAclsResponseData> handle(RequestContext context, DeleteAclsRequestData request) {
         DeleteAclsResponseData response = new DeleteAclsResponseData();
-        Errors refusal = null;
-        String message = null;
-        if (!ctx.authorizer().authorize(context, AclOperation.ALTER, ResourceType.CLUSTER,
-                AuthorizedOperations.CLUSTER_NAME)) {
-            refusal = Errors.CLUSTER_AUTHORIZATION_FAILED;
-            message = Acls.clusterRefusal(context, AclOperation.ALTER);
-        } else if (!ctx.authorizer().enabled()) {
-            refusal = Errors.SECURITY_DISABLED;
-            message = AclValidation.NO_AUTHORIZER;
-        }
-        if (refusal != null) {
+        ApiError refused = AclValidation.alterRefusal(ctx, context);
+        if (refused != null) {
             for (int i = 0; i < request.filters().size(); i++) {
-                response.filterResults().add(new DeleteAclsFilterResult().setErrorCode(refusal.code())
-                        .setErrorMessage(message));
+                response.filterResults().add(new DeleteAclsFilterResult().setErrorCode(refused.error().code())
+                        .setErrorMessage(refused.message()));
             }
             return CompletableFuture.completedFuture(response);
         }
