@@ -18,6 +18,8 @@ storage formatted untimed before the start), one at a time, alternating which go
      the start-up: launch to listening port (restart.port_s), to a Metadata response that names every partition
      with a leader (restart.ready_s), and, for Samsa, to its "Samsa started" log line (restart.log_s; Kafka's
      reference broker runs without a logging binding), then the same memory / files / mappings, and stops it.
+  The live Java heap (the total of `jcmd PID GC.class_histogram`, which runs a full GC) is taken after the consume
+  (just before the stop) and after the restart (just before the second stop).
 
 Both JVMs keep their launchers' heap settings (Samsa: -Xms512m -Xmx1g, Kafka: -Xms1g -Xmx1g, both G1); both
 inherit this process's open-file limit (`ulimit -n`, printed). Prints, per metric, the median over the rounds of
@@ -103,6 +105,14 @@ def footprint(pid):
     except OSError:
         fds = maps = float("nan")
     return {"rss_mb": rss / 1024, "fds": fds, "mmaps": maps}
+
+
+def live_heap_mb(pid):
+    """Live Java heap (MiB): the total of `jcmd PID GC.class_histogram`, which runs a full GC first."""
+    res = subprocess.run(["jcmd", str(java_pid(pid)), "GC.class_histogram"], capture_output=True, text=True,
+                         timeout=300)
+    m = re.search(r"^Total\s+\d+\s+(\d+)", res.stdout, re.M)
+    return int(m.group(1)) / 2**20 if m else float("nan")
 
 
 # --- a minimal Metadata v4 client (non-flexible encoding): is every partition of the topic led? ---
@@ -322,11 +332,13 @@ def run_side(side, args):
             m[f"{name}.broker_cpu_ms_per_mb"] = 1000 * cpu / (r["records"] * 1024 / 1e6)
             for k, v in footprint(pid).items():
                 m[f"{name}.{k}"] = v
+        m["consume.live_heap_mb"] = live_heap_mb(pid)
         m["stop_s"] = b.stop()
         m["restart.port_s"], m["restart.ready_s"], m["restart.log_s"] = b.start(args.partitions)
         time.sleep(2)
         for k, v in footprint(b.proc.pid).items():
             m[f"restart.{k}"] = v
+        m["restart.live_heap_mb"] = live_heap_mb(b.proc.pid)
         m["restart.stop_s"] = b.stop()
         log(f"[{side}] restart: port {m['restart.port_s']:.2f} s, all {args.partitions} partitions led "
             f"{m['restart.ready_s']:.2f} s, started line {m['restart.log_s']:.2f} s; RSS {m['restart.rss_mb']:.0f} MiB, "
@@ -342,8 +354,8 @@ ORDER = ["start.port_s", "start.log_s", "idle.rss_mb", "idle.fds", "idle.mmaps",
          "create.broker_cpu_s", "created.rss_mb", "created.fds", "created.mmaps", "produce.mb_per_s", "produce.p50_ms",
          "produce.p99_ms", "produce.p999_ms", "produce.broker_cpu_ms_per_mb", "produce.rss_mb", "produce.fds",
          "produce.mmaps", "consume.mb_per_s", "consume.fetch_mb_per_s", "consume.rebalance_ms",
-         "consume.broker_cpu_ms_per_mb", "consume.rss_mb", "consume.fds", "consume.mmaps", "stop_s", "restart.port_s",
-         "restart.ready_s", "restart.log_s", "restart.rss_mb", "restart.fds", "restart.mmaps", "restart.stop_s"]
+         "consume.broker_cpu_ms_per_mb", "consume.rss_mb", "consume.fds", "consume.mmaps", "consume.live_heap_mb", "stop_s", "restart.port_s",
+         "restart.ready_s", "restart.log_s", "restart.rss_mb", "restart.fds", "restart.mmaps", "restart.live_heap_mb", "restart.stop_s"]
 
 
 def main():
