@@ -307,7 +307,7 @@ def run_side(side, args):
         subprocess.run([os.path.join(SHARED, "reference-broker.sh"), str(args.port), data_dir, "--format-only"],
                        check=True, stdout=subprocess.DEVNULL)
     b = Broker(side, args.port, data_dir, args)
-    m = {}
+    m, done = {}, False
     try:
         m["start.port_s"], _, m["start.log_s"] = b.start(0)
         time.sleep(2)
@@ -343,10 +343,13 @@ def run_side(side, args):
         log(f"[{side}] restart: port {m['restart.port_s']:.2f} s, all {args.partitions} partitions led "
             f"{m['restart.ready_s']:.2f} s, started line {m['restart.log_s']:.2f} s; RSS {m['restart.rss_mb']:.0f} MiB, "
             f"{m['restart.fds']} fds, {m['restart.mmaps']} mappings")
+        done = True
     finally:
         b.stop(60)
-        if args.keep is None:
+        if args.keep is None and done:
             shutil.rmtree(data_dir, ignore_errors=True)
+        elif not done:
+            log(f"[{side}] kept {data_dir} (broker logs) for a look")
     return m
 
 
