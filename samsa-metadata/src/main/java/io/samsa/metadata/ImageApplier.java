@@ -34,7 +34,9 @@ import java.util.UUID;
  * Everything else (name syntax, replica placement) was validated by {@link ControllerLogic} on the leader.
  *
  * <p>One instance per batch; not thread-safe. Maps are copied on first write, so a batch touching only brokers
- * shares the topic maps with the previous image.
+ * shares the topic maps with the previous image. A topic's partition list is copied once per batch too (into
+ * {@link #pendingPartitions}) and frozen when the batch ends: a create of N partitions is one batch of N records, and
+ * a copy per record made it O(N²) (10,000 partitions: 10⁸ element copies and about 1.6 GB of garbage per apply).
  */
 final class ImageApplier {
     private final ClusterImage base;
@@ -49,6 +51,8 @@ final class ImageApplier {
     private Map<SecurityImage.ScramKey, ScramCredentialEntry> scram;
     private Map<QuotaEntity, Map<String, Double>> quotas;
     private final Set<UUID> createdTopics = new HashSet<>();
+    /** Partition lists changed by this batch, by topic id; their {@link TopicImage}s are rebuilt at the end. */
+    private final Map<UUID, ArrayList<PartitionImage>> pendingPartitions = new HashMap<>();
 
     private ImageApplier(ClusterImage base, long index) {
         this.base = base;
@@ -78,6 +82,7 @@ final class ImageApplier {
                 return refused;
             }
         }
+        applier.freezePartitions();
         for (UUID id : applier.createdTopics) {
             TopicImage topic = applier.topicsById.get(id);
             if (topic != null && topic.partitions().isEmpty()) {
@@ -185,7 +190,9 @@ final class ImageApplier {
         if (topic == null) {
             return new ApplyOutcome.Refused(Error.UNKNOWN_TOPIC_ID, "No topic with id " + r.topicId(), false);
         }
-        int size = topic.partitions().size();
+        List<PartitionImage> current = pendingPartitions.containsKey(r.topicId())
+                ? pendingPartitions.get(r.topicId()) : topic.partitions();
+        int size = current.size();
         if (r.partition() < 0 || r.partition() > size) {
             return new ApplyOutcome.Refused(Error.INVALID_PARTITIONS, "Partition " + r.partition() + " of "
                     + topic.name() + " is not in [0, " + size + "]", false);
@@ -194,24 +201,33 @@ final class ImageApplier {
             return new ApplyOutcome.Refused(Error.INVALID_REPLICA_ASSIGNMENT, "Replicas " + r.replicas() + " of "
                     + topic.name() + "-" + r.partition() + " are empty or repeat a broker", false);
         }
-        if (r.partition() < size && r.partitionEpoch() <= topic.partitions().get(r.partition()).partitionEpoch()) {
+        if (r.partition() < size && r.partitionEpoch() <= current.get(r.partition()).partitionEpoch()) {
             return ApplyOutcome.Refused.conflict("Partition " + topic.name() + "-" + r.partition()
                     + " moved past epoch " + r.partitionEpoch());
         }
-        var partitions = new ArrayList<>(topic.partitions());
         if (r.leader() != -1 && !r.replicas().contains(r.leader())) {
             return new ApplyOutcome.Refused(Error.INVALID_REPLICA_ASSIGNMENT, "Leader " + r.leader() + " of "
                     + topic.name() + "-" + r.partition() + " is not among its replicas " + r.replicas(), false);
         }
         var image = new PartitionImage(r.partition(), r.replicas(), r.isr(), r.leader(), r.leaderEpoch(),
                 r.partitionEpoch(), r.addingReplicas(), r.removingReplicas());
+        ArrayList<PartitionImage> partitions = pendingPartitions.computeIfAbsent(r.topicId(),
+                id -> new ArrayList<>(topic.partitions()));
         if (r.partition() == size) {
             partitions.add(image);
         } else {
             partitions.set(r.partition(), image);
         }
-        putTopic(new TopicImage(topic.name(), topic.topicId(), List.copyOf(partitions)));
         return null;
+    }
+
+    /** Rebuilds the {@link TopicImage} of every topic whose partitions this batch changed (at the end of the batch). */
+    private void freezePartitions() {
+        for (var entry : pendingPartitions.entrySet()) {
+            TopicImage topic = topicsById.get(entry.getKey());
+            putTopic(new TopicImage(topic.name(), topic.topicId(), List.copyOf(entry.getValue())));
+        }
+        pendingPartitions.clear();
     }
 
     private ApplyOutcome.Refused config(ConfigRecord r) {
@@ -245,6 +261,7 @@ final class ImageApplier {
         topics.remove(topic.name());
         topicsById.remove(topic.topicId());
         createdTopics.remove(topic.topicId());
+        pendingPartitions.remove(topic.topicId());
         var resource = ConfigResource.topic(topic.name());
         if (configs.containsKey(resource)) {
             configs = writable(configs, base.configs());
