@@ -116,7 +116,8 @@ def start_broker(side, port, data_dir):
     env = dict(os.environ, PORT=str(port), DATA_DIR=data_dir)
     if side == "samsa":
         cmd = (f"exec ./samsa server --override listeners=PLAINTEXT://localhost:{port} "
-               f"--override log.dirs={data_dir} --override http.listeners=http://127.0.0.1:0")
+               f"--override log.dirs={data_dir} --override http.listeners=http://127.0.0.1:0 "
+               "--override group.initial.rebalance.delay.ms=0")  # as reference-broker.sh configures Kafka
     else:
         ref = os.path.join(SHARED, "reference-broker.sh")
         subprocess.run(["bash", "-c", f'"{ref}" "$PORT" "$DATA_DIR" --format-only'], env=env, check=True,
