@@ -24,18 +24,12 @@ Only 127.0.0.1 is used. Samsa is built first if needed (./samsa). Needs ../share
 """
 import argparse, os, re, signal, socket, statistics, subprocess, sys, tempfile, time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import log, kafka_cp, tree_pids, cpu_s  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared", "bench")
 PROBE = os.path.join(ROOT, "samsa-bench", "cluster", "FailoverProbe.java")
-
-
-def log(msg):
-    sys.stderr.write(msg + "\n"); sys.stderr.flush()
-
-
-def kafka_cp():
-    return subprocess.run([os.path.join(SHARED, "kafka-dist.sh")], check=True, capture_output=True,
-                          text=True).stdout.strip()
 
 
 def ports(base):
@@ -57,31 +51,6 @@ def wait_for_ports(ps, procs, timeout_s=120):
                     raise RuntimeError(f"port {p} not listening within {timeout_s}s")
                 time.sleep(0.1)
     return time.monotonic() - start
-
-
-def tree_pids(pid):
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop(); out.append(p)
-        try:
-            with open(f"/proc/{p}/task/{p}/children") as f:
-                todo += [int(c) for c in f.read().split()]
-        except OSError:
-            pass
-    return out
-
-
-def cpu_s(pids):
-    ticks = 0
-    for root in pids:
-        for p in tree_pids(root):
-            try:
-                with open(f"/proc/{p}/stat") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-                ticks += int(fields[11]) + int(fields[12])
-            except (OSError, IndexError, ValueError):
-                pass
-    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def cmdline(pid):
@@ -199,13 +168,13 @@ def run_workloads(c, args):
     pids = [p.pid for p in c.procs]
     for w in args.workloads:
         n = args.latency_records if w == "latency" else args.records
-        before = cpu_s(pids)
+        before = cpu_s(*pids)
         kv = perf(c, w, n)
         for k in ("mb_per_s", "p50_ms", "p99_ms", "p999_ms"):
             if k in kv:
                 metrics[f"{w}.{k}"] = float(kv[k])
         if "records" in kv and float(kv["records"]) > 0:
-            metrics[f"{w}.cpu_ms_per_mb"] = 1000 * (cpu_s(pids) - before) / (float(kv["records"]) * 1024 / 1e6)
+            metrics[f"{w}.cpu_ms_per_mb"] = 1000 * (cpu_s(*pids) - before) / (float(kv["records"]) * 1024 / 1e6)
     return metrics
 
 

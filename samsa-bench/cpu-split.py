@@ -23,6 +23,9 @@ Only 127.0.0.1 is used.
 """
 import argparse, os, re, signal, socket, statistics, subprocess, sys, tempfile, time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import log, tree_pids, wait_for_port, stop_broker  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared", "bench")
 GROUPS = [
@@ -31,22 +34,6 @@ GROUPS = [
     ("jit", re.compile(r"CompilerThre")),
     ("gc", re.compile(r"^GC Thread|^G1 ")),
 ]
-
-
-def log(msg):
-    sys.stderr.write(msg + "\n"); sys.stderr.flush()
-
-
-def tree_pids(pid):
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop(); out.append(p)
-        try:
-            with open(f"/proc/{p}/task/{p}/children") as f:
-                todo += [int(c) for c in f.read().split()]
-        except OSError:
-            pass
-    return out
 
 
 def java_thread_names(pid):
@@ -99,19 +86,6 @@ def split(before, after):
     return groups
 
 
-def wait_for_port(port, proc, timeout_s=180):
-    start = time.monotonic()
-    while time.monotonic() - start < timeout_s:
-        if proc.poll() is not None:
-            raise RuntimeError(f"broker exited with {proc.returncode} before listening")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"broker did not listen on {port} within {timeout_s}s")
-
-
 def start_broker(side, port, data_dir):
     env = dict(os.environ, PORT=str(port), DATA_DIR=data_dir)
     if side == "samsa":
@@ -129,14 +103,6 @@ def start_broker(side, port, data_dir):
     wait_for_port(port, proc)
     time.sleep(2)  # let the broker finish starting its internals, as compare.py
     return proc
-
-
-def stop_broker(proc):
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(60)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL); proc.wait()
 
 
 def run_side(side, args):

@@ -33,57 +33,14 @@ JDK 21+ on the PATH.
 """
 import argparse, os, re, resource, signal, socket, statistics, struct, subprocess, sys, tempfile, time, shutil
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import log, kafka_cp, tree_pids, java_pid, cpu_s  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared", "bench")
 TOPIC = "density"
 # the broker's "started" line (Kafka's reference broker runs without an SLF4J binding: it logs nothing)
 STARTED = {"samsa": re.compile(r"Samsa started")}
-
-
-def log(msg):
-    sys.stderr.write(time.strftime("%H:%M:%S ") + msg + "\n"); sys.stderr.flush()
-
-
-def kafka_cp():
-    return subprocess.run([os.path.join(SHARED, "kafka-dist.sh")], check=True, capture_output=True,
-                          text=True).stdout.strip()
-
-
-def tree_pids(pid):
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop(); out.append(p)
-        try:
-            with open(f"/proc/{p}/task/{p}/children") as f:
-                todo += [int(c) for c in f.read().split()]
-        except OSError:
-            pass
-    return out
-
-
-def java_pid(pid):
-    """The JVM in the process tree rooted at pid (both launchers exec it, so usually pid itself)."""
-    for p in tree_pids(pid):
-        try:
-            with open(f"/proc/{p}/cmdline", "rb") as f:
-                if f.read().split(b"\0")[0].endswith(b"java"):
-                    return p
-        except OSError:
-            pass
-    return pid
-
-
-def cpu_s(pid):
-    """CPU seconds (user + system, all threads) used so far by the process tree rooted at pid."""
-    ticks = 0
-    for p in tree_pids(pid):
-        try:
-            with open(f"/proc/{p}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            ticks += int(fields[11]) + int(fields[12])
-        except (OSError, IndexError, ValueError):
-            pass
-    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def footprint(pid):

@@ -28,52 +28,13 @@ Only 127.0.0.1 is used. Needs ../shared/bench (next to the repository) and a JDK
 """
 import argparse, os, re, shutil, signal, socket, statistics, subprocess, sys, tempfile, time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import log, tree_pids, cpu_s, wait_for_port, stop_broker  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared", "bench")
 PASSWORD = "bench-secret"
 PROTOCOL_TOPIC = {"plaintext": "bench-plain", "ssl": "bench-ssl"}
-
-
-def log(msg):
-    sys.stderr.write(msg + "\n"); sys.stderr.flush()
-
-
-def tree_pids(pid):
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop(); out.append(p)
-        try:
-            with open(f"/proc/{p}/task/{p}/children") as f:
-                todo += [int(c) for c in f.read().split()]
-        except OSError:
-            pass
-    return out
-
-
-def cpu_s(pid):
-    """CPU seconds (user + system, all threads) used so far by the process tree rooted at pid."""
-    ticks = 0
-    for p in tree_pids(pid):
-        try:
-            with open(f"/proc/{p}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            ticks += int(fields[11]) + int(fields[12])
-        except (OSError, IndexError, ValueError):
-            pass
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
-def wait_for_port(port, proc, timeout_s=180):
-    start = time.monotonic()
-    while time.monotonic() - start < timeout_s:
-        if proc.poll() is not None:
-            raise RuntimeError(f"broker exited with {proc.returncode} before listening")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return time.monotonic() - start
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"broker did not listen on {port} within {timeout_s}s")
 
 
 def keytool(*args):
@@ -135,17 +96,6 @@ def start_broker(side, port, data_dir, certs, samsa_provider):
         subprocess.run([ref, str(port), data_dir, "--format-only"], check=True, stdout=subprocess.DEVNULL, env=env)
         cmd = [ref, str(port), data_dir]
     return subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, env=env)
-
-
-def stop_broker(proc):
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    try:
-        proc.wait(60)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL); proc.wait()
 
 
 def tool(kafka_cp, *args):

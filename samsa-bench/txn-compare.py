@@ -29,6 +29,9 @@ repository) and a JDK 21+ (`java`, `javac`, `jcmd` on the PATH).
 """
 import argparse, os, re, shutil, signal, socket, statistics, subprocess, sys, tempfile, time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import log, tree_pids, cpu_s, java_pid, wait_for_port, stop_broker  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared", "bench")
 BENCH_SRC = os.path.join(ROOT, "samsa-bench", "txn", "TxnBench.java")
@@ -37,60 +40,6 @@ THROUGHPUT_KEYS = ("mb_per_s", "records_per_s", "txn_mean_ms", "commit_mean_ms",
                    "first_ack_mean_ms", "first_ack_p50_ms", "first_ack_p99_ms")
 LATENCY_KEYS = ("rc_p50_ms", "rc_p99_ms", "rc_p999_ms", "ru_p50_ms", "ru_p99_ms", "ru_p999_ms",
                 "added_p50_ms", "added_p99_ms")
-
-
-def log(msg):
-    sys.stderr.write(msg + "\n"); sys.stderr.flush()
-
-
-def tree_pids(pid):
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop(); out.append(p)
-        try:
-            with open(f"/proc/{p}/task/{p}/children") as f:
-                todo += [int(c) for c in f.read().split()]
-        except OSError:
-            pass
-    return out
-
-
-def cpu_s(pid):
-    """CPU seconds (user + system, all threads) used so far by the process tree rooted at pid."""
-    ticks = 0
-    for p in tree_pids(pid):
-        try:
-            with open(f"/proc/{p}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            ticks += int(fields[11]) + int(fields[12])
-        except (OSError, IndexError, ValueError):
-            pass
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
-def java_pid(pid):
-    """The JVM in the process tree rooted at pid (the launchers exec it, so usually pid itself)."""
-    for p in tree_pids(pid):
-        try:
-            with open(f"/proc/{p}/cmdline", "rb") as f:
-                if f.read().split(b"\0")[0].endswith(b"java"):
-                    return p
-        except OSError:
-            pass
-    return pid
-
-
-def wait_for_port(port, proc, timeout_s=120):
-    start = time.monotonic()
-    while time.monotonic() - start < timeout_s:
-        if proc.poll() is not None:
-            raise RuntimeError(f"broker exited with {proc.returncode} before listening")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return time.monotonic() - start
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"broker did not listen on {port} within {timeout_s}s")
 
 
 def start_broker(side, port, data_dir, kafka_cp):
@@ -110,17 +59,6 @@ def start_broker(side, port, data_dir, kafka_cp):
                            stderr=subprocess.DEVNULL)
         cmd = [ref, str(port), data_dir]
     return subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def stop_broker(proc):
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    try:
-        proc.wait(60)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL); proc.wait()
 
 
 def bench(classpath, mode, bootstrap, *opts):
