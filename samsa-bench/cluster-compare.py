@@ -25,10 +25,8 @@ Only 127.0.0.1 is used. Samsa is built first if needed (./samsa). Needs ../share
 import argparse, os, re, signal, socket, statistics, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import log, kafka_cp, tree_pids, cpu_s  # noqa: E402
+from benchlib import ROOT, SHARED, log, kafka_cp, tree_pids, cpu_s  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED = os.path.join(os.path.dirname(ROOT), "shared", "bench")
 PROBE = os.path.join(ROOT, "samsa-bench", "cluster", "FailoverProbe.java")
 
 

@@ -24,10 +24,8 @@ Only 127.0.0.1 is used.
 import argparse, os, re, signal, socket, statistics, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import log, tree_pids, wait_for_port, stop_broker  # noqa: E402
+from benchlib import ROOT, SHARED, log, tree_pids, wait_for_port, stop_broker  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED = os.path.join(os.path.dirname(ROOT), "shared", "bench")
 GROUPS = [
     ("network", re.compile(r"samsa-network|samsa-acceptor|network-thread|socket-acceptor")),
     ("io", re.compile(r"samsa-io|request-handler")),

@@ -34,10 +34,8 @@ JDK 21+ on the PATH.
 import argparse, os, re, resource, signal, socket, statistics, struct, subprocess, sys, tempfile, time, shutil
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import log, kafka_cp, tree_pids, java_pid, cpu_s  # noqa: E402
+from benchlib import ROOT, SHARED, log, kafka_cp, tree_pids, java_pid, cpu_s  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED = os.path.join(os.path.dirname(ROOT), "shared", "bench")
 TOPIC = "density"
 # the broker's "started" line (Kafka's reference broker runs without an SLF4J binding: it logs nothing)
 STARTED = {"samsa": re.compile(r"Samsa started")}

@@ -29,10 +29,8 @@ Only 127.0.0.1 is used. Needs ../shared/bench (next to the repository) and a JDK
 import argparse, os, re, shutil, signal, socket, statistics, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import log, tree_pids, cpu_s, wait_for_port, stop_broker  # noqa: E402
+from benchlib import ROOT, SHARED, log, tree_pids, cpu_s, wait_for_port, stop_broker  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED = os.path.join(os.path.dirname(ROOT), "shared", "bench")
 PASSWORD = "bench-secret"
 PROTOCOL_TOPIC = {"plaintext": "bench-plain", "ssl": "bench-ssl"}
 

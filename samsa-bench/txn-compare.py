@@ -30,10 +30,8 @@ repository) and a JDK 21+ (`java`, `javac`, `jcmd` on the PATH).
 import argparse, os, re, shutil, signal, socket, statistics, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import log, tree_pids, cpu_s, java_pid, wait_for_port, stop_broker  # noqa: E402
+from benchlib import ROOT, SHARED, log, tree_pids, cpu_s, java_pid, wait_for_port, stop_broker  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED = os.path.join(os.path.dirname(ROOT), "shared", "bench")
 BENCH_SRC = os.path.join(ROOT, "samsa-bench", "txn", "TxnBench.java")
 # metric suffixes taken from a workload's summary line
 THROUGHPUT_KEYS = ("mb_per_s", "records_per_s", "txn_mean_ms", "commit_mean_ms", "commit_p50_ms", "commit_p99_ms",
