@@ -1,6 +1,7 @@
 package io.samsa.broker;
 
 import io.samsa.metadata.BrokerRegistration;
+import io.samsa.metadata.ClusterImage;
 import io.samsa.metadata.ControllerException;
 import io.samsa.metadata.HeartbeatResult;
 import io.samsa.metadata.MetadataQuorum;
@@ -118,6 +119,18 @@ public final class BrokerLifecycle implements AutoCloseable {
         }
         LOGGER.info("Registered broker nodeId={} brokerEpoch={} incarnationId={}", nodeId, brokerEpoch, incarnationId);
         schedule(0);
+    }
+
+    /**
+     * Whether {@code image} holds this incarnation's registration. Until it does, the image (replayed at start-up) may
+     * still name this node leader of what a crashed process with the same {@code node.id} led; the registration record
+     * moves those leaderships away in the same batch (Kafka's broker likewise publishes metadata to its replicas only
+     * once caught up to its registration, KIP-631). The image holds it at the latest once {@link #awaitUnfenced}
+     * returns: the controller unfences a broker only when it has applied the log up to its registration.
+     */
+    public boolean registeredIn(ClusterImage image) {
+        BrokerRegistration registration = image.brokers().get(nodeId);
+        return registration != null && incarnationId.equals(registration.incarnationId());
     }
 
     /** Waits until the controller has unfenced this broker (it caught up with the metadata log). */

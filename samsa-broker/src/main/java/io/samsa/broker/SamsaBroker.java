@@ -264,9 +264,13 @@ public final class SamsaBroker implements SamsaNode {
     }
 
     private void startServing() throws Exception {
-        quorum.addListener(replicas::onImage);
-        // Leader state (high watermarks) is restored before anything can read it: the listeners bind after this.
-        replicas.reconcileNow();
+        // Roles (leader, follower, coordinator) follow the image only once it holds this process's registration: the
+        // image replayed at start-up may still name this node leader of what a crashed process with its node.id led,
+        // while that process's session has not expired (two leaders at one leader epoch, two coordinators for one id).
+        onRegisteredImages(image -> {
+            replicas.takeRoles();
+            replicas.onImage(image);
+        });
         long flushEvery = config.logFlushSchedulerIntervalMs() == Long.MAX_VALUE
                 ? FLUSH_CHECK_DEFAULT_MS : config.logFlushSchedulerIntervalMs();
         scheduler.scheduleWithFixedDelay(this::flushDirtyLogs, flushEvery, flushEvery, TimeUnit.MILLISECONDS);
@@ -310,7 +314,7 @@ public final class SamsaBroker implements SamsaNode {
         groupCoordinator = groups;
         ConsumerGroupService consumerGroups = new ConsumerGroupService(CoordinatorConfigs.consumerGroups(config), quorum::image);
         consumerGroups.replayers().forEach(groups::registerReplayer);
-        quorum.addListener(groups::onImage);
+        onRegisteredImages(groups::onImage);
         // as before: the senders use config.interBrokerListenerName(), now with that listener's security protocol
         InterBrokerSecurity interBroker = InterBrokerSecurity.from(config);
         NetworkBrokerSender sender = new NetworkBrokerSender(config.nodeId(), quorum::image, interBroker,
@@ -323,7 +327,7 @@ public final class SamsaBroker implements SamsaNode {
                 () -> nextProducerId(producerIds), new TxnMarkerSender(
                         (brokerId, request) -> sender.send(brokerId, request), quorum::image, scheduler));
         transactionCoordinator = txns;
-        quorum.addListener(txns::onImage);
+        onRegisteredImages(txns::onImage);
         // KIP-890: partition leaders verify transactional writes with the transaction coordinator
         // its own connections (as Kafka's): the coordinator may hold an AddPartitionsToTxn until a transaction's
         // markers are written (ADR 0014), and responses go out in order per connection, so markers sent on the same
@@ -419,11 +423,24 @@ public final class SamsaBroker implements SamsaNode {
         // registered fenced; the controller unfences this broker once it has caught up with the metadata log
         lifecycle.register(endpoints, config.values().getString(BROKER_RACK), REGISTRATION_TIMEOUT_MS);
         lifecycle.awaitUnfenced(REGISTRATION_TIMEOUT_MS);
+        // the image holds the registration now (the controller unfences a broker caught up to it); leader state (high
+        // watermarks) is restored before start-up completes
+        replicas.takeRoles();
+        replicas.reconcileNow();
         groups.start();
         txns.start();
         serving = true;
         LOGGER.info("Samsa started: node {} listening on {}, data in {}", config.nodeId(), bootstrapServers(),
                 config.logDirs().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(",")));
+    }
+
+    /** Calls {@code listener} with each new image from the first that holds this process's registration on. */
+    private void onRegisteredImages(java.util.function.Consumer<ClusterImage> listener) {
+        quorum.addListener(image -> {
+            if (lifecycle.registeredIn(image)) {
+                listener.accept(image);
+            }
+        });
     }
 
     /** Why {@code /health/ready} answers 503, or empty when the broker is ready to serve clients. */

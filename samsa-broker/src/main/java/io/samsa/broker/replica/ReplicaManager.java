@@ -83,6 +83,8 @@ public final class ReplicaManager implements AutoCloseable {
     private final ConcurrentHashMap<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     /** Per-topic traffic for the metrics; {@link TopicTraffic#NONE} until the broker sets one. */
     private volatile TopicTraffic traffic = TopicTraffic.NONE;
+    /** Set by {@link #takeRoles}. */
+    private volatile boolean takingRoles;
     /** ISR shrinks and expands committed on partitions led here (Kafka's IsrShrinksPerSec/IsrExpandsPerSec). */
     private final java.util.concurrent.atomic.LongAdder isrShrinks = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder isrExpands = new java.util.concurrent.atomic.LongAdder();
@@ -94,15 +96,9 @@ public final class ReplicaManager implements AutoCloseable {
         return t;
     });
 
-    /** A single-node replica manager (no ISR changes are ever proposed): tests and tools. */
-    public ReplicaManager(int nodeId, LogManager logManager, Supplier<ClusterImage> image, LogConfig brokerDefaults,
-                          DelayedFetchPurgatory purgatory) {
-        this(nodeId, logManager, image, current -> brokerDefaults, purgatory, ReplicationSettings.defaults("PLAINTEXT"),
-                1, (topicId, partition, leaderEpoch, partitionEpoch, isr) -> CompletableFuture.failedFuture(
-                        new UnsupportedOperationException("no controller")), () -> -1L);
-    }
-
     /**
+     * Takes no partition role until {@link #takeRoles}.
+     *
      * @param brokerDefaults           broker-level log defaults following each image's dynamic broker configs: a change
      *                                 reaches the topic's logs when the image is reconciled
      * @param defaultMinInsyncReplicas the static {@code min.insync.replicas} (topic and dynamic configs override it)
@@ -156,15 +152,29 @@ public final class ReplicaManager implements AutoCloseable {
     }
 
     /**
+     * From now on partitions take their roles (leader, follower) from the image, on reconciliation and on first use;
+     * before, nothing is reconciled and every partition answers NOT_LEADER_OR_FOLLOWER. The broker calls it from the
+     * first image that holds its own registration: the image replayed at start-up may still name this node leader of
+     * what a crashed process with the same {@code node.id} led, at that process's leader epoch (Kafka's broker
+     * likewise publishes metadata to its replicas only once caught up to its registration, KIP-631).
+     */
+    public void takeRoles() {
+        takingRoles = true;
+    }
+
+    /**
      * Reconciles the hosted logs with the current image on the calling thread and returns when done: every partition
      * assigned here has its log, and those it leads their leader state (high watermark) restored. The broker calls it
-     * at start-up before its listeners bind, so that no client sees a partition before its restored state.
+     * at the end of start-up, once the image holds its registration (roles never follow an image without it).
      */
     public void reconcileNow() {
         reconcile(image.get());
     }
 
     private void reconcile(ClusterImage ignored) {
+        if (!takingRoles) {
+            return;
+        }
         reconcileHosted();
         deleteUnhosted();
     }
@@ -317,6 +327,10 @@ public final class ReplicaManager implements AutoCloseable {
 
     /** The partition state of a partition with a replica here, brought up to the current image. */
     private Partition hostedPartition(TopicPartition tp) {
+        if (!takingRoles) {
+            throw new NotLeaderOrFollowerException("Broker " + nodeId + " is starting: it takes no partition role "
+                    + "before the metadata holds its registration");
+        }
         ClusterImage current = image.get();
         TopicImage topic = current.topic(tp.topic()).orElseThrow(() ->
                 new UnknownTopicOrPartitionException("Topic " + tp.topic() + " does not exist"));
