@@ -148,7 +148,11 @@ public final class ReplicaManager implements AutoCloseable {
 
     /** Called with each new metadata image (on the apply thread); does the file work on its own thread. */
     public void onImage(ClusterImage newImage) {
-        metadataApplier.execute(() -> reconcile(newImage));
+        try {
+            metadataApplier.execute(() -> reconcile(newImage));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOGGER.debug("Image not reconciled: the replica manager is closed (the broker is stopping)");
+        }
     }
 
     /**
