@@ -134,6 +134,7 @@ final class FollowerAppend {
             for (EpochEntry start : validated.epochStarts()) {
                 log.epochCache().assign(start.epoch(), start.startOffset()); // only epochs newer than the latest
             }
+            log.epochCache().persist(); // a file still holding entries cut at the load goes before data lands there
             appendRuns(log, validated.records(), cfg, now);
             flushNow = log.countUnflushed(validated.recordCount(), now, cfg);
             log.storageFailures().succeeded();

@@ -230,6 +230,7 @@ public final class PartitionLog {
             if (leaderEpoch >= 0) {
                 epochCache.assign(leaderEpoch, firstOffset); // before the data: the file never misses an epoch
             }
+            epochCache.persist(); // a file still holding entries cut at the load goes before data lands there
             LogSegment segment = segments.active();
             // compacted logs also roll by max.compaction.lag.ms, so that old records leave the active segment
             long rollMs = cfg.compact() ? Math.min(cfg.segmentMs(), cfg.maxCompactionLagMs()) : cfg.segmentMs();

@@ -274,4 +274,24 @@ class LogTruncationTest {
         assertThat(log.endOffsetForEpoch(1)).hasValue(new EpochEndOffset(1, 50));
         assertThat(reopen(LogConfig.defaults(), true).epochEntries()).containsExactly(new EpochEntry(2, 50));
     }
+
+    @Test
+    void anEpochCutAtTheLoadNeverOutlivesTheDataAppendedAfterIt() throws Exception {
+        // Given epoch 2 at 40 in the log, then a leadership at epoch 3 that wrote nothing (its entry starts at the end)
+        PartitionLog log = open(LogConfig.defaults());
+        fill(log, 8);
+        log.assignEpochStartOffset(3, 80);
+
+        // When the broker restarts (the load cuts epoch 3 without writing the file: Kafka's deferred flush), the log
+        // follows a leader whose epoch-2 data goes on at 80, and the broker crashes
+        PartitionLog again = reopen(LogConfig.defaults(), true);
+        assertThat(again.epochEntries()).containsExactly(new EpochEntry(1, 0), new EpochEntry(2, 40));
+        again.appendAsFollower(ReplicaBatches.idempotent(80, 10, 2, PID, PEPOCH, 80));
+        PartitionLog afterCrash = reopen(LogConfig.defaults(), true);
+
+        // Then epoch 3 is not resurrected at 80, inside epoch 2's data: the append rewrote the file first
+        assertThat(afterCrash.logEndOffset()).isEqualTo(90);
+        assertThat(afterCrash.epochEntries()).containsExactly(new EpochEntry(1, 0), new EpochEntry(2, 40));
+        assertThat(afterCrash.endOffsetForEpoch(2)).hasValue(new EpochEndOffset(2, 90));
+    }
 }

@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * write leaves the cache unchanged and throws. Truncations ({@link #truncateFromEnd}, {@link #truncateFromStart},
  * {@link #clear}) change the cache at once and then write the file ({@link #persist}); when that write fails the file
  * holds a superset, which loading corrects (entries at or above the recovered log end and below the log start are
- * dropped) and {@link #flush} retries. {@link #flush} also fsyncs the directory after a rename.
+ * dropped) and {@link #flush} retries. {@link #load} leaves such a superset on disk too (Kafka's
+ * {@code truncateFromEndAsyncFlush}): the log's appends {@link #persist} a stale file before their data, so entries
+ * cut at the log end are never left in the file once data lands after it. {@link #flush} also fsyncs the directory
+ * after a rename.
  *
  * <p>Thread-safety: one writer at a time (the owning log's lock); readers ({@link #endOffsetFor}, {@link #entries},
  * {@link #latestEpoch}) run concurrently without locking and see an immutable snapshot.
@@ -58,7 +61,9 @@ public final class LeaderEpochCache {
      * moved up to {@code logStartOffset}; when the file is missing (a log written before Samsa kept it) the cache is
      * rebuilt from the {@code partitionLeaderEpoch} of every batch header from the log start on (one pass over the
      * batch headers, no record is read) and the file written; a malformed file is rebuilt the same way (with a
-     * WARN). A log without epoch-stamped batches gets no file until its first epoch is assigned.
+     * WARN). A log without epoch-stamped batches gets no file until its first epoch is assigned. A file that holds
+     * more than the log is not rewritten here (that was one fsync per idle partition at every restart): the next
+     * append, assign or flush does it.
      *
      * @throws IOException when the file cannot be read or a segment cannot be scanned
      */
@@ -85,12 +90,18 @@ public final class LeaderEpochCache {
         }
         cache.truncateFromEnd(logEndOffset);
         cache.truncateFromStart(logStartOffset);
-        try {
-            cache.persist();
-        } catch (IOException e) {
-            // the cache in memory is right; the next change or flush writes the file again
-            LOGGER.warn("Could not write leader epoch checkpoint dir={} reason={}", dir, e.toString());
+        if (stored.isEmpty()) {
+            try {
+                cache.persist(); // a rebuilt cache is written now: a file must never miss an epoch in the log
+            } catch (IOException e) {
+                // the cache in memory is right; the next change or flush writes the file again
+                LOGGER.warn("Could not write leader epoch checkpoint dir={} reason={}", dir, e.toString());
+            }
         }
+        // A file that only holds more than the cache (entries cut above) is rewritten later, by the next assign or
+        // append (before its data) or flush, as Kafka's truncateFromEndAsyncFlush: until then the next load cuts it
+        // the same way. At a restart every partition whose newest epoch started at its log end (idle since its last
+        // leadership change) had its file rewritten and fsynced here.
         return cache;
     }
 
@@ -138,7 +149,8 @@ public final class LeaderEpochCache {
      * Records that {@code epoch} starts at {@code startOffset} when {@code epoch} is newer than the latest cached one
      * (or the cache is empty); older entries starting at or after {@code startOffset} are replaced (Kafka's
      * {@code assign}: such entries wrote nothing that is still in the log). The file is written before the entry is
-     * published.
+     * published, and also when it is stale (it still holds entries a load or truncation cut): callers assign before
+     * they append, so no data lands after the log end while the file names epochs starting there.
      *
      * @return true when the cache changed
      * @throws IllegalArgumentException when {@code epoch} or {@code startOffset} is negative
@@ -150,6 +162,7 @@ public final class LeaderEpochCache {
         }
         List<EpochEntry> current = entries;
         if (!current.isEmpty() && epoch <= current.getLast().epoch()) {
+            persist(); // data of a cached epoch follows: a file still holding cut entries must not outlive it
             return false;
         }
         List<EpochEntry> next = new ArrayList<>(current.size() + 1);

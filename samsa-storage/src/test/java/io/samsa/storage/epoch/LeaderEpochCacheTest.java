@@ -117,8 +117,15 @@ class LeaderEpochCacheTest {
         // When loaded for a log [50, 100)
         LeaderEpochCache cache = LeaderEpochCache.load(dir, new io.samsa.storage.segment.LogSegments(), 50, 100);
 
-        // Then only what the log holds remains, and the file says so again
+        // Then only what the log holds remains; the file is left as it was (a load writes nothing: Kafka's deferred
+        // flush), so loading it again gives the same cache
         assertThat(cache.entries()).containsExactly(new EpochEntry(1, 50), new EpochEntry(3, 80));
+        assertThat(file()).isEqualTo("0\n4\n0 0\n1 40\n3 80\n5 120\n");
+        assertThat(LeaderEpochCache.load(dir, new io.samsa.storage.segment.LogSegments(), 50, 100).entries())
+                .containsExactly(new EpochEntry(1, 50), new EpochEntry(3, 80));
+
+        // and the next assign, even of no new epoch (data of epoch 3 at the log end follows), writes it first
+        assertThat(cache.assign(3, 100)).isFalse();
         assertThat(file()).isEqualTo("0\n2\n1 50\n3 80\n");
     }
 
