@@ -404,7 +404,7 @@ public final class SamsaBroker implements SamsaNode {
 
         List<BrokerRegistration.Endpoint> bound = new ArrayList<>();
         for (BrokerConfig.Listener listener : config.listeners()) {
-            KafkaWireServer server = KafkaWireServer.start(new ServerOptions(listener.host(), listener.port(),
+            KafkaWireServer server = KafkaWireServer.bind(new ServerOptions(listener.host(), listener.port(),
                     listener.name(), config.socketRequestMaxBytes(), 100, config.numNetworkThreads())
                     .withSecurity(listenerSecurity(listener)), registry);
             servers.add(server);
@@ -429,6 +429,9 @@ public final class SamsaBroker implements SamsaNode {
         replicas.reconcileNow();
         groups.start();
         txns.start();
+        // clients are served from here on, as Kafka's broker enables request processing at the end of its start-up:
+        // before, they wait in the listen backlog instead of getting answers from the image replayed at start-up
+        servers.forEach(KafkaWireServer::startAccepting);
         serving = true;
         LOGGER.info("Samsa started: node {} listening on {}, data in {}", config.nodeId(), bootstrapServers(),
                 config.logDirs().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(",")));

@@ -32,10 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A leader killed with SIGKILL and started again before its broker session expired: the new process replays a
  * metadata image that still names its node the leader (the controller has not fenced the dead process yet), and the
- * controller refuses its registration until that session expires. Meanwhile it must not act as the leader: a write
- * sent to it is answered NOT_LEADER_OR_FOLLOWER, so there is never a second leader at the dead one's leader epoch
- * (which made two transaction coordinators serve one transactional id, and fenced a live producer, in
- * {@code ClusterTransactionsIT}). Once registered it follows the new leader, and every acknowledged record is read back.
+ * controller refuses its registration until that session expires. Meanwhile it must take no role from that image:
+ * it becomes no second leader at the dead one's leader epoch (which made two transaction coordinators serve one
+ * transactional id, and fenced a live producer, in {@code ClusterTransactionsIT}), and it answers no request (as
+ * Kafka's broker, it serves clients only at the end of its start-up): a write sent to it at once is answered only
+ * then, NOT_LEADER_OR_FOLLOWER, as the leadership moved when the dead process's session expired. Once registered it
+ * follows the new leader, and the acknowledged record is all the partition holds.
  */
 class RestartBeforeSessionExpiryIT {
     private static final String TOPIC = "restarted";
@@ -47,10 +49,16 @@ class RestartBeforeSessionExpiryIT {
     void aLeaderRestartedBeforeItsSessionExpiredLeadsNothingUntilItIsRegisteredAgain() throws Exception {
         // a session long enough that the restarted process listens well before the dead one's session expires
         try (ClusterProcesses cluster = ClusterProcesses.startLoopback(dir, 3, Map.of(
-                "broker.session.timeout.ms", "30000"));
+                "broker.session.timeout.ms", "20000"));
              Admin admin = Clients.admin(cluster.bootstrapServers())) {
+            // the partition is led by a node that is not the metadata controller: a new controller would start
+            // every session afresh and accept the restarted node's registration at once
+            int controller = await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
+                    admin.describeMetadataQuorum().quorumInfo().get(10, TimeUnit.SECONDS).leaderId(), id -> id > 0);
+            int preferred = controller % 3 + 1;
+            List<Integer> replicas = List.of(preferred, preferred % 3 + 1, (preferred + 1) % 3 + 1);
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
-                admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 3)
+                admin.createTopics(List.of(new NewTopic(TOPIC, Map.of(0, replicas))
                         .configs(Map.of("min.insync.replicas", "2")))).all().get(10, TimeUnit.SECONDS);
                 return true;
             });
@@ -59,16 +67,21 @@ class RestartBeforeSessionExpiryIT {
                 producer.send(new ProducerRecord<>(TOPIC, 0, "k", "before")).get(30, TimeUnit.SECONDS);
             }
             int leader = leaderOf(admin);
+            assertThat(leader).isNotEqualTo(controller);
 
             // When the leader is killed and started again at once
             cluster.kill(leader);
             cluster.start(leader);
 
-            // Then, while the controller still holds the dead process's registration, a write sent to the new one is
-            // refused as by any non-leader (before the fix it was appended there, at the dead leader's epoch)
+            // Then a write sent to the new process while the controller still holds the dead one's registration is
+            // answered once the new one is registered, as by any follower (before the fix it was appended there at
+            // once, at the dead leader's epoch), and the new process never led the partition
             try (RawClient raw = new RawClient(cluster.bootstrapServers(leader))) {
                 assertThat(produce(raw, "to-the-restarted-node")).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
             }
+            await("the restarted node's start-up line").atMost(Duration.ofSeconds(30))
+                    .until(() -> newestIncarnation(cluster, leader).contains("Samsa started"));
+            assertThat(newestIncarnation(cluster, leader)).doesNotContain("Leader of " + TOPIC + "-0");
 
             // and once registered it rejoins the ISR behind the new leader, and the acknowledged record is all there is
             await("the restarted node back in the ISR").atMost(Duration.ofSeconds(120))
@@ -88,6 +101,12 @@ class RestartBeforeSessionExpiryIT {
                 assertThat(first.value()).isEqualTo("before");
             }
         }
+    }
+
+    /** What the newest process of node {@code id} printed. */
+    private static String newestIncarnation(ClusterProcesses cluster, int id) {
+        String output = cluster.output(id);
+        return output.substring(output.lastIndexOf("=== starting node"));
     }
 
     private static TopicDescription describe(Admin admin) throws Exception {

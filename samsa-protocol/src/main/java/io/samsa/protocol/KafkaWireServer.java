@@ -64,6 +64,20 @@ public final class KafkaWireServer implements AutoCloseable {
      * @throws InterruptedException  if interrupted while binding
      */
     public static KafkaWireServer start(ServerOptions options, ApiRegistry registry) throws InterruptedException {
+        KafkaWireServer server = bind(options, registry);
+        server.startAccepting();
+        return server;
+    }
+
+    /**
+     * Binds without accepting connections yet (its port is known, e.g. to register it): clients that connect wait in
+     * the listen backlog, unanswered, until {@link #startAccepting} (Kafka's broker likewise enables request
+     * processing only at the end of its start-up).
+     *
+     * @throws UncheckedIOException  if the address cannot be bound (e.g. the port is in use)
+     * @throws InterruptedException  if interrupted while binding
+     */
+    public static KafkaWireServer bind(ServerOptions options, ApiRegistry registry) throws InterruptedException {
         IoHandlerFactory nio = NioIoHandler.newFactory();
         EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("samsa-acceptor"), nio);
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(options.ioThreads(),
@@ -75,6 +89,7 @@ public final class KafkaWireServer implements AutoCloseable {
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.AUTO_READ, false) // no accept before startAccepting()
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
@@ -99,6 +114,11 @@ public final class KafkaWireServer implements AutoCloseable {
         LOGGER.info("Kafka listener {} ({}) bound to {}", options.listenerName(), options.security().protocol(),
                 bind.channel().localAddress());
         return server;
+    }
+
+    /** Starts accepting connections (those waiting in the backlog first). Idempotent; thread-safe. */
+    public void startAccepting() {
+        serverChannel.config().setAutoRead(true);
     }
 
     /** The bound port (useful with port 0). */

@@ -110,6 +110,24 @@ class KafkaWireServerTest {
     }
 
     @Test
+    void aServerBoundButNotAcceptingAnswersOnlyOnceItStartsAccepting() throws Exception {
+        // Given a listener bound (its port known, as a broker registers it) but not accepting yet
+        KafkaWireServer starting = KafkaWireServer.bind(new ServerOptions("127.0.0.1", 0, "PLAINTEXT",
+                MAX_REQUEST_BYTES, 4, 2), new ApiRegistry());
+        try (WireClient client = new WireClient(starting.port())) {
+            // When a client connects (the kernel's backlog takes it) and asks
+            RequestHeader header = client.send(ApiKeys.API_VERSIONS, (short) 3, 7, apiVersionsRequest());
+
+            // Then nothing answers until the server starts accepting, and then the waiting request is
+            assertThat(client.silentFor(Duration.ofMillis(300))).isTrue();
+            starting.startAccepting();
+            assertThat(((ApiVersionsResponse) client.receive(header)).data().errorCode()).isZero();
+        } finally {
+            starting.close();
+        }
+    }
+
+    @Test
     void apiVersionsListsRegisteredApisAtEveryVersion() throws IOException {
         try (WireClient client = connect()) {
             for (short v = 0; v <= ApiKeys.API_VERSIONS.latestVersion(); v++) {
