@@ -13,37 +13,55 @@ import java.util.concurrent.CompletableFuture;
 public final class ProducerIdManager {
     static final int BLOCK_SIZE = 1000;
 
+    /** Reserves {@code count} ids for {@code nodeId} in the metadata quorum; completes with the first one. */
+    @FunctionalInterface
+    public interface BlockAllocator {
+        CompletableFuture<Long> allocate(int nodeId, int count);
+    }
+
     private final int nodeId;
-    private final MetadataQuorum quorum;
+    private final BlockAllocator allocator;
     private long next;
     private long blockEnd;
     private CompletableFuture<Void> pending;
 
     public ProducerIdManager(int nodeId, MetadataQuorum quorum) {
-        this.nodeId = nodeId;
-        this.quorum = quorum;
+        this(nodeId, quorum::allocateProducerIds);
     }
 
-    /** The next unused producer id; completes once a block is reserved when the current one is used up. */
+    ProducerIdManager(int nodeId, BlockAllocator allocator) {
+        this.nodeId = nodeId;
+        this.allocator = allocator;
+    }
+
+    /**
+     * The next unused producer id; completes once a block is reserved when the current one is used up. Fails with the
+     * quorum's error when the reservation fails; the next call tries again.
+     */
     public synchronized CompletableFuture<Long> nextProducerId() {
         if (next < blockEnd) {
             return CompletableFuture.completedFuture(next++);
         }
-        if (pending == null) {
-            pending = quorum.allocateProducerIds(nodeId, BLOCK_SIZE).thenAccept(first -> {
+        CompletableFuture<Void> reservation = pending;
+        if (reservation == null) {
+            CompletableFuture<Void> started = allocator.allocate(nodeId, BLOCK_SIZE).thenAccept(first -> {
                 synchronized (this) {
                     next = first;
                     blockEnd = first + BLOCK_SIZE;
-                    pending = null;
                 }
-            }).whenComplete((v, e) -> {
-                if (e != null) {
-                    synchronized (this) {
+            });
+            pending = started;
+            // cleared once done, also when the quorum answered at once (a closed client fails before returning): then
+            // this runs right here, after the assignment, instead of before it and leaving the failure cached forever
+            started.whenComplete((v, e) -> {
+                synchronized (this) {
+                    if (pending == started) {
                         pending = null;
                     }
                 }
             });
+            reservation = started;
         }
-        return pending.thenCompose(v -> nextProducerId());
+        return reservation.thenCompose(v -> nextProducerId());
     }
 }
