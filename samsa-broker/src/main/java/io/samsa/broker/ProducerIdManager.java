@@ -15,7 +15,7 @@ public final class ProducerIdManager {
 
     /** Reserves {@code count} ids for {@code nodeId} in the metadata quorum; completes with the first one. */
     @FunctionalInterface
-    public interface BlockAllocator {
+    interface BlockAllocator {
         CompletableFuture<Long> allocate(int nodeId, int count);
     }
 
