@@ -134,7 +134,7 @@ final class FollowerAppend {
             for (EpochEntry start : validated.epochStarts()) {
                 log.epochCache().assign(start.epoch(), start.startOffset()); // only epochs newer than the latest
             }
-            log.epochCache().persist(); // a file still holding entries cut at the load goes before data lands there
+            log.epochCache().persist(); // before the data: the file never misses an epoch of the log
             appendRuns(log, validated.records(), cfg, now);
             flushNow = log.countUnflushed(validated.recordCount(), now, cfg);
             log.storageFailures().succeeded();

@@ -228,9 +228,10 @@ public final class PartitionLog {
             long lastOffset = firstOffset + validated.count() - 1;
             long maxTimestamp = BatchValidator.assignOffsets(validated, firstOffset, leaderEpoch, cfg.timestampType(), now);
             if (leaderEpoch >= 0) {
-                epochCache.assign(leaderEpoch, firstOffset); // before the data: the file never misses an epoch
+                epochCache.assign(leaderEpoch, firstOffset);
             }
-            epochCache.persist(); // a file still holding entries cut at the load goes before data lands there
+            // before the data: the file never misses an epoch of the log, nor holds one cut at the load after it
+            epochCache.persist();
             LogSegment segment = segments.active();
             // compacted logs also roll by max.compaction.lag.ms, so that old records leave the active segment
             long rollMs = cfg.compact() ? Math.min(cfg.segmentMs(), cfg.maxCompactionLagMs()) : cfg.segmentMs();
@@ -609,7 +610,8 @@ public final class PartitionLog {
         lock.lock();
         try {
             ensureOpen();
-            epochCache.flush(); // before the data it describes is durable: a stale file rewritten, a rename fsynced
+            // before the data it describes is durable: a file missing an epoch of the data rewritten, a rename fsynced
+            epochCache.flush(logEnd.offset());
             truncationsBefore = truncations;
             target = Math.min(upTo, logEnd.offset());
             if (target <= recoveryPoint) {
@@ -735,18 +737,16 @@ public final class PartitionLog {
     /**
      * Records that {@code leaderEpoch} starts at {@code startOffset} (Kafka's {@code maybeAssignEpochStartOffset}; the
      * broker calls it with the LEO when it becomes leader) if it is newer than the latest cached epoch; older entries
-     * starting at or after {@code startOffset} are replaced. Persisted before it returns.
-     *
-     * @throws KafkaStorageException when the checkpoint cannot be written (the cache is unchanged)
+     * starting at or after {@code startOffset} are replaced. The checkpoint file is written by the first append at
+     * that epoch, before its data: an entry at the log end describes no data, and a load after a crash would cut it
+     * anyway (so becoming leader of many idle partitions costs no fsync; Kafka's {@code assign} writes and fsyncs
+     * each one).
      */
     public void assignEpochStartOffset(int leaderEpoch, long startOffset) {
         lock.lock();
         try {
             ensureOpen();
             epochCache.assign(leaderEpoch, startOffset);
-        } catch (IOException e) {
-            failures.failed("leader epoch checkpoint", e);
-            throw new KafkaStorageException("writing the leader epoch checkpoint of " + topicPartition + " failed", e);
         } finally {
             lock.unlock();
         }

@@ -117,9 +117,11 @@ class DurableAppendTest {
     @Test
     void aFailedFsyncFailsTheAcknowledgementWithAStorageError() throws Exception {
         PartitionLog log = open(DURABLE);
-        // Given a log whose leader epoch is recorded (as a broker does on becoming leader: leader-epoch-checkpoint is
-        // written) and whose partition directory is then gone from under it (its files stay open and writable)
+        // Given a log whose leader-epoch-checkpoint was just renamed into place (as the first append at a new epoch
+        // does before its data) and whose partition directory is then gone from under it (its files stay open and
+        // writable)
         log.assignEpochStartOffset(0, 0);
+        log.epochCache().persist();
         Path moved = dir.resolve("orders-0.moved");
         Files.move(log.dir(), moved);
 

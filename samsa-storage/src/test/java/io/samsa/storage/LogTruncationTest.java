@@ -294,4 +294,31 @@ class LogTruncationTest {
         assertThat(afterCrash.epochEntries()).containsExactly(new EpochEntry(1, 0), new EpochEntry(2, 40));
         assertThat(afterCrash.endOffsetForEpoch(2)).hasValue(new EpochEndOffset(2, 90));
     }
+
+    @Test
+    void aNewLeaderEpochIsWrittenByItsFirstAppendAndNotByBecomingLeader() throws Exception {
+        // Given epochs 1 and 2 in the log (80 records), and the broker becoming leader at epoch 3 and stopping cleanly
+        PartitionLog log = open(LogConfig.defaults());
+        fill(log, 8);
+        Path file = dir.resolve(TP.toString()).resolve("leader-epoch-checkpoint");
+        String before = Files.readString(file);
+        log.assignEpochStartOffset(3, 80);
+        assertThat(log.endOffsetForEpoch(2)).as("served from memory at once").hasValue(new EpochEndOffset(2, 80));
+        PartitionLog reopened = reopen(LogConfig.defaults(), false);
+
+        // Then neither becoming leader nor the clean close wrote the file (epoch 3 describes no data; a load cuts it)
+        assertThat(Files.readString(file)).isEqualTo(before);
+        assertThat(reopened.epochEntries()).containsExactly(new EpochEntry(1, 0), new EpochEntry(2, 40));
+
+        // When it leads at epoch 4, appends three records and crashes
+        reopened.assignEpochStartOffset(4, 80);
+        reopened.appendAsLeader(TestBatches.batch(PartitionLogTest.T0, 3), 4);
+        PartitionLog afterCrash = reopen(LogConfig.defaults(), true);
+
+        // Then the epoch of that data was on disk before it: a follower asking for epoch 2 truncates to 80
+        assertThat(afterCrash.logEndOffset()).isEqualTo(83);
+        assertThat(afterCrash.epochEntries()).containsExactly(new EpochEntry(1, 0), new EpochEntry(2, 40),
+                new EpochEntry(4, 80));
+        assertThat(afterCrash.endOffsetForEpoch(2)).hasValue(new EpochEndOffset(2, 80));
+    }
 }

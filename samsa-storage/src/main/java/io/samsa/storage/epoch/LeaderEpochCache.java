@@ -21,15 +21,14 @@ import org.slf4j.LoggerFactory;
  * epoch that wrote to the log, the first offset it wrote, in epoch order with strictly increasing start offsets.
  * Backed by the partition's {@link LeaderEpochCheckpointFile}.
  *
- * <p>Persistence: {@link #assign} writes the file (fsynced, atomic rename) <em>before</em> publishing the entry, so
- * that the file never misses an epoch whose data reached the log (the caller assigns before it appends); a failed
- * write leaves the cache unchanged and throws. Truncations ({@link #truncateFromEnd}, {@link #truncateFromStart},
- * {@link #clear}) change the cache at once and then write the file ({@link #persist}); when that write fails the file
- * holds a superset, which loading corrects (entries at or above the recovered log end and below the log start are
- * dropped) and {@link #flush} retries. {@link #load} leaves such a superset on disk too (Kafka's
- * {@code truncateFromEndAsyncFlush}): the log's appends {@link #persist} a stale file before their data, so entries
- * cut at the log end are never left in the file once data lands after it. {@link #flush} also fsyncs the directory
- * after a rename.
+ * <p>Persistence: the file must hold every entry whose epoch has data in the log, so the log's appends (leader and
+ * follower) {@link #persist} before their data lands; every change ({@link #assign}, {@link #truncateFromEnd},
+ * {@link #truncateFromStart}, {@link #clear}) changes the cache at once and marks the file stale. An entry at the log
+ * end (a leader's new epoch before it wrote anything, or entries a truncation or load cut) describes no data: the load
+ * after a crash cuts such entries anyway (as Kafka's {@code LogLoader} does), so neither becoming leader nor
+ * {@link #flush} writes the file for them — becoming leader of 10,000 idle partitions costs no fsync, nor does the
+ * clean close after it. A failed write leaves the file as it was (atomic rename) and is retried by the next persist or
+ * flush. {@link #flush} also fsyncs the directory after a rename.
  *
  * <p>Thread-safety: one writer at a time (the owning log's lock); readers ({@link #endOffsetFor}, {@link #entries},
  * {@link #latestEpoch}) run concurrently without locking and see an immutable snapshot.
@@ -40,19 +39,19 @@ public final class LeaderEpochCache {
     private final LeaderEpochCheckpointFile checkpoint;
     /** Immutable, sorted by epoch (and so by start offset); replaced by the single writer. */
     private volatile List<EpochEntry> entries;
-    /** Writer only: the file does not hold {@link #entries}. */
-    private boolean fileStale;
+    /** Writer only: what the file holds, or null when unknown (a write failed part way). */
+    private List<EpochEntry> onDisk;
     /** Writer only: the file was renamed since the last directory fsync. */
     private boolean directoryDirty;
 
     /**
      * A cache holding {@code entries} (which must be in epoch order with increasing start offsets), backed by
-     * {@code checkpoint}; call {@link #persist()} when the file does not hold them yet.
+     * {@code checkpoint}, whose file holds {@code onDisk} (the entries as read; empty when there is no file).
      */
-    public LeaderEpochCache(LeaderEpochCheckpointFile checkpoint, List<EpochEntry> entries, boolean fileHoldsEntries) {
+    public LeaderEpochCache(LeaderEpochCheckpointFile checkpoint, List<EpochEntry> entries, List<EpochEntry> onDisk) {
         this.checkpoint = checkpoint;
         this.entries = List.copyOf(entries);
-        this.fileStale = !fileHoldsEntries;
+        this.onDisk = List.copyOf(onDisk);
     }
 
     /**
@@ -63,7 +62,7 @@ public final class LeaderEpochCache {
      * batch headers, no record is read) and the file written; a malformed file is rebuilt the same way (with a
      * WARN). A log without epoch-stamped batches gets no file until its first epoch is assigned. A file that holds
      * more than the log is not rewritten here (that was one fsync per idle partition at every restart): the next
-     * append, assign or flush does it.
+     * append does it, before its data.
      *
      * @throws IOException when the file cannot be read or a segment cannot be scanned
      */
@@ -80,10 +79,10 @@ public final class LeaderEpochCache {
         }
         LeaderEpochCache cache;
         if (stored.isPresent()) {
-            cache = new LeaderEpochCache(file, monotonic(stored.get()), true);
+            cache = new LeaderEpochCache(file, monotonic(stored.get()), stored.get());
         } else {
             List<EpochEntry> rebuilt = rebuild(segments, logStartOffset, logEndOffset);
-            cache = new LeaderEpochCache(file, rebuilt, rebuilt.isEmpty());
+            cache = new LeaderEpochCache(file, rebuilt, List.of());
             if (!rebuilt.isEmpty()) {
                 LOGGER.info("Rebuilt missing leader epoch checkpoint dir={} entries={}", dir, rebuilt.size());
             }
@@ -98,10 +97,10 @@ public final class LeaderEpochCache {
                 LOGGER.warn("Could not write leader epoch checkpoint dir={} reason={}", dir, e.toString());
             }
         }
-        // A file that only holds more than the cache (entries cut above) is rewritten later, by the next assign or
-        // append (before its data) or flush, as Kafka's truncateFromEndAsyncFlush: until then the next load cuts it
-        // the same way. At a restart every partition whose newest epoch started at its log end (idle since its last
-        // leadership change) had its file rewritten and fsynced here.
+        // A file that only holds more than the cache (entries cut above) is rewritten later, by the next append
+        // (before its data), as Kafka's truncateFromEndAsyncFlush: until then the next load cuts it the same way. At
+        // a restart every partition whose newest epoch started at its log end (idle since its last leadership change)
+        // had its file rewritten and fsynced here.
         return cache;
     }
 
@@ -148,21 +147,19 @@ public final class LeaderEpochCache {
     /**
      * Records that {@code epoch} starts at {@code startOffset} when {@code epoch} is newer than the latest cached one
      * (or the cache is empty); older entries starting at or after {@code startOffset} are replaced (Kafka's
-     * {@code assign}: such entries wrote nothing that is still in the log). The file is written before the entry is
-     * published, and also when it is stale (it still holds entries a load or truncation cut): callers assign before
-     * they append, so no data lands after the log end while the file names epochs starting there.
+     * {@code assign}: such entries wrote nothing that is still in the log). The file is not written here: a caller
+     * about to append data at the new epoch calls {@link #persist} first; one that only became leader leaves an entry
+     * at the log end, which needs no write (see the class comment).
      *
      * @return true when the cache changed
      * @throws IllegalArgumentException when {@code epoch} or {@code startOffset} is negative
-     * @throws IOException              when the checkpoint could not be written (the cache is unchanged)
      */
-    public boolean assign(int epoch, long startOffset) throws IOException {
+    public boolean assign(int epoch, long startOffset) {
         if (epoch < 0 || startOffset < 0) {
             throw new IllegalArgumentException("invalid leader epoch entry " + epoch + " " + startOffset);
         }
         List<EpochEntry> current = entries;
         if (!current.isEmpty() && epoch <= current.getLast().epoch()) {
-            persist(); // data of a cached epoch follows: a file still holding cut entries must not outlive it
             return false;
         }
         List<EpochEntry> next = new ArrayList<>(current.size() + 1);
@@ -177,11 +174,7 @@ public final class LeaderEpochCache {
                     startOffset, current.subList(next.size(), current.size()));
         }
         next.add(new EpochEntry(epoch, startOffset));
-        List<EpochEntry> published = List.copyOf(next);
-        checkpoint.write(published);
-        directoryDirty = true;
-        fileStale = false;
-        entries = published;
+        entries = List.copyOf(next);
         return true;
     }
 
@@ -201,7 +194,6 @@ public final class LeaderEpochCache {
             return false;
         }
         entries = List.copyOf(current.subList(0, keep));
-        fileStale = true;
         return true;
     }
 
@@ -225,7 +217,6 @@ public final class LeaderEpochCache {
         next.add(new EpochEntry(current.get(covering).epoch(), startOffset));
         next.addAll(current.subList(covering + 1, current.size()));
         entries = List.copyOf(next);
-        fileStale = true;
         return true;
     }
 
@@ -233,35 +224,58 @@ public final class LeaderEpochCache {
     public void clear() {
         if (!entries.isEmpty()) {
             entries = List.of();
-            fileStale = true;
         }
     }
 
     /**
-     * Writes the file when it does not hold the cache (after a truncation, or a failed earlier write).
+     * Writes the file when it does not hold the cache exactly (after a change, or a failed earlier write): the log
+     * calls this before appending data.
      *
-     * @throws IOException when the write fails (retried by the next persist or flush)
+     * @throws IOException when the write fails (the file is unchanged; retried by the next persist or flush)
      */
     public void persist() throws IOException {
-        if (fileStale) {
-            checkpoint.write(entries);
-            fileStale = false;
-            directoryDirty = true;
+        List<EpochEntry> current = entries;
+        if (current != onDisk) { // the same list once written or compared: no element-wise check per append
+            if (current.equals(onDisk)) {
+                onDisk = current;
+            } else {
+                write(current);
+            }
         }
     }
 
     /**
-     * Makes the file durable: writes it if stale, then fsyncs the directory when it was renamed since the last
-     * flush (the log's {@code flush()} and clean close call this).
+     * Makes the file durable for a log whose data ends at {@code logEndOffset}: writes it when it differs from the
+     * cache in an entry starting below that offset (entries at or above it describe no data and the load cuts them),
+     * then fsyncs the directory when it was renamed since the last flush (the log's {@code flush()} and clean close
+     * call this).
      *
      * @throws IOException when the write or the directory fsync fails
      */
-    public void flush() throws IOException {
-        persist();
+    public void flush(long logEndOffset) throws IOException {
+        List<EpochEntry> current = entries;
+        if (onDisk == null || !below(current, logEndOffset).equals(below(onDisk, logEndOffset))) {
+            write(current);
+        }
         if (directoryDirty) {
             OffsetCheckpointFile.fsyncDirectory(checkpoint.file().getParent());
             directoryDirty = false;
         }
+    }
+
+    private void write(List<EpochEntry> current) throws IOException {
+        onDisk = null; // unknown until the rename is done
+        checkpoint.write(current);
+        onDisk = current;
+        directoryDirty = true;
+    }
+
+    private static List<EpochEntry> below(List<EpochEntry> list, long offset) {
+        int end = 0;
+        while (end < list.size() && list.get(end).startOffset() < offset) {
+            end++;
+        }
+        return list.subList(0, end);
     }
 
     /**

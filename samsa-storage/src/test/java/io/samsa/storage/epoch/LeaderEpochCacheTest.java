@@ -20,7 +20,7 @@ class LeaderEpochCacheTest {
     Path dir;
 
     LeaderEpochCache empty() {
-        return new LeaderEpochCache(new LeaderEpochCheckpointFile(dir), List.of(), false);
+        return new LeaderEpochCache(new LeaderEpochCheckpointFile(dir), List.of(), List.of());
     }
 
     String file() throws Exception {
@@ -38,6 +38,8 @@ class LeaderEpochCacheTest {
         assertThat(cache.assign(2, 10)).isTrue();
         assertThat(cache.assign(1, 20)).as("older epoch: ignored").isFalse();
         assertThat(cache.assign(4, 30)).isTrue();
+        assertThat(dir.resolve("leader-epoch-checkpoint")).as("written by the append that follows").doesNotExist();
+        cache.persist();
 
         // Then the cache and the file hold them in Kafka's CheckpointFile format
         assertThat(cache.entries()).containsExactly(new EpochEntry(0, 0), new EpochEntry(2, 10),
@@ -57,6 +59,7 @@ class LeaderEpochCacheTest {
 
         // When epoch 5 is assigned at offset 10 (epochs 2 and 3 wrote nothing that is still in the log)
         cache.assign(5, 10);
+        cache.persist();
 
         // Then they are replaced, in memory and on disk
         assertThat(cache.entries()).containsExactly(new EpochEntry(1, 0), new EpochEntry(5, 10));
@@ -84,7 +87,7 @@ class LeaderEpochCacheTest {
         // an epoch below every cached one (its data left the log): the first cached epoch's start offset
         assertThat(cache.endOffsetFor(0, 200)).hasValue(new EpochEndOffset(0, 0));
         // an empty cache knows nothing
-        assertThat(new LeaderEpochCache(new LeaderEpochCheckpointFile(dir.resolve("x")), List.of(), true)
+        assertThat(new LeaderEpochCache(new LeaderEpochCheckpointFile(dir.resolve("x")), List.of(), List.of())
                 .endOffsetFor(0, 10)).isEmpty();
     }
 
@@ -124,9 +127,31 @@ class LeaderEpochCacheTest {
         assertThat(LeaderEpochCache.load(dir, new io.samsa.storage.segment.LogSegments(), 50, 100).entries())
                 .containsExactly(new EpochEntry(1, 50), new EpochEntry(3, 80));
 
-        // and the next assign, even of no new epoch (data of epoch 3 at the log end follows), writes it first
+        // and the next append writes it first; a flush too, as the file misses epoch 1's new start
         assertThat(cache.assign(3, 100)).isFalse();
+        cache.persist();
         assertThat(file()).isEqualTo("0\n2\n1 50\n3 80\n");
+    }
+
+    @Test
+    void aFlushWritesNoEntryThatDescribesNoData() throws Exception {
+        // Given a log [0, 100) whose file names epoch 5 at its end (a leadership that wrote nothing), loaded
+        Files.writeString(dir.resolve("leader-epoch-checkpoint"), "0\n3\n0 0\n1 40\n5 100\n");
+        LeaderEpochCache cache = LeaderEpochCache.load(dir, new io.samsa.storage.segment.LogSegments(), 0, 100);
+        assertThat(cache.entries()).containsExactly(new EpochEntry(0, 0), new EpochEntry(1, 40));
+
+        // When the broker leads at epoch 6 from the log end, and the log is flushed (a clean close)
+        assertThat(cache.assign(6, 100)).isTrue();
+        cache.flush(100);
+
+        // Then the file is untouched: it and the cache agree on every entry below the log end
+        assertThat(file()).isEqualTo("0\n3\n0 0\n1 40\n5 100\n");
+        assertThat(cache.endOffsetFor(1, 100)).hasValue(new EpochEndOffset(1, 100));
+
+        // and once data of epoch 6 lands (the append persists first), a flush at the new end keeps it
+        cache.persist();
+        cache.flush(103);
+        assertThat(file()).isEqualTo("0\n3\n0 0\n1 40\n6 100\n");
     }
 
     @Test
