@@ -7,21 +7,28 @@ round, drives each with ../shared/bench/perf.sh (Kafka's ProducerPerformance / C
 latency, as compare.py), and reads every thread's CPU time (user + system, /proc/PID/task/TID/stat) before and after
 each workload. Threads are grouped by name:
 
-  network   Samsa samsa-network / samsa-acceptor; Kafka data-plane network threads and acceptor
-  io        Samsa samsa-io (produce, fetch); Kafka's request handler pool (data-plane-kafka-request-handler)
-  jit       C1 / C2 compiler threads
-  gc        G1 (GC Thread, G1 Conc/Refine/Main/Service)
-  other     everything else (coordinators, metadata, Raft, timers, JFR, ...)
+  network      Samsa samsa-network / samsa-acceptor; Kafka data-plane network threads and acceptor
+  io           Samsa samsa-io (produce, fetch); Kafka's request handler pool (data-plane-kafka-request-handler)
+  replication  followers fetching from leaders: Samsa samsa-replica-fetcher-*; Kafka ReplicaFetcherThread-*
+  quorum       the metadata quorum: Samsa's Ratis threads and samsa-metadata-*; Kafka's raft and controller threads
+  jit          C1 / C2 compiler threads
+  gc           G1 (GC Thread, G1 Conc/Refine/Main/Service)
+  other        everything else (coordinators, timers, flushers, JFR, ...)
 
 and printed as CPU ms per MB moved (MB = 10^6 bytes of 1 KiB records, as compare.py) per group, with the total
 and the total without the JIT (what a broker that has been running for minutes pays). Medians over the rounds.
 
+--nodes 3 does the same on three-node clusters (cluster-compare.py's: every node broker and controller, RF=3 topics
+with min.insync.replicas=2), summing the three brokers' threads. --jfr DIR also records each JVM with JFR's CPU-time
+sampler (jdk.CPUTimeSample, JDK 25) during each workload, into DIR/SIDE-WORKLOAD-rROUND-PID.jfr, for
+`jfr view cpu-time-hot-methods FILE` (the recorder's own thread shows up under "other").
+
 Usage (from the repository root):
   samsa-bench/cpu-split.py [--rounds 3] [--records 500000] [--latency-records 40000] [--sides samsa,kafka]
-                           [--workloads produce,consume,latency] [--port 29392]
+                           [--workloads produce,consume,latency] [--port 29392] [--nodes 1|3] [--jfr DIR]
 Only 127.0.0.1 is used.
 """
-import argparse, os, re, signal, socket, statistics, subprocess, sys, tempfile, time
+import argparse, importlib.util, os, re, signal, socket, statistics, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from benchlib import ROOT, SHARED, log, tree_pids, wait_for_port, stop_broker  # noqa: E402
@@ -29,6 +36,9 @@ from benchlib import ROOT, SHARED, log, tree_pids, wait_for_port, stop_broker  #
 GROUPS = [
     ("network", re.compile(r"samsa-network|samsa-acceptor|network-thread|socket-acceptor")),
     ("io", re.compile(r"samsa-io|request-handler")),
+    ("replication", re.compile(r"samsa-replica-fetcher|ReplicaFetcherThread")),
+    ("quorum", re.compile(r"samsa-metadata|ratis|Ratis|raft|quorum-controller|-server-|Log(Appender|Worker)|"
+                          r"StateMachineUpdater|FollowerState|LeaderState|grpc|Grpc")),
     ("jit", re.compile(r"CompilerThre")),
     ("gc", re.compile(r"^GC Thread|^G1 ")),
 ]
@@ -103,18 +113,66 @@ def start_broker(side, port, data_dir):
     return proc
 
 
-def run_side(side, args):
-    data_dir = tempfile.mkdtemp(prefix=f"cpusplit-{side}-")
+def cluster_compare():
+    """cluster-compare.py as a module (its file name is not an identifier)."""
+    spec = importlib.util.spec_from_file_location("cluster_compare",
+                                                  os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                               "cluster-compare.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def jvms(roots):
+    return [p for root in roots for p in tree_pids(root) if os.path.exists(f"/proc/{p}/comm")
+            and open(f"/proc/{p}/comm").read().strip() == "java"]
+
+
+def jfr(pids, command):
+    for p in pids:
+        subprocess.run(["jcmd", str(p)] + command(p), capture_output=True, timeout=60)
+
+
+def ticks_of(roots, names):
+    out = {}
+    for root in roots:
+        out.update(thread_ticks(root, names))
+    return out
+
+
+def run_side(side, args, round_no):
     metrics = {}
-    proc = start_broker(side, args.port, data_dir)
+    if args.nodes == 3:
+        cc = cluster_compare()
+        cluster = cc.STARTERS[side](args.port)
+        cc.wait_for_ports(cc.ports(args.port).values(), cluster.procs)
+        time.sleep(3)  # the quorum and the registrations settle, as cluster-compare.py
+        roots, bootstrap, stop = [p.pid for p in cluster.procs], cluster.bootstrap, cluster.stop
+        env = dict(os.environ, RF="3", MIN_ISR="2")
+    else:
+        data_dir = tempfile.mkdtemp(prefix=f"cpusplit-{side}-")
+        proc = start_broker(side, args.port, data_dir)
+        roots, bootstrap, env = [proc.pid], f"127.0.0.1:{args.port}", dict(os.environ)
+
+        def stop():
+            stop_broker(proc)
+            subprocess.run(["rm", "-rf", data_dir])
     try:
         for w in args.workloads:
             n = args.latency_records if w == "latency" else args.records
-            names = java_thread_names(proc.pid)
-            before = thread_ticks(proc.pid, names)
-            res = subprocess.run([os.path.join(SHARED, "perf.sh"), f"127.0.0.1:{args.port}", w, str(n)],
+            names = {}
+            for root in roots:
+                names.update(java_thread_names(root))
+            if args.jfr:
+                jfr(jvms(roots), lambda p: ["JFR.start", "name=split", "settings=profile",
+                                            "jdk.CPUTimeSample#enabled=true"])
+            before = ticks_of(roots, names)
+            res = subprocess.run([os.path.join(SHARED, "perf.sh"), bootstrap, w, str(n)], env=env,
                                  capture_output=True, text=True, timeout=900)
-            after = thread_ticks(proc.pid, names)
+            after = ticks_of(roots, names)
+            if args.jfr:
+                jfr(jvms(roots), lambda p: ["JFR.stop", "name=split",
+                                            f"filename={args.jfr}/{side}-{w}-r{round_no + 1}-{p}.jfr"])
             line = res.stdout.strip().splitlines()[-1] if res.stdout.strip() else ""
             log(f"[{side}] {line or res.stderr[-2000:]}")
             kv = dict(re.findall(r"(\w+)=([0-9.]+)", line))
@@ -130,8 +188,7 @@ def run_side(side, args):
             if "mb_per_s" in kv:
                 metrics[f"{w}.mb_per_s"] = float(kv["mb_per_s"])
     finally:
-        stop_broker(proc)
-        subprocess.run(["rm", "-rf", data_dir])
+        stop()
     return metrics
 
 
@@ -142,8 +199,12 @@ def main():
     ap.add_argument("--latency-records", type=int, default=40000)
     ap.add_argument("--sides", default="samsa,kafka")
     ap.add_argument("--workloads", default="produce,consume,latency")
-    ap.add_argument("--port", type=int, default=29392)
+    ap.add_argument("--port", type=int, default=29392, help="with --nodes 3: the first of six ports")
+    ap.add_argument("--nodes", type=int, choices=(1, 3), default=1)
+    ap.add_argument("--jfr", help="a directory for JFR CPU-time recordings of each workload")
     args = ap.parse_args()
+    if args.jfr:
+        os.makedirs(args.jfr, exist_ok=True)
     args.workloads = args.workloads.split(",")
     sides = args.sides.split(",")
     subprocess.run([os.path.join(SHARED, "kafka-dist.sh")], check=True, stdout=subprocess.DEVNULL)
@@ -151,7 +212,7 @@ def main():
     for r in range(args.rounds):
         for side in (sides if r % 2 == 0 else sides[::-1]):
             try:
-                results[side].append(run_side(side, args))
+                results[side].append(run_side(side, args, r))
             except Exception as e:  # a failed side is reported, not fatal to the table
                 log(f"[{side}] round {r + 1} failed: {e}")
     keys = [f"{w}.{m}" for w in args.workloads
