@@ -140,6 +140,11 @@ def ticks_of(roots, names):
     return out
 
 
+def relabel(ticks, names):
+    """A thread_ticks snapshot with every thread named from `names` where known."""
+    return {(tid, names.get(tid, name)): t for (tid, name), t in ticks.items()}
+
+
 def run_side(side, args, round_no):
     metrics = {}
     if args.nodes == 3:
@@ -170,6 +175,9 @@ def run_side(side, args, round_no):
             res = subprocess.run([os.path.join(SHARED, "perf.sh"), bootstrap, w, str(n)], env=env,
                                  capture_output=True, text=True, timeout=900)
             after = ticks_of(roots, names)
+            for root in roots:  # threads started during the workload (replica fetchers): their full names too
+                names.update(java_thread_names(root))
+            before, after = relabel(before, names), relabel(after, names)
             if args.jfr:
                 jfr(jvms(roots), lambda p: ["JFR.stop", "name=split",
                                             f"filename={args.jfr}/{side}-{w}-r{round_no + 1}-{p}.jfr"])
