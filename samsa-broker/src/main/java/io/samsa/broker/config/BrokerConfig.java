@@ -319,6 +319,11 @@ public record BrokerConfig(
         return values.getInt(ClusterConfigDefs.REPLICA_FETCH_RESPONSE_MAX_BYTES);
     }
 
+    /** {@code max.incremental.fetch.session.cache.slots} (default 1000): fetch sessions kept (KIP-227). */
+    public int maxIncrementalFetchSessionCacheSlots() {
+        return values.getInt(ClusterConfigDefs.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS);
+    }
+
     /** {@code replica.fetch.wait.max.ms} (default 500). */
     public int replicaFetchWaitMaxMs() {
         return values.getInt(ClusterConfigDefs.REPLICA_FETCH_WAIT_MAX_MS);

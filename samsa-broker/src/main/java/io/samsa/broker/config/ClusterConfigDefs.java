@@ -37,6 +37,7 @@ final class ClusterConfigDefs {
     static final String NUM_REPLICA_FETCHERS = "num.replica.fetchers";
     static final String REPLICA_SELECTOR_CLASS = "replica.selector.class";
     static final String OFFSETS_TOPIC_REPLICATION_FACTOR = "offsets.topic.replication.factor";
+    static final String MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS = "max.incremental.fetch.session.cache.slots";
 
     private ClusterConfigDefs() {
     }
@@ -73,6 +74,8 @@ final class ClusterConfigDefs {
                         "Socket timeout (ms) of follower fetch requests.")
                 .define(NUM_REPLICA_FETCHERS, INT, 1, atLeast(1), HIGH,
                         "Fetcher threads per source broker.")
+                .define(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, INT, 1000, atLeast(0), MEDIUM,
+                        "Incremental fetch sessions (KIP-227) the broker keeps for consumers and followers; 0: none.")
                 .define(REPLICA_SELECTOR_CLASS, STRING, null, null, LOW,
                         "ReplicaSelector class for fetch-from-follower (KIP-392), e.g. "
                                 + "org.apache.kafka.common.replica.RackAwareReplicaSelector; default: the leader.");

@@ -25,7 +25,8 @@ import org.apache.kafka.common.requests.FetchResponse;
  * {@code max.wait.ms} passes (Kafka's {@code DelayedFetch}). Each check reads the partitions anew, so the answer
  * always carries the newest data, high watermarks and last stable offsets. A {@code read_committed} consumer (KIP-98)
  * reads below the last stable offset, which moves only with the high watermark (a marker holds it until the high
- * watermark passes it), so the wake-ups on high watermark changes also wake it.
+ * watermark passes it), so the wake-ups on high watermark changes also wake it. With an incremental fetch session
+ * (KIP-227) the response names the session and, for an incremental fetch, carries only the partitions that changed.
  */
 final class DelayedFetch implements DelayedOperation {
     private final BrokerContext ctx;
@@ -43,16 +44,23 @@ final class DelayedFetch implements DelayedOperation {
     private Errors[] followerErrors;
     /** Per partition: the replica a consumer should read from instead (KIP-392), -1 for none; null when not asked. */
     private int[] preferredReplicas;
+    /** The fetch session answered (KIP-227), null for a sessionless fetch. */
+    private final FetchSession session;
+    /** True when only the partitions that changed are answered. */
+    private final boolean incremental;
     private final AtomicBoolean completed = new AtomicBoolean();
     private final CompletableFuture<FetchResponseData> response = new CompletableFuture<>();
 
     DelayedFetch(BrokerContext ctx, List<FetchedPartition> partitions, int maxBytes, int minBytes, short version,
                  int replicaId, String listener) {
-        this(ctx, partitions, maxBytes, minBytes, version, replicaId, listener, IsolationLevel.READ_UNCOMMITTED);
+        this(ctx, partitions, maxBytes, minBytes, version, replicaId, listener, IsolationLevel.READ_UNCOMMITTED, null,
+                false);
     }
 
     DelayedFetch(BrokerContext ctx, List<FetchedPartition> partitions, int maxBytes, int minBytes, short version,
-                 int replicaId, String listener, IsolationLevel isolation) {
+                 int replicaId, String listener, IsolationLevel isolation, FetchSession session, boolean incremental) {
+        this.session = session;
+        this.incremental = incremental;
         this.isolation = replicaId >= 0 ? IsolationLevel.READ_UNCOMMITTED : isolation;
         this.ctx = ctx;
         this.replicas = ctx.replicas();
@@ -186,21 +194,33 @@ final class DelayedFetch implements DelayedOperation {
         Map<Object, FetchResponseData.FetchableTopicResponse> topics = new LinkedHashMap<>();
         FetchResponseData.NodeEndpointCollection endpoints = new FetchResponseData.NodeEndpointCollection();
         ClusterImage image = null;
+        List<FetchSession.Key> withRecords = incremental ? new ArrayList<>() : null;
         for (int i = 0; i < partitions.size(); i++) {
             FetchedPartition p = partitions.get(i);
             PartitionReadResult r = reads.get(i);
             Object key = byId ? p.topicId() : p.topic();
-            FetchResponseData.FetchableTopicResponse topic = topics.computeIfAbsent(key, k ->
-                    byId ? new FetchResponseData.FetchableTopicResponse().setTopicId(p.topicId())
-                         : new FetchResponseData.FetchableTopicResponse().setTopic(p.topic()));
+            boolean ok = r.error() == Errors.NONE;
+            long highWatermark = ok ? r.highWatermark() : FetchResponse.INVALID_HIGH_WATERMARK;
+            long lastStableOffset = ok ? r.lastStableOffset() : FetchResponse.INVALID_LAST_STABLE_OFFSET;
+            long logStartOffset = ok || r.logStartOffset() >= 0 ? r.logStartOffset()
+                    : FetchResponse.INVALID_LOG_START_OFFSET;
+            int preferredReplica = redirected(i) && ok ? preferredReplicas[i] : -1;
+            if (session != null) {
+                FetchSession.Key sessionKey = session.key(p.topicId(), p.topic(), p.tp().partition());
+                if (!session.mustRespond(sessionKey, r.error(), highWatermark, lastStableOffset, logStartOffset,
+                        preferredReplica, r.sizeInBytes()) && incremental) {
+                    continue; // nothing the client does not know yet
+                }
+                if (incremental && r.sizeInBytes() > 0) {
+                    withRecords.add(sessionKey);
+                }
+            }
             FetchResponseData.PartitionData data = new FetchResponseData.PartitionData()
                     .setPartitionIndex(p.tp().partition())
                     .setErrorCode(r.error().code())
-                    .setHighWatermark(r.error() == Errors.NONE ? r.highWatermark() : FetchResponse.INVALID_HIGH_WATERMARK)
-                    .setLastStableOffset(r.error() == Errors.NONE ? r.lastStableOffset()
-                            : FetchResponse.INVALID_LAST_STABLE_OFFSET)
-                    .setLogStartOffset(r.error() == Errors.NONE || r.logStartOffset() >= 0 ? r.logStartOffset()
-                            : FetchResponse.INVALID_LOG_START_OFFSET)
+                    .setHighWatermark(highWatermark)
+                    .setLastStableOffset(lastStableOffset)
+                    .setLogStartOffset(logStartOffset)
                     .setRecords(r.records());
             if (replicaId < 0 && r.sizeInBytes() > 0) {
                 replicas.traffic().fetched(p.tp().topic(), r.sizeInBytes());
@@ -213,8 +233,8 @@ final class DelayedFetch implements DelayedOperation {
                 }
                 data.setAbortedTransactions(aborted);
             }
-            if (redirected(i) && r.error() == Errors.NONE) {
-                data.setPreferredReadReplica(preferredReplicas[i]);
+            if (preferredReplica >= 0) {
+                data.setPreferredReadReplica(preferredReplica);
             }
             if (version >= 12 && LeaderHint.wanted(r.error())) {
                 image = image == null ? ctx.image() : image;
@@ -228,9 +248,15 @@ final class DelayedFetch implements DelayedOperation {
                     }
                 });
             }
-            topic.partitions().add(data);
+            topics.computeIfAbsent(key, k -> byId
+                    ? new FetchResponseData.FetchableTopicResponse().setTopicId(p.topicId())
+                    : new FetchResponseData.FetchableTopicResponse().setTopic(p.topic())).partitions().add(data);
         }
-        FetchResponseData response = new FetchResponseData().setErrorCode(Errors.NONE.code()).setSessionId(0)
+        if (withRecords != null && !withRecords.isEmpty()) {
+            session.moveToEnd(withRecords);
+        }
+        FetchResponseData response = new FetchResponseData().setErrorCode(Errors.NONE.code())
+                .setSessionId(session == null ? 0 : session.id())
                 .setResponses(new ArrayList<>(topics.values()));
         if (!endpoints.isEmpty()) {
             response.setNodeEndpoints(endpoints);

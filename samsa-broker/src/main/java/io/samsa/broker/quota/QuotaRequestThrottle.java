@@ -13,9 +13,11 @@ import org.apache.kafka.common.requests.FetchRequest;
  * Applies the client quotas to every answered request, as Kafka's {@code KafkaApis} does before sending a response:
  * <ul>
  *   <li>Produce: the request's size counts against {@code producer_byte_rate} (acks=0 included);</li>
- *   <li>consumer Fetch: the records in the response count against {@code consumer_byte_rate}; a throttled fetch is
- *       answered empty and its bytes are taken back (the consumer fetches them again after the throttle time,
- *       KIP-219), as Kafka does; follower fetches are exempt (replication quotas are not client quotas);</li>
+ *   <li>consumer Fetch: the records in the response count against {@code consumer_byte_rate}; a throttled
+ *       sessionless fetch is answered empty and its bytes are taken back (the consumer fetches them again after the
+ *       throttle time, KIP-219), as Kafka does; a throttled fetch of an incremental session (KIP-227) keeps its
+ *       records (the session has recorded what it told the client) and its bytes count, the muted connection
+ *       holding the consumer to its rate; follower fetches are exempt (replication quotas are not client quotas);</li>
  *   <li>every request but inter-broker ones ({@code ApiKeys.clusterAction}, follower fetches): the handler's time
  *       counts against {@code request_percentage}, throttled at most one quota window.</li>
  * </ul>
@@ -64,11 +66,9 @@ public final class QuotaRequestThrottle implements RequestThrottle {
         int bandwidth = quotas.recordAndGetThrottleTimeMs(QuotaType.FETCH, context.principal(), context.clientId(),
                 bytes, now);
         int throttle = Math.max(bandwidth, requestThrottle);
-        if (throttle > 0) {
+        if (throttle > 0 && data.sessionId() == 0) {
             quotas.unrecord(QuotaType.FETCH, context.principal(), context.clientId(), bytes, now);
-            if (data.sessionId() == 0) {
-                data.responses().clear(); // KIP-219: an empty full response with the throttle time
-            }
+            data.responses().clear(); // KIP-219: an empty full response with the throttle time
         }
         return throttle;
     }

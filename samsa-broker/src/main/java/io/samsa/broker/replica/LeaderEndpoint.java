@@ -72,6 +72,15 @@ public final class LeaderEndpoint implements AutoCloseable {
      * @throws IOException the connection failed or was closed, or the leader does not support any version of the API
      */
     public AbstractResponse send(AbstractRequest.Builder<?> request) throws IOException {
+        return exchange(request).responseBody();
+    }
+
+    /**
+     * {@link #send}, with the request header of the exchange (the negotiated version).
+     *
+     * @throws IOException as {@link #send}
+     */
+    ClientResponse exchange(AbstractRequest.Builder<?> request) throws IOException {
         if (!NetworkClientUtils.awaitReady(client, node, time, requestTimeoutMs)) {
             throw new SocketTimeoutException("Failed to connect to " + address() + " within " + requestTimeoutMs
                     + " ms");
@@ -86,7 +95,7 @@ public final class LeaderEndpoint implements AutoCloseable {
         if (response.wasDisconnected() || response.wasTimedOut() || !response.hasResponse()) {
             throw new IOException("No response from " + address() + " to " + request.apiKey());
         }
-        return response.responseBody();
+        return response;
     }
 
     /** Drops the connection; the next {@link #send} reconnects. */

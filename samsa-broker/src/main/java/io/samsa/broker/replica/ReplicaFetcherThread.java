@@ -12,6 +12,8 @@ import java.util.OptionalInt;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
+import org.apache.kafka.clients.ClientResponse;
+import org.apache.kafka.clients.FetchSessionHandler;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchResponseData;
@@ -24,12 +26,12 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.Records;
-import org.apache.kafka.common.requests.FetchMetadata;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
 import org.apache.kafka.common.requests.OffsetsForLeaderEpochResponse;
 import io.samsa.storage.LogAppendInfo;
+import org.apache.kafka.common.utils.LogContext;
 import io.samsa.storage.PartitionLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +44,10 @@ import org.slf4j.LoggerFactory;
  * never had the follower's), so it never keeps a suffix the leader does not have. Then it fetches from its log end
  * offset with the Fetch API as a replica (replica id and broker epoch, current leader epoch per partition, KIP-320),
  * appends what comes back as it is, and takes the leader's high watermark (bounded by its own log end offset). The
- * fetch offset a follower sends is how the leader learns its progress.
+ * fetch offset a follower sends is how the leader learns its progress. Fetches use an incremental fetch session
+ * (KIP-227, kafka-clients' {@code FetchSessionHandler}, as Kafka's followers): after the first full fetch a request
+ * names only the partitions whose fetch offset changed and a response only the partitions that changed; a session
+ * error makes the next fetch a full one.
  *
  * <p>A partition that gets an error waits {@code replica.fetch.backoff.ms}; a new leader epoch from the metadata
  * re-adds it. Thread-safe: {@link #addPartition} and {@link #removePartition} may be called from any thread.
@@ -59,6 +64,8 @@ final class ReplicaFetcherThread extends Thread {
     private final Map<TopicPartition, FetchState> partitions = new HashMap<>();
     private volatile boolean running = true;
     private LeaderEndpoint endpoint;
+    /** The fetch session with {@link #endpoint}'s broker; a new connection starts a new one. */
+    private FetchSessionHandler fetchSession;
 
     /** One partition's fetch position under one leader epoch. Mutated by the fetcher thread only. */
     private static final class FetchState {
@@ -195,6 +202,8 @@ final class ReplicaFetcherThread extends Thread {
                             + settings.interBrokerListener()));
             endpoint = new LeaderEndpoint(localId, leaderId, address.getHostString(), address.getPort(),
                     settings.interBrokerSecurity(), settings.socketTimeoutMs());
+            fetchSession = new FetchSessionHandler(new LogContext("[ReplicaFetcher replicaId=" + localId
+                    + ", leaderId=" + leaderId + "] "), leaderId);
         }
         return endpoint;
     }
@@ -203,6 +212,7 @@ final class ReplicaFetcherThread extends Thread {
         if (endpoint != null) {
             endpoint.close();
             endpoint = null;
+            fetchSession = null;
         }
     }
 
@@ -287,25 +297,38 @@ final class ReplicaFetcherThread extends Thread {
     // ---- fetching ----
 
     private void fetch(List<FetchState> states) throws IOException {
-        Map<TopicPartition, FetchRequest.PartitionData> data = new LinkedHashMap<>();
+        LeaderEndpoint leader = endpoint();
+        FetchSessionHandler.Builder session = fetchSession.newBuilder(states.size(), false);
         Map<TopicPartition, FetchState> byTp = new HashMap<>();
         Map<Uuid, String> names = new HashMap<>();
         for (FetchState s : states) {
             TopicPartition tp = s.partition.topicPartition();
             Uuid topicId = ReplicaManager.toKafka(s.partition.topicId());
             names.put(topicId, tp.topic());
-            data.put(tp, new FetchRequest.PartitionData(topicId, s.fetchOffset, s.partition.log().logStartOffset(),
+            session.add(tp, new FetchRequest.PartitionData(topicId, s.fetchOffset, s.partition.log().logStartOffset(),
                     settings.fetchMaxBytes(), Optional.of(s.leaderEpoch), Optional.empty()));
             byTp.put(tp, s);
         }
+        FetchSessionHandler.FetchRequestData next = session.build();
         FetchRequest.Builder request = new FetchRequest.Builder(ApiKeys.FETCH.oldestVersion(),
                 ApiKeys.FETCH.latestVersion(), localId, brokerEpoch.getAsLong(), settings.fetchWaitMaxMs(),
-                settings.fetchMinBytes(), data)
+                settings.fetchMinBytes(), next.toSend())
                 .setMaxBytes(settings.fetchResponseMaxBytes())
-                .metadata(FetchMetadata.LEGACY);
-        var response = (FetchResponse) endpoint().send(request);
-        if (response.error() != Errors.NONE) {
-            throw new IOException("Fetch from leader " + leaderId + " failed: " + response.error());
+                .removed(next.toForget())
+                .replaced(next.toReplace())
+                .metadata(next.metadata());
+        ClientResponse exchange = leader.exchange(request);
+        var response = (FetchResponse) exchange.responseBody();
+        if (!fetchSession.handleResponse(response, exchange.requestHeader().apiVersion())) {
+            if (response.error() == Errors.FETCH_SESSION_ID_NOT_FOUND
+                    || response.error() == Errors.INVALID_FETCH_SESSION_EPOCH
+                    || response.error() == Errors.FETCH_SESSION_TOPIC_ID_ERROR) {
+                return; // the session is gone (the leader restarted or evicted it): the next fetch is a full one
+            }
+            if (response.error() != Errors.NONE) {
+                throw new IOException("Fetch from leader " + leaderId + " failed: " + response.error());
+            }
+            return; // a response the session cannot use (logged by the handler): the next fetch is a full one
         }
         for (FetchResponseData.FetchableTopicResponse topic : response.data().responses()) {
             String name = topic.topic() != null && !topic.topic().isEmpty() ? topic.topic() : names.get(topic.topicId());
