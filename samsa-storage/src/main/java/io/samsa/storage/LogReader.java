@@ -62,7 +62,7 @@ final class LogReader {
         if (offset >= end.offset()) {
             return end;
         }
-        if (hw.offset() == offset) {
+        if (hw.offset() == offset && hw.positioned()) {
             return hw;
         }
         for (LogSegment segment : segments.range(offset, Long.MAX_VALUE)) {

@@ -443,8 +443,23 @@ public final class PartitionLog {
      * @throws KafkaStorageException     on an I/O failure
      */
     public FetchDataInfo read(long fetchOffset, int maxBytes, long maxOffset, boolean minOneMessage) {
-        return LogReader.read(topicPartition, segments, logStartOffset, logEnd, highWatermark, fetchOffset, maxBytes,
+        LogOffsetMetadata hw = highWatermark;
+        if (!hw.positioned() && maxOffset == hw.offset() && fetchOffset < maxOffset) {
+            hw = positionedHighWatermark(hw);
+        }
+        return LogReader.read(topicPartition, segments, logStartOffset, logEnd, hw, fetchOffset, maxBytes,
                 maxOffset, minOneMessage);
+    }
+
+    /** Looks up where the high watermark {@code hw} sits, and keeps it when the high watermark has not moved since. */
+    private LogOffsetMetadata positionedHighWatermark(LogOffsetMetadata hw) {
+        LogOffsetMetadata positioned = positionOf(hw.offset());
+        synchronized (hwLock) {
+            if (highWatermark == hw) {
+                highWatermark = positioned;
+            }
+        }
+        return positioned;
     }
 
     /** Where {@code offset} (at most the LEO) sits: the start of the batch holding it, or the LEO position. */
@@ -574,12 +589,17 @@ public final class PartitionLog {
         return latestEpoch;
     }
 
-    /** Moves the high watermark forward to {@code offset} (bounded by the LEO); never moves it back. */
+    /**
+     * Moves the high watermark forward to {@code offset} (bounded by the LEO); never moves it back. Below the LEO only
+     * the offset is kept: its position in the segment is looked up by the first read bounded by it (a follower's high
+     * watermark, moved by every fetch response, is read by no one unless consumers fetch from it).
+     */
     public void updateHighWatermark(long offset) {
         synchronized (hwLock) {
-            long target = Math.min(offset, logEnd.offset());
+            LogOffsetMetadata end = logEnd;
+            long target = Math.min(offset, end.offset());
             if (target > highWatermark.offset()) {
-                highWatermark = positionOf(target);
+                highWatermark = target == end.offset() ? end : LogOffsetMetadata.offsetOnly(target);
             }
         }
     }
