@@ -60,6 +60,7 @@ import io.samsa.broker.handlers.AlterClientQuotasHandler;
 import io.samsa.broker.handlers.DescribeClientQuotasHandler;
 import io.samsa.broker.quota.ClientQuotaManager;
 import io.samsa.broker.quota.QuotaRequestThrottle;
+import io.samsa.broker.handlers.FetchSessionCache;
 import io.samsa.broker.quota.QuotaSettings;
 import io.samsa.broker.security.SaslListenerSettings;
 import io.samsa.broker.security.ScramCredentials;
@@ -340,8 +341,9 @@ public final class SamsaBroker implements SamsaNode {
                 config.values().getBoolean(BrokerConfigDefs.TRANSACTION_PARTITION_VERIFICATION_ENABLE),
                 config.values().getInt(BrokerConfigDefs.ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MS),
                 config.values().getInt(BrokerConfigDefs.ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MAX_MS));
+        FetchSessionCache fetchSessions = new FetchSessionCache(config.maxIncrementalFetchSessionCacheSlots());
         BrokerMetrics brokerMetrics = BrokerMetrics.start(config.nodeId(), replicas, quorum, purgatory,
-                () -> groupCoordinator);
+                fetchSessions, () -> groupCoordinator);
         metrics = brokerMetrics;
         if (brokerMetrics != null) {
             replicas.traffic(brokerMetrics.traffic());
@@ -364,7 +366,7 @@ public final class SamsaBroker implements SamsaNode {
                 .register(new ConsumerGroupDescribeHandler(groups, consumerGroups, quorum::image,
                         ctx.authorizer()))
                 .register(new ProduceHandler(ctx, txnVerifier))
-                .register(new FetchHandler(ctx))
+                .register(new FetchHandler(ctx, fetchSessions))
                 .register(new ListOffsetsHandler(ctx))
                 .register(new OffsetsForLeaderEpochHandler(ctx))
                 .register(new CreateTopicsHandler(ctx))

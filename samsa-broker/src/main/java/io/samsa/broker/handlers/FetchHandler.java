@@ -52,9 +52,10 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
     private final BrokerContext ctx;
     private final FetchSessionCache sessions;
 
-    public FetchHandler(BrokerContext ctx) {
+    /** A handler keeping its fetch sessions in {@code sessions} (shared with the metrics). */
+    public FetchHandler(BrokerContext ctx, FetchSessionCache sessions) {
         this.ctx = ctx;
-        this.sessions = new FetchSessionCache(ctx.config().maxIncrementalFetchSessionCacheSlots());
+        this.sessions = sessions;
     }
 
     @Override

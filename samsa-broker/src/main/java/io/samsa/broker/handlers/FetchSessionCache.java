@@ -16,14 +16,15 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Thread-safe (one lock); sessions are looked up by the I/O threads of the fetch requests that name them.
  */
-final class FetchSessionCache {
+public final class FetchSessionCache {
     /** Kafka's {@code min.incremental.fetch.session.eviction.ms} default. */
     static final long EVICTION_MIN_IDLE_MS = 120_000;
 
     private final int maxSlots;
     private final Map<Integer, FetchSession> sessions = new HashMap<>();
 
-    FetchSessionCache(int maxSlots) {
+    /** A cache of at most {@code maxSlots} sessions ({@code max.incremental.fetch.session.cache.slots}). */
+    public FetchSessionCache(int maxSlots) {
         this.maxSlots = maxSlots;
     }
 
@@ -55,8 +56,18 @@ final class FetchSessionCache {
         return Optional.of(session);
     }
 
-    synchronized int size() {
+    /** Sessions cached (Kafka's {@code NumIncrementalFetchSessions}). */
+    public synchronized int size() {
         return sessions.size();
+    }
+
+    /** Partitions over all cached sessions (Kafka's {@code NumIncrementalFetchPartitionsCached}). */
+    public synchronized int cachedPartitions() {
+        int n = 0;
+        for (FetchSession s : sessions.values()) {
+            n += s.size();
+        }
+        return n;
     }
 
     private boolean evictFor(boolean follower, long nowMs) {

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import io.samsa.broker.handlers.FetchSessionCache;
 import io.samsa.broker.replica.DelayedFetchPurgatory;
 import io.samsa.broker.replica.Partition;
 import io.samsa.broker.replica.ReplicaManager;
@@ -36,7 +37,7 @@ final class BrokerGauges {
 
     /** Where the numbers come from. */
     record Sources(int nodeId, ReplicaManager replicas, MetadataQuorum quorum, DelayedFetchPurgatory fetchPurgatory,
-                   Supplier<GroupCoordinator> groups) {
+                   FetchSessionCache fetchSessions, Supplier<GroupCoordinator> groups) {
     }
 
     private final Sources src;
@@ -72,6 +73,8 @@ final class BrokerGauges {
                 .tag("delayedOperation", "Produce").register(registry);
         Gauge.builder(KafkaMetrics.PURGATORY_SIZE.baseName(), src.fetchPurgatory(), DelayedFetchPurgatory::size)
                 .tag("delayedOperation", "Fetch").register(registry);
+        gauge(KafkaMetrics.FETCH_SESSIONS, () -> src.fetchSessions().size());
+        gauge(KafkaMetrics.FETCH_SESSION_PARTITIONS, () -> src.fetchSessions().cachedPartitions());
         gauge(KafkaMetrics.ACTIVE_CONTROLLER, () -> activeController() ? 1 : 0);
         gauge(KafkaMetrics.OFFLINE_PARTITIONS, () -> activeController() ? offlinePartitions(src.quorum().image()) : 0);
         gauge(KafkaMetrics.GLOBAL_PARTITIONS, () -> activeController()

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.samsa.broker.handlers.FetchSessionCache;
 import io.samsa.broker.replica.DelayedFetchPurgatory;
 import io.samsa.broker.replica.ReplicaManager;
 import io.samsa.broker.replica.TopicTraffic;
@@ -91,15 +92,18 @@ public final class BrokerMetrics implements AutoCloseable {
     /**
      * The broker's metrics; null when {@link #enabled()} is false.
      *
+     * @param fetchSessions the Fetch handler's incremental fetch sessions (KIP-227)
      * @param groups the group coordinator once made (null before)
      */
     public static BrokerMetrics start(int nodeId, ReplicaManager replicas, MetadataQuorum quorum,
-                                      DelayedFetchPurgatory fetchPurgatory, Supplier<GroupCoordinator> groups) {
+                                      DelayedFetchPurgatory fetchPurgatory, FetchSessionCache fetchSessions,
+                                      Supplier<GroupCoordinator> groups) {
         if (!enabled()) {
             LOGGER.info("Metrics are off ({}=false)", ENABLED_PROPERTY);
             return null;
         }
-        return new BrokerMetrics(new BrokerGauges.Sources(nodeId, replicas, quorum, fetchPurgatory, groups));
+        return new BrokerMetrics(new BrokerGauges.Sources(nodeId, replicas, quorum, fetchPurgatory, fetchSessions,
+                groups));
     }
 
     /** The per-request hook for the Kafka listeners' {@code ApiRegistry}. */

@@ -51,6 +51,10 @@ public final class KafkaMetrics {
     public static final KafkaMetric ISR_EXPANDS = meter(SERVER, "ReplicaManager", "IsrExpandsPerSec");
     public static final KafkaMetric PURGATORY_SIZE =
             gauge(SERVER, "DelayedOperationPurgatory", "PurgatorySize", "delayedOperation");
+    // incremental fetch sessions (KIP-227): FetchSessionCache
+    public static final KafkaMetric FETCH_SESSIONS = gauge(SERVER, "FetchSessionCache", "NumIncrementalFetchSessions");
+    public static final KafkaMetric FETCH_SESSION_PARTITIONS =
+            gauge(SERVER, "FetchSessionCache", "NumIncrementalFetchPartitionsCached");
 
     // controller: KafkaController (the active controller's view; 0 elsewhere, as Kafka)
     public static final KafkaMetric ACTIVE_CONTROLLER = gauge(CONTROLLER, "KafkaController", "ActiveControllerCount");

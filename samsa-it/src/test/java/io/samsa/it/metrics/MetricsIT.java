@@ -80,6 +80,11 @@ class MetricsIT {
             }
             assertThat(read).isEqualTo(60);
             consumer.commitSync();
+            // while it reads, the consumer's fetches go through one incremental fetch session of its 3 partitions
+            Scrape reading = scrapeWhen(s -> s.value("kafka_server_fetchsessioncache_numincrementalfetchsessions", "")
+                    == 1.0);
+            assertThat(reading.value("kafka_server_fetchsessioncache_numincrementalfetchpartitionscached", ""))
+                    .isEqualTo(3.0);
         }
         produce(40);
 
