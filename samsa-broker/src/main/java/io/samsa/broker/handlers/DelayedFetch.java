@@ -52,12 +52,6 @@ final class DelayedFetch implements DelayedOperation {
     private final CompletableFuture<FetchResponseData> response = new CompletableFuture<>();
 
     DelayedFetch(BrokerContext ctx, List<FetchedPartition> partitions, int maxBytes, int minBytes, short version,
-                 int replicaId, String listener) {
-        this(ctx, partitions, maxBytes, minBytes, version, replicaId, listener, IsolationLevel.READ_UNCOMMITTED, null,
-                false);
-    }
-
-    DelayedFetch(BrokerContext ctx, List<FetchedPartition> partitions, int maxBytes, int minBytes, short version,
                  int replicaId, String listener, IsolationLevel isolation, FetchSession session, boolean incremental) {
         this.session = session;
         this.incremental = incremental;
