@@ -26,6 +26,7 @@ class FetchSessionCacheTest {
         assertThat(cache.get(b.id(), IDLE)).isPresent();
 
         // and a follower takes the least recently used consumer's slot at once; followers are not evicted for followers
+        cache.get(b.id(), IDLE + 1); // b used last: c is the least recently used consumer
         FetchSession f1 = cache.create(true, true, IDLE + 1).orElseThrow();
         assertThat(cache.get(c.id(), IDLE + 1)).as("c was used before b").isEmpty();
         FetchSession f2 = cache.create(true, true, IDLE + 2).orElseThrow();
