@@ -136,7 +136,7 @@ final class FollowerAppend {
             }
             log.epochCache().persist(); // before the data: the file never misses an epoch of the log
             appendRuns(log, validated.records(), cfg, now);
-            flushNow = log.countUnflushed(validated.recordCount(), now, cfg);
+            flushNow = log.flusher().countUnflushed(validated.recordCount(), now, cfg);
             log.storageFailures().succeeded();
         } catch (IOException e) {
             log.storageFailures().failed("follower append", e);
@@ -146,7 +146,7 @@ final class FollowerAppend {
             lock.unlock();
         }
         if (flushNow) {
-            log.requestFlushRound();
+            log.flusher().requestRound();
         }
         return new LogAppendInfo(validated.firstOffset(), validated.lastOffset(), -1, log.logStartOffset(),
                 validated.recordCount(), false, flushNow);

@@ -2,6 +2,7 @@ package io.samsa.storage;
 
 import io.samsa.storage.producer.BatchMetadata;
 import io.samsa.storage.producer.CompletedTxn;
+import io.samsa.storage.producer.ProducerStateEntry;
 import io.samsa.storage.producer.ProducerStateManager;
 import io.samsa.storage.segment.LogSegment;
 import io.samsa.storage.segment.LogSegments;
@@ -10,6 +11,7 @@ import io.samsa.storage.txn.TransactionIndex;
 import io.samsa.storage.txn.VerificationGuard;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
@@ -119,6 +121,17 @@ final class LogTransactions {
             segment.txnIndex().append(new AbortedTxn(completed.producerId(), completed.firstOffset(),
                     completed.lastOffset(), completed.lastStableOffset()));
         }
+    }
+
+    /** See {@link PartitionLog#activeProducers()} (caller holds the lock). */
+    static List<ActiveProducer> activeProducers(ProducerStateManager producers) {
+        List<ActiveProducer> result = new ArrayList<>(producers.producerCount());
+        for (ProducerStateEntry entry : producers.entries()) {
+            result.add(new ActiveProducer(entry.producerId(), entry.producerEpoch(), entry.lastSeq(),
+                    entry.lastTimestamp(), entry.coordinatorEpoch(), entry.currentTxnFirstOffset()));
+        }
+        result.sort(Comparator.comparingLong(ActiveProducer::producerId));
+        return List.copyOf(result);
     }
 
     /** See {@link PartitionLog#collectAbortedTransactions}. Lock-free. */

@@ -1,10 +1,7 @@
 package io.samsa.storage;
 
-import io.samsa.storage.checkpoint.OffsetCheckpointFile;
 import io.samsa.storage.epoch.LeaderEpochCache;
-import io.samsa.storage.producer.BatchMetadata;
 import io.samsa.storage.producer.CompletedTxn;
-import io.samsa.storage.producer.ProducerStateEntry;
 import io.samsa.storage.producer.ProducerStateManager;
 import io.samsa.storage.segment.LogSegment;
 import io.samsa.storage.segment.LogSegments;
@@ -12,28 +9,22 @@ import io.samsa.storage.segment.SegmentFiles;
 import io.samsa.storage.txn.AbortedTxn;
 import io.samsa.storage.txn.UnstableOffsets;
 import io.samsa.storage.txn.VerificationGuard;
-import io.samsa.storage.validation.BatchValidator;
-import io.samsa.storage.validation.Recompressor;
-import io.samsa.storage.validation.ValidatedBatch;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
-import org.apache.kafka.common.record.TimestampType;
-import org.apache.kafka.common.record.internal.EndTransactionMarker;
 import org.apache.kafka.common.record.internal.FileRecords;
 import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * write completed). {@link #flush} fsyncs: never call it on a network event loop. {@link #appendAsLeader} never
  * waits for an fsync: when {@code flush.messages} is reached it starts one on the background executor
  * ({@link GroupCommit}) and the caller acknowledges after {@link #flushedTo} completes.
+ *
+ * <p>This class holds the log's state and its public entry points; package-private helpers do the work:
+ * {@link LeaderAppend}, {@link FollowerAppend}, {@link LogTruncation}, {@link LogRetention}, {@link SegmentSwap} and
+ * {@link LogClose} under its lock; {@link LogReader} and {@link TimestampLookup} without it; {@link HighWatermark}
+ * owns the high watermark, {@link LogFlusher} the recovery point and the fsyncs.
  */
 public final class PartitionLog {
     private static final Logger LOGGER = LoggerFactory.getLogger(PartitionLog.class);
@@ -61,28 +57,21 @@ public final class PartitionLog {
     private final LogSegments segments;
     private final ProducerStateManager producerState;
     private final LeaderEpochCache epochCache;
-    private final Executor background;
     private final SegmentDeleter deleter;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Object hwLock = new Object();
     private final StorageFailures failures;
+    /** The recovery point, {@code flush.messages} / {@code flush.ms} and group commit (under {@link #lock}). */
+    private final LogFlusher flusher;
+    /** The high watermark and its position (its own monitor, not {@link #lock}). */
+    private final HighWatermark highWatermark;
     private volatile Uuid topicId;
     private volatile LogConfig config;
     private volatile LogOffsetMetadata logEnd;
-    private volatile LogOffsetMetadata highWatermark;
     private volatile long logStartOffset;
-    private volatile long recoveryPoint;
     private volatile int latestEpoch;
-    private volatile long firstUnflushedAppendMs = -1;
     /** What holds the last stable offset back (published under the lock, read without it). */
     private volatile UnstableOffsets unstable = UnstableOffsets.NONE;
-    private long unflushedMessages;
-    /** Truncations so far (under the lock): a flush that started before one must not move the recovery point. */
-    private long truncations;
     private boolean closed;
-    /** A file was created in the directory since the last group-commit round (a roll): fsync the directory too. */
-    private volatile boolean directoryDirty = true;
-    private final GroupCommit groupCommit;
 
     PartitionLog(TopicPartition topicPartition, Uuid topicId, Path dir, LogConfig config, Time time,
                  LogSegments segments, ProducerStateManager producerState, LeaderEpochCache epochCache,
@@ -95,21 +84,18 @@ public final class PartitionLog {
         this.segments = segments;
         this.producerState = producerState;
         this.epochCache = epochCache;
-        this.background = background;
         this.deleter = deleter;
         this.failures = new StorageFailures(topicPartition);
         LogSegment active = segments.active();
         this.logEnd = new LogOffsetMetadata(state.logEndOffset(), active.baseOffset(), active.size());
         this.logStartOffset = state.logStartOffset();
-        this.recoveryPoint = state.recoveryPoint();
         this.latestEpoch = state.latestEpoch();
-        this.highWatermark = new LogOffsetMetadata(state.logStartOffset(), 0, 0);
-        this.highWatermark = positionOf(Math.max(state.logStartOffset(),
-                Math.min(state.highWatermark(), state.logEndOffset())));
+        LogOffsetMetadata unpositioned = new LogOffsetMetadata(state.logStartOffset(), 0, 0);
+        this.highWatermark = new HighWatermark(this, LogReader.positionOf(segments, logEnd, unpositioned,
+                Math.max(state.logStartOffset(), Math.min(state.highWatermark(), state.logEndOffset()))));
         this.unstable = UnstableOffsets.NONE.next(producerState.firstOngoingTxnOffset(), highWatermark.offset(),
                 logEnd.offset(), List.of());
-        this.groupCommit = new GroupCommit(topicPartition.toString(), state.recoveryPoint(),
-                background != null ? background : Runnable::run, this::flushForGroupCommit);
+        this.flusher = new LogFlusher(this, state.recoveryPoint(), background);
     }
 
     /** What recovery established when the log was opened. */
@@ -200,70 +186,7 @@ public final class PartitionLog {
      */
     public LogAppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch, AppendOrigin origin,
                                         VerificationGuard guard) {
-        LogConfig cfg = config;
-        long now = time.milliseconds();
-        // A topic compression.type other than "producer" rewrites the batch in that codec first (Kafka's LogValidator).
-        records = Recompressor.toTopicCompression(records, cfg.compressionType());
-        ValidatedBatch validated = BatchValidator.validate(records, cfg, now, origin == AppendOrigin.COORDINATOR);
-        MutableRecordBatch batch = validated.batch();
-        EndTransactionMarker marker = LogTransactions.markerOf(batch);
-        boolean flushNow;
-        LogAppendInfo info;
-        lock.lock();
-        try {
-            ensureOpen();
-            Optional<BatchMetadata> duplicate = LogTransactions.check(producerState, batch, marker, origin, guard);
-            if (duplicate.isPresent()) {
-                BatchMetadata original = duplicate.get();
-                long appendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME ? original.timestamp() : -1;
-                boolean awaitFlush = cfg.flushMessages() == 1 && original.lastOffset() >= recoveryPoint;
-                return new LogAppendInfo(original.firstOffset(), original.lastOffset(), appendTime,
-                        logStartOffset, 0, true, awaitFlush);
-            }
-            if (failures.isFailing()) {
-                // a failed write may have left bytes it could not remove yet: never append after them
-                segments.active().repairTail();
-            }
-            long firstOffset = logEnd.offset();
-            long lastOffset = firstOffset + validated.count() - 1;
-            long maxTimestamp = BatchValidator.assignOffsets(validated, firstOffset, leaderEpoch, cfg.timestampType(), now);
-            if (leaderEpoch >= 0) {
-                epochCache.assign(leaderEpoch, firstOffset);
-            }
-            // before the data: the file never misses an epoch of the log, nor holds one cut at the load after it
-            epochCache.persist();
-            LogSegment segment = segments.active();
-            // compacted logs also roll by max.compaction.lag.ms, so that old records leave the active segment
-            long rollMs = cfg.compact() ? Math.min(cfg.segmentMs(), cfg.maxCompactionLagMs()) : cfg.segmentMs();
-            if (segment.shouldRoll(cfg.segmentBytes(), rollMs, records.sizeInBytes(), lastOffset, now)) {
-                segment = roll(cfg, now);
-            }
-            int position = segment.append(lastOffset, maxTimestamp, records);
-            Optional<CompletedTxn> completed = LogTransactions.appended(producerState, segment, batch, marker,
-                    firstOffset, lastOffset, maxTimestamp);
-            if (batch.isTransactional()) {
-                // published before the LEO: no replica can fetch an open transaction's batch before the LSO holds it
-                transactionsChanged(completed.map(List::of).orElse(List.of()));
-            }
-            appended(new LogOffsetMetadata(lastOffset + 1, segment.baseOffset(), position + records.sizeInBytes()),
-                    leaderEpoch);
-            flushNow = countUnflushed(validated.count(), now, cfg);
-            long appendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME ? now : -1;
-            info = new LogAppendInfo(firstOffset, lastOffset, appendTime, logStartOffset, validated.count(), false,
-                    flushNow);
-            failures.succeeded();
-        } catch (IOException e) {
-            // the segment is as it was before this append (LogSegment.append removed any partial bytes)
-            failures.failed("append", e);
-            dropEpochsFromLogEnd();
-            throw new KafkaStorageException("append to " + topicPartition + " failed: " + e.getMessage(), e);
-        } finally {
-            lock.unlock();
-        }
-        if (flushNow) {
-            groupCommit.requestRound();
-        }
-        return info;
+        return LeaderAppend.append(this, records, leaderEpoch, origin, guard);
     }
 
     /**
@@ -294,28 +217,6 @@ public final class PartitionLog {
         latestEpoch = lastBatchEpoch;
     }
 
-    /**
-     * Counts appended records for {@code flush.messages} (caller holds the lock).
-     *
-     * @return true when they reach it: start a group-commit round ({@link #requestFlushRound}) after unlocking
-     */
-    boolean countUnflushed(long records, long now, LogConfig cfg) {
-        unflushedMessages += records;
-        if (firstUnflushedAppendMs < 0) {
-            firstUnflushedAppendMs = now;
-        }
-        boolean flushNow = unflushedMessages >= cfg.flushMessages();
-        if (flushNow) {
-            unflushedMessages = 0; // counted again from here: the round started covers these
-        }
-        return flushNow;
-    }
-
-    /** Starts a group-commit round unless one is pending (call without the lock). */
-    void requestFlushRound() {
-        groupCommit.requestRound();
-    }
-
     /** After a failed append: epochs assigned for data that did not reach the log go again (caller holds the lock). */
     void dropEpochsFromLogEnd() {
         if (epochCache.truncateFromEnd(logEnd.offset())) {
@@ -339,69 +240,7 @@ public final class PartitionLog {
      *         earlier since it was opened, or the log was closed before the offset was on disk
      */
     public CompletableFuture<Void> flushedTo(long offset) {
-        return groupCommit.awaitFlushed(offset);
-    }
-
-    /**
-     * One group-commit round: fsyncs the data appended up to the current LEO (an {@code fdatasync} of the active
-     * segment's {@code .log}; a fully written earlier segment with its indexes; the directory only when a segment was
-     * created since the last round) and advances the recovery point to it. The active segment's indexes are not
-     * forced: recovery after an unclean shutdown always rescans the active segment and rebuilds them.
-     *
-     * @return the new recovery point
-     */
-    private long flushForGroupCommit() throws IOException {
-        long target;
-        List<LogSegment> dirty;
-        LogSegment active;
-        boolean syncDirectory;
-        long truncationsBefore;
-        lock.lock();
-        try {
-            ensureOpen();
-            truncationsBefore = truncations;
-            target = logEnd.offset();
-            if (target <= recoveryPoint) {
-                return recoveryPoint;
-            }
-            dirty = segments.range(recoveryPoint, target);
-            active = segments.active();
-            // a leader-epoch-checkpoint renamed since the last sync must be durable with the data it describes
-            syncDirectory = directoryDirty || epochCache.takeDirectorySync();
-            directoryDirty = false;
-            firstUnflushedAppendMs = -1;
-        } finally {
-            lock.unlock();
-        }
-        long flushStart = System.nanoTime();
-        try {
-            for (LogSegment segment : dirty) {
-                if (segment == active) {
-                    segment.log().channel().force(false);
-                } else {
-                    segment.flush();
-                }
-            }
-            if (syncDirectory) {
-                OffsetCheckpointFile.fsyncDirectory(dir);
-                OffsetCheckpointFile.fsyncDirectory(dir.getParent());
-            }
-        } catch (IOException | RuntimeException e) {
-            if (syncDirectory) {
-                directoryDirty = true;
-            }
-            throw e;
-        }
-        LogFlushStats.flushed(flushStart);
-        lock.lock();
-        try {
-            if (truncations == truncationsBefore) { // a truncation meanwhile: what was fsynced is not the log now
-                recoveryPoint = Math.max(recoveryPoint, target);
-            }
-            return recoveryPoint;
-        } finally {
-            lock.unlock();
-        }
+        return flusher.awaitFlushed(offset);
     }
 
     /** Starts a new active segment at the LEO (caller holds the lock). */
@@ -415,18 +254,10 @@ public final class PartitionLog {
         producerState.takeSnapshot(newBase);
         LogSegment segment = LogSegment.open(dir, newBase, cfg.indexIntervalBytes(), cfg.segmentIndexBytes(), now);
         segments.add(segment);
-        directoryDirty = true;
+        flusher.segmentCreated();
         logEnd = new LogOffsetMetadata(newBase, newBase, 0);
         LOGGER.debug("Rolled segment topicPartition={} baseOffset={}", topicPartition, newBase);
-        if (background != null) {
-            background.execute(() -> {
-                try {
-                    flush(newBase);
-                } catch (IOException | RuntimeException e) {
-                    failures.failed("background flush up to " + newBase, e);
-                }
-            });
-        }
+        flusher.flushInBackground(newBase);
         return segment;
     }
 
@@ -443,28 +274,9 @@ public final class PartitionLog {
      * @throws KafkaStorageException     on an I/O failure
      */
     public FetchDataInfo read(long fetchOffset, int maxBytes, long maxOffset, boolean minOneMessage) {
-        LogOffsetMetadata hw = highWatermark;
-        if (!hw.positioned() && maxOffset == hw.offset() && fetchOffset < maxOffset) {
-            hw = positionedHighWatermark(hw);
-        }
+        LogOffsetMetadata hw = highWatermark.forRead(fetchOffset, maxOffset);
         return LogReader.read(topicPartition, segments, logStartOffset, logEnd, hw, fetchOffset, maxBytes,
                 maxOffset, minOneMessage);
-    }
-
-    /** Looks up where the high watermark {@code hw} sits, and keeps it when the high watermark has not moved since. */
-    private LogOffsetMetadata positionedHighWatermark(LogOffsetMetadata hw) {
-        LogOffsetMetadata positioned = positionOf(hw.offset());
-        synchronized (hwLock) {
-            if (highWatermark == hw) {
-                highWatermark = positioned;
-            }
-        }
-        return positioned;
-    }
-
-    /** Where {@code offset} (at most the LEO) sits: the start of the batch holding it, or the LEO position. */
-    private LogOffsetMetadata positionOf(long offset) {
-        return LogReader.positionOf(segments, logEnd, highWatermark, offset);
     }
 
     /**
@@ -499,12 +311,7 @@ public final class PartitionLog {
      * @return {@link VerificationGuard#SENTINEL} when the producer's transaction is already open here at that epoch
      */
     public VerificationGuard startTransactionVerification(long producerId, short producerEpoch) {
-        lock.lock();
-        try {
-            return producerState.startVerification(producerId, producerEpoch);
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> producerState.startVerification(producerId, producerEpoch));
     }
 
     /**
@@ -514,22 +321,12 @@ public final class PartitionLog {
      * @return how many were removed
      */
     public int removeExpiredProducers(long expirationMs) {
-        lock.lock();
-        try {
-            return producerState.removeExpiredProducers(time.milliseconds(), expirationMs);
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> producerState.removeExpiredProducers(time.milliseconds(), expirationMs));
     }
 
     /** True when producer {@code producerId} has a transaction open in this log at epoch {@code producerEpoch}. */
     public boolean hasOngoingTransaction(long producerId, short producerEpoch) {
-        lock.lock();
-        try {
-            return producerState.hasOngoingTransaction(producerId, producerEpoch);
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> producerState.hasOngoingTransaction(producerId, producerEpoch));
     }
 
     /**
@@ -538,18 +335,7 @@ public final class PartitionLog {
      * @return an immutable snapshot
      */
     public List<ActiveProducer> activeProducers() {
-        lock.lock();
-        try {
-            List<ActiveProducer> result = new ArrayList<>(producerState.producerCount());
-            for (ProducerStateEntry entry : producerState.entries()) {
-                result.add(new ActiveProducer(entry.producerId(), entry.producerEpoch(), entry.lastSeq(),
-                        entry.lastTimestamp(), entry.coordinatorEpoch(), entry.currentTxnFirstOffset()));
-            }
-            result.sort(Comparator.comparingLong(ActiveProducer::producerId));
-            return List.copyOf(result);
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> LogTransactions.activeProducers(producerState));
     }
 
     /**
@@ -579,9 +365,14 @@ public final class PartitionLog {
         return highWatermark.offset();
     }
 
+    /** The LEO with its segment and byte position (published after each completed write). */
+    LogOffsetMetadata logEnd() {
+        return logEnd;
+    }
+
     /** Offset up to which the log is known to be fsynced (exclusive). */
     public long recoveryPoint() {
-        return recoveryPoint;
+        return flusher.recoveryPoint();
     }
 
     /** Leader epoch of the last appended batch (-1 when none). */
@@ -595,13 +386,7 @@ public final class PartitionLog {
      * watermark, moved by every fetch response, is read by no one unless consumers fetch from it).
      */
     public void updateHighWatermark(long offset) {
-        synchronized (hwLock) {
-            LogOffsetMetadata end = logEnd;
-            long target = Math.min(offset, end.offset());
-            if (target > highWatermark.offset()) {
-                highWatermark = target == end.offset() ? end : LogOffsetMetadata.offsetOnly(target);
-            }
-        }
+        highWatermark.advanceTo(offset);
     }
 
     /**
@@ -619,55 +404,12 @@ public final class PartitionLog {
 
     /** Forces every appended byte to disk (fsync of segments and indexes) and advances the recovery point. */
     public void flush() throws IOException {
-        flush(Long.MAX_VALUE);
-    }
-
-    /** Fsyncs segments holding offsets below {@code upTo} (capped at the LEO) and advances the recovery point. */
-    void flush(long upTo) throws IOException {
-        long target;
-        List<LogSegment> dirty;
-        long truncationsBefore;
-        lock.lock();
-        try {
-            ensureOpen();
-            // before the data it describes is durable: a file missing an epoch of the data rewritten, a rename fsynced
-            epochCache.flush(logEnd.offset());
-            truncationsBefore = truncations;
-            target = Math.min(upTo, logEnd.offset());
-            if (target <= recoveryPoint) {
-                return;
-            }
-            dirty = segments.range(recoveryPoint, target);
-            if (target == logEnd.offset()) {
-                unflushedMessages = 0;
-                firstUnflushedAppendMs = -1;
-            }
-        } finally {
-            lock.unlock();
-        }
-        long flushStart = System.nanoTime();
-        for (LogSegment segment : dirty) {
-            segment.flush();
-        }
-        OffsetCheckpointFile.fsyncDirectory(dir);
-        LogFlushStats.flushed(flushStart);
-        long flushed;
-        lock.lock();
-        try {
-            if (truncations == truncationsBefore) {
-                recoveryPoint = Math.max(recoveryPoint, target);
-            }
-            flushed = recoveryPoint;
-        } finally {
-            lock.unlock();
-        }
-        groupCommit.flushedTo(flushed);
+        flusher.flush(Long.MAX_VALUE);
     }
 
     /** True when an append older than {@code flush.ms} has not been fsynced. */
     boolean flushDue(long nowMs) {
-        long first = firstUnflushedAppendMs;
-        return first >= 0 && nowMs - first >= config.flushMs();
+        return flusher.flushDue(nowMs);
     }
 
     /**
@@ -802,11 +544,21 @@ public final class PartitionLog {
         return closed;
     }
 
+    /** Marks the log closed: appends, flushes and segment changes fail or do nothing (caller holds the lock). */
+    void markClosed() {
+        closed = true;
+    }
+
+    /** The log's durability: recovery point, {@code flush.messages} count, group commit (for the package's helpers). */
+    LogFlusher flusher() {
+        return flusher;
+    }
+
     /** Moves the log start offset (and the recovery point) up to {@code offset}; never back (caller holds the lock). */
     void advanceLogStartOffset(long offset) {
         if (offset > logStartOffset) {
             logStartOffset = offset;
-            recoveryPoint = Math.max(recoveryPoint, offset);
+            flusher.logStartAdvanced(offset);
             if (epochCache.truncateFromStart(offset)) {
                 try {
                     epochCache.persist();
@@ -822,21 +574,10 @@ public final class PartitionLog {
      * the HW and recovery point come down to the LEO if above it, group-commit waiters see the new durable end.
      */
     void truncated(long newLogStart, LogOffsetMetadata end) {
-        truncations++;
         logStartOffset = newLogStart;
         logEnd = end;
-        synchronized (hwLock) {
-            if (highWatermark.offset() >= end.offset()) {
-                highWatermark = end;
-            } else if (highWatermark.offset() < newLogStart) {
-                highWatermark = positionOf(newLogStart);
-            } // else: below the cut, its segment and position are untouched
-        }
-        // an empty log (truncateFullyAndStartAt) has nothing to recover: its recovery point is its start
-        recoveryPoint = newLogStart == end.offset() ? end.offset() : Math.min(recoveryPoint, end.offset());
-        unflushedMessages = 0;
-        firstUnflushedAppendMs = -1;
-        groupCommit.truncatedTo(recoveryPoint);
+        highWatermark.truncated(newLogStart, end);
+        flusher.truncated(newLogStart, end.offset());
     }
 
     /** The epoch of the last batch after a truncation (caller holds the lock). */
@@ -857,12 +598,7 @@ public final class PartitionLog {
 
     /** Each producer's last appended offset (producer id to offset), for the cleaner to keep their last batch. */
     public java.util.Map<Long, Long> producerLastOffsets() {
-        lock.lock();
-        try {
-            return producerState.lastOffsets();
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> producerState.lastOffsets());
     }
 
     /** The clock this log uses. */
@@ -872,7 +608,7 @@ public final class PartitionLog {
 
     /** Group-commit rounds (fsyncs for {@code flush.messages}) run so far (tests and metrics). */
     long groupCommitRounds() {
-        return groupCommit.rounds();
+        return flusher.rounds();
     }
 
     /** Number of segments (for tests and metrics). */
@@ -898,75 +634,24 @@ public final class PartitionLog {
      * @throws IOException the first failure: the log was not shut down cleanly (the next open must recover it)
      */
     void close() throws IOException {
-        lock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-        } finally {
-            lock.unlock();
-        }
-        IOException failure = null;
-        try {
-            flush();
-        } catch (IOException e) {
-            failure = e;
-        }
-        lock.lock();
-        try {
-            if (failure == null && !SegmentFiles.snapshotFile(dir, logEnd.offset()).exists()) {
-                try {
-                    producerState.takeSnapshot(logEnd.offset());
-                } catch (IOException e) {
-                    failure = e;
-                }
-            }
-            // the files are released even when the flush or snapshot failed (recovery redoes both)
-            for (LogSegment segment : segments.all()) {
-                try {
-                    segment.close();
-                } catch (IOException | RuntimeException e) {
-                    if (failure == null) {
-                        failure = e instanceof IOException io ? io : new IOException(e);
-                    } else {
-                        failure.addSuppressed(e);
-                    }
-                }
-            }
-            closed = true;
-        } finally {
-            lock.unlock();
-        }
-        groupCommit.close("log of " + topicPartition + " is closed");
-        if (failure != null) {
-            failures.failed("close", failure);
-            throw failure;
-        }
+        LogClose.close(this);
     }
 
     /** Closes every file and deletes the segments and snapshots (the directory is removed by the caller). */
     void deleteFiles() throws IOException {
-        lock.lock();
-        try {
-            closed = true;
-            for (LogSegment segment : segments.all()) {
-                segment.deleteIfExists();
-            }
-            producerState.deleteSnapshots();
-        } finally {
-            lock.unlock();
-        }
-        groupCommit.close("log of " + topicPartition + " was deleted");
+        LogClose.deleteFiles(this);
     }
 
     /** Releases file handles as a crash would: nothing flushed, trimmed or snapshotted (tests only). */
     void closeHandlersForTesting() throws IOException {
+        LogClose.closeHandlers(this);
+    }
+
+    /** Runs {@code action} under the lock (producer-state queries and changes outside appends). */
+    private <T> T locked(Supplier<T> action) {
         lock.lock();
         try {
-            closed = true;
-            for (LogSegment segment : segments.all()) {
-                segment.closeHandlers();
-            }
+            return action.get();
         } finally {
             lock.unlock();
         }
