@@ -9,8 +9,9 @@ import org.apache.kafka.common.network.Send;
 
 /**
  * Writes a serialized response ({@link Send}: size prefix, header, body) to the channel without copying: byte
- * sections become wrapped {@code ByteBuf}s and {@code FileRecords} sections become file regions (sendfile), see
- * {@link NettyTransferableChannel} (on TLS connections: chunks read into pooled buffers). Does not flush; {@link ResponseOrderer} flushes after each run of responses.
+ * sections become wrapped {@code ByteBuf}s and {@code FileRecords} sections become file regions (sendfile), or pooled
+ * copies below {@link NettyTransferableChannel#COPY_BELOW_BYTES}, see {@link NettyTransferableChannel} (on TLS
+ * connections: chunks read into pooled buffers). Does not flush; {@link ResponseOrderer} flushes after each run of responses.
  *
  * <p>If a Send fails half-way (e.g. the log segment was truncated under it), part of a response may already be
  * queued, so the connection is closed.

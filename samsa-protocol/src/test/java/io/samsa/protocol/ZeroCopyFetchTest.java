@@ -3,6 +3,7 @@ package io.samsa.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.FileRegion;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
@@ -37,6 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ZeroCopyFetchTest {
 
     private static final short FETCH_VERSION = 12;
+    /** Pads each value so a batch of 10 is about 7 KiB: the log (3 batches) is above the copy threshold, 2 are below. */
+    private static final String PADDING = "x".repeat(680);
 
     @TempDir
     Path dir;
@@ -52,7 +55,7 @@ class ZeroCopyFetchTest {
             SimpleRecord[] records = new SimpleRecord[10];
             for (int i = 0; i < records.length; i++) {
                 records[i] = new SimpleRecord(("key-" + i).getBytes(StandardCharsets.UTF_8),
-                        ("value-" + batch + "-" + i).getBytes(StandardCharsets.UTF_8));
+                        ("value-" + batch + "-" + i + PADDING).getBytes(StandardCharsets.UTF_8));
             }
             log.append(MemoryRecords.withRecords(batch * 10L, Compression.NONE, records));
         }
@@ -79,9 +82,11 @@ class ZeroCopyFetchTest {
 
     @Test
     void fileRecordsAreSentFromTheFileAndTheLogStaysOpen() throws IOException {
+        assertThat(log.sizeInBytes()).isGreaterThan(NettyTransferableChannel.COPY_BELOW_BYTES);
         try (WireClient client = new WireClient(server.port())) {
-            // Given the whole log, then a slice starting at the second batch
+            // Given the whole log (sent with sendfile), then a slice from the second batch (copied), then the log again
             int secondBatch = log.batches().iterator().next().sizeInBytes();
+            assertThat(log.sizeInBytes() - secondBatch).isLessThan(NettyTransferableChannel.COPY_BELOW_BYTES);
             for (FileRecords records : List.of(log, log.slice(secondBatch, log.sizeInBytes() - secondBatch), log)) {
                 served.set(records);
                 RequestHeader header = client.send(ApiKeys.FETCH, FETCH_VERSION, 1, new FetchRequestData());
@@ -93,7 +98,7 @@ class ZeroCopyFetchTest {
                 assertThat(bytes(received.buffer())).isEqualTo(fileBytes(records));
                 List<String> values = new ArrayList<>();
                 for (Record r : received.records()) {
-                    values.add(StandardCharsets.UTF_8.decode(r.value()).toString());
+                    values.add(StandardCharsets.UTF_8.decode(r.value()).toString().replace(PADDING, ""));
                 }
                 assertThat(values).hasSize(records == log ? 30 : 20).contains("value-2-9");
                 assertThat(log.channel().isOpen()).isTrue();
@@ -121,6 +126,30 @@ class ZeroCopyFetchTest {
                 .mapToLong(p -> ((ByteBuf) p).readableBytes()).sum();
         assertThat(heapBytes + log.sizeInBytes()).isEqualTo(send.size());
         assertThat(heapBytes).isLessThan(200);
+        parts.forEach(ReferenceCountUtil::release);
+        assertThat(log.channel().isOpen()).isTrue();
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void encoderCopiesASmallSectionIntoOnePooledBufferWithTheSameBytes() throws IOException {
+        int secondBatch = log.batches().iterator().next().sizeInBytes();
+        FileRecords small = log.slice(secondBatch, log.sizeInBytes() - secondBatch);
+        Send send = SendBuilder.buildResponseSend(new ResponseHeader(5, ApiKeys.FETCH.responseHeaderVersion(
+                FETCH_VERSION)), fetchResponse(small), FETCH_VERSION);
+        EmbeddedChannel channel = new EmbeddedChannel(new ResponseEncoder());
+
+        channel.writeOutbound(send);
+
+        List<ByteBuf> parts = new ArrayList<>();
+        for (Object part; (part = channel.readOutbound()) != null; ) {
+            assertThat(part).isInstanceOf(ByteBuf.class);
+            parts.add((ByteBuf) part);
+        }
+        ByteBuf copy = parts.stream().filter(p -> p.readableBytes() == small.sizeInBytes()).findFirst().orElseThrow();
+        assertThat(copy.isDirect()).isTrue();
+        assertThat(ByteBufUtil.getBytes(copy)).isEqualTo(fileBytes(small));
+        assertThat(parts.stream().mapToLong(ByteBuf::readableBytes).sum()).isEqualTo(send.size());
         parts.forEach(ReferenceCountUtil::release);
         assertThat(log.channel().isOpen()).isTrue();
         channel.finishAndReleaseAll();

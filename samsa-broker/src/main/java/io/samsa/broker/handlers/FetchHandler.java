@@ -40,7 +40,7 @@ import org.apache.kafka.common.requests.FetchMetadata;
  * partitions whose request changed and those to forget, and are answered with only the partitions that changed;
  * the final epoch (-1) closes it; an unknown session gets FETCH_SESSION_ID_NOT_FOUND, a wrong epoch
  * INVALID_FETCH_SESSION_EPOCH, a session used with and without topic ids FETCH_SESSION_TOPIC_ID_ERROR. Records travel
- * as file regions (sendfile). A partition's {@code CurrentLeaderEpoch}
+ * as file regions (sendfile; sections under 16 KiB copied into the response's write). A partition's {@code CurrentLeaderEpoch}
  * is checked (KIP-320: FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH), and NOT_LEADER_OR_FOLLOWER carries the current
  * leader and its endpoint (KIP-951, v16+). A {@code read_committed} consumer ({@code IsolationLevel} 1, KIP-98) reads
  * below the last stable offset and gets the {@code AbortedTransactions} of the range; every response carries the
