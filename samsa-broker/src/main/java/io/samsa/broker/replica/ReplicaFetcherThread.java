@@ -24,13 +24,10 @@ import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData;
 import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData.EpochEndOffset;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.Records;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
 import org.apache.kafka.common.requests.OffsetsForLeaderEpochResponse;
-import io.samsa.storage.LogAppendInfo;
 import org.apache.kafka.common.utils.LogContext;
 import io.samsa.storage.PartitionLog;
 import org.slf4j.Logger;
@@ -50,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * error makes the next fetch a full one.
  *
  * <p>A partition that gets an error waits {@code replica.fetch.backoff.ms}; a new leader epoch from the metadata
- * re-adds it. Thread-safe: {@link #addPartition} and {@link #removePartition} may be called from any thread.
+ * re-adds it. This thread keeps the partitions, the connection and the fetch session and builds the requests; what
+ * each partition's answer does to its log and fetch state is {@link ReplicaFetcherResponses}'s. Thread-safe:
+ * {@link #addPartition} and {@link #removePartition} may be called from any thread.
  */
 final class ReplicaFetcherThread extends Thread {
     private static final Logger LOGGER = LoggerFactory.getLogger(ReplicaFetcherThread.class);
@@ -60,7 +59,7 @@ final class ReplicaFetcherThread extends Thread {
     private final ReplicationSettings settings;
     private final IntFunction<Optional<InetSocketAddress>> leaderAddress;
     private final LongSupplier brokerEpoch;
-    private final Consumer<TopicPartition> onFollowerHighWatermark;
+    private final ReplicaFetcherResponses responses;
     private final Map<TopicPartition, FetchState> partitions = new HashMap<>();
     private volatile boolean running = true;
     private LeaderEndpoint endpoint;
@@ -68,7 +67,7 @@ final class ReplicaFetcherThread extends Thread {
     private FetchSessionHandler fetchSession;
 
     /** One partition's fetch position under one leader epoch. Mutated by the fetcher thread only. */
-    private static final class FetchState {
+    static final class FetchState {
         final Partition partition;
         final int leaderEpoch;
         long fetchOffset;
@@ -92,7 +91,7 @@ final class ReplicaFetcherThread extends Thread {
         this.settings = settings;
         this.leaderAddress = leaderAddress;
         this.brokerEpoch = brokerEpoch;
-        this.onFollowerHighWatermark = onFollowerHighWatermark;
+        this.responses = new ReplicaFetcherResponses(leaderId, settings, onFollowerHighWatermark);
     }
 
     synchronized void addPartition(Partition partition, int leaderEpoch) {
@@ -226,7 +225,7 @@ final class ReplicaFetcherThread extends Thread {
             OptionalInt latest = log.latestEpochInCache();
             if (latest.isEmpty()) {
                 // no epochs (an empty log, or batches without leader epochs): Kafka's fallback, the high watermark
-                truncated(s, log.highWatermark(), "no leader epoch in the local log");
+                responses.truncated(s, log.highWatermark(), "no leader epoch in the local log");
                 continue;
             }
             TopicPartition tp = s.partition.topicPartition();
@@ -248,50 +247,10 @@ final class ReplicaFetcherThread extends Thread {
             for (EpochEndOffset p : topic.partitions()) {
                 FetchState s = asked.get(new TopicPartition(topic.topic(), p.partition()));
                 if (s != null && stillCurrent(s)) {
-                    onEpochEndOffset(s, p);
+                    responses.onEpochEndOffset(s, p);
                 }
             }
         }
-    }
-
-    private void onEpochEndOffset(FetchState s, EpochEndOffset p) {
-        PartitionLog log = s.partition.log();
-        Errors error = Errors.forCode(p.errorCode());
-        if (error != Errors.NONE) {
-            delay(s, error);
-            return;
-        }
-        long leo = log.logEndOffset();
-        if (p.endOffset() < 0) {
-            truncated(s, log.highWatermark(), "the leader has no end offset for the epoch");
-        } else if (p.leaderEpoch() < 0) {
-            truncated(s, Math.min(p.endOffset(), leo), "leader without epochs");
-        } else {
-            Optional<io.samsa.storage.EpochEndOffset> mine = log.endOffsetForEpoch(p.leaderEpoch());
-            if (mine.isEmpty()) {
-                truncated(s, Math.min(p.endOffset(), leo), "epoch " + p.leaderEpoch() + " older than the local log's");
-            } else if (mine.get().leaderEpoch() != p.leaderEpoch()) {
-                // the leader never had our epoch: cut to where our older epoch ends and ask again with it
-                long target = Math.min(mine.get().endOffset(), leo);
-                if (log.truncateTo(target)) {
-                    LOGGER.info("Truncated {} to {} (leader {} ends epoch {} at {}; asking again)",
-                            s.partition.topicPartition(), log.logEndOffset(), leaderId, p.leaderEpoch(), p.endOffset());
-                }
-                s.fetchOffset = log.logEndOffset();
-            } else {
-                truncated(s, Math.min(Math.min(p.endOffset(), mine.get().endOffset()), leo),
-                        "leader " + leaderId + " ends epoch " + p.leaderEpoch() + " at " + p.endOffset());
-            }
-        }
-    }
-
-    private void truncated(FetchState s, long target, String why) {
-        PartitionLog log = s.partition.log();
-        if (log.truncateTo(target)) {
-            LOGGER.info("Truncated {} to offset {} ({})", s.partition.topicPartition(), log.logEndOffset(), why);
-        }
-        s.fetchOffset = log.logEndOffset();
-        s.truncating = false;
     }
 
     // ---- fetching ----
@@ -335,80 +294,9 @@ final class ReplicaFetcherThread extends Thread {
             for (FetchResponseData.PartitionData p : topic.partitions()) {
                 FetchState s = byTp.get(new TopicPartition(name, p.partitionIndex()));
                 if (s != null && stillCurrent(s)) {
-                    onFetched(s, p);
+                    responses.onFetched(s, p);
                 }
             }
         }
-    }
-
-    private void onFetched(FetchState s, FetchResponseData.PartitionData p) {
-        Errors error = Errors.forCode(p.errorCode());
-        PartitionLog log = s.partition.log();
-        if (error == Errors.OFFSET_OUT_OF_RANGE) {
-            if (p.logStartOffset() > s.fetchOffset) {
-                LOGGER.info("{} is behind the leader's log start offset {}: starting the log there",
-                        s.partition.topicPartition(), p.logStartOffset());
-                log.truncateFullyAndStartAt(p.logStartOffset());
-                s.fetchOffset = p.logStartOffset();
-            } else {
-                s.truncating = true;
-            }
-            return;
-        }
-        if (error != Errors.NONE) {
-            delay(s, error);
-            return;
-        }
-        try {
-            Records records = FetchResponse.recordsOrFail(p);
-            if (records.sizeInBytes() > 0) {
-                LogAppendInfo info = s.partition.appendAsFollower((MemoryRecords) records, s.leaderEpoch);
-                if (info == null) {
-                    return; // leadership moved meanwhile; the metadata re-adds or removes the partition
-                }
-                if (info.awaitFlush()) {
-                    log.flushedTo(info.lastOffset() + 1).join(); // durable mode: report only what is on disk
-                }
-            }
-            s.fetchOffset = log.logEndOffset();
-            long before = log.highWatermark();
-            log.updateHighWatermark(Math.min(p.highWatermark(), log.logEndOffset()));
-            if (log.highWatermark() > before) {
-                onFollowerHighWatermark.accept(s.partition.topicPartition());
-            }
-            followLogStartOffset(s, p.logStartOffset());
-        } catch (RuntimeException e) {
-            LOGGER.warn("Appending fetched data to {} failed: {} (truncating and retrying)",
-                    s.partition.topicPartition(), e.toString());
-            s.truncating = true;
-            s.delayedUntilMs = System.currentTimeMillis() + settings.fetchBackoffMs();
-        }
-    }
-
-    /**
-     * The leader's log start offset moved up (DeleteRecords, retention): the follower's follows, within its own high
-     * watermark (Kafka's {@code maybeIncrementLogStartOffset} on followers), so records deleted on the leader do not
-     * come back from a follower that becomes leader.
-     */
-    private void followLogStartOffset(FetchState s, long leaderLogStartOffset) {
-        PartitionLog log = s.partition.log();
-        if (leaderLogStartOffset <= log.logStartOffset() || leaderLogStartOffset > log.highWatermark()) {
-            return;
-        }
-        try {
-            log.deleteRecordsBefore(leaderLogStartOffset);
-        } catch (RuntimeException e) {
-            LOGGER.debug("Could not move the log start offset of {} to the leader's {}: {}",
-                    s.partition.topicPartition(), leaderLogStartOffset, e.toString());
-        }
-    }
-
-    private void delay(FetchState s, Errors error) {
-        // the leader not knowing its new epoch yet, or this follower's metadata lagging, clears up within milliseconds
-        long wait = error == Errors.UNKNOWN_LEADER_EPOCH || error == Errors.NOT_LEADER_OR_FOLLOWER
-                ? Math.min(50, settings.fetchBackoffMs()) : settings.fetchBackoffMs();
-        LOGGER.debug("Fetch of {} from leader {} got {}: retrying in {} ms", s.partition.topicPartition(), leaderId,
-                error, wait);
-        s.delayedUntilMs = System.currentTimeMillis() + wait;
     }
 }
