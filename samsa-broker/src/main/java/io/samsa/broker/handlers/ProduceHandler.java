@@ -1,6 +1,7 @@
 package io.samsa.broker.handlers;
 
 import io.samsa.broker.BrokerContext;
+import io.samsa.broker.replica.FetchWakeups;
 import io.samsa.broker.security.AuthorizedOperations;
 import io.samsa.broker.security.RequestAuthorizer;
 import io.samsa.broker.txnverify.AddPartitionsToTxnManager;
@@ -196,9 +197,32 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
 
     private CompletableFuture<ProduceResponseData> append(ProduceRequestData request, short version,
                                                           boolean topicIds, ProduceVerification.Verified verified) {
-        Map<TopicPartition, ApiException> refused = verified.refused();
         ProduceResponseData response = new ProduceResponseData();
-        List<CompletableFuture<?>> flushes = null;
+        List<CompletableFuture<?>> flushes = new ArrayList<>(0);
+        int partitions = 0;
+        for (TopicProduceData t : request.topicData()) {
+            partitions += t.partitionData().size();
+        }
+        // several partitions: their parked fetches wake once, after the last append (Kafka's ActionQueue)
+        FetchWakeups wakeups = partitions > 1 ? new FetchWakeups(partitions) : null;
+        try {
+            appendAll(request, version, topicIds, verified, wakeups, response, flushes);
+        } finally {
+            if (wakeups != null) {
+                ctx.replicas().wake(wakeups);
+            }
+        }
+        if (flushes.isEmpty()) {
+            return CompletableFuture.completedFuture(response);
+        }
+        return CompletableFuture.allOf(flushes.toArray(CompletableFuture[]::new)).handle((v, e) -> response);
+    }
+
+    /** Appends every partition of the request, filling {@code response}; adds pending fsyncs to {@code flushes}. */
+    private void appendAll(ProduceRequestData request, short version, boolean topicIds,
+                           ProduceVerification.Verified verified, FetchWakeups wakeups,
+                           ProduceResponseData response, List<CompletableFuture<?>> flushes) {
+        Map<TopicPartition, ApiException> refused = verified.refused();
         boolean validAcks = request.acks() == 0 || request.acks() == 1 || request.acks() == -1;
         ClusterImage image = ctx.image();
         for (TopicProduceData t : request.topicData()) {
@@ -219,9 +243,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                 } else {
                     TopicPartition tp = new TopicPartition(topic.get().name(), p.index());
                     CompletableFuture<?> flushed = appendPartition(tp, p, version, request.acks(),
-                            request.timeoutMs(), verified.guard(tp), pr);
+                            request.timeoutMs(), verified.guard(tp), wakeups, pr);
                     if (flushed != null) {
-                        flushes = flushes == null ? new ArrayList<>() : flushes;
                         flushes.add(flushed);
                     }
                 }
@@ -229,15 +252,12 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
             }
             response.responses().add(out);
         }
-        if (flushes == null) {
-            return CompletableFuture.completedFuture(response);
-        }
-        return CompletableFuture.allOf(flushes.toArray(CompletableFuture[]::new)).handle((v, e) -> response);
     }
 
     /** Appends one partition's batch; fills {@code pr} now, or later when the returned fsync future completes. */
     private CompletableFuture<?> appendPartition(TopicPartition tp, PartitionProduceData p, short version, short acks,
-                                                 int timeoutMs, VerificationGuard guard, PartitionProduceResponse pr) {
+                                                 int timeoutMs, VerificationGuard guard, FetchWakeups wakeups,
+                                                 PartitionProduceResponse pr) {
         if (!(p.records() instanceof MemoryRecords records)) {
             error(pr, Errors.INVALID_REQUEST, "Produce records must be in memory");
             return null;
@@ -252,9 +272,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         }
         CompletableFuture<LogAppendInfo> appended;
         try {
-            appended = guard == null ? ctx.replicas().appendAsLeader(tp, records, acks, Math.max(0, timeoutMs))
-                    : ctx.replicas().appendAsLeader(tp, records, acks, Math.max(0, timeoutMs), AppendOrigin.CLIENT,
-                            guard);
+            appended = ctx.replicas().appendAsLeader(tp, records, acks, Math.max(0, timeoutMs), AppendOrigin.CLIENT,
+                    guard, wakeups);
         } catch (RuntimeException e) {
             failed(tp, pr, e);
             return null;

@@ -22,9 +22,10 @@ import org.apache.kafka.common.requests.TransactionResult;
 /**
  * The produce path of the partitions led here (Kafka's {@code appendRecords} with its {@code DelayedProduce}): the
  * {@code min.insync.replicas} of an {@code acks=all} append, the append as leader, the wake-up of the parked fetches
- * and the per-topic traffic, then the completion per acks (after the group-commit fsync in durable mode; once the
- * high watermark passed the batch for {@code acks=all}, bounded by the request's timeout). Transaction markers are such
- * appends, with origin {@link AppendOrigin#COORDINATOR}.
+ * (at once, or after the request's last append with {@link FetchWakeups}: followers', and consumers' when the high
+ * watermark moved) and the per-topic traffic, then the completion per acks (after the group-commit fsync in durable
+ * mode; once the high watermark passed the batch for {@code acks=all}, bounded by the request's timeout). Transaction
+ * markers are such appends, with origin {@link AppendOrigin#COORDINATOR}.
  *
  * <p>Thread-safe: no state but the traffic hook (a volatile field). An append runs on its caller's thread (the I/O
  * pool); its future completes on the thread that finished the flush or moved the high watermark.
@@ -61,12 +62,17 @@ final class LeaderAppends {
      * VerificationGuard)}.
      */
     CompletableFuture<LogAppendInfo> appendAsLeader(TopicPartition tp, MemoryRecords records, short acks,
-                                                    long timeoutMs, AppendOrigin origin, VerificationGuard guard) {
+                                                    long timeoutMs, AppendOrigin origin, VerificationGuard guard,
+                                                    FetchWakeups wakeups) {
         Partition partition = hosted.leaderPartition(tp);
         int minIsr = acks == -1 ? lookups.minInsyncReplicas(image.get(), tp.topic()) : 0;
         LogAppendInfo info = partition.appendAsLeader(records, minIsr, origin, guard);
         if (!info.duplicate()) {
-            purgatory.onAppend(tp); // wakes the followers' parked fetches (and consumers' when the HW moved)
+            if (wakeups == null) {
+                purgatory.onAppend(tp); // wakes the followers' parked fetches (and consumers' when the HW moved)
+            } else {
+                wakeups.add(tp); // woken with the request's other partitions, after its last append
+            }
             traffic.appended(tp.topic(), info.recordCount(), records.sizeInBytes());
         }
         long end = info.lastOffset() + 1;
@@ -102,6 +108,13 @@ final class LeaderAppends {
                 });
     }
 
+    /** See {@link ReplicaManager#wake(FetchWakeups)}. */
+    void wake(FetchWakeups wakeups) {
+        for (TopicPartition tp : wakeups.appended()) {
+            purgatory.onAppend(tp);
+        }
+    }
+
     /** See {@link ReplicaManager#appendTxnMarker}. */
     CompletableFuture<LogAppendInfo> appendTxnMarker(TopicPartition tp, long producerId, short producerEpoch,
                                                      int coordinatorEpoch, TransactionResult result, long timeoutMs) {
@@ -110,7 +123,7 @@ final class LeaderAppends {
         MemoryRecords marker = MemoryRecords.withEndTransactionMarker(clockMs.getAsLong(), producerId, producerEpoch,
                 new EndTransactionMarker(type, coordinatorEpoch));
         try {
-            return appendAsLeader(tp, marker, (short) -1, timeoutMs, AppendOrigin.COORDINATOR, null);
+            return appendAsLeader(tp, marker, (short) -1, timeoutMs, AppendOrigin.COORDINATOR, null, null);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -197,7 +197,8 @@ public final class Partition {
     }
 
     /**
-     * Appends a produce batch as leader, stamping the leader epoch.
+     * Appends a produce batch as leader, stamping the leader epoch, and moves the high watermark if it can (one
+     * replica in the ISR); the caller wakes the fetches parked on the partition.
      *
      * @param minIsr for {@code acks=all}: the {@code min.insync.replicas} to require of the committed ISR first; 0 to
      *               skip the check
@@ -234,7 +235,7 @@ public final class Partition {
         } finally {
             lock.readLock().unlock();
         }
-        maybeIncrementHighWatermark();
+        advanceHighWatermark(); // the caller wakes the parked fetches (at once, or after its request's last append)
         return info;
     }
 
@@ -283,14 +284,24 @@ public final class Partition {
         return log.config().flushMessages() == 1 ? log.recoveryPoint() : log.logEndOffset();
     }
 
-    /** Moves the high watermark to the smallest log end offset of the maximal ISR, if that is higher. */
+    /**
+     * Moves the high watermark to the smallest log end offset of the maximal ISR, if that is higher; then completes
+     * the {@code acks=all} appends it passed and wakes the fetches parked on this partition.
+     */
     public void maybeIncrementHighWatermark() {
+        if (advanceHighWatermark()) {
+            onHighWatermarkChange.run();
+        }
+    }
+
+    /** {@link #maybeIncrementHighWatermark()} without waking the parked fetches; true when the high watermark moved. */
+    private boolean advanceHighWatermark() {
         long before;
         long after;
         lock.readLock().lock();
         try {
             if (!leader) {
-                return;
+                return false;
             }
             long candidate = localEnd();
             for (int r : maximalIsr()) {
@@ -301,7 +312,7 @@ public final class Partition {
             }
             before = log.highWatermark();
             if (candidate <= before) {
-                return;
+                return false;
             }
             log.updateHighWatermark(candidate);
             after = log.highWatermark();
@@ -310,8 +321,9 @@ public final class Partition {
         }
         if (after > before) {
             completeWaiters(after);
-            onHighWatermarkChange.run();
+            return true;
         }
+        return false;
     }
 
     private Set<Integer> maximalIsr() {

@@ -204,7 +204,30 @@ public final class ReplicaManager implements AutoCloseable {
     public CompletableFuture<LogAppendInfo> appendAsLeader(TopicPartition tp, MemoryRecords records, short acks,
                                                            long timeoutMs, AppendOrigin origin,
                                                            VerificationGuard guard) {
-        return appends.appendAsLeader(tp, records, acks, timeoutMs, origin, guard);
+        return appends.appendAsLeader(tp, records, acks, timeoutMs, origin, guard, null);
+    }
+
+    /**
+     * {@link #appendAsLeader(TopicPartition, MemoryRecords, short, long, AppendOrigin, VerificationGuard)} for one
+     * partition of a request that appends to several: the fetches parked on {@code tp} are not woken now but by
+     * {@link #wake(FetchWakeups)} after the request's last append.
+     *
+     * @param guard   null when the append needs no verification
+     * @param wakeups collects {@code tp} when the append wrote a batch
+     */
+    public CompletableFuture<LogAppendInfo> appendAsLeader(TopicPartition tp, MemoryRecords records, short acks,
+                                                           long timeoutMs, AppendOrigin origin,
+                                                           VerificationGuard guard, FetchWakeups wakeups) {
+        return appends.appendAsLeader(tp, records, acks, timeoutMs, origin, guard, wakeups);
+    }
+
+    /**
+     * Wakes the fetches parked on the partitions {@code wakeups} collected (followers', and consumers' whose high
+     * watermark moved); each completes with what every partition of the request appended. Call on the thread that
+     * appended, after the last append.
+     */
+    public void wake(FetchWakeups wakeups) {
+        appends.wake(wakeups);
     }
 
     /**
