@@ -16,7 +16,9 @@ each workload. Threads are grouped by name:
   other        everything else (coordinators, timers, flushers, JFR, ...)
 
 and printed as CPU ms per MB moved (MB = 10^6 bytes of 1 KiB records, as compare.py) per group, with the total
-and the total without the JIT (what a broker that has been running for minutes pays). Medians over the rounds.
+and the total without the JIT (what a broker that has been running for minutes pays), and `kernel`: the system time
+of all threads (system calls, loopback TCP, page-cache copies), the part no user-space change removes without
+fewer system calls. Medians over the rounds.
 
 --nodes 3 does the same on three-node clusters (cluster-compare.py's: every node broker and controller, RF=3 topics
 with min.insync.replicas=2), summing the three brokers' threads. --jfr DIR also records each JVM with JFR's CPU-time
@@ -61,7 +63,7 @@ def java_thread_names(pid):
 
 
 def thread_ticks(pid, names):
-    """{(tid, name): utime + stime ticks} for every thread of the process tree rooted at pid."""
+    """{(tid, name): (utime, stime) ticks} for every thread of the process tree rooted at pid."""
     out = {}
     for p in tree_pids(pid):
         try:
@@ -74,7 +76,7 @@ def thread_ticks(pid, names):
                     raw = f.read()
                 name = raw[raw.index("(") + 1:raw.rindex(")")]
                 fields = raw.rsplit(")", 1)[1].split()
-                out[(tid, names.get(tid, name))] = int(fields[11]) + int(fields[12])
+                out[(tid, names.get(tid, name))] = (int(fields[11]), int(fields[12]))
             except (OSError, ValueError, IndexError):
                 pass
     return out
@@ -85,13 +87,17 @@ def group_of(name):
 
 
 def split(before, after):
-    """CPU seconds per group between two thread_ticks snapshots (threads born in between count from zero)."""
+    """CPU seconds per group between two thread_ticks snapshots (threads born in between count from zero), and the
+    seconds of all threads spent in the kernel (system time: system calls, loopback TCP, page-cache copies)."""
     hz = os.sysconf("SC_CLK_TCK")
     groups = {g: 0.0 for g, _ in GROUPS}
     groups["other"] = 0.0
-    for key, ticks in after.items():
-        groups[group_of(key[1])] += (ticks - before.get(key, 0)) / hz
-    return groups
+    kernel = 0.0
+    for key, (user, system) in after.items():
+        user0, system0 = before.get(key, (0, 0))
+        groups[group_of(key[1])] += (user + system - user0 - system0) / hz
+        kernel += (system - system0) / hz
+    return groups, kernel
 
 
 def start_broker(side, port, data_dir):
@@ -187,12 +193,13 @@ def run_side(side, args, round_no):
             if "records" not in kv or float(kv["records"]) <= 0:
                 continue
             mb = float(kv["records"]) * 1024 / 1e6
-            groups = split(before, after)
+            groups, kernel = split(before, after)
             log(f"[{side}] {w} CPU s by group: " + ", ".join(f"{g} {s:.2f}" for g, s in groups.items()))
             for g, s in groups.items():
                 metrics[f"{w}.{g}"] = 1000 * s / mb
             metrics[f"{w}.total"] = 1000 * sum(groups.values()) / mb
             metrics[f"{w}.total_without_jit"] = 1000 * (sum(groups.values()) - groups["jit"]) / mb
+            metrics[f"{w}.kernel"] = 1000 * kernel / mb
             if "mb_per_s" in kv:
                 metrics[f"{w}.mb_per_s"] = float(kv["mb_per_s"])
     finally:
@@ -224,7 +231,7 @@ def main():
             except Exception as e:  # a failed side is reported, not fatal to the table
                 log(f"[{side}] round {r + 1} failed: {e}")
     keys = [f"{w}.{m}" for w in args.workloads
-            for m in ["mb_per_s"] + [g for g, _ in GROUPS] + ["other", "total", "total_without_jit"]]
+            for m in ["mb_per_s"] + [g for g, _ in GROUPS] + ["other", "total", "total_without_jit", "kernel"]]
     print(f"{'CPU ms per MB (mb_per_s: MB/s)':<34}" + "".join(f"{s:>12}" for s in sides)
           + (f"{'ratio':>9}" if len(sides) == 2 else ""))
     for k in keys:

@@ -10,7 +10,8 @@ load, and drives each with txn/TxnBench.java (kafka-clients 4.3.1, compiled once
   txn10     the same with a commit every 10 records (--small-records records): commit-bound
   latency   a transactional producer at --rate records/s committing every --commit-ms ms (time-based, as Kafka
             Streams under exactly_once_v2), read by a read_committed and a read_uncommitted consumer; latency =
-            arrival minus create timestamp; added_* = read_committed minus read_uncommitted, per percentile
+            arrival minus create timestamp; added_* = read_committed minus read_uncommitted, per percentile;
+            visible_* = per transaction, commitTransaction() called to its first record read committed
 
 For each workload the broker's CPU time (user + system, all threads, read from /proc before and after, as
 ../shared/bench/compare.py does) is reported per MB written (throughput) or per second (latency). Prints, per
@@ -37,7 +38,7 @@ BENCH_SRC = os.path.join(ROOT, "samsa-bench", "txn", "TxnBench.java")
 THROUGHPUT_KEYS = ("mb_per_s", "records_per_s", "txn_mean_ms", "commit_mean_ms", "commit_p50_ms", "commit_p99_ms",
                    "first_ack_mean_ms", "first_ack_p50_ms", "first_ack_p99_ms")
 LATENCY_KEYS = ("rc_p50_ms", "rc_p99_ms", "rc_p999_ms", "ru_p50_ms", "ru_p99_ms", "ru_p999_ms",
-                "added_p50_ms", "added_p99_ms")
+                "added_p50_ms", "added_p99_ms", "visible_p50_ms", "visible_p99_ms", "visible_max_ms")
 
 
 def start_broker(side, port, data_dir, kafka_cp):

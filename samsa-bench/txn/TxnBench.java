@@ -1,3 +1,4 @@
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -43,8 +44,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * two consumers in the same JVM (same clock), one {@code read_committed} and one {@code read_uncommitted}, both with
  * default fetch settings, read the partition from its end. Latency of a record = arrival in {@code poll()} minus its
  * create timestamp (set by the producer at {@code send()}). Records created in the first W seconds are not counted.
- * Reports p50/p99/p99.9 of both consumers and {@code added_*}: read_committed minus read_uncommitted, per
- * percentile. Fails (exit 1) if either consumer does not receive every record sent.
+ * Reports p50/p99/p99.9 of both consumers, {@code added_*}: read_committed minus read_uncommitted, per
+ * percentile, and {@code visible_*}: per measured transaction, from the call of {@code commitTransaction()} to the
+ * arrival of its first record at the read_committed consumer (what the broker adds to the commit interval; records
+ * carry their transaction's number). Fails (exit 1) if either consumer does not receive every record sent.
  *
  * <p>Both modes report the finalized {@code transaction.version} of the broker ({@code DescribeFeatures}; -1 when
  * the broker reports none), since Transactions V2 (KIP-890) changes the requests of a transaction.
@@ -145,6 +148,8 @@ public class TxnBench {
         measured[0] = MEASURED;
         long measuredSent = 0;
         int commits = 0;
+        int measuredTxn = 0; // the number of the measured transaction open now
+        long[] commitCalled = new long[1 << 12];
         try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap, "1", "16384")) {
             producer.initTransactions();
             long periodNanos = 1_000_000_000L / rate;
@@ -171,17 +176,22 @@ public class TxnBench {
                     txnStart = System.nanoTime();
                     measuring = true;
                 }
-                producer.send(new ProducerRecord<>(topic, 0, null, null, measuring ? measured : warmup));
                 if (measuring) {
+                    ByteBuffer.wrap(measured).putInt(1, measuredTxn); // send() copies the value into its batch
                     measuredSent++;
                 }
+                producer.send(new ProducerRecord<>(topic, 0, null, null, measuring ? measured : warmup));
                 if (System.nanoTime() - txnStart >= commitMs * 1_000_000L) {
+                    if (measuring) {
+                        commitCalled = commitCalled(commitCalled, measuredTxn++);
+                    }
                     producer.commitTransaction();
                     commits++;
                     producer.beginTransaction();
                     txnStart = System.nanoTime();
                 }
             }
+            commitCalled = commitCalled(commitCalled, measuredTxn++);
             producer.commitTransaction();
             commits++;
         }
@@ -201,13 +211,32 @@ public class TxnBench {
         long[] rc = committed.sorted();
         long[] ru = uncommitted.sorted();
         int n = rc.length;
+        long[] visible = new long[measuredTxn]; // µs from commitTransaction() to the first record read committed
+        int txns = 0;
+        for (int t = 0; t < measuredTxn; t++) {
+            long arrived = committed.firstArrival(t);
+            if (arrived != 0) { // a transaction may hold no record (a commit right after the warm-up's)
+                visible[txns++] = (arrived - commitCalled[t]) / 1000;
+            }
+        }
+        Arrays.sort(visible, 0, txns);
         return String.format("mode=latency rate=%d commit_ms=%d records=%d commits=%d "
                         + "rc_p50_ms=%d rc_p99_ms=%d rc_p999_ms=%d ru_p50_ms=%d ru_p99_ms=%d ru_p999_ms=%d "
-                        + "added_p50_ms=%d added_p99_ms=%d",
+                        + "added_p50_ms=%d added_p99_ms=%d visible_txns=%d visible_p50_ms=%.2f visible_p99_ms=%.2f "
+                        + "visible_max_ms=%.2f",
                 rate, commitMs, measuredSent, commits,
                 percentile(rc, n, 50), percentile(rc, n, 99), percentile(rc, n, 99.9),
                 percentile(ru, n, 50), percentile(ru, n, 99), percentile(ru, n, 99.9),
-                percentile(rc, n, 50) - percentile(ru, n, 50), percentile(rc, n, 99) - percentile(ru, n, 99));
+                percentile(rc, n, 50) - percentile(ru, n, 50), percentile(rc, n, 99) - percentile(ru, n, 99),
+                txns, percentile(visible, txns, 50) / 1000.0, percentile(visible, txns, 99) / 1000.0,
+                txns == 0 ? -1 : visible[txns - 1] / 1000.0);
+    }
+
+    /** Records the time {@code commitTransaction()} is called for measured transaction {@code txn}. */
+    private static long[] commitCalled(long[] times, int txn) {
+        long[] out = txn < times.length ? times : Arrays.copyOf(times, times.length * 2);
+        out[txn] = System.nanoTime();
+        return out;
     }
 
     /** A consumer thread that records the latency in ms of each record whose value starts with {@link #MEASURED}. */
@@ -218,6 +247,8 @@ public class TxnBench {
         private final AtomicBoolean done;
         private volatile int count;
         private long[] latencies = new long[1 << 16];
+        /** {@code System.nanoTime()} at which the first record of each measured transaction arrived (0: none yet). */
+        private long[] firstArrival = new long[1 << 12];
 
         LatencyReader(String bootstrap, TopicPartition tp, String isolation, AtomicBoolean done) {
             super("reader-" + isolation);
@@ -240,7 +271,15 @@ public class TxnBench {
                 while (!done.get()) {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                         long now = System.currentTimeMillis();
+                        long nanos = System.nanoTime();
                         if (r.value()[0] == MEASURED) {
+                            int txn = ByteBuffer.wrap(r.value()).getInt(1);
+                            if (txn >= firstArrival.length) {
+                                firstArrival = Arrays.copyOf(firstArrival, Math.max(txn + 1, firstArrival.length * 2));
+                            }
+                            if (firstArrival[txn] == 0) {
+                                firstArrival[txn] = nanos;
+                            }
                             if (count == latencies.length) {
                                 latencies = Arrays.copyOf(latencies, count * 2);
                             }
@@ -254,6 +293,11 @@ public class TxnBench {
 
         int count() {
             return count;
+        }
+
+        /** When the first record of measured transaction {@code txn} arrived (after {@link #join()}); 0 if none. */
+        long firstArrival(int txn) {
+            return txn < firstArrival.length ? firstArrival[txn] : 0;
         }
 
         long[] sorted() {
