@@ -22,6 +22,7 @@ public final class FetchSessionCache {
 
     private final int maxSlots;
     private final Map<Integer, FetchSession> sessions = new HashMap<>();
+    private long evictions;
 
     /** A cache of at most {@code maxSlots} sessions ({@code max.incremental.fetch.session.cache.slots}). */
     public FetchSessionCache(int maxSlots) {
@@ -70,6 +71,11 @@ public final class FetchSessionCache {
         return n;
     }
 
+    /** Sessions evicted to make room for new ones so far (Kafka's {@code IncrementalFetchSessionEvictionsPerSec}). */
+    public synchronized long evictions() {
+        return evictions;
+    }
+
     private boolean evictFor(boolean follower, long nowMs) {
         FetchSession victim = null;
         for (FetchSession s : sessions.values()) {
@@ -82,6 +88,7 @@ public final class FetchSessionCache {
             return false;
         }
         sessions.remove(victim.id());
+        evictions++;
         return true;
     }
 }

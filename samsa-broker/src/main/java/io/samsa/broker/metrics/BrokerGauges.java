@@ -75,6 +75,8 @@ final class BrokerGauges {
                 .tag("delayedOperation", "Fetch").register(registry);
         gauge(KafkaMetrics.FETCH_SESSIONS, () -> src.fetchSessions().size());
         gauge(KafkaMetrics.FETCH_SESSION_PARTITIONS, () -> src.fetchSessions().cachedPartitions());
+        FunctionCounter.builder(KafkaMetrics.FETCH_SESSION_EVICTIONS.baseName(), src.fetchSessions(),
+                FetchSessionCache::evictions).register(registry);
         gauge(KafkaMetrics.ACTIVE_CONTROLLER, () -> activeController() ? 1 : 0);
         gauge(KafkaMetrics.OFFLINE_PARTITIONS, () -> activeController() ? offlinePartitions(src.quorum().image()) : 0);
         gauge(KafkaMetrics.GLOBAL_PARTITIONS, () -> activeController()

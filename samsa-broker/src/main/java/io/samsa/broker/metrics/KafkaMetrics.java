@@ -55,6 +55,8 @@ public final class KafkaMetrics {
     public static final KafkaMetric FETCH_SESSIONS = gauge(SERVER, "FetchSessionCache", "NumIncrementalFetchSessions");
     public static final KafkaMetric FETCH_SESSION_PARTITIONS =
             gauge(SERVER, "FetchSessionCache", "NumIncrementalFetchPartitionsCached");
+    public static final KafkaMetric FETCH_SESSION_EVICTIONS =
+            meter(SERVER, "FetchSessionCache", "IncrementalFetchSessionEvictionsPerSec");
 
     // controller: KafkaController (the active controller's view; 0 elsewhere, as Kafka)
     public static final KafkaMetric ACTIVE_CONTROLLER = gauge(CONTROLLER, "KafkaController", "ActiveControllerCount");

@@ -34,6 +34,7 @@ class FetchSessionCacheTest {
         assertThat(cache.get(f1.id(), IDLE + 3)).isPresent();
         assertThat(cache.get(f2.id(), IDLE + 3)).isPresent();
         assertThat(cache.size()).isEqualTo(2);
+        assertThat(cache.evictions()).as("a, c and b made room; refused creations evict nothing").isEqualTo(3);
 
         // and no slot means no session at all
         assertThat(new FetchSessionCache(0).create(true, true, 0)).isEmpty();

@@ -85,6 +85,8 @@ class MetricsIT {
                     == 1.0);
             assertThat(reading.value("kafka_server_fetchsessioncache_numincrementalfetchpartitionscached", ""))
                     .isEqualTo(3.0);
+            assertThat(reading.value("kafka_server_fetchsessioncache_incrementalfetchsessionevictions_total", ""))
+                    .as("1,000 slots: nothing evicted").isZero();
         }
         produce(40);
 
