@@ -38,7 +38,7 @@ BENCH_SRC = os.path.join(ROOT, "samsa-bench", "txn", "TxnBench.java")
 THROUGHPUT_KEYS = ("mb_per_s", "records_per_s", "txn_mean_ms", "commit_mean_ms", "commit_p50_ms", "commit_p99_ms",
                    "first_ack_mean_ms", "first_ack_p50_ms", "first_ack_p99_ms")
 LATENCY_KEYS = ("rc_p50_ms", "rc_p99_ms", "rc_p999_ms", "ru_p50_ms", "ru_p99_ms", "ru_p999_ms",
-                "added_p50_ms", "added_p99_ms", "visible_p50_ms", "visible_p99_ms", "visible_max_ms")
+                "added_p50_ms", "added_p99_ms", "added_mean_ms", "visible_p50_ms", "visible_p99_ms", "visible_max_ms")
 
 
 def start_broker(side, port, data_dir, kafka_cp):

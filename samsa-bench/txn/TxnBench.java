@@ -45,7 +45,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * default fetch settings, read the partition from its end. Latency of a record = arrival in {@code poll()} minus its
  * create timestamp (set by the producer at {@code send()}). Records created in the first W seconds are not counted.
  * Reports p50/p99/p99.9 of both consumers, {@code added_*}: read_committed minus read_uncommitted, per
- * percentile, and {@code visible_*}: per measured transaction, from the call of {@code commitTransaction()} to the
+ * percentile and in the mean (means add up: the mean wait read_committed adds to a record), and {@code visible_*}: per measured transaction, from the call of {@code commitTransaction()} to the
  * arrival of its first record at the read_committed consumer (what the broker adds to the commit interval; records
  * carry their transaction's number). Fails (exit 1) if either consumer does not receive every record sent.
  *
@@ -222,13 +222,13 @@ public class TxnBench {
         Arrays.sort(visible, 0, txns);
         return String.format("mode=latency rate=%d commit_ms=%d records=%d commits=%d "
                         + "rc_p50_ms=%d rc_p99_ms=%d rc_p999_ms=%d ru_p50_ms=%d ru_p99_ms=%d ru_p999_ms=%d "
-                        + "added_p50_ms=%d added_p99_ms=%d visible_txns=%d visible_p50_ms=%.2f visible_p99_ms=%.2f "
-                        + "visible_max_ms=%.2f",
+                        + "added_p50_ms=%d added_p99_ms=%d added_mean_ms=%.2f visible_txns=%d visible_p50_ms=%.2f "
+                        + "visible_p99_ms=%.2f visible_max_ms=%.2f",
                 rate, commitMs, measuredSent, commits,
                 percentile(rc, n, 50), percentile(rc, n, 99), percentile(rc, n, 99.9),
                 percentile(ru, n, 50), percentile(ru, n, 99), percentile(ru, n, 99.9),
                 percentile(rc, n, 50) - percentile(ru, n, 50), percentile(rc, n, 99) - percentile(ru, n, 99),
-                txns, percentile(visible, txns, 50) / 1000.0, percentile(visible, txns, 99) / 1000.0,
+                Arrays.stream(rc).average().orElse(0) - Arrays.stream(ru).average().orElse(0), txns, percentile(visible, txns, 50) / 1000.0, percentile(visible, txns, 99) / 1000.0,
                 txns == 0 ? -1 : visible[txns - 1] / 1000.0);
     }
 
