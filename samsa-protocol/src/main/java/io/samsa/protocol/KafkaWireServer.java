@@ -10,6 +10,8 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -28,9 +30,9 @@ import org.slf4j.LoggerFactory;
  * handlers, per-connection response ordering, and zero-copy encoding of file-backed records (sendfile through a
  * Netty {@code FileRegion}).
  *
- * <p>Transport: Netty's native epoll on Linux, NIO elsewhere ({@link Transport}); one acceptor thread and
- * {@link ServerOptions#ioThreads()} event loops; every connection is pinned to one event loop, on which its handlers'
- * {@link ApiHandler#handle} calls run. TCP_NODELAY and SO_REUSEADDR are on.
+ * <p>NIO transport: one acceptor thread and {@link ServerOptions#ioThreads()} event loops; every connection is
+ * pinned to one event loop, on which its handlers' {@link ApiHandler#handle} calls run. TCP_NODELAY and SO_REUSEADDR
+ * are on.
  *
  * <p>Thread-safe: start once, close once (further closes are no-ops).
  */
@@ -76,17 +78,15 @@ public final class KafkaWireServer implements AutoCloseable {
      * @throws InterruptedException  if interrupted while binding
      */
     public static KafkaWireServer bind(ServerOptions options, ApiRegistry registry) throws InterruptedException {
-        Transport transport = Transport.chosen();
-        IoHandlerFactory ioHandlers = transport.ioHandlerFactory();
-        EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("samsa-acceptor"),
-                ioHandlers);
+        IoHandlerFactory nio = NioIoHandler.newFactory();
+        EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("samsa-acceptor"), nio);
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(options.ioThreads(),
-                new DefaultThreadFactory("samsa-network"), ioHandlers);
+                new DefaultThreadFactory("samsa-network"), nio);
         ChannelGroup connections = new DefaultChannelGroup("samsa-connections", GlobalEventExecutor.INSTANCE);
         AtomicBoolean closed = new AtomicBoolean();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, workers)
-                .channel(transport.serverChannelClass())
+                .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.AUTO_READ, false) // no accept before startAccepting()
@@ -111,8 +111,8 @@ public final class KafkaWireServer implements AutoCloseable {
             throw new UncheckedIOException("Cannot bind Kafka listener " + options.listenerName() + " to " + address, io);
         }
         KafkaWireServer server = new KafkaWireServer(acceptor, workers, connections, bind.channel(), closed);
-        LOGGER.info("Kafka listener {} ({}) bound to {} ({} transport)", options.listenerName(),
-                options.security().protocol(), bind.channel().localAddress(), transport.label());
+        LOGGER.info("Kafka listener {} ({}) bound to {}", options.listenerName(), options.security().protocol(),
+                bind.channel().localAddress());
         return server;
     }
 
