@@ -12,18 +12,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.FetchRequestData;
-import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.Record;
-import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
@@ -61,7 +57,7 @@ class ParkedFetchWakeupIT {
             // Then the parked fetch is answered with both batches
             FetchResponse answer = parked.get(30, TimeUnit.SECONDS);
             assertThat(answer.error()).isEqualTo(Errors.NONE);
-            assertThat(answered(answer)).isEqualTo(Map.of(0, List.of("to-0"), 1, List.of("to-1")));
+            assertThat(FetchSessionsIT.answered(answer)).isEqualTo(Map.of(0, List.of("to-0"), 1, List.of("to-1")));
         }
     }
 
@@ -98,24 +94,5 @@ class ParkedFetchWakeupIT {
         topics.add(new ProduceRequestData.TopicProduceData().setName(TOPIC).setPartitionData(partitions));
         return raw.send(ProduceRequest.builder(new ProduceRequestData().setAcks((short) 1).setTimeoutMs(30_000)
                 .setTopicData(topics)), (short) 11);
-    }
-
-    /** Partition index → the values of the records answered for it. */
-    private static Map<Integer, List<String>> answered(FetchResponse response) {
-        Map<Integer, List<String>> out = new TreeMap<>();
-        for (FetchResponseData.FetchableTopicResponse t : response.data().responses()) {
-            for (FetchResponseData.PartitionData p : t.partitions()) {
-                List<String> values = new ArrayList<>();
-                for (RecordBatch batch : FetchResponse.recordsOrFail(p).batches()) {
-                    for (Record r : batch) {
-                        byte[] v = new byte[r.valueSize()];
-                        r.value().get(v);
-                        values.add(new String(v));
-                    }
-                }
-                out.put(p.partitionIndex(), values);
-            }
-        }
-        return out;
     }
 }
