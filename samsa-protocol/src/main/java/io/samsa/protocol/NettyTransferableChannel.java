@@ -103,14 +103,20 @@ final class NettyTransferableChannel implements TransferableChannel {
         return count;
     }
 
-    /** Reads {@code count} bytes at {@code position} into a pooled direct buffer (positional reads: the log's channel is untouched). */
+    /**
+     * Reads {@code count} bytes at {@code position} into a pooled direct buffer (positional reads: the log's channel
+     * keeps its position).
+     *
+     * @throws EOFException the file ends before the section (truncated under the response): the connection closes
+     */
     private ByteBuf copy(FileChannel fileChannel, long position, int count) throws IOException {
         ByteBuf buf = ctx.alloc().directBuffer(count, count);
         try {
             while (buf.writerIndex() < count) {
                 int n = buf.writeBytes(fileChannel, position + buf.writerIndex(), count - buf.writerIndex());
                 if (n < 0) {
-                    throw new EOFException("Log file ended " + (count - buf.writerIndex()) + " bytes before the section sent");
+                    throw new EOFException("Log file ended " + (count - buf.writerIndex())
+                            + " bytes before the section sent");
                 }
             }
             return buf;

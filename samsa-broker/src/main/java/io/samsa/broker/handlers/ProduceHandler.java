@@ -198,7 +198,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     private CompletableFuture<ProduceResponseData> append(ProduceRequestData request, short version,
                                                           boolean topicIds, ProduceVerification.Verified verified) {
         ProduceResponseData response = new ProduceResponseData();
-        List<CompletableFuture<?>> flushes = new ArrayList<>(0);
+        List<CompletableFuture<?>> flushes;
         int partitions = 0;
         for (TopicProduceData t : request.topicData()) {
             partitions += t.partitionData().size();
@@ -206,22 +206,27 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         // several partitions: their parked fetches wake once, after the last append (Kafka's ActionQueue)
         FetchWakeups wakeups = partitions > 1 ? new FetchWakeups(partitions) : null;
         try {
-            appendAll(request, version, topicIds, verified, wakeups, response, flushes);
+            flushes = appendAll(request, version, topicIds, verified, wakeups, response);
         } finally {
             if (wakeups != null) {
                 ctx.replicas().wake(wakeups);
             }
         }
-        if (flushes.isEmpty()) {
+        if (flushes == null) {
             return CompletableFuture.completedFuture(response);
         }
         return CompletableFuture.allOf(flushes.toArray(CompletableFuture[]::new)).handle((v, e) -> response);
     }
 
-    /** Appends every partition of the request, filling {@code response}; adds pending fsyncs to {@code flushes}. */
-    private void appendAll(ProduceRequestData request, short version, boolean topicIds,
-                           ProduceVerification.Verified verified, FetchWakeups wakeups,
-                           ProduceResponseData response, List<CompletableFuture<?>> flushes) {
+    /**
+     * Appends every partition of the request, filling {@code response}.
+     *
+     * @return the pending fsyncs of the appends (durable mode), null when none
+     */
+    private List<CompletableFuture<?>> appendAll(ProduceRequestData request, short version, boolean topicIds,
+                                                 ProduceVerification.Verified verified, FetchWakeups wakeups,
+                                                 ProduceResponseData response) {
+        List<CompletableFuture<?>> flushes = null;
         Map<TopicPartition, ApiException> refused = verified.refused();
         boolean validAcks = request.acks() == 0 || request.acks() == 1 || request.acks() == -1;
         ClusterImage image = ctx.image();
@@ -245,6 +250,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                     CompletableFuture<?> flushed = appendPartition(tp, p, version, request.acks(),
                             request.timeoutMs(), verified.guard(tp), wakeups, pr);
                     if (flushed != null) {
+                        flushes = flushes == null ? new ArrayList<>() : flushes;
                         flushes.add(flushed);
                     }
                 }
@@ -252,6 +258,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
             }
             response.responses().add(out);
         }
+        return flushes;
     }
 
     /** Appends one partition's batch; fills {@code pr} now, or later when the returned fsync future completes. */
