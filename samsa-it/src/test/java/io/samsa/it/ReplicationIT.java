@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -148,6 +149,38 @@ class ReplicationIT {
         // the old leader caught up as a follower
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(isr("orders", 0)).containsExactly(1, 2, 3));
+    }
+
+    @Test
+    void followersHoldTheLeadersLogByteForByteAfterFetchResponsesOfEverySize() throws Exception {
+        // records from 10 bytes to 400 KB, so that fetch responses grow and shrink: a follower reads every response
+        // into one reused buffer (ReusableReceiveBuffer), and no response may leave bytes of another in a log
+        createTopic("sizes", 2, Map.of("min.insync.replicas", "2", "segment.bytes", "1048576"));
+        int[] sizes = {10, 1_000, 20_000, 150_000, 400_000};
+        Random random = new Random(42);
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer = cluster.byteProducer(Map.of(ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, random.nextInt(5)))) {
+            for (int i = 0; i < 150; i++) {
+                byte[] value = new byte[sizes[random.nextInt(sizes.length)]];
+                random.nextBytes(value);
+                sent.add(producer.send(new ProducerRecord<>("sizes", i % 2, null, value)));
+            }
+            for (Future<RecordMetadata> f : sent) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+        }
+        for (int p = 0; p < 2; p++) {
+            int partition = p;
+            int leader = cluster.awaitLeader("sizes", partition);
+            byte[] leaderLog = SegmentFiles.logBytes(cluster.logDir(leader), "sizes", partition);
+            assertThat(SegmentFiles.values(cluster.logDir(leader), "sizes", partition)).hasSize(75);
+            for (int id : cluster.nodeIds()) {
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                        assertThat(SegmentFiles.logBytes(cluster.logDir(id), "sizes", partition))
+                                .as("node %d's log of sizes-%d", id, partition).isEqualTo(leaderLog));
+            }
+        }
     }
 
     @Test

@@ -46,6 +46,15 @@ final class SegmentFiles {
         return values;
     }
 
+    /** The bytes of every {@code .log} segment of the partition, concatenated in offset order. */
+    static byte[] logBytes(Path logDir, String topic, int partition) throws IOException {
+        var out = new java.io.ByteArrayOutputStream();
+        for (Path segment : segments(logDir, topic, partition)) {
+            out.write(Files.readAllBytes(segment));
+        }
+        return out.toByteArray();
+    }
+
     private static List<Path> segments(Path logDir, String topic, int partition) throws IOException {
         try (Stream<Path> files = Files.list(logDir.resolve(topic + "-" + partition))) {
             return files.filter(f -> f.getFileName().toString().endsWith(".log")).sorted().toList();

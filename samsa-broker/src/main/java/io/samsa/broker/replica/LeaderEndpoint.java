@@ -3,6 +3,7 @@ package io.samsa.broker.replica;
 import io.samsa.broker.net.InterBrokerSecurity;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.util.Map;
 import org.apache.kafka.clients.ApiVersions;
 import org.apache.kafka.clients.ClientRequest;
 import org.apache.kafka.clients.ClientResponse;
@@ -11,8 +12,10 @@ import org.apache.kafka.clients.MetadataRecoveryStrategy;
 import org.apache.kafka.clients.NetworkClient;
 import org.apache.kafka.clients.NetworkClientUtils;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.memory.MemoryPool;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.network.ChannelBuilder;
+import org.apache.kafka.common.network.NetworkReceive;
 import org.apache.kafka.common.network.Selector;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
@@ -33,9 +36,14 @@ public final class LeaderEndpoint implements AutoCloseable {
     private final int requestTimeoutMs;
     private final Time time = Time.SYSTEM;
 
+    /**
+     * The replica fetcher's connection: its responses are read into one reused direct buffer
+     * ({@link ReusableReceiveBuffer}), so a response's records must be appended before the next {@link #send}.
+     */
     LeaderEndpoint(int localId, int leaderId, String host, int port, InterBrokerSecurity security,
                    int requestTimeoutMs) {
-        this("samsa-replica-fetcher-" + localId, localId, leaderId, host, port, security, requestTimeoutMs);
+        this("samsa-replica-fetcher-" + localId, localId, leaderId, host, port, security, requestTimeoutMs,
+                new ReusableReceiveBuffer());
     }
 
     /** A PLAINTEXT connection to broker {@code leaderId} whose requests carry {@code clientId}. */
@@ -50,12 +58,17 @@ public final class LeaderEndpoint implements AutoCloseable {
      */
     public LeaderEndpoint(String clientId, int localId, int leaderId, String host, int port,
                           InterBrokerSecurity security, int requestTimeoutMs) {
+        this(clientId, localId, leaderId, host, port, security, requestTimeoutMs, MemoryPool.NONE);
+    }
+
+    private LeaderEndpoint(String clientId, int localId, int leaderId, String host, int port,
+                           InterBrokerSecurity security, int requestTimeoutMs, MemoryPool receiveMemory) {
         this.node = new Node(leaderId, host, port);
         this.requestTimeoutMs = requestTimeoutMs;
         LogContext logContext = new LogContext("[ReplicaFetcher replicaId=" + localId + ", leaderId=" + leaderId + "] ");
         ChannelBuilder channels = security.channelBuilder(logContext);
-        Selector selector = new Selector(CONNECTION_MAX_IDLE_MS, metrics, time, "replica-fetcher",
-                channels, logContext);
+        Selector selector = new Selector(NetworkReceive.UNLIMITED, CONNECTION_MAX_IDLE_MS, metrics, time,
+                "replica-fetcher", Map.of(), true, false, channels, receiveMemory, logContext);
         this.client = new NetworkClient(selector, new ManualMetadataUpdater(), clientId,
                 1, 50, 1_000, 64 * 1024, 64 * 1024, requestTimeoutMs, 10_000, 30_000, time, true,
                 new ApiVersions(), logContext, MetadataRecoveryStrategy.NONE);
