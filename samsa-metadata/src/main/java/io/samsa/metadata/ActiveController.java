@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,7 +23,10 @@ import java.util.function.Supplier;
  * the duplicate check, heartbeats (never logged) with unfencing and controlled shutdown, and fencing on session
  * expiry ({@link #tick}, called periodically). Each decision becomes records written through {@link QuorumWriter}
  * and planned against the current image, so a lost race is re-planned. When leadership moves to this node the
- * sessions restart ({@link BrokerHeartbeats#activate}).
+ * sessions restart ({@link BrokerHeartbeats#activate}): every lease starts at the activation, except that of the
+ * deposed controller's broker (the previous Raft leader's node, as this node last followed it: {@link LeaderContact}),
+ * which starts when this node last heard from that leader, so a controller killed together with its broker is fenced
+ * one session after it fell silent rather than one session after the election (ADR 0029).
  *
  * <p>Thread-safe. Futures complete on Ratis or quorum threads.
  */
@@ -35,6 +39,8 @@ final class ActiveController {
     private final LongSupplier term;
     private final LongSupplier nanoClock;
     private final BrokerHeartbeats heartbeats;
+    /** Takes (and forgets) the Raft leader this node last followed and when it last heard from it. */
+    private final Supplier<Optional<BrokerHeartbeats.PreviousLeader>> previousLeader;
     private final Function<ControllerRpc.Fetch, CompletableFuture<Message>> feed;
     private final Set<Integer> fencing = ConcurrentHashMap.newKeySet();
     private long activeTerm = -1;
@@ -42,10 +48,17 @@ final class ActiveController {
     private volatile long lastRebalanceNanos;
     private volatile boolean rebalancing;
 
+    /**
+     * @param nanoClock      monotonic time in ns ({@link System#nanoTime}); also the clock of {@code previousLeader}
+     * @param previousLeader called once per activation: takes the Raft leader this node last followed and when it
+     *                       last heard from it (empty: none, or this node itself led last)
+     */
     ActiveController(QuorumWriter writer, Supplier<ClusterImage> image, BooleanSupplier leaderReady, LongSupplier term,
                      LongSupplier nanoClock, long sessionTimeoutMs,
+                     Supplier<Optional<BrokerHeartbeats.PreviousLeader>> previousLeader,
                      Function<ControllerRpc.Fetch, CompletableFuture<Message>> feed) {
         this.feed = feed;
+        this.previousLeader = previousLeader;
         this.writer = writer;
         this.image = image;
         this.leaderReady = leaderReady;
@@ -54,7 +67,10 @@ final class ActiveController {
         this.heartbeats = new BrokerHeartbeats(sessionTimeoutMs * 1_000_000L);
     }
 
-    /** True when this node is the ready leader; restarts the sessions on the first call of a new term. */
+    /**
+     * True when this node is the ready leader; restarts the sessions on the first call of a new term (the
+     * activation), the deposed controller's broker from when it was last heard.
+     */
     boolean isActive() {
         if (!leaderReady.getAsBoolean()) {
             synchronized (this) {
@@ -66,9 +82,17 @@ final class ActiveController {
         synchronized (this) {
             if (current != activeTerm) {
                 activeTerm = current;
-                heartbeats.activate(image.get(), nanoClock.getAsLong());
-                lastRebalanceNanos = nanoClock.getAsLong();
-                LOGGER.info("Active controller at term {}: broker sessions restarted", current);
+                long now = nanoClock.getAsLong();
+                BrokerHeartbeats.PreviousLeader previous = previousLeader.get().orElse(null);
+                heartbeats.activate(image.get(), now, previous);
+                lastRebalanceNanos = now;
+                if (previous == null) {
+                    LOGGER.info("Active controller at term {}: broker sessions restarted", current);
+                } else {
+                    LOGGER.info("Active controller at term {}: broker sessions restarted; broker {} (the previous "
+                                    + "controller's node) was last heard {} ms before, its lease starts then",
+                            current, previous.nodeId(), Math.max(0, (now - previous.lastHeardNanos()) / 1_000_000));
+                }
             }
         }
         return true;

@@ -63,9 +63,14 @@ public final class MetadataQuorum implements AutoCloseable {
     private final RaftPeerId selfId;
     private final QuorumWriter writer;
     private final InetSocketAddress address;
-    /** Quorum housekeeping (cluster id, session expiry); never the common pool (ratis-three-voters.md). */
+    /**
+     * Quorum housekeeping (cluster id, session expiry, leader contact samples); never the common pool
+     * (ratis-three-voters.md).
+     */
     private final ScheduledExecutorService executor;
     private final ActiveController controller;
+    /** The Raft leader this voter last followed and when it last heard from it (for the next activation). */
+    private final LeaderContact leaderContact;
     /** The broker-only nodes fetching from this node while it leads (DescribeQuorum's observers). */
     private final MetadataFeed.Observers observers = new MetadataFeed.Observers();
     /** On a broker-only node (not a voter): the loop that follows the metadata from the voters; else null. */
@@ -85,8 +90,10 @@ public final class MetadataQuorum implements AutoCloseable {
         this.writer = new QuorumWriter(server, selfId, forwardingClient, stateMachine::image, tuning);
         this.executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
                 .name("samsa-metadata-" + config.nodeId()).factory());
+        this.leaderContact = new LeaderContact(config.nodeId());
         this.controller = new ActiveController(writer, stateMachine::image, this::isLeaderReady,
                 () -> division().getCurrentTerm(), System::nanoTime, config.brokerSessionTimeoutMs(),
+                leaderContact::take,
                 fetch -> {
                     observers.fetched(fetch.nodeId(), fetch.afterIndex(), stateMachine.image().appliedIndex(),
                             System.currentTimeMillis());
@@ -146,6 +153,11 @@ public final class MetadataQuorum implements AutoCloseable {
         stateMachine.onQuery(quorum.controller::handle);
         long tickMs = Math.max(20, Math.min(500, config.brokerSessionTimeoutMs() / 10));
         quorum.executor.scheduleWithFixedDelay(quorum::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
+        if (!singleVoter) {
+            stateMachine.onLeaderChanged(quorum.leaderContact::leaderChanged);
+            quorum.executor.scheduleWithFixedDelay(quorum::sampleLeaderContact, LEADER_SAMPLE_MS, LEADER_SAMPLE_MS,
+                    TimeUnit.MILLISECONDS);
+        }
         try {
             server.start();
             quorum.awaitReady(tuning.startTimeout().toNanos());
@@ -274,6 +286,24 @@ public final class MetadataQuorum implements AutoCloseable {
             controller.tick();
         } catch (RuntimeException e) {
             LOGGER.warn("Controller tick failed nodeId={}", config.nodeId(), e);
+        }
+    }
+
+    /** How often a follower samples when it last heard from its leader ({@link LeaderContact}), ms. */
+    private static final long LEADER_SAMPLE_MS = 100;
+
+    /** While this voter follows: when did it last hear from the leader (Ratis' follower role info). */
+    private void sampleLeaderContact() {
+        if (closed) {
+            return;
+        }
+        try {
+            DivisionInfo info = division();
+            if (info.isFollower()) {
+                leaderContact.sample(info.getRoleInfoProto(), System.nanoTime());
+            }
+        } catch (RuntimeException e) {
+            LOGGER.debug("Sampling the leader contact failed nodeId={}: {}", config.nodeId(), e.toString());
         }
     }
 

@@ -32,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 
 /**
  * The Ratis state machine: applies committed record batches to the {@link ClusterImage}, snapshots the image, and
@@ -67,6 +68,7 @@ final class MetadataStateMachine extends BaseStateMachine {
     /** The highest term applied: the term of the current leader once its first entry has been applied. */
     private volatile long controllerEpoch;
     private volatile Runnable leaderReadyHook = () -> { };
+    private volatile IntConsumer leaderChangedHook = nodeId -> { };
     private volatile Function<Message, CompletableFuture<Message>> queryHandler =
             request -> CompletableFuture.failedFuture(new StateMachineException("Queries are not supported"));
 
@@ -82,6 +84,14 @@ final class MetadataStateMachine extends BaseStateMachine {
     /** Runs (quickly, without blocking) each time this node becomes a ready leader. */
     void onLeaderReady(Runnable hook) {
         this.leaderReadyHook = hook;
+    }
+
+    /**
+     * Runs (quickly, without blocking, on a Ratis thread) with the new leader's node id each time Ratis reports a
+     * new leader ({@code notifyLeaderChanged}: an RPC from it arrived, or this node won an election).
+     */
+    void onLeaderChanged(IntConsumer hook) {
+        this.leaderChangedHook = hook;
     }
 
     /**
@@ -272,9 +282,15 @@ final class MetadataStateMachine extends BaseStateMachine {
 
     @Override
     public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
-        controllerId = newLeaderId == null ? -1 : RatisSettings.nodeId(newLeaderId);
+        int leader = newLeaderId == null ? -1 : RatisSettings.nodeId(newLeaderId);
+        controllerId = leader;
         publish();
-        LOGGER.info("Metadata controller is now node {} (member {})", controllerId, groupMemberId);
+        LOGGER.info("Metadata controller is now node {} (member {})", leader, groupMemberId);
+        try {
+            leaderChangedHook.accept(leader);
+        } catch (RuntimeException e) {
+            LOGGER.warn("Leader-changed hook failed", e);
+        }
     }
 
     @Override

@@ -17,6 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,9 +39,13 @@ class ThreeVoterQuorumTest {
     /** Voters start on dedicated threads: start() blocks until a leader exists (never block the common pool). */
     private final ExecutorService starter = Executors.newFixedThreadPool(3, Thread.ofPlatform().daemon()
             .name("voter-start-", 1).factory());
+    /** Sends test brokers' heartbeats. */
+    private final ScheduledExecutorService beater = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+            .daemon().name("test-heartbeats").factory());
 
     @AfterEach
     void closeAll() {
+        beater.shutdownNow();
         for (var future : starting) {
             future.thenAccept(MetadataQuorum::close).exceptionally(e -> null).join();
         }
@@ -54,11 +60,16 @@ class ThreeVoterQuorumTest {
 
     /** Starts three voters in parallel (each start waits for a leader) and checks they agree on it. */
     private void startThree() throws Exception {
+        startThree(QuorumConfig.DEFAULT_SESSION_TIMEOUT_MS, QuorumConfig.DEFAULT_HEARTBEAT_INTERVAL_MS);
+    }
+
+    private void startThree(long sessionTimeoutMs, long heartbeatIntervalMs) throws Exception {
         for (int id = 1; id <= 3; id++) {
             voters.put(id, "localhost:" + freePort());
         }
         for (int id = 1; id <= 3; id++) {
-            var config = new QuorumConfig(id, dir.resolve("node-" + id), voters);
+            var config = new QuorumConfig(id, dir.resolve("node-" + id), voters, sessionTimeoutMs,
+                    heartbeatIntervalMs);
             starting.add(CompletableFuture.supplyAsync(() -> {
                 try {
                     return MetadataQuorum.start(config, TUNING);
@@ -203,6 +214,67 @@ class ThreeVoterQuorumTest {
         // and the new controller answers heartbeats (sessions restarted, nobody fenced by the failover)
         long epoch1 = follower.image().brokers().get(1).brokerEpoch();
         assertThat(follower.heartbeat(1, epoch1, follower.appliedIndex(), false).join().fenced()).isFalse();
+    }
+
+    /**
+     * ADR 0029. The session (1 s) is shorter than the election timeout (1-2 s): the deposed controller's broker,
+     * last heard by the new controller before the election, is fenced as soon as that controller is active; with a
+     * lease started at the activation (Kafka's rule) it would be fenced a whole session later.
+     */
+    @Test
+    void theDeposedControllersBrokerIsFencedOneSessionAfterItWasLastHeardNotAfterTheElection() throws Exception {
+        // Given three voters, each node's broker heartbeating every 100 ms through its own node
+        long sessionMs = 1_000;
+        startThree(sessionMs, 100);
+        var heartbeats = new HashMap<Integer, ScheduledFuture<?>>();
+        for (MetadataQuorum q : quorums) {
+            long epoch = TestBrokers.live(q, q.nodeId(), endpoints(q.nodeId()), null);
+            heartbeats.put(q.nodeId(), beater.scheduleWithFixedDelay(() -> {
+                try {
+                    q.heartbeat(q.nodeId(), epoch, q.appliedIndex(), false);
+                } catch (RuntimeException e) {
+                    // as a broker: the next heartbeat retries
+                }
+            }, 100, 100, TimeUnit.MILLISECONDS));
+        }
+        MetadataQuorum oldLeader = leader();
+        int old = oldLeader.nodeId();
+        List<MetadataQuorum> survivors = quorums.stream().filter(q -> q != oldLeader).toList();
+        await().atMost(10, TimeUnit.SECONDS).until(() -> survivors.stream().allMatch(q ->
+                q.image().brokers().values().stream().noneMatch(BrokerRegistration::fenced)));
+
+        // When the controller's node stops, its broker with it
+        heartbeats.get(old).cancel(false);
+        oldLeader.close();
+
+        // Then its broker is fenced within a fraction of a session of a new controller being known
+        long[] newController = {0};
+        await().atMost(20, TimeUnit.SECONDS).pollInterval(5, TimeUnit.MILLISECONDS).until(() -> {
+            if (newController[0] == 0 && survivors.stream().anyMatch(q -> q.image().controllerId() > 0
+                    && q.image().controllerId() != old)) {
+                newController[0] = System.nanoTime();
+            }
+            return newController[0] != 0;
+        });
+        var fencedImage = new java.util.concurrent.atomic.AtomicReference<ClusterImage>();
+        await().atMost(20, TimeUnit.SECONDS).pollInterval(5, TimeUnit.MILLISECONDS).until(() -> {
+            for (MetadataQuorum q : survivors) {
+                ClusterImage image = q.image();
+                if (image.brokers().get(old).fenced()) {
+                    fencedImage.set(image);
+                    return true;
+                }
+            }
+            return false;
+        });
+        long fencedAfterMs = (System.nanoTime() - newController[0]) / 1_000_000;
+        System.out.printf("broker %d fenced %d ms after a new controller was known (session %d ms)%n", old,
+                fencedAfterMs, sessionMs);
+        assertThat(fencedAfterMs).as("ms from a new controller to the deposed one's broker fenced")
+                .isLessThan(sessionMs * 8 / 10);
+        // and only it: the other brokers' leases started at the activation
+        assertThat(fencedImage.get().brokers().values()).filteredOn(BrokerRegistration::fenced)
+                .extracting(BrokerRegistration::nodeId).containsExactly(old);
     }
 
     @Test
