@@ -42,14 +42,17 @@ STARTED = {"samsa": re.compile(r"Samsa started")}
 
 
 def footprint(pid):
-    """RSS of the process tree (MiB), open files and memory mappings of the JVM."""
-    rss = 0
+    """RSS of the process tree (MiB; rss_file_mb: the part that is mapped files, e.g. index pages), open files and
+    memory mappings of the JVM."""
+    rss = rss_file = 0
     for p in tree_pids(pid):
         try:
             with open(f"/proc/{p}/status") as f:
                 for line in f:
                     if line.startswith("VmRSS:"):
                         rss += int(line.split()[1])
+                    elif line.startswith("RssFile:"):
+                        rss_file += int(line.split()[1])
         except OSError:
             pass
     jvm = java_pid(pid)
@@ -59,7 +62,7 @@ def footprint(pid):
             maps = sum(1 for _ in f)
     except OSError:
         fds = maps = float("nan")
-    return {"rss_mb": rss / 1024, "fds": fds, "mmaps": maps}
+    return {"rss_mb": rss / 1024, "rss_file_mb": rss_file / 1024, "fds": fds, "mmaps": maps}
 
 
 def live_heap_mb(pid):
@@ -313,7 +316,7 @@ ORDER = ["start.port_s", "start.log_s", "idle.rss_mb", "idle.fds", "idle.mmaps",
          "produce.p99_ms", "produce.p999_ms", "produce.broker_cpu_ms_per_mb", "produce.rss_mb", "produce.fds",
          "produce.mmaps", "consume.mb_per_s", "consume.fetch_mb_per_s", "consume.rebalance_ms",
          "consume.broker_cpu_ms_per_mb", "consume.rss_mb", "consume.fds", "consume.mmaps", "consume.live_heap_mb", "stop_s", "restart.port_s",
-         "restart.ready_s", "restart.log_s", "restart.rss_mb", "restart.fds", "restart.mmaps", "restart.live_heap_mb", "restart.stop_s"]
+         "restart.ready_s", "restart.log_s", "restart.rss_mb", "restart.rss_file_mb", "restart.fds", "restart.mmaps", "restart.live_heap_mb", "restart.stop_s"]
 
 
 def main():
