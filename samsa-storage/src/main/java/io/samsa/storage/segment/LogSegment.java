@@ -9,6 +9,8 @@ import io.samsa.storage.txn.TransactionIndex;
 import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,9 +45,24 @@ public final class LogSegment implements Closeable {
     private final int indexIntervalBytes;
     private final long createdMs;
     private int bytesSinceLastIndexEntry;
-    /** Max timestamp so far and the last offset of the batch that carried it. */
+    /**
+     * Max timestamp so far and the last offset of the batch that carried it; null until first needed when the segment
+     * was opened from existing indexes ({@link #max()} reads the time index's last entry then, as Kafka's
+     * {@code LogSegment} does), so that opening an idle segment touches no page of its time index: at a restart of
+     * 10,000 partitions that page was ~40 MiB of resident memory. Read through {@link #max()} only.
+     */
     private volatile TimestampOffset maxTimestampSoFar;
     private OptionalLong rollingBasedTimestamp = OptionalLong.empty();
+    private static final VarHandle MAX_TIMESTAMP;
+
+    static {
+        try {
+            MAX_TIMESTAMP = MethodHandles.lookup().findVarHandle(LogSegment.class, "maxTimestampSoFar",
+                    TimestampOffset.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private LogSegment(long baseOffset, FileRecords log, OffsetIndex offsetIndex, TimeIndex timeIndex,
                        TransactionIndex txnIndex, int indexIntervalBytes, long createdMs, boolean readIndexes) {
@@ -56,8 +73,7 @@ public final class LogSegment implements Closeable {
         this.txnIndex = txnIndex;
         this.indexIntervalBytes = indexIntervalBytes;
         this.createdMs = createdMs;
-        this.maxTimestampSoFar = readIndexes ? timeIndex.lastEntry()
-                : new TimestampOffset(RecordBatch.NO_TIMESTAMP, baseOffset);
+        this.maxTimestampSoFar = readIndexes ? null : new TimestampOffset(RecordBatch.NO_TIMESTAMP, baseOffset);
     }
 
     /**
@@ -155,14 +171,28 @@ public final class LogSegment implements Closeable {
         return log.sizeInBytes();
     }
 
+    /**
+     * The max timestamp so far, read from the time index on first use after an open; thread-safe: a reader racing a
+     * writer can only install the value the index held before the writer's change ({@code compareAndSet} from null),
+     * and every writer reads through here before it changes the field.
+     */
+    private TimestampOffset max() {
+        TimestampOffset max = maxTimestampSoFar;
+        if (max != null) {
+            return max;
+        }
+        MAX_TIMESTAMP.compareAndSet(this, null, timeIndex.lastEntry());
+        return maxTimestampSoFar;
+    }
+
     /** Largest batch max-timestamp in this segment (ms), or -1. */
     public long maxTimestampSoFar() {
-        return maxTimestampSoFar.timestamp();
+        return max().timestamp();
     }
 
     /** Max timestamp so far with the last offset of the batch holding it. */
     public TimestampOffset maxTimestampAndOffsetSoFar() {
-        return maxTimestampSoFar;
+        return max();
     }
 
     /** True when {@code offset} fits this segment's 4-byte relative offsets. */
@@ -208,11 +238,11 @@ public final class LogSegment implements Closeable {
         if (!canConvertToRelativeOffset(lastOffset)) {
             throw new IllegalArgumentException("offset " + lastOffset + " out of range for segment " + baseOffset);
         }
-        TimestampOffset maxBefore = maxTimestampSoFar;
+        TimestampOffset maxBefore = max();
         int bytesBefore = bytesSinceLastIndexEntry;
         try {
             log.append(records);
-            if (maxTimestamp > maxTimestampSoFar.timestamp()) {
+            if (maxTimestamp > max().timestamp()) {
                 maxTimestampSoFar = new TimestampOffset(maxTimestamp, lastOffset);
             }
             indexBatch(lastOffset, position, records.sizeInBytes());
@@ -280,7 +310,7 @@ public final class LogSegment implements Closeable {
      */
     public int appendReplicated(MemoryRecords records) throws IOException {
         int position = log.sizeInBytes();
-        TimestampOffset maxBefore = maxTimestampSoFar;
+        TimestampOffset maxBefore = max();
         int bytesBefore = bytesSinceLastIndexEntry;
         OptionalLong rollingBefore = rollingBasedTimestamp;
         long firstOffset = -1;
@@ -294,7 +324,7 @@ public final class LogSegment implements Closeable {
                 if (batchPosition == 0) {
                     rollingBasedTimestamp = OptionalLong.of(batch.maxTimestamp());
                 }
-                if (batch.maxTimestamp() > maxTimestampSoFar.timestamp()) {
+                if (batch.maxTimestamp() > max().timestamp()) {
                     maxTimestampSoFar = new TimestampOffset(batch.maxTimestamp(), batch.lastOffset());
                 }
                 indexBatch(batch.lastOffset(), batchPosition, batch.sizeInBytes());
@@ -374,7 +404,7 @@ public final class LogSegment implements Closeable {
             if (position == 0) {
                 rollingBasedTimestamp = OptionalLong.of(batch.maxTimestamp());
             }
-            if (batch.maxTimestamp() > maxTimestampSoFar.timestamp()) {
+            if (batch.maxTimestamp() > max().timestamp()) {
                 maxTimestampSoFar = new TimestampOffset(batch.maxTimestamp(), batch.lastOffset());
             }
             indexBatch(batch.lastOffset(), position, batch.sizeInBytes());
@@ -400,7 +430,7 @@ public final class LogSegment implements Closeable {
      * time when no batch carries one.
      */
     public long largestTimestamp() {
-        long max = maxTimestampSoFar.timestamp();
+        long max = max().timestamp();
         return max >= 0 ? max : lastModifiedMs();
     }
 
@@ -415,7 +445,7 @@ public final class LogSegment implements Closeable {
     private void indexBatch(long lastOffset, int position, int size) throws IOException {
         if (bytesSinceLastIndexEntry > indexIntervalBytes) {
             offsetIndex.append(lastOffset, position);
-            TimestampOffset max = maxTimestampSoFar;
+            TimestampOffset max = max();
             timeIndex.maybeAppend(max.timestamp(), max.offset(), false);
             bytesSinceLastIndexEntry = 0;
         }
@@ -537,7 +567,7 @@ public final class LogSegment implements Closeable {
                     throw new CorruptRecordException("offsets " + batch.baseOffset() + ".." + batch.lastOffset()
                             + " do not follow " + nextOffset + " at position " + validBytes);
                 }
-                if (batch.maxTimestamp() > maxTimestampSoFar.timestamp()) {
+                if (batch.maxTimestamp() > max().timestamp()) {
                     maxTimestampSoFar = new TimestampOffset(batch.maxTimestamp(), batch.lastOffset());
                 }
                 indexBatch(batch.lastOffset(), validBytes, batch.sizeInBytes());
@@ -559,8 +589,10 @@ public final class LogSegment implements Closeable {
      * indexes (and the log) to their valid size.
      */
     public void onBecomeInactive() throws IOException {
-        TimestampOffset max = maxTimestampSoFar;
-        timeIndex.maybeAppend(max.timestamp(), max.offset(), true);
+        TimestampOffset max = maxTimestampSoFar; // null: not changed since the open, the index already ends with it
+        if (max != null) {
+            timeIndex.maybeAppend(max.timestamp(), max.offset(), true);
+        }
         offsetIndex.trimToValidSize();
         timeIndex.trimToValidSize();
         log.trim();
@@ -588,9 +620,11 @@ public final class LogSegment implements Closeable {
      */
     @Override
     public void close() throws IOException {
-        TimestampOffset max = maxTimestampSoFar;
+        TimestampOffset max = maxTimestampSoFar; // null: not changed since the open, the index already ends with it
         try {
-            timeIndex.maybeAppend(max.timestamp(), max.offset(), true);
+            if (max != null) {
+                timeIndex.maybeAppend(max.timestamp(), max.offset(), true);
+            }
             offsetIndex.close();
             timeIndex.close();
             txnIndex.close();

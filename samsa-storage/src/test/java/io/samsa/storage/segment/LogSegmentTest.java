@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.samsa.storage.TestBatches;
 import java.io.RandomAccessFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +58,34 @@ class LogSegmentTest {
         assertThat(found.timestamp).isEqualTo(1045);
         assertThat(segment.maxTimestampSoFar()).isEqualTo(1099);
         segment.close();
+    }
+
+    @Test
+    void aReopenedSegmentKnowsItsMaxTimestampAndAnUntouchedCloseLeavesTheTimeIndexAsItWas() throws Exception {
+        LogSegment segment = LogSegment.open(dir, 0, 1000, 4096, 0);
+        fill(segment, 10); // max timestamp 1099 at offset 99
+        segment.close();
+        byte[] timeIndex = Files.readAllBytes(SegmentFiles.timeIndexFile(dir, 0).toPath());
+        assertThat(timeIndex).isNotEmpty();
+
+        // opened and closed without a look at its timestamps (an idle partition's restart): the index is unchanged
+        LogSegment.open(dir, 0, 1000, 4096, 0).close();
+        assertThat(Files.readAllBytes(SegmentFiles.timeIndexFile(dir, 0).toPath())).isEqualTo(timeIndex);
+
+        // the max timestamp is read from the index when first needed
+        LogSegment reopened = LogSegment.open(dir, 0, 1000, 4096, 0);
+        assertThat(reopened.maxTimestampAndOffsetSoFar().timestamp()).isEqualTo(1099);
+        assertThat(reopened.maxTimestampAndOffsetSoFar().offset()).isEqualTo(99);
+        assertThat(reopened.largestTimestamp()).isEqualTo(1099);
+        reopened.close();
+
+        // an append right after the open (nothing read before) still compares with the stored max
+        LogSegment appended = LogSegment.open(dir, 0, 1000, 4096, 0);
+        MemoryRecords older = TestBatches.withValueSize(500, 10, 100);
+        older.batches().iterator().next().setLastOffset(109);
+        appended.append(109, 509, older);
+        assertThat(appended.maxTimestampSoFar()).isEqualTo(1099);
+        appended.close();
     }
 
     @Test
