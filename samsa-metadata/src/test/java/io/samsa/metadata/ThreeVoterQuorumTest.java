@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -256,7 +257,7 @@ class ThreeVoterQuorumTest {
             }
             return newController[0] != 0;
         });
-        var fencedImage = new java.util.concurrent.atomic.AtomicReference<ClusterImage>();
+        var fencedImage = new AtomicReference<ClusterImage>();
         await().atMost(20, TimeUnit.SECONDS).pollInterval(5, TimeUnit.MILLISECONDS).until(() -> {
             for (MetadataQuorum q : survivors) {
                 ClusterImage image = q.image();
