@@ -1,0 +1,148 @@
+package io.samsa.broker.replica;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deterministic simulation of the replication protocol ({@link ReplicationSimulation}): per seed, three brokers with
+ * Samsa's logs and {@link Partition}s, a simulated controller, network (drops and reordering), clock and power losses.
+ * Checks that no {@code acks=all} record is lost or duplicated, that a leader's high watermark never moves back in its
+ * epoch, that committed prefixes agree, and that all logs end identical. A failure names its seed and the last
+ * events; replay one seed with {@code -Dsim.seed=N}; {@code -Dsim.seeds} and {@code -Dsim.steps} widen the search.
+ */
+class ReplicationSimulationTest {
+    static final int SEEDS = Integer.getInteger("sim.seeds", 150);
+    static final int STEPS = Integer.getInteger("sim.steps", 300);
+    /** Seeds that reproduce the known bugs of the @Disabled tests below: skipped by the sweep until fixed. */
+    static final Set<Long> KNOWN_BUGS = Set.of(152L);
+
+    /** Samsa's loggers, quieted during the runs: thousands of leader changes and truncations log at INFO. */
+    static final Logger SAMSA = (Logger) LoggerFactory.getLogger("io.samsa");
+    static Level level;
+
+    @TempDir
+    Path fallbackRoot;
+    /** A memory file system when there is one: every run creates, fsyncs and recovers segments. */
+    Path root;
+
+    @BeforeAll
+    static void quiet() {
+        level = SAMSA.getLevel();
+        SAMSA.setLevel(Level.WARN);
+    }
+
+    @AfterAll
+    static void restore() {
+        SAMSA.setLevel(level);
+    }
+
+    @BeforeEach
+    void pickRoot() throws Exception {
+        Path shm = Path.of("/dev/shm");
+        root = Files.isDirectory(shm) && Files.isWritable(shm)
+                ? Files.createTempDirectory(shm, "samsa-replication-sim-") : fallbackRoot;
+    }
+
+    @AfterEach
+    void deleteRoot() throws Exception {
+        if (!root.equals(fallbackRoot)) {
+            deleteTree(root);
+        }
+    }
+
+    @Test
+    void acknowledgedRecordsSurviveCrashesLossAndReorderingAndReplicasConverge() throws Exception {
+        Long only = Long.getLong("sim.seed");
+        long acknowledged = 0;
+        Map<Long, AssertionError> failures = new TreeMap<>();
+        for (long seed = 0; seed < SEEDS || (only != null && seed <= only); seed++) {
+            if (only != null ? seed != only : KNOWN_BUGS.contains(seed)) {
+                continue;
+            }
+            try {
+                acknowledged += run(seed, false);
+            } catch (AssertionError e) {
+                failures.put(seed, e);
+            }
+        }
+        if (!failures.isEmpty()) {
+            AssertionError first = failures.values().iterator().next();
+            throw new AssertionError(failures.size() + " seeds failed: " + failures.keySet() + "\n"
+                    + String.join("\n", failures.entrySet().stream()
+                            .map(e -> "  seed " + e.getKey() + ": " + e.getValue().getCause()).toList())
+                    + "\nfirst failure:\n" + first.getMessage(), first);
+        }
+        assertThat(acknowledged).as("the runs acknowledged records at all").isPositive();
+    }
+
+    /**
+     * Known bug: when the controller's answer to an ISR expansion is lost (the forwarded AlterPartition times out),
+     * {@link Partition} drops the pending ISR and goes back to its last committed ISR, although the controller may
+     * have committed the expansion. The high watermark then passes the added replica's log end, acks=all records are
+     * acknowledged without it, and when the leader fails the controller elects that replica: acknowledged records
+     * are gone. Kafka keeps the pending (maximal) ISR until new metadata arrives after such an error (its
+     * {@code Partition.handleAlterPartitionError}: "we may not know in general whether the request was applied").
+     * Seed 14: node3 leads with ISR [2, 3]; its expansion to [2, 3, 1] is committed (partition epoch 3) but the answer
+     * is lost; the HW reaches 35 while node1 has 33; node3 loses power; node1 is elected and lacks offsets 33-34.
+     */
+    @Test
+    @Disabled("bug: a lost AlterPartition answer resets the maximal ISR; acknowledged records lost (seed 14)")
+    void aLostAlterPartitionAnswerMustNotLetTheHighWatermarkPassAReplicaTheControllerAdded() throws Exception {
+        run(14, true);
+    }
+
+    /**
+     * Known bug: a follower whose newest leader epoch starts at its log end (it became leader of epoch 2 at offset 75
+     * and lost the leadership before appending) asks the new leader about epoch 2; the leader answers "epoch 1 ends at
+     * 56"; the follower's own end for epoch 1 is 75 (its epoch 0 runs up to 75), so
+     * {@code ReplicaFetcherResponses.onEpochEndOffset} truncates to min(75, log end 75), which
+     * {@code PartitionLog.truncateTo} ignores (at the log end: "changing nothing", the epoch 2 entry stays) and asks
+     * about epoch 2 again, forever: the replica never rejoins the ISR. Kafka truncates to min(follower end, leader
+     * end) = 56 there, and its {@code UnifiedLog.truncateTo} trims the epoch cache even at the log end ("we may have
+     * a conflicting epoch entry at the end of the log from the leader").
+     */
+    @Test
+    @Disabled("bug: a follower with an empty newest epoch at its log end never finishes truncating (seed 152)")
+    void aFollowerWhoseNewestEpochIsEmptyFinishesTruncating() throws Exception {
+        run(152, false);
+    }
+
+    /** Runs one seed; returns the records it acknowledged. */
+    private long run(long seed, boolean loseAlterPartitionAnswers) throws Exception {
+        Path dir = root.resolve("seed-" + seed);
+        try (ReplicationSimulation sim = new ReplicationSimulation(seed, dir, loseAlterPartitionAnswers)) {
+            sim.run(STEPS);
+            return sim.acknowledged();
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static void deleteTree(Path root) throws Exception {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
