@@ -60,6 +60,7 @@ final class ReplicationSimulation implements AutoCloseable {
 
     private final long seed;
     private final boolean loseAlterPartitionResponses;
+    private final Stats stats;
     private final Random random;
     private final MockTime time = new MockTime(1_700_000_000_000L);
     private final SimNetwork net = new SimNetwork();
@@ -75,6 +76,27 @@ final class ReplicationSimulation implements AutoCloseable {
     private int nextValue;
     private int produced;
 
+    /** What the runs did, summed over seeds (for the test's report): a sweep that exercised nothing proves nothing. */
+    static final class Stats {
+        long seeds;
+        long produced;
+        long acknowledged;
+        long delivered;
+        long lost;
+        long crashes;
+        long elections;
+        long truncations;
+        long isrChanges;
+
+        @Override
+        public String toString() {
+            return seeds + " seeds, " + produced + " records produced, " + acknowledged + " acknowledged, "
+                    + delivered + " messages delivered, " + lost + " lost, " + crashes + " power losses, "
+                    + elections + " leader elections, " + truncations + " follower truncations, " + isrChanges
+                    + " ISR changes committed";
+        }
+    }
+
     /** One acks=all produce: its values at their offsets, acknowledged when {@code ack} completes with true. */
     private record Produced(int leader, long firstOffset, List<String> values, CompletableFuture<Boolean> ack) {
     }
@@ -85,8 +107,9 @@ final class ReplicationSimulation implements AutoCloseable {
      *                                    only requests are lost (never seen by the controller) and answers are
      *                                    delayed and reordered, as with a channel that retries until answered
      */
-    ReplicationSimulation(long seed, Path dir, boolean loseAlterPartitionResponses) {
+    ReplicationSimulation(long seed, Path dir, boolean loseAlterPartitionResponses, Stats stats) {
         this.seed = seed;
+        this.stats = stats;
         this.loseAlterPartitionResponses = loseAlterPartitionResponses;
         this.random = new Random(seed);
         LogConfig config = LogConfig.defaults().withSegmentBytes(1024 + random.nextInt(3072))
@@ -114,6 +137,7 @@ final class ReplicationSimulation implements AutoCloseable {
             }
             drain();
             checkConverged();
+            countRun();
         } catch (AssertionError | RuntimeException e) {
             throw new AssertionError(report(e.toString()), e);
         }
@@ -198,9 +222,11 @@ final class ReplicationSimulation implements AutoCloseable {
     }
 
     private void deliver(Message m) {
+        stats.delivered++;
         switch (m) {
             case AlterPartitionRequest r -> {
                 AlterPartitionResponse answer = controller.alterPartition(r);
+                stats.isrChanges += answer.error() == null ? 1 : 0;
                 event("controller " + (answer.error() == null ? "commits " + answer.committed()
                         : "refuses isr " + r.isr() + ": " + answer.error().getClass().getSimpleName()));
                 net.send(answer);
@@ -227,7 +253,9 @@ final class ReplicationSimulation implements AutoCloseable {
             }
             case FetchResponse r -> nodes.get(r.to()).onResponse(r);
             case EpochResponse r -> {
+                long before = nodes.get(r.to()).alive() ? nodes.get(r.to()).log().logEndOffset() : -1;
                 nodes.get(r.to()).onResponse(r);
+                stats.truncations += nodes.get(r.to()).log().logEndOffset() < before ? 1 : 0;
                 event(nodes.get(r.to()) + " after OffsetsForLeaderEpoch");
             }
         }
@@ -235,6 +263,7 @@ final class ReplicationSimulation implements AutoCloseable {
 
     /** A lost message: a fetcher times out and sends again; a lost AlterPartition times out at its leader. */
     private void drop(Message m) {
+        stats.lost++;
         event("network loses " + m.getClass().getSimpleName() + " " + m.from() + "->" + m.to());
         switch (m) {
             case FetchRequest r -> nodes.get(r.from()).onLost(r.state());
@@ -263,6 +292,7 @@ final class ReplicationSimulation implements AutoCloseable {
     /** Power loss on one broker: the controller fences it; its connections and unflushed bytes are gone. */
     private void crash(SimNode n) {
         event(n + " loses power");
+        stats.crashes++;
         n.crash();
         leaderHighWatermarks.remove(n.id);
         inFlightProduces.removeIf(p -> p.leader() == n.id && !p.ack().isDone());
@@ -469,15 +499,15 @@ final class ReplicationSimulation implements AutoCloseable {
                 + ", acknowledged " + acked.size() + "\nlast events:\n  " + String.join("\n  ", lastEvents);
     }
 
-    /** Counts for the test's summary: records produced and acknowledged, crashes. */
-    String summary() {
-        return "produced=" + produced + " acked=" + acked.size() + " crashes="
-                + nodes.values().stream().mapToInt(SimNode::crashes).sum() + " leaderEpoch="
-                + controller.image().leaderEpoch();
-    }
-
     int acknowledged() {
         return acked.size();
+    }
+
+    private void countRun() {
+        stats.seeds++;
+        stats.produced += produced;
+        stats.acknowledged += acked.size();
+        stats.elections += controller.image().leaderEpoch();
     }
 
     @Override

@@ -70,7 +70,6 @@ final class SimNode {
     private ReplicaFetcherResponses responses;
     /** The fetch state whose request or response is in flight (one at a time, as the fetcher thread), or null. */
     private FetchState awaiting;
-    private int crashes;
 
     SimNode(int id, Path dir, LogConfig config, MockTime time, Partition.IsrUpdater isrUpdater,
             IntPredicate unfenced) {
@@ -120,7 +119,6 @@ final class SimNode {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        crashes++;
         partition = null;
         manager = null;
         fetch = null;
@@ -134,10 +132,6 @@ final class SimNode {
             installed.close();
             partition = null;
         }
-    }
-
-    int crashes() {
-        return crashes;
     }
 
     /** The periodic flush (fsync, Kafka's {@code log.flush.*}) or checkpoint of the recovery point and HW. */
