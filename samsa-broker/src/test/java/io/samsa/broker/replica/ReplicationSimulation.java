@@ -59,7 +59,7 @@ final class ReplicationSimulation implements AutoCloseable {
     private static final int FULL_CHECK_EVERY = 25;
 
     private final long seed;
-    private final boolean loseAlterPartitionResponses;
+    private final Options options;
     private final Stats stats;
     private final Random random;
     private final MockTime time = new MockTime(1_700_000_000_000L);
@@ -73,6 +73,7 @@ final class ReplicationSimulation implements AutoCloseable {
     private final Map<Integer, long[]> leaderHighWatermarks = new HashMap<>();
     private final Deque<String> lastEvents = new ArrayDeque<>();
     private int step;
+    private int steps;
     private int nextValue;
     private int produced;
 
@@ -102,15 +103,23 @@ final class ReplicationSimulation implements AutoCloseable {
     }
 
     /**
-     * @param loseAlterPartitionResponses whether the network may lose the controller's answer to an AlterPartition
-     *                                    the controller committed (the leader's request then times out); when off,
-     *                                    only requests are lost (never seen by the controller) and answers are
-     *                                    delayed and reordered, as with a channel that retries until answered
+     * What the run allows beyond the default fault model.
+     *
+     * @param loseAlterPartitionAnswers whether the network may lose the controller's answer to an AlterPartition it
+     *                                  committed (the leader's request then times out); when off, only requests are
+     *                                  lost (never seen by the controller) and answers are delayed and reordered, as
+     *                                  with a channel that retries until answered
+     * @param holesAllowed              whether a replica's log may miss offsets (a hole) above its high watermark,
+     *                                  as a follower recovered after a power loss may until it truncates
      */
-    ReplicationSimulation(long seed, Path dir, boolean loseAlterPartitionResponses, Stats stats) {
+    record Options(boolean loseAlterPartitionAnswers, boolean holesAllowed) {
+        static final Options DEFAULT = new Options(false, true);
+    }
+
+    ReplicationSimulation(long seed, Path dir, Options options, Stats stats) {
         this.seed = seed;
         this.stats = stats;
-        this.loseAlterPartitionResponses = loseAlterPartitionResponses;
+        this.options = options;
         this.random = new Random(seed);
         LogConfig config = LogConfig.defaults().withSegmentBytes(1024 + random.nextInt(3072))
                 .withIndexIntervalBytes(64 + random.nextInt(256)).withSegmentIndexBytes(1024);
@@ -130,6 +139,7 @@ final class ReplicationSimulation implements AutoCloseable {
 
     /** Runs {@code steps} random steps, then the drain; throws an AssertionError naming the seed on a violation. */
     void run(int steps) {
+        this.steps = steps;
         try {
             for (step = 0; step < steps; step++) {
                 step();
@@ -157,7 +167,7 @@ final class ReplicationSimulation implements AutoCloseable {
         } else if (roll < 64) {
             if (!net.isEmpty()) {
                 Message m = net.takeAny(random);
-                if (m instanceof AlterPartitionResponse && !loseAlterPartitionResponses) {
+                if (m instanceof AlterPartitionResponse && !options.loseAlterPartitionAnswers()) {
                     net.send(m); // delayed, not lost
                 } else {
                     drop(m);
@@ -184,6 +194,7 @@ final class ReplicationSimulation implements AutoCloseable {
             }
         }
         collectAcks();
+        live().forEach(SimNode::runBackgroundFlushes);
     }
 
     private void issueFetches() {
@@ -408,6 +419,7 @@ final class ReplicationSimulation implements AutoCloseable {
                 tick(LAG_MS / 4);
             }
             collectAcks();
+            live().forEach(SimNode::runBackgroundFlushes);
             check(false);
         }
         assertTrue(converged(), "the cluster did not converge: " + nodes.values() + " " + controller.image());
@@ -457,8 +469,12 @@ final class ReplicationSimulation implements AutoCloseable {
                 : java.util.Optional.of(choices.get(random.nextInt(choices.size())));
     }
 
-    /** The whole log as "offset e{leaderEpoch} value", one entry per offset from 0. */
-    private static List<String> readLog(SimNode n) {
+    /**
+     * The whole log as "offset e{leaderEpoch} value", one entry per offset from 0 ("offset missing" for a hole, which
+     * a recovered follower may have above its high watermark until it truncates).
+     */
+    private List<String> readLog(SimNode n) {
+        boolean holesAllowed = options.holesAllowed();
         PartitionLog log = n.log();
         assertTrue(log.logStartOffset() == 0, n + ": log start offset " + log.logStartOffset());
         List<String> out = new ArrayList<>();
@@ -467,8 +483,11 @@ final class ReplicationSimulation implements AutoCloseable {
             FetchDataInfo data = log.read(next, 1 << 20, log.logEndOffset(), true);
             for (RecordBatch batch : data.records().batches()) {
                 for (Record r : batch) {
-                    assertTrue(r.offset() == out.size(), n + ": offset " + r.offset() + " where " + out.size()
-                            + " was expected");
+                    assertTrue(r.offset() == out.size() || (holesAllowed && r.offset() > out.size()),
+                            n + ": offset " + r.offset() + " where " + out.size() + " was expected (a hole)");
+                    while (out.size() < r.offset()) {
+                        out.add(out.size() + " missing"); // a hole: compared like any other entry
+                    }
                     out.add(r.offset() + " e" + batch.partitionLeaderEpoch() + " "
                             + StandardCharsets.UTF_8.decode(r.value()));
                 }
@@ -492,7 +511,9 @@ final class ReplicationSimulation implements AutoCloseable {
     }
 
     private String report(String failure) {
-        return "seed " + seed + " (replay: -Dsim.seed=" + seed + ") failed at step " + step + ": " + failure
+        return "seed " + seed + " (replay: -Dsim.seed=" + seed + " -Dsim.steps=" + steps
+                + (options.loseAlterPartitionAnswers() ? " -Dsim.loseAlterPartitionAnswers=true" : "")
+                + (options.holesAllowed() ? "" : ", holes not allowed") + ") failed at step " + step + ": " + failure
                 + "\nnodes: " + nodes.values() + "\nleader epoch caches: " + nodes.values().stream()
                         .map(n -> n.alive() ? "node" + n.id + "=" + n.log().epochEntries() : "node" + n.id + "=down")
                         .toList() + "\ncontroller: " + controller.image() + "\nproduced " + produced

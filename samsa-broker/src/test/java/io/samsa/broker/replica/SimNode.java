@@ -10,15 +10,16 @@ import io.samsa.metadata.PartitionImage;
 import io.samsa.storage.FetchDataInfo;
 import io.samsa.storage.LogConfig;
 import io.samsa.storage.LogManager;
-import io.samsa.storage.LogManagerCrashes;
 import io.samsa.storage.MockTime;
 import io.samsa.storage.PartitionLog;
+import io.samsa.storage.SimulationHooks;
 import io.samsa.storage.files.PowerCutFiles;
 import io.samsa.storage.files.StorageFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -38,7 +39,8 @@ import org.apache.kafka.common.requests.OffsetsForLeaderEpochResponse;
 
 /**
  * One simulated broker hosting one replica. What is Samsa's: the {@link LogManager} and {@link PartitionLog} (on a
- * {@link PowerCutFiles} layer, so a crash keeps only what was fsynced, and a restart runs the real recovery), the
+ * {@link PowerCutFiles} layer, so a crash keeps only what was fsynced, and a restart runs the real recovery; its
+ * background flushes of rolled segments run between steps instead of on the flusher threads), the
  * {@link Partition} (leadership, follower fetch state, ISR proposals, high watermark, acks=all waits) and, as
  * follower, {@link ReplicaFetcherResponses} (truncation by OffsetsForLeaderEpoch, follower appends, the leader's high
  * watermark) over a real {@link FetchState}. What is simulated: the fetcher's loop and connection (one request in
@@ -70,6 +72,8 @@ final class SimNode {
     private ReplicaFetcherResponses responses;
     /** The fetch state whose request or response is in flight (one at a time, as the fetcher thread), or null. */
     private FetchState awaiting;
+    /** The log's background flushes (of rolled segments) queued during the current step; run between steps. */
+    private final List<Runnable> backgroundFlushes = new ArrayList<>();
 
     SimNode(int id, Path dir, LogConfig config, MockTime time, Partition.IsrUpdater isrUpdater,
             IntPredicate unfenced) {
@@ -100,6 +104,7 @@ final class SimNode {
             installed = StorageFiles.install(dir, files);
             manager = LogManager.open(List.of(dir), config, time);
             PartitionLog log = manager.getOrCreate(TP, KAFKA_TOPIC_ID, config);
+            SimulationHooks.runBackgroundFlushesOn(log, backgroundFlushes::add);
             partition = new Partition(TP, TOPIC_ID, log, id, isrUpdater, unfenced, () -> { }, time::milliseconds,
                     Runnable::run);
         } catch (IOException e) {
@@ -107,13 +112,21 @@ final class SimNode {
         }
         fetch = null;
         awaiting = null;
+        backgroundFlushes.clear();
+    }
+
+    /** Runs the background flushes queued so far: the flusher threads' work, done between two steps. */
+    void runBackgroundFlushes() {
+        while (!backgroundFlushes.isEmpty()) {
+            backgroundFlushes.removeFirst().run();
+        }
     }
 
     /** Power loss: the process dies and every byte not fsynced is gone (the page cache with it). */
     void crash() {
         try {
             files.cutNow();
-            LogManagerCrashes.crashAfterQueuedFlushes(manager);
+            SimulationHooks.crash(manager);
             files.applyCut();
             installed.close();
         } catch (Exception e) {
@@ -123,6 +136,7 @@ final class SimNode {
         manager = null;
         fetch = null;
         awaiting = null;
+        backgroundFlushes.clear(); // queued, never run: the power went first
     }
 
     /** A clean stop at the end of a run. */
