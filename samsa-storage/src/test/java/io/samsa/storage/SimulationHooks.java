@@ -1,0 +1,34 @@
+package io.samsa.storage;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.util.concurrent.Executor;
+
+/**
+ * Test hooks, for deterministic simulations in other modules, into a {@link LogManager} and its logs: a process crash
+ * (no flush, no checkpoint) and control over when a log's background flushes run.
+ */
+public final class SimulationHooks {
+    private SimulationHooks() {
+    }
+
+    /** See {@link LogManager#crashForTesting()}: releases locks and file handles without flushing anything. */
+    public static void crash(LogManager manager) throws IOException {
+        manager.crashForTesting();
+    }
+
+    /**
+     * Runs the background flushes of {@code log} (the fsync of each rolled segment) on {@code executor} instead of
+     * the log manager's flusher threads, so a simulation decides when they happen (replacing the flusher's executor
+     * by reflection: there is no seam for it).
+     */
+    public static void runBackgroundFlushesOn(PartitionLog log, Executor executor) {
+        try {
+            Field field = LogFlusher.class.getDeclaredField("background");
+            field.setAccessible(true);
+            field.set(log.flusher(), executor);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("LogFlusher's executor moved: update this hook", e);
+        }
+    }
+}
