@@ -36,6 +36,7 @@ final class LogTruncation {
         try {
             log.ensureOpen();
             if (targetOffset >= log.logEndOffset()) {
+                trimEpochsAtLogEnd(log);
                 return false;
             }
             LogSegments segments = log.segmentList();
@@ -66,6 +67,25 @@ final class LogTruncation {
                     + " failed: " + e.getMessage(), e);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * A truncation at or above the log end removes no data, but still drops the epoch entry starting at the log end
+     * (as Kafka's {@code UnifiedLog.truncateTo} does, KIP-101/279): a broker that became leader and lost the
+     * leadership before appending keeps an entry that describes no data and that its new leader never had. Kept, it
+     * stays the newest epoch, so the follower's next OffsetsForLeaderEpoch asks about it again and the truncation
+     * never ends; dropped, the follower asks with the older epoch below it. The file is written only when it held the
+     * entry (the cache compares with what it wrote; such an entry is normally only in memory, see
+     * {@link LeaderEpochCache}), and a load would cut it anyway.
+     */
+    private static void trimEpochsAtLogEnd(PartitionLog log) {
+        LeaderEpochCache epochs = log.epochCache();
+        long logEndOffset = log.logEndOffset();
+        if (epochs.truncateFromEnd(logEndOffset)) {
+            persistEpochs(log, epochs);
+            LOGGER.info("Dropped leader epoch entries at the log end topicPartition={} logEndOffset={} entries={}",
+                    log.topicPartition(), logEndOffset, epochs.entries());
         }
     }
 

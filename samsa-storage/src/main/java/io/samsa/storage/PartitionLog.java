@@ -464,7 +464,11 @@ public final class PartitionLog {
      * (newer snapshots are deleted). When the first segment starts above {@code targetOffset} this is
      * {@link #truncateFullyAndStartAt}. Concurrent reads of the removed range return fewer batches or none.
      *
-     * @return false, changing nothing, when {@code targetOffset} is at or above the LEO
+     * <p>At or above the LEO no data goes, but an epoch cache entry starting at the LEO still does (Kafka's
+     * {@code truncateTo}, KIP-101/279): a leadership that ended before it appended anything leaves such an entry, and
+     * a follower keeping it would ask its leader about that epoch again after every truncation, never finishing.
+     *
+     * @return false, removing no data, when {@code targetOffset} is at or above the LEO
      * @throws IllegalArgumentException when {@code targetOffset} is negative
      * @throws KafkaStorageException    on an I/O failure or a closed log
      */

@@ -2,6 +2,7 @@ package io.samsa.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.samsa.storage.epoch.LeaderEpochCheckpointFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -154,6 +155,46 @@ class LogTruncationTest {
         PartitionLog log = open(LogConfig.defaults());
         fill(log, 2);
         assertThat(log.truncateTo(20)).isFalse();
+        assertThat(log.truncateTo(100)).isFalse();
+        assertThat(log.logEndOffset()).isEqualTo(20);
+        assertThat(log.epochEntries()).containsExactly(new EpochEntry(1, 0), new EpochEntry(2, 10));
+    }
+
+    @Test
+    void truncatingAtTheLogEndDropsAnEpochThatStartsThere() throws Exception {
+        // Given epochs 1 and 2 in the log (80 records), then a leadership at epoch 3 that appended nothing, its entry
+        // on disk too (written here as another change of the cache could have)
+        PartitionLog log = open(LogConfig.defaults());
+        fill(log, 8);
+        log.assignEpochStartOffset(3, 80);
+        log.epochCache().persist();
+        LeaderEpochCheckpointFile file = new LeaderEpochCheckpointFile(log.dir());
+        assertThat(file.read()).hasValueSatisfying(e -> assertThat(e).contains(new EpochEntry(3, 80)));
+
+        // When a follower truncates at its log end (KIP-101/279: the leader never had epoch 3)
+        assertThat(log.truncateTo(80)).as("no data removed").isFalse();
+
+        // Then the data stays, epoch 3 is gone (the next OffsetsForLeaderEpoch asks about epoch 2), and so is its
+        // entry in the file
+        assertThat(log.logEndOffset()).isEqualTo(80);
+        assertThat(allOffsets(log)).isEqualTo(range(0, 80));
+        assertThat(log.epochEntries()).containsExactly(new EpochEntry(1, 0), new EpochEntry(2, 40));
+        assertThat(log.latestEpochInCache()).hasValue(2);
+        assertThat(log.endOffsetForEpoch(3)).isEmpty();
+        assertThat(log.endOffsetForEpoch(2)).hasValue(new EpochEndOffset(2, 80));
+
+        // and a reopen after a crash (the load does not write the file) reads the same file back
+        PartitionLog reopened = reopen(LogConfig.defaults(), true);
+        assertThat(new LeaderEpochCheckpointFile(reopened.dir()).read())
+                .hasValue(List.of(new EpochEntry(1, 0), new EpochEntry(2, 40)));
+        assertThat(reopened.epochEntries()).containsExactly(new EpochEntry(1, 0), new EpochEntry(2, 40));
+    }
+
+    @Test
+    void truncatingAboveTheLogEndDropsAnEpochThatStartsAtTheLogEnd() throws Exception {
+        PartitionLog log = open(LogConfig.defaults());
+        fill(log, 2);
+        log.assignEpochStartOffset(3, 20);
         assertThat(log.truncateTo(100)).isFalse();
         assertThat(log.logEndOffset()).isEqualTo(20);
         assertThat(log.epochEntries()).containsExactly(new EpochEntry(1, 0), new EpochEntry(2, 10));
