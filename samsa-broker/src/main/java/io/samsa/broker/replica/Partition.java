@@ -1,5 +1,6 @@
 package io.samsa.broker.replica;
 
+import io.samsa.metadata.ControllerException;
 import io.samsa.metadata.PartitionImage;
 import io.samsa.storage.AppendOrigin;
 import io.samsa.storage.LogAppendInfo;
@@ -14,13 +15,25 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedLeaderEpochException;
+import org.apache.kafka.common.errors.IneligibleReplicaException;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.InvalidUpdateVersionException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.errors.OperationNotAttemptedException;
+import org.apache.kafka.common.errors.UnknownTopicIdException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,8 +84,16 @@ public final class Partition {
     private volatile List<Integer> replicas = List.of();
     private volatile List<Integer> isr = List.of();
     private volatile long leaderEpochStartOffset;
-    /** The ISR proposed to the controller and not yet answered, or null. */
-    private volatile List<Integer> pendingIsr;
+    /**
+     * The ISR change proposed to the controller whose outcome is not known yet, or null (Kafka's
+     * {@code PendingExpandIsr} / {@code PendingShrinkIsr}, KIP-497). While set, the high watermark counts its maximal
+     * ISR and no other change is proposed. Cleared only when that outcome is known: a newer image is applied
+     * ({@link #apply}), the controller answers with the committed partition, or it refuses in a way that proves the
+     * change was not committed ({@link #notApplied}). After a timeout or another failure of unknown outcome it stays
+     * and the same proposal is sent again by the next {@link #maybeShrinkIsr} (the controller may have committed it:
+     * going back to the committed ISR could let the high watermark pass a replica the controller added).
+     */
+    private final AtomicReference<PendingIsr> pendingIsr = new AtomicReference<>();
 
     public Partition(TopicPartition tp, UUID topicId, PartitionLog log, int localId, IsrUpdater isrUpdater,
                      IntPredicate brokerUnfenced, Runnable onHighWatermarkChange, LongSupplier clockMs,
@@ -138,7 +159,8 @@ public final class Partition {
 
     /**
      * Applies the partition's state from a metadata image (Kafka's {@code makeLeader} / {@code makeFollower}). An
-     * image older than the state already applied (lower leader or partition epoch) is ignored. Becoming leader with a
+     * image older than the state already applied (lower leader or partition epoch) is ignored; a newer one resolves
+     * the pending ISR change (see {@link #pendingIsr}), the same one again leaves it pending. Becoming leader with a
      * new leader epoch records the epoch's start offset (the log end offset) in the leader epoch cache and restarts
      * the followers' catch-up clocks; becoming follower fails every waiting {@code acks=all} append.
      */
@@ -151,12 +173,16 @@ public final class Partition {
                 return Transition.NONE;
             }
             boolean newLeaderEpoch = p.leaderEpoch() != leaderEpoch;
+            if (newLeaderEpoch || p.partitionEpoch() != partitionEpoch) {
+                // a newer image resolves whatever was pending: committed or not, its outcome is in there. The same
+                // image again (a delayed copy) says nothing about a change proposed since: it stays pending
+                pendingIsr.set(null);
+            }
             replicas = List.copyOf(p.replicas());
             isr = List.copyOf(p.isr());
             partitionEpoch = p.partitionEpoch();
             leaderEpoch = p.leaderEpoch();
             leaderId = p.leader();
-            pendingIsr = null;
             if (p.leader() == localId) {
                 transition = !leader || newLeaderEpoch ? Transition.BECAME_LEADER : Transition.NONE;
                 if (transition == Transition.BECAME_LEADER) {
@@ -328,19 +354,19 @@ public final class Partition {
 
     private Set<Integer> maximalIsr() {
         Set<Integer> out = new LinkedHashSet<>(isr);
-        List<Integer> pending = pendingIsr;
+        PendingIsr pending = pendingIsr.get();
         if (pending != null) {
-            out.addAll(pending);
+            out.addAll(pending.maximalIsr());
         }
         return out;
     }
 
     /** Proposes adding a caught-up, unfenced follower to the ISR (Kafka's {@code maybeExpandIsr}). */
     private void maybeExpandIsr(int replicaId) {
-        List<Integer> proposal;
+        PendingIsr pending;
         lock.readLock().lock();
         try {
-            if (!leader || pendingIsr != null || isr.contains(replicaId)) {
+            if (!leader || pendingIsr.get() != null || isr.contains(replicaId)) {
                 return;
             }
             FollowerState f = followers.get(replicaId);
@@ -349,76 +375,163 @@ public final class Partition {
                     || !brokerUnfenced.test(replicaId)) {
                 return;
             }
-            proposal = new ArrayList<>(isr);
+            List<Integer> proposal = new ArrayList<>(isr);
             proposal.add(replicaId);
-            pendingIsr = List.copyOf(proposal);
+            // the addition counts for the high watermark at once: the controller may commit it any time now
+            pending = new PendingIsr("expand", List.copyOf(proposal), List.copyOf(proposal), isr, leaderEpoch,
+                    partitionEpoch);
+            if (!pendingIsr.compareAndSet(null, pending)) {
+                return; // another thread proposed first (both under the read lock)
+            }
         } finally {
             lock.readLock().unlock();
         }
-        submit(proposal, "expand");
+        submit(pending);
     }
 
     /**
      * Proposes removing followers that have not caught up within {@code lagTimeMaxMs} (Kafka's
-     * {@code maybeShrinkIsr}, {@code replica.lag.time.max.ms}).
+     * {@code maybeShrinkIsr}, {@code replica.lag.time.max.ms}). Called periodically; also sends again a pending
+     * proposal whose last attempt ended without a known outcome (a timeout, a lost connection), as Kafka's
+     * {@code AlterPartitionManager} retries such a request.
      */
     public void maybeShrinkIsr(long lagTimeMaxMs) {
-        List<Integer> proposal;
+        PendingIsr pending;
         lock.readLock().lock();
         try {
-            if (!leader || pendingIsr != null) {
+            if (!leader) {
                 return;
             }
-            long now = clockMs.getAsLong();
-            proposal = new ArrayList<>(isr.size());
-            for (int r : isr) {
-                FollowerState f = followers.get(r);
-                if (r == localId || (f != null && now - f.lastCaughtUpTimeMs() <= lagTimeMaxMs)) {
-                    proposal.add(r);
+            PendingIsr current = pendingIsr.get();
+            if (current != null) {
+                if (current.leaderEpoch() != leaderEpoch || current.partitionEpoch() != partitionEpoch
+                        || !current.retryDue().compareAndSet(true, false)) {
+                    return;
+                }
+                pending = current;
+            } else {
+                long now = clockMs.getAsLong();
+                List<Integer> proposal = new ArrayList<>(isr.size());
+                for (int r : isr) {
+                    FollowerState f = followers.get(r);
+                    if (r == localId || (f != null && now - f.lastCaughtUpTimeMs() <= lagTimeMaxMs)) {
+                        proposal.add(r);
+                    }
+                }
+                if (proposal.size() == isr.size()) {
+                    return;
+                }
+                // the removal is not effective for the high watermark until committed: the maximal ISR is the old one
+                pending = new PendingIsr("shrink", List.copyOf(proposal), isr, isr, leaderEpoch, partitionEpoch);
+                if (!pendingIsr.compareAndSet(null, pending)) {
+                    return;
                 }
             }
-            if (proposal.size() == isr.size()) {
-                return;
-            }
-            // the removal is not effective for the high watermark until committed: the maximal ISR is the old one
-            pendingIsr = List.copyOf(isr);
         } finally {
             lock.readLock().unlock();
         }
-        submit(proposal, "shrink");
+        submit(pending);
     }
 
-    private void submit(List<Integer> proposal, String what) {
-        int epoch = leaderEpoch;
-        int basePartitionEpoch = partitionEpoch;
-        List<Integer> before = isr;
-        LOGGER.info("Proposing to {} the ISR of {} from {} to {} (leader epoch {}, partition epoch {})", what, tp,
-                before, proposal, epoch, basePartitionEpoch);
+    /**
+     * Sends {@code pending} to the controller and resolves it from the answer, as Kafka's
+     * {@code Partition.handleAlterPartitionUpdate} / {@code handleAlterPartitionError} do. An answer touches the
+     * state only while {@code pending} is still the pending change (the very object): once an image was applied or
+     * another change proposed, the answer is out of date and ignored. A committed partition becomes the ISR; a refusal
+     * proving nothing was committed ({@link #notApplied}) goes back to the committed ISR; a refusal saying our state
+     * is stale (another leader or partition epoch, unknown partition) keeps the pending ISR until the image that
+     * moved it on arrives; any other failure keeps it and marks it to be sent again.
+     */
+    private void submit(PendingIsr pending) {
+        LOGGER.info("Proposing to {} the ISR of {} from {} to {} (leader epoch {}, partition epoch {}{})",
+                pending.what(), tp, pending.committedIsr(), pending.proposal(), pending.leaderEpoch(),
+                pending.partitionEpoch(), pending.attempts() > 0 ? ", attempt " + (pending.attempts() + 1) : "");
+        pending.attempt();
         CompletableFuture<PartitionImage> sent;
         try {
-            sent = isrUpdater.alterPartition(topicId, tp.partition(), epoch, basePartitionEpoch, List.copyOf(proposal));
+            sent = isrUpdater.alterPartition(topicId, tp.partition(), pending.leaderEpoch(), pending.partitionEpoch(),
+                    pending.proposal());
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }
-        sent.whenCompleteAsync((committed, error) -> {
+        sent.whenCompleteAsync((committed, failure) -> {
+            Throwable error = unwrap(failure);
+            String outcome;
             lock.writeLock().lock();
             try {
-                pendingIsr = null;
-                if (committed != null && leader && committed.leaderEpoch() == leaderEpoch
-                        && committed.partitionEpoch() > partitionEpoch) {
-                    isr = List.copyOf(committed.isr());
-                    partitionEpoch = committed.partitionEpoch();
+                if (pendingIsr.get() != pending) {
+                    outcome = "ignored (out of date: the pending ISR changed since)";
+                } else if (error == null && committed != null) {
+                    if (leader && committed.leaderEpoch() == leaderEpoch
+                            && committed.partitionEpoch() > partitionEpoch) {
+                        isr = List.copyOf(committed.isr());
+                        partitionEpoch = committed.partitionEpoch();
+                    }
+                    pendingIsr.set(null);
+                    outcome = "committed";
+                } else if (notApplied(error)) {
+                    pendingIsr.set(null);
+                    outcome = "refused, not applied: back to the committed ISR " + isr;
+                } else if (stale(error)) {
+                    outcome = "refused, our state is stale: pending until the next metadata";
+                } else {
+                    pending.retryDue().set(true);
+                    outcome = "outcome unknown: pending, to be sent again";
                 }
             } finally {
                 lock.writeLock().unlock();
             }
-            if (error != null) {
-                LOGGER.info("ISR change of {} to {} refused or failed: {}", tp, proposal, error.toString());
+            if (error != null || committed == null) {
+                LOGGER.info("ISR change of {} to {} {}: {}", tp, pending.proposal(), outcome, error);
             } else {
-                LOGGER.info("ISR of {} is now {} (partition epoch {})", tp, committed.isr(), committed.partitionEpoch());
+                LOGGER.info("ISR change of {} to {} {}: now {} (partition epoch {})", tp, pending.proposal(), outcome,
+                        committed.isr(), committed.partitionEpoch());
             }
             maybeIncrementHighWatermark();
         }, callbacks);
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /**
+     * Whether an AlterPartition refusal proves the change was not committed, by this or an earlier attempt:
+     * INELIGIBLE_REPLICA and INVALID_REQUEST (and Kafka's OPERATION_NOT_ATTEMPTED) are judged after the leader and
+     * partition epochs matched, so the partition was still at the epoch the proposal is based on, and every attempt
+     * names that epoch. Kafka resets to the committed state on INELIGIBLE_REPLICA and OPERATION_NOT_ATTEMPTED only
+     * ({@code handleAlterPartitionError}: "the controller is explicitly telling us 1) that the current partition
+     * epoch is correct and 2) that the request was not applied").
+     */
+    static boolean notApplied(Throwable error) {
+        if (error instanceof ControllerException e) {
+            return e.error() == ControllerException.Error.INELIGIBLE_REPLICA
+                    || e.error() == ControllerException.Error.INVALID_REQUEST;
+        }
+        return error instanceof IneligibleReplicaException || error instanceof InvalidRequestException
+                || error instanceof OperationNotAttemptedException;
+    }
+
+    /**
+     * Whether an AlterPartition refusal says our leader or partition epoch is stale, or the partition is gone: the
+     * change was not applied by this attempt, but an earlier one may have been (that is what moved the partition
+     * epoch), so the pending ISR stays until the image that moved it on is applied, as Kafka keeps it on
+     * FENCED_LEADER_EPOCH, INVALID_UPDATE_VERSION and UNKNOWN_TOPIC_OR_PARTITION. Sending it again would be refused
+     * again.
+     */
+    static boolean stale(Throwable error) {
+        if (error instanceof ControllerException e) {
+            return switch (e.error()) {
+                case FENCED_LEADER_EPOCH, INVALID_UPDATE_VERSION, UNKNOWN_TOPIC_ID, UNKNOWN_TOPIC_OR_PARTITION -> true;
+                default -> false;
+            };
+        }
+        return error instanceof FencedLeaderEpochException || error instanceof InvalidUpdateVersionException
+                || error instanceof NotLeaderOrFollowerException || error instanceof UnknownTopicOrPartitionException
+                || error instanceof UnknownTopicIdException;
     }
 
     /**
@@ -521,6 +634,70 @@ public final class Partition {
     public String toString() {
         return "Partition(" + tp + ", leader=" + leaderId + ", leaderEpoch=" + leaderEpoch + ", partitionEpoch="
                 + partitionEpoch + ", isr=" + isr + ", replicas=" + replicas + ")";
+    }
+
+    /**
+     * An ISR change sent to the controller whose outcome is not known: {@code proposal} is what was sent,
+     * {@code maximalIsr} what counts for the high watermark meanwhile (the larger of the committed and the proposed
+     * ISR), {@code committedIsr} the ISR it was based on, at {@code leaderEpoch} / {@code partitionEpoch}. Compared
+     * by identity: an answer resolves only the very change it answers.
+     */
+    private static final class PendingIsr {
+        private final String what;
+        private final List<Integer> proposal;
+        private final List<Integer> maximalIsr;
+        private final List<Integer> committedIsr;
+        private final int leaderEpoch;
+        private final int partitionEpoch;
+        private final AtomicBoolean retryDue = new AtomicBoolean();
+        private final AtomicInteger attempts = new AtomicInteger();
+
+        PendingIsr(String what, List<Integer> proposal, List<Integer> maximalIsr, List<Integer> committedIsr,
+                   int leaderEpoch, int partitionEpoch) {
+            this.what = what;
+            this.proposal = proposal;
+            this.maximalIsr = maximalIsr;
+            this.committedIsr = committedIsr;
+            this.leaderEpoch = leaderEpoch;
+            this.partitionEpoch = partitionEpoch;
+        }
+
+        String what() {
+            return what;
+        }
+
+        List<Integer> proposal() {
+            return proposal;
+        }
+
+        List<Integer> maximalIsr() {
+            return maximalIsr;
+        }
+
+        List<Integer> committedIsr() {
+            return committedIsr;
+        }
+
+        int leaderEpoch() {
+            return leaderEpoch;
+        }
+
+        int partitionEpoch() {
+            return partitionEpoch;
+        }
+
+        /** Set when the last attempt ended without a known outcome: the next ISR check sends it again. */
+        AtomicBoolean retryDue() {
+            return retryDue;
+        }
+
+        int attempts() {
+            return attempts.get();
+        }
+
+        void attempt() {
+            attempts.incrementAndGet();
+        }
     }
 
     private record HighWatermarkWaiter(long offset, CompletableFuture<Void> future)

@@ -3,6 +3,7 @@ package io.samsa.broker.replica;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.samsa.metadata.ControllerException;
 import io.samsa.metadata.PartitionImage;
 import io.samsa.storage.LogConfig;
 import io.samsa.storage.LogManager;
@@ -157,8 +158,66 @@ class PartitionTest {
         partition.updateFollowerFetchState(2, 10, log.logEndOffset(), clock.get());
         assertThat(log.highWatermark()).as("the pending member holds the high watermark back").isEqualTo(5);
 
-        proposals.getFirst().reply().completeExceptionally(new IllegalStateException("refused"));
-        assertThat(log.highWatermark()).as("refused: only 1 and 2 count").isEqualTo(10);
+        proposals.getFirst().reply().completeExceptionally(
+                new ControllerException(ControllerException.Error.INELIGIBLE_REPLICA, "refused"));
+        assertThat(log.highWatermark()).as("refused, not applied: only 1 and 2 count").isEqualTo(10);
+    }
+
+    @Test
+    void anExpansionOfUnknownOutcomeStaysPendingAndIsSentAgainUntilAnswered() {
+        partition.apply(state(1, 1, 4, List.of(1, 2)));
+        partition.appendAsLeader(batch(5), 0);
+        partition.updateFollowerFetchState(3, 5, log.logEndOffset(), clock.get());
+        assertThat(proposals).singleElement().satisfies(p -> assertThat(p.isr()).containsExactly(1, 2, 3));
+        partition.appendAsLeader(batch(5), 0);
+        partition.updateFollowerFetchState(2, 10, log.logEndOffset(), clock.get());
+
+        proposals.getFirst().reply().completeExceptionally(new java.util.concurrent.CompletionException(
+                new ControllerException(ControllerException.Error.REQUEST_TIMED_OUT, "timed out")));
+        assertThat(log.highWatermark()).as("the controller may have added 3: it still counts").isEqualTo(5);
+        partition.updateFollowerFetchState(2, 10, log.logEndOffset(), clock.get());
+        assertThat(proposals).as("no other proposal while pending").hasSize(1);
+
+        partition.maybeShrinkIsr(LAG_MS);
+        assertThat(proposals).hasSize(2).last().satisfies(p -> {
+            assertThat(p.isr()).containsExactly(1, 2, 3);
+            assertThat(p.partitionEpoch()).isEqualTo(4);
+        });
+        partition.maybeShrinkIsr(LAG_MS);
+        assertThat(proposals).as("one attempt at a time").hasSize(2);
+
+        proposals.getLast().reply().completeExceptionally(
+                new ControllerException(ControllerException.Error.INVALID_UPDATE_VERSION, "at 5"));
+        partition.maybeShrinkIsr(LAG_MS);
+        assertThat(proposals).as("stale: waits for the image").hasSize(2);
+        assertThat(log.highWatermark()).isEqualTo(5);
+
+        partition.apply(state(1, 1, 5, List.of(1, 2, 3)));
+        assertThat(partition.isr()).containsExactly(1, 2, 3);
+        partition.updateFollowerFetchState(3, 10, log.logEndOffset(), clock.get());
+        assertThat(log.highWatermark()).isEqualTo(10);
+    }
+
+    @Test
+    void aLateAnswerToAnOlderProposalLeavesTheNewerPendingIsrAlone() {
+        partition.apply(state(1, 1, 4, List.of(1, 2)));
+        partition.appendAsLeader(batch(5), 0);
+        partition.updateFollowerFetchState(3, 5, log.logEndOffset(), clock.get());
+        Proposal old = proposals.getFirst();
+        partition.apply(state(1, 1, 5, List.of(1, 2)));
+        partition.updateFollowerFetchState(3, 5, log.logEndOffset(), clock.get());
+        assertThat(proposals).hasSize(2).last().satisfies(p -> assertThat(p.partitionEpoch()).isEqualTo(5));
+        partition.appendAsLeader(batch(5), 0);
+        partition.updateFollowerFetchState(2, 10, log.logEndOffset(), clock.get());
+
+        old.reply().completeExceptionally(
+                new ControllerException(ControllerException.Error.INVALID_UPDATE_VERSION, "at 5"));
+        assertThat(log.highWatermark()).as("3 is still pending").isEqualTo(5);
+
+        proposals.getLast().reply().complete(new PartitionImage(0, List.of(1, 2, 3), List.of(1, 2, 3), 1, 1, 6));
+        assertThat(partition.isr()).containsExactly(1, 2, 3);
+        assertThat(partition.partitionEpoch()).isEqualTo(6);
+        assertThat(log.highWatermark()).isEqualTo(5);
     }
 
     @Test
