@@ -1,5 +1,6 @@
 package io.samsa.storage;
 
+import io.samsa.storage.checkpoint.OffsetCheckpointFile;
 import io.samsa.storage.epoch.LeaderEpochCache;
 import io.samsa.storage.producer.ProducerStateManager;
 import io.samsa.storage.segment.LogSegment;
@@ -17,6 +18,11 @@ import org.slf4j.LoggerFactory;
  * {@code .deleted}, removed after {@code file.delete.delay.ms}, so in-flight reads finish), the segment holding the
  * target is cut at its first batch whose last offset is at or above it, then the log's offsets, the leader epoch
  * cache and the producer state are made to match what remains.
+ *
+ * <p>Crash safety (as Kafka): the partition directory is fsynced after the renames, so removed segments cannot come
+ * back from a power loss above data appended after the truncation, and {@link PartitionLog} then has its
+ * {@link LogManager} checkpoint the lowered recovery point, so recovery after a power loss rescans from the
+ * truncation point instead of trusting a recovery point above it.
  *
  * <p>Stateless: every method works on the log it is given, under that log's lock.
  */
@@ -46,9 +52,15 @@ final class LogTruncation {
             }
             long before = log.logEndOffset();
             long now = log.time().milliseconds();
+            boolean retired = false;
             for (LogSegment segment : segments.from(targetOffset + 1)) {
                 segments.remove(segment.baseOffset());
                 log.retire(segment, now);
+                retired = true;
+            }
+            if (retired) {
+                // the removal survives a power loss: the segments must not come back above new appends
+                OffsetCheckpointFile.fsyncDirectory(log.dir());
             }
             LogSegment active = segments.active();
             active.truncateTo(targetOffset);
@@ -118,6 +130,7 @@ final class LogTruncation {
             fresh.offsetIndex().expandTo(cfg.segmentIndexBytes());
             fresh.timeIndex().expandTo(cfg.segmentIndexBytes());
             segments.add(fresh);
+            OffsetCheckpointFile.fsyncDirectory(log.dir()); // the old segments' removal survives a power loss
             log.truncated(newOffset, new LogOffsetMetadata(newOffset, newOffset, 0));
             ProducerStateManager producers = log.producerState();
             producers.clear();

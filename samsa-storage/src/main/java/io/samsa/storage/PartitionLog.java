@@ -72,6 +72,8 @@ public final class PartitionLog {
     /** What holds the last stable offset back (published under the lock, read without it). */
     private volatile UnstableOffsets unstable = UnstableOffsets.NONE;
     private boolean closed;
+    /** See {@link #afterTruncation(Runnable)}; nothing for a log outside a {@link LogManager}. */
+    private volatile Runnable afterTruncation = () -> { };
 
     PartitionLog(TopicPartition topicPartition, Uuid topicId, Path dir, LogConfig config, Time time,
                  LogSegments segments, ProducerStateManager producerState, LeaderEpochCache epochCache,
@@ -473,7 +475,11 @@ public final class PartitionLog {
      * @throws KafkaStorageException    on an I/O failure or a closed log
      */
     public boolean truncateTo(long targetOffset) {
-        return LogTruncation.truncateTo(this, targetOffset);
+        boolean removed = LogTruncation.truncateTo(this, targetOffset);
+        if (removed) {
+            afterTruncation.run();
+        }
+        return removed;
     }
 
     /**
@@ -485,6 +491,15 @@ public final class PartitionLog {
      */
     public void truncateFullyAndStartAt(long newOffset) {
         LogTruncation.truncateFullyAndStartAt(this, newOffset);
+        afterTruncation.run();
+    }
+
+    /**
+     * What runs after a truncation that removed data, once the lock is released: {@link LogManager} checkpoints the
+     * lowered recovery point (and log start offset) of the log's directory, as Kafka's {@code LogManager.truncateTo}.
+     */
+    void afterTruncation(Runnable action) {
+        this.afterTruncation = action;
     }
 
     /**

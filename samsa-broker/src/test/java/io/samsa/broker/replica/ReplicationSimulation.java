@@ -112,7 +112,8 @@ final class ReplicationSimulation implements AutoCloseable {
      *                                  with a channel that retries until answered
      * @param holesAllowed              whether a replica's log may miss offsets (a hole) above its high watermark,
      *                                  as a follower recovered after a truncation and a power loss may until it
-     *                                  truncates again (a known bug: see the test's @Disabled seeds)
+     *                                  truncates again (a bug, fixed: see the test's
+     *                                  {@code aTruncatedFollowerRecoversFromAPowerLossWithoutAHole})
      */
     record Options(boolean loseAlterPartitionAnswers, boolean holesAllowed) {
         static final Options DEFAULT = new Options(false, true);
