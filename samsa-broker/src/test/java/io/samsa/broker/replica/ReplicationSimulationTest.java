@@ -158,7 +158,9 @@ class ReplicationSimulationTest {
      * proposal (#620): neither the proposal nor the controller's check carries node2's broker epoch, so [1, 2] is
      * committed with a node2 that lacks 79-95; when node2 is later elected, acknowledged offset 82 is gone. Kafka's
      * AlterPartition (v3) names each ISR member's broker epoch, taken from its fetches, and the controller refuses a
-     * stale one. Seed 20, 1000 steps.
+     * stale one. Seed 20, 1000 steps. Seed 36 (1000 steps) is a second reproducer: a caught-up follower proposed into
+     * the ISR loses power and comes back at its last fsync; fencing it (it was outside the ISR) does not move the
+     * partition epoch, so the proposal is still current and is committed, and the shorter replica is later elected.
      */
     @Test
     @Disabled("bug: no broker epoch per ISR member (KIP-903): a restarted replica joins the ISR stale (seed 20)")
