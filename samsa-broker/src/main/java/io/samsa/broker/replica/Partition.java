@@ -1,6 +1,5 @@
 package io.samsa.broker.replica;
 
-import io.samsa.metadata.ControllerException;
 import io.samsa.metadata.PartitionImage;
 import io.samsa.storage.AppendOrigin;
 import io.samsa.storage.LogAppendInfo;
@@ -15,25 +14,14 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.FencedLeaderEpochException;
-import org.apache.kafka.common.errors.IneligibleReplicaException;
-import org.apache.kafka.common.errors.InvalidRequestException;
-import org.apache.kafka.common.errors.InvalidUpdateVersionException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
-import org.apache.kafka.common.errors.OperationNotAttemptedException;
-import org.apache.kafka.common.errors.UnknownTopicIdException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,9 +77,9 @@ public final class Partition {
      * {@code PendingExpandIsr} / {@code PendingShrinkIsr}, KIP-497). While set, the high watermark counts its maximal
      * ISR and no other change is proposed. Cleared only when that outcome is known: a newer image is applied
      * ({@link #apply}), the controller answers with the committed partition, or it refuses in a way that proves the
-     * change was not committed ({@link #notApplied}). After a timeout or another failure of unknown outcome it stays
-     * and the same proposal is sent again by the next {@link #maybeShrinkIsr} (the controller may have committed it:
-     * going back to the committed ISR could let the high watermark pass a replica the controller added).
+     * change was not committed ({@link PendingIsr#notApplied}). After a timeout or another failure of unknown outcome
+     * it stays and the same proposal is sent again by the next {@link #maybeShrinkIsr} (the controller may have
+     * committed it: going back to the committed ISR could let the high watermark pass a replica the controller added).
      */
     private final AtomicReference<PendingIsr> pendingIsr = new AtomicReference<>();
 
@@ -438,9 +426,9 @@ public final class Partition {
      * {@code Partition.handleAlterPartitionUpdate} / {@code handleAlterPartitionError} do. An answer touches the
      * state only while {@code pending} is still the pending change (the very object): once an image was applied or
      * another change proposed, the answer is out of date and ignored. A committed partition becomes the ISR; a refusal
-     * proving nothing was committed ({@link #notApplied}) goes back to the committed ISR; a refusal saying our state
-     * is stale (another leader or partition epoch, unknown partition) keeps the pending ISR until the image that
-     * moved it on arrives; any other failure keeps it and marks it to be sent again.
+     * proving nothing was committed ({@link PendingIsr#notApplied}) goes back to the committed ISR; a refusal saying
+     * our state is stale (another leader or partition epoch, unknown partition) keeps the pending ISR until the image
+     * that moved it on arrives; any other failure keeps it and marks it to be sent again.
      */
     private void submit(PendingIsr pending) {
         LOGGER.info("Proposing to {} the ISR of {} from {} to {} (leader epoch {}, partition epoch {}{})",
@@ -455,7 +443,7 @@ public final class Partition {
             sent = CompletableFuture.failedFuture(e);
         }
         sent.whenCompleteAsync((committed, failure) -> {
-            Throwable error = unwrap(failure);
+            Throwable error = PendingIsr.unwrap(failure);
             String outcome;
             lock.writeLock().lock();
             try {
@@ -469,10 +457,10 @@ public final class Partition {
                     }
                     pendingIsr.set(null);
                     outcome = "committed";
-                } else if (notApplied(error)) {
+                } else if (PendingIsr.notApplied(error)) {
                     pendingIsr.set(null);
                     outcome = "refused, not applied: back to the committed ISR " + isr;
-                } else if (stale(error)) {
+                } else if (PendingIsr.stale(error)) {
                     outcome = "refused, our state is stale: pending until the next metadata";
                 } else {
                     pending.retryDue().set(true);
@@ -489,49 +477,6 @@ public final class Partition {
             }
             maybeIncrementHighWatermark();
         }, callbacks);
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
-    /**
-     * Whether an AlterPartition refusal proves the change was not committed, by this or an earlier attempt:
-     * INELIGIBLE_REPLICA and INVALID_REQUEST (and Kafka's OPERATION_NOT_ATTEMPTED) are judged after the leader and
-     * partition epochs matched, so the partition was still at the epoch the proposal is based on, and every attempt
-     * names that epoch. Kafka resets to the committed state on INELIGIBLE_REPLICA and OPERATION_NOT_ATTEMPTED only
-     * ({@code handleAlterPartitionError}: "the controller is explicitly telling us 1) that the current partition
-     * epoch is correct and 2) that the request was not applied").
-     */
-    static boolean notApplied(Throwable error) {
-        if (error instanceof ControllerException e) {
-            return e.error() == ControllerException.Error.INELIGIBLE_REPLICA
-                    || e.error() == ControllerException.Error.INVALID_REQUEST;
-        }
-        return error instanceof IneligibleReplicaException || error instanceof InvalidRequestException
-                || error instanceof OperationNotAttemptedException;
-    }
-
-    /**
-     * Whether an AlterPartition refusal says our leader or partition epoch is stale, or the partition is gone: the
-     * change was not applied by this attempt, but an earlier one may have been (that is what moved the partition
-     * epoch), so the pending ISR stays until the image that moved it on is applied, as Kafka keeps it on
-     * FENCED_LEADER_EPOCH, INVALID_UPDATE_VERSION and UNKNOWN_TOPIC_OR_PARTITION. Sending it again would be refused
-     * again.
-     */
-    static boolean stale(Throwable error) {
-        if (error instanceof ControllerException e) {
-            return switch (e.error()) {
-                case FENCED_LEADER_EPOCH, INVALID_UPDATE_VERSION, UNKNOWN_TOPIC_ID, UNKNOWN_TOPIC_OR_PARTITION -> true;
-                default -> false;
-            };
-        }
-        return error instanceof FencedLeaderEpochException || error instanceof InvalidUpdateVersionException
-                || error instanceof NotLeaderOrFollowerException || error instanceof UnknownTopicOrPartitionException
-                || error instanceof UnknownTopicIdException;
     }
 
     /**
@@ -634,70 +579,6 @@ public final class Partition {
     public String toString() {
         return "Partition(" + tp + ", leader=" + leaderId + ", leaderEpoch=" + leaderEpoch + ", partitionEpoch="
                 + partitionEpoch + ", isr=" + isr + ", replicas=" + replicas + ")";
-    }
-
-    /**
-     * An ISR change sent to the controller whose outcome is not known: {@code proposal} is what was sent,
-     * {@code maximalIsr} what counts for the high watermark meanwhile (the larger of the committed and the proposed
-     * ISR), {@code committedIsr} the ISR it was based on, at {@code leaderEpoch} / {@code partitionEpoch}. Compared
-     * by identity: an answer resolves only the very change it answers.
-     */
-    private static final class PendingIsr {
-        private final String what;
-        private final List<Integer> proposal;
-        private final List<Integer> maximalIsr;
-        private final List<Integer> committedIsr;
-        private final int leaderEpoch;
-        private final int partitionEpoch;
-        private final AtomicBoolean retryDue = new AtomicBoolean();
-        private final AtomicInteger attempts = new AtomicInteger();
-
-        PendingIsr(String what, List<Integer> proposal, List<Integer> maximalIsr, List<Integer> committedIsr,
-                   int leaderEpoch, int partitionEpoch) {
-            this.what = what;
-            this.proposal = proposal;
-            this.maximalIsr = maximalIsr;
-            this.committedIsr = committedIsr;
-            this.leaderEpoch = leaderEpoch;
-            this.partitionEpoch = partitionEpoch;
-        }
-
-        String what() {
-            return what;
-        }
-
-        List<Integer> proposal() {
-            return proposal;
-        }
-
-        List<Integer> maximalIsr() {
-            return maximalIsr;
-        }
-
-        List<Integer> committedIsr() {
-            return committedIsr;
-        }
-
-        int leaderEpoch() {
-            return leaderEpoch;
-        }
-
-        int partitionEpoch() {
-            return partitionEpoch;
-        }
-
-        /** Set when the last attempt ended without a known outcome: the next ISR check sends it again. */
-        AtomicBoolean retryDue() {
-            return retryDue;
-        }
-
-        int attempts() {
-            return attempts.get();
-        }
-
-        void attempt() {
-            attempts.incrementAndGet();
-        }
     }
 
     private record HighWatermarkWaiter(long offset, CompletableFuture<Void> future)
