@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * register := nodeId:int32 incarnation:uuid rack:string endpoints:int32 (listener:string host:string port:int32)*
  * heartbeat:= nodeId:int32 brokerEpoch:int64 appliedOffset:int64 wantShutDown:bool
  * alter    := leaderId:int32 brokerEpoch:int64 topicId:uuid partition:int32 leaderEpoch:int32 partitionEpoch:int32
- *             isr:ints
+ *             isr:count:int32 (brokerId:int32 brokerEpoch:int64)*
  * reply    := 0 value:int64 | 1 errorName:string message:string | 2 partition:int32 replicas:ints isr:ints
  *             leader:int32 leaderEpoch:int32 partitionEpoch:int32 adding:ints removing:ints
  *             (heartbeat value: bit 0 fenced, bit 1 shutdown; ints := count:int32 int32*)
@@ -62,7 +62,7 @@ final class ControllerRpc {
     }
 
     record AlterPartition(int leaderId, long brokerEpoch, UUID topicId, int partition, int leaderEpoch,
-                          int partitionEpoch, List<Integer> newIsr) implements Request {
+                          int partitionEpoch, List<IsrMember> newIsr) implements Request {
     }
 
     private ControllerRpc() {
@@ -106,7 +106,11 @@ final class ControllerRpc {
                     out.writeInt(a.partition());
                     out.writeInt(a.leaderEpoch());
                     out.writeInt(a.partitionEpoch());
-                    writeInts(out, a.newIsr());
+                    out.writeInt(a.newIsr().size());
+                    for (IsrMember m : a.newIsr()) {
+                        out.writeInt(m.brokerId());
+                        out.writeLong(m.brokerEpoch());
+                    }
                 }
             }
         });
@@ -130,7 +134,7 @@ final class ControllerRpc {
             case HEARTBEAT -> new Heartbeat(in.readInt(), in.readLong(), in.readLong(), in.readBoolean());
             case FETCH -> new Fetch(in.readInt(), in.readLong(), in.readInt());
             case ALTER_PARTITION -> new AlterPartition(in.readInt(), in.readLong(), new UUID(in.readLong(),
-                    in.readLong()), in.readInt(), in.readInt(), in.readInt(), readInts(in));
+                    in.readLong()), in.readInt(), in.readInt(), in.readInt(), readIsr(in));
             default -> throw new IOException("Unknown controller request kind " + kind);
         };
     }
@@ -259,6 +263,18 @@ final class ControllerRpc {
         for (int i : ints) {
             out.writeInt(i);
         }
+    }
+
+    private static List<IsrMember> readIsr(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > in.available() / 12) {
+            throw new IOException("Bad ISR length " + n);
+        }
+        var members = new ArrayList<IsrMember>(n);
+        for (int i = 0; i < n; i++) {
+            members.add(new IsrMember(in.readInt(), in.readLong()));
+        }
+        return List.copyOf(members);
     }
 
     private static List<Integer> readInts(DataInputStream in) throws IOException {

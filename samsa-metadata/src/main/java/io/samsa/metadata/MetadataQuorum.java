@@ -366,17 +366,18 @@ public final class MetadataQuorum implements AutoCloseable {
     }
 
     /**
-     * AlterPartition (API 56, KIP-497): the leader {@code leaderId} proposes {@code newIsr} for a partition. On
-     * success the partition epoch is bumped (not the leader epoch) and a reassignment whose adding replicas are all
-     * in the ISR completes.
+     * AlterPartition (API 56, KIP-497): the leader {@code leaderId} proposes {@code newIsr} for a partition, each
+     * member with the broker epoch its fetches named (KIP-903; -1 when unknown). On success the partition epoch is
+     * bumped (not the leader epoch) and a reassignment whose adding replicas are all in the ISR completes.
      *
      * @return the partition as committed
      * @throws ControllerException (through the future) STALE_BROKER_EPOCH, UNKNOWN_TOPIC_ID, FENCED_LEADER_EPOCH,
-     *         INVALID_UPDATE_VERSION, INELIGIBLE_REPLICA, INVALID_REQUEST, UNKNOWN_TOPIC_OR_PARTITION
+     *         INVALID_UPDATE_VERSION, INELIGIBLE_REPLICA (a member fenced, shutting down, or registered again since
+     *         the epoch named), INVALID_REQUEST, UNKNOWN_TOPIC_OR_PARTITION
      */
     public CompletableFuture<PartitionImage> alterPartition(int leaderId, long brokerEpoch, UUID topicId,
                                                             int partition, int leaderEpoch, int partitionEpoch,
-                                                            List<Integer> newIsr) {
+                                                            List<IsrMember> newIsr) {
         var request = new ControllerRpc.AlterPartition(leaderId, brokerEpoch, topicId, partition, leaderEpoch,
                 partitionEpoch, List.copyOf(newIsr));
         if (controller.isActive()) {

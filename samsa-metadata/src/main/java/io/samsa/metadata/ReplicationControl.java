@@ -35,10 +35,12 @@ final class ReplicationControl {
      * @throws ControllerException STALE_BROKER_EPOCH, UNKNOWN_TOPIC_ID, UNKNOWN_TOPIC_OR_PARTITION,
      *                             FENCED_LEADER_EPOCH (not the leader, or another leader epoch),
      *                             INVALID_UPDATE_VERSION (another partition epoch), INELIGIBLE_REPLICA (a member
-     *                             not a replica, fenced or shutting down), INVALID_REQUEST (leader not in the ISR)
+     *                             not a replica, fenced or shutting down, or named with a broker epoch other than
+     *                             its registration's: KIP-903), INVALID_REQUEST (leader not in the ISR)
      */
     static Change alterPartition(ClusterImage image, int leaderId, long brokerEpoch, UUID topicId, int partition,
-                                 int leaderEpoch, int partitionEpoch, List<Integer> newIsr) {
+                                 int leaderEpoch, int partitionEpoch, List<IsrMember> newIsrWithEpochs) {
+        List<Integer> newIsr = IsrMember.ids(newIsrWithEpochs);
         BrokerRegistration broker = image.brokers().get(leaderId);
         if (broker == null) {
             throw new ControllerException(Error.STALE_BROKER_EPOCH, "Broker " + leaderId + " is not registered");
@@ -70,10 +72,17 @@ final class ReplicationControl {
                     + partition + " must hold the leader " + leaderId + " once");
         }
         IntPredicate eligible = PartitionChanges.eligible(image);
-        for (int member : newIsr) {
+        for (IsrMember m : newIsrWithEpochs) {
+            int member = m.brokerId();
             if (!p.replicas().contains(member) || (member != leaderId && !eligible.test(member))) {
                 throw new ControllerException(Error.INELIGIBLE_REPLICA, "Replica " + member + " of " + topic.name()
                         + "-" + partition + " is not eligible for the ISR (not a replica, fenced or shutting down)");
+            }
+            long registered = image.brokers().get(member).brokerEpoch();
+            if (m.brokerEpoch() != IsrMember.UNKNOWN_EPOCH && m.brokerEpoch() != registered) {
+                throw new ControllerException(Error.INELIGIBLE_REPLICA, "Replica " + member + " of " + topic.name()
+                        + "-" + partition + " is not eligible for the ISR: its fetches named broker epoch "
+                        + m.brokerEpoch() + ", it is registered at " + registered + " (KIP-903)");
             }
         }
         PartitionImage changed = PartitionChanges.change(p, List.copyOf(newIsr), p.leader());

@@ -193,7 +193,7 @@ class ControllerQuorumTest {
 
         // When the leader shrinks the ISR
         PartitionImage after = quorum.alterPartition(p.leader(), leaderEpoch, topic.topicId(), 0, p.leaderEpoch(),
-                p.partitionEpoch(), shrunk).join();
+                p.partitionEpoch(), IsrMember.withoutEpochs(shrunk)).join();
 
         // Then only the partition epoch moves
         assertThat(after.isr()).isEqualTo(shrunk);
@@ -203,15 +203,15 @@ class ControllerQuorumTest {
 
         // And stale requests are refused
         assertThat(failure(quorum.alterPartition(p.leader(), leaderEpoch, topic.topicId(), 0, p.leaderEpoch(),
-                p.partitionEpoch(), p.replicas())).error()).isEqualTo(Error.INVALID_UPDATE_VERSION);
+                p.partitionEpoch(), IsrMember.withoutEpochs(p.replicas()))).error()).isEqualTo(Error.INVALID_UPDATE_VERSION);
         assertThat(failure(quorum.alterPartition(p.leader(), leaderEpoch, topic.topicId(), 0, p.leaderEpoch() + 1,
-                after.partitionEpoch(), p.replicas())).error()).isEqualTo(Error.FENCED_LEADER_EPOCH);
+                after.partitionEpoch(), IsrMember.withoutEpochs(p.replicas()))).error()).isEqualTo(Error.FENCED_LEADER_EPOCH);
         int follower = p.replicas().stream().filter(id -> id != p.leader()).findFirst().orElseThrow();
         assertThat(failure(quorum.alterPartition(follower, quorum.image().brokers().get(follower).brokerEpoch(),
-                topic.topicId(), 0, p.leaderEpoch(), after.partitionEpoch(), p.replicas())).error())
+                topic.topicId(), 0, p.leaderEpoch(), after.partitionEpoch(), IsrMember.withoutEpochs(p.replicas()))).error())
                 .isEqualTo(Error.FENCED_LEADER_EPOCH);
         assertThat(failure(quorum.alterPartition(p.leader(), leaderEpoch, UUID.randomUUID(), 0, p.leaderEpoch(),
-                after.partitionEpoch(), p.replicas())).error()).isEqualTo(Error.UNKNOWN_TOPIC_ID);
+                after.partitionEpoch(), IsrMember.withoutEpochs(p.replicas()))).error()).isEqualTo(Error.UNKNOWN_TOPIC_ID);
         assertThat(epoch1).isPositive();
     }
 
@@ -247,7 +247,7 @@ class ControllerQuorumTest {
         List<Integer> isr = new ArrayList<>(moving.isr());
         isr.add(newcomer);
         PartitionImage done = quorum.alterPartition(moving.leader(), leaderEpoch, topic.topicId(), 0,
-                moving.leaderEpoch(), moving.partitionEpoch(), isr).join();
+                moving.leaderEpoch(), moving.partitionEpoch(), IsrMember.withoutEpochs(isr)).join();
 
         // Then the reassignment is complete, and the preferred replica (the newcomer) can be elected
         assertThat(done.replicas()).isEqualTo(target);
@@ -295,7 +295,7 @@ class ControllerQuorumTest {
         // When the leader adds broker 2 back to the ISR
         PartitionImage moved = partition("t", p);
         quorum.alterPartition(1, quorum.image().brokers().get(1).brokerEpoch(), topic.topicId(), p,
-                moved.leaderEpoch(), moved.partitionEpoch(), List.of(1, 2)).join();
+                moved.leaderEpoch(), moved.partitionEpoch(), IsrMember.withoutEpochs(List.of(1, 2))).join();
 
         // Then the periodic rebalance makes it leader again
         await().atMost(10, TimeUnit.SECONDS).until(() -> partition("t", p).leader() == 2);

@@ -13,6 +13,7 @@ import static io.samsa.metadata.Images.TOPIC_ID;
 import static io.samsa.metadata.Images.applied;
 import static io.samsa.metadata.Images.partition;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** AlterPartition, ElectLeaders and reassignment rules, as pure functions of the image. */
 class ReplicationControlTest {
@@ -30,7 +31,7 @@ class ReplicationControlTest {
                                     int partitionEpoch, List<Integer> isr) {
         try {
             ReplicationControl.alterPartition(image, leader, brokerEpoch, topicId, 0, leaderEpoch, partitionEpoch,
-                    isr);
+                    IsrMember.withoutEpochs(isr));
             return null;
         } catch (ControllerException e) {
             return e.error();
@@ -42,7 +43,7 @@ class ReplicationControlTest {
         ClusterImage image = threeBrokers(new PartitionImage(0, List.of(1, 2, 3), List.of(1, 2, 3), 1, 4, 7));
 
         ReplicationControl.Change change = ReplicationControl.alterPartition(image, 1, epoch(image, 1), TOPIC_ID, 0,
-                4, 7, List.of(1, 3));
+                4, 7, IsrMember.withoutEpochs(List.of(1, 3)));
 
         assertThat(change.partition()).isEqualTo(new PartitionImage(0, List.of(1, 2, 3), List.of(1, 3), 1, 4, 8));
         assertThat(partition(applied(image, change.records()), 0)).isEqualTo(change.partition());
@@ -63,6 +64,29 @@ class ReplicationControlTest {
         assertThat(alterError(image, 1, e1, TOPIC_ID, 4, 7, List.of(1, 3))).isEqualTo(Error.INELIGIBLE_REPLICA);
         assertThat(alterError(image, 1, e1, TOPIC_ID, 4, 7, List.of(1, 4))).isEqualTo(Error.INELIGIBLE_REPLICA);
         assertThat(alterError(image, 1, -1, TOPIC_ID, 4, 7, List.of(1))).isNull();
+    }
+
+    /**
+     * KIP-903: broker 2's fetches were made under an earlier registration (it restarted, and may have lost what
+     * they said it had); an ISR naming that epoch is refused, one naming its current epoch or none is committed.
+     */
+    @Test
+    void aMemberNamedWithAnEarlierBrokerEpochIsIneligible() {
+        ClusterImage image = threeBrokers(new PartitionImage(0, List.of(1, 2, 3), List.of(1), 1, 4, 7));
+        long e1 = epoch(image, 1);
+        long e2 = epoch(image, 2);
+        var leader = new IsrMember(1, e1);
+
+        assertThatThrownBy(() -> ReplicationControl.alterPartition(image, 1, e1, TOPIC_ID, 0, 4, 7,
+                List.of(leader, new IsrMember(2, e2 - 1))))
+                .isInstanceOfSatisfying(ControllerException.class, e -> {
+                    assertThat(e.error()).isEqualTo(Error.INELIGIBLE_REPLICA);
+                    assertThat(e.getMessage()).contains("broker epoch " + (e2 - 1)).contains("registered at " + e2);
+                });
+        assertThat(ReplicationControl.alterPartition(image, 1, e1, TOPIC_ID, 0, 4, 7,
+                List.of(leader, new IsrMember(2, e2))).partition().isr()).containsExactly(1, 2);
+        assertThat(ReplicationControl.alterPartition(image, 1, e1, TOPIC_ID, 0, 4, 7,
+                List.of(leader, new IsrMember(2, IsrMember.UNKNOWN_EPOCH))).partition().isr()).containsExactly(1, 2);
     }
 
     @Test
@@ -123,7 +147,7 @@ class ReplicationControlTest {
 
         // When the leader adds 3 to the ISR
         var change = ReplicationControl.alterPartition(reassigning, 1, epoch(reassigning, 1), TOPIC_ID, 0, 0, 1,
-                List.of(1, 2, 3));
+                IsrMember.withoutEpochs(List.of(1, 2, 3)));
         ClusterImage done = applied(reassigning, change.records());
 
         // Then the reassignment completes: replicas = target, 1 leaves, a new leader from the ISR in target order

@@ -131,13 +131,13 @@ class ThreeVoterQuorumTest {
         PartitionImage p0 = onLeader.partitions().getFirst();
         long brokerEpoch = follower.image().brokers().get(p0.leader()).brokerEpoch();
         PartitionImage shrunk = follower.alterPartition(p0.leader(), brokerEpoch, onLeader.topicId(), 0,
-                p0.leaderEpoch(), p0.partitionEpoch(), List.of(p0.leader())).join();
+                p0.leaderEpoch(), p0.partitionEpoch(), List.of(new IsrMember(p0.leader(), brokerEpoch))).join();
         assertThat(shrunk.isr()).containsExactly(p0.leader());
         assertThat(shrunk.partitionEpoch()).isEqualTo(p0.partitionEpoch() + 1);
         await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> assertThat(quorums).allSatisfy(q ->
                 assertThat(q.image().topic("from-leader").orElseThrow().partitions().getFirst()).isEqualTo(shrunk)));
         var stale = assertThatThrownBy(() -> follower.alterPartition(p0.leader(), brokerEpoch, onLeader.topicId(), 0,
-                p0.leaderEpoch(), p0.partitionEpoch(), p0.replicas()).join()).actual();
+                p0.leaderEpoch(), p0.partitionEpoch(), IsrMember.withoutEpochs(p0.replicas())).join()).actual();
         assertThat(((ControllerException) stale.getCause()).error())
                 .isEqualTo(ControllerException.Error.INVALID_UPDATE_VERSION);
     }

@@ -70,13 +70,16 @@ final class DelayedFetch implements DelayedOperation {
     /**
      * A follower's fetch offsets are its log end offsets: records them on each leader partition once, before the
      * first read (they may move the high watermark and the ISR).
+     *
+     * @param replicaEpoch the follower's broker epoch named in the request (KIP-903), -1 when none
      */
-    void recordFollowerFetch() {
+    void recordFollowerFetch(long replicaEpoch) {
         Errors[] errors = new Errors[partitions.size()];
         for (int i = 0; i < partitions.size(); i++) {
             FetchedPartition p = partitions.get(i);
             errors[i] = p.error() != Errors.NONE ? p.error()
-                    : replicas.updateFollowerFetchState(p.tp(), replicaId, p.currentLeaderEpoch(), p.fetchOffset());
+                    : replicas.updateFollowerFetchState(p.tp(), replicaId, replicaEpoch, p.currentLeaderEpoch(),
+                    p.fetchOffset());
         }
         followerErrors = errors;
     }

@@ -111,7 +111,7 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
         ctx.ioPool().execute(() -> {
             try {
                 if (replicaId >= 0) {
-                    fetch.recordFollowerFetch();
+                    fetch.recordFollowerFetch(version >= 15 ? request.replicaState().replicaEpoch() : -1);
                 } else if (version >= 11) {
                     fetch.choosePreferredReadReplicas(new ClientMetadata.DefaultClientMetadata(request.rackId(),
                             context.clientId(), context.clientAddress() == null ? null

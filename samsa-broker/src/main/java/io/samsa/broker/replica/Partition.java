@@ -1,5 +1,6 @@
 package io.samsa.broker.replica;
 
+import io.samsa.metadata.IsrMember;
 import io.samsa.metadata.PartitionImage;
 import io.samsa.storage.AppendOrigin;
 import io.samsa.storage.LogAppendInfo;
@@ -43,10 +44,13 @@ import org.slf4j.LoggerFactory;
 public final class Partition {
     private static final Logger LOGGER = LoggerFactory.getLogger(Partition.class);
 
-    /** Sends a proposed ISR to the controller; completes with the partition as committed, or fails. */
+    /**
+     * Sends a proposed ISR to the controller, each member with the broker epoch of its last fetch (KIP-903);
+     * completes with the partition as committed, or fails.
+     */
     public interface IsrUpdater {
         CompletableFuture<PartitionImage> alterPartition(UUID topicId, int partition, int leaderEpoch,
-                                                         int partitionEpoch, List<Integer> newIsr);
+                                                         int partitionEpoch, List<IsrMember> newIsr);
     }
 
     /** What a metadata change did to this replica. */
@@ -275,16 +279,25 @@ public final class Partition {
      * when it now asks for at least what the leader had then. Then considers adding it to the ISR and moving the high
      * watermark.
      *
+     * @param brokerEpoch the follower's broker epoch named in the fetch ({@code ReplicaState.ReplicaEpoch}, Fetch
+     *                    v15+, KIP-903), -1 when none
      * @return false when this broker does not lead the partition or {@code replicaId} is not one of its replicas
+     * @throws NotLeaderOrFollowerException when the fetch names an earlier broker epoch than one already recorded
+     *                                      for the follower (sent before it restarted), as Kafka's
+     *                                      {@code Replica.updateFetchStateOrThrow}; nothing is recorded
      */
-    public boolean updateFollowerFetchState(int replicaId, long fetchOffset, long leaderEndOffset, long fetchTimeMs) {
+    public boolean updateFollowerFetchState(int replicaId, long brokerEpoch, long fetchOffset, long leaderEndOffset,
+                                            long fetchTimeMs) {
         lock.readLock().lock();
         try {
             FollowerState f = leader ? followers.get(replicaId) : null;
             if (f == null) {
                 return false;
             }
-            f.update(fetchOffset, leaderEndOffset, fetchTimeMs);
+            if (!f.update(fetchOffset, brokerEpoch, leaderEndOffset, fetchTimeMs)) {
+                throw new NotLeaderOrFollowerException("Fetch of " + tp + " from broker " + replicaId
+                        + " names broker epoch " + brokerEpoch + ", older than its last fetch's " + f.brokerEpoch());
+            }
         } finally {
             lock.readLock().unlock();
         }
@@ -340,6 +353,19 @@ public final class Partition {
         return false;
     }
 
+    /**
+     * {@code ids} each with the broker epoch of its last fetch (-1 for this leader, whose epoch the request names
+     * already, and for a follower that has not fetched under this leader). Call under the lock.
+     */
+    private List<IsrMember> withEpochs(List<Integer> ids) {
+        List<IsrMember> out = new ArrayList<>(ids.size());
+        for (int id : ids) {
+            FollowerState f = id == localId ? null : followers.get(id);
+            out.add(new IsrMember(id, f == null ? IsrMember.UNKNOWN_EPOCH : f.brokerEpoch()));
+        }
+        return List.copyOf(out);
+    }
+
     private Set<Integer> maximalIsr() {
         Set<Integer> out = new LinkedHashSet<>(isr);
         PendingIsr pending = pendingIsr.get();
@@ -349,7 +375,11 @@ public final class Partition {
         return out;
     }
 
-    /** Proposes adding a caught-up, unfenced follower to the ISR (Kafka's {@code maybeExpandIsr}). */
+    /**
+     * Proposes adding a caught-up, unfenced follower to the ISR (Kafka's {@code maybeExpandIsr}), named with the
+     * broker epoch of the fetch that showed it caught up (KIP-903). A follower whose fetches name no broker epoch
+     * (sent before it registered) is not proposed: the controller could not tell them from an earlier incarnation's.
+     */
     private void maybeExpandIsr(int replicaId) {
         PendingIsr pending;
         lock.readLock().lock();
@@ -360,13 +390,13 @@ public final class Partition {
             FollowerState f = followers.get(replicaId);
             long hw = log.highWatermark();
             if (f == null || f.logEndOffset() < hw || f.logEndOffset() < leaderEpochStartOffset
-                    || !brokerUnfenced.test(replicaId)) {
+                    || f.brokerEpoch() == IsrMember.UNKNOWN_EPOCH || !brokerUnfenced.test(replicaId)) {
                 return;
             }
             List<Integer> proposal = new ArrayList<>(isr);
             proposal.add(replicaId);
             // the addition counts for the high watermark at once: the controller may commit it any time now
-            pending = new PendingIsr("expand", List.copyOf(proposal), List.copyOf(proposal), isr, leaderEpoch,
+            pending = new PendingIsr("expand", withEpochs(proposal), List.copyOf(proposal), isr, leaderEpoch,
                     partitionEpoch);
             if (!pendingIsr.compareAndSet(null, pending)) {
                 return; // another thread proposed first (both under the read lock)
@@ -410,7 +440,7 @@ public final class Partition {
                     return;
                 }
                 // the removal is not effective for the high watermark until committed: the maximal ISR is the old one
-                pending = new PendingIsr("shrink", List.copyOf(proposal), isr, isr, leaderEpoch, partitionEpoch);
+                pending = new PendingIsr("shrink", withEpochs(proposal), isr, isr, leaderEpoch, partitionEpoch);
                 if (!pendingIsr.compareAndSet(null, pending)) {
                     return;
                 }
@@ -438,7 +468,7 @@ public final class Partition {
         CompletableFuture<PartitionImage> sent;
         try {
             sent = isrUpdater.alterPartition(topicId, tp.partition(), pending.leaderEpoch(), pending.partitionEpoch(),
-                    pending.proposal());
+                    pending.members());
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }

@@ -1,6 +1,7 @@
 package io.samsa.broker.replica;
 
 import io.samsa.metadata.ControllerException;
+import io.samsa.metadata.IsrMember;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -16,7 +17,8 @@ import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
- * An ISR change sent to the controller whose outcome is not known: {@code proposal} is what was sent,
+ * An ISR change sent to the controller whose outcome is not known: {@code members} is what was sent (each member
+ * with the broker epoch of its last fetch, KIP-903), {@code proposal} their ids,
  * {@code maximalIsr} what counts for the high watermark meanwhile (the larger of the committed and the proposed
  * ISR), {@code committedIsr} the ISR it was based on, at {@code leaderEpoch} / {@code partitionEpoch}. Compared
  * by identity: an answer resolves only the very change it answers. {@link #notApplied} and {@link #stale} classify
@@ -26,6 +28,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  */
 final class PendingIsr {
     private final String what;
+    private final List<IsrMember> members;
     private final List<Integer> proposal;
     private final List<Integer> maximalIsr;
     private final List<Integer> committedIsr;
@@ -34,10 +37,11 @@ final class PendingIsr {
     private final AtomicBoolean retryDue = new AtomicBoolean();
     private final AtomicInteger attempts = new AtomicInteger();
 
-    PendingIsr(String what, List<Integer> proposal, List<Integer> maximalIsr, List<Integer> committedIsr,
+    PendingIsr(String what, List<IsrMember> members, List<Integer> maximalIsr, List<Integer> committedIsr,
                int leaderEpoch, int partitionEpoch) {
         this.what = what;
-        this.proposal = proposal;
+        this.members = members;
+        this.proposal = IsrMember.ids(members);
         this.maximalIsr = maximalIsr;
         this.committedIsr = committedIsr;
         this.leaderEpoch = leaderEpoch;
@@ -50,6 +54,11 @@ final class PendingIsr {
 
     List<Integer> proposal() {
         return proposal;
+    }
+
+    /** The proposal with each member's broker epoch as sent (KIP-903). */
+    List<IsrMember> members() {
+        return members;
     }
 
     List<Integer> maximalIsr() {

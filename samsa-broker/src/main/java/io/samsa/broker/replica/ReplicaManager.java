@@ -319,11 +319,14 @@ public final class ReplicaManager implements AutoCloseable {
      * Records a follower's fetch of {@code tp} at {@code fetchOffset} (its log end offset), which may add it to the ISR
      * and move the high watermark. Call once per fetch request, before reading.
      *
-     * @return NONE, or the partition's error (NOT_LEADER_OR_FOLLOWER, FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH, ...)
+     * @param replicaEpoch the follower's broker epoch from the fetch's {@code ReplicaState} (Fetch v15+, KIP-903), -1
+     *                     when it sent none
+     * @return NONE, or the partition's error (NOT_LEADER_OR_FOLLOWER, also for a fetch naming an earlier broker epoch
+     *         than the follower's last one; FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH, ...)
      */
-    public Errors updateFollowerFetchState(TopicPartition tp, int replicaId, int currentLeaderEpoch,
+    public Errors updateFollowerFetchState(TopicPartition tp, int replicaId, long replicaEpoch, int currentLeaderEpoch,
                                            long fetchOffset) {
-        return reads.updateFollowerFetchState(tp, replicaId, currentLeaderEpoch, fetchOffset);
+        return reads.updateFollowerFetchState(tp, replicaId, replicaEpoch, currentLeaderEpoch, fetchOffset);
     }
 
     /**

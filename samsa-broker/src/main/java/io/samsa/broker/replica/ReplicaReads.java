@@ -157,11 +157,12 @@ final class ReplicaReads {
     }
 
     /** See {@link ReplicaManager#updateFollowerFetchState}. */
-    Errors updateFollowerFetchState(TopicPartition tp, int replicaId, int currentLeaderEpoch, long fetchOffset) {
+    Errors updateFollowerFetchState(TopicPartition tp, int replicaId, long replicaEpoch, int currentLeaderEpoch,
+                                    long fetchOffset) {
         try {
             Partition partition = hosted.leaderPartition(tp);
             ReplicaManager.validateLeaderEpoch(partition, currentLeaderEpoch);
-            partition.updateFollowerFetchState(replicaId, fetchOffset, partition.log().logEndOffset(),
+            partition.updateFollowerFetchState(replicaId, replicaEpoch, fetchOffset, partition.log().logEndOffset(),
                     clockMs.getAsLong());
             return Errors.NONE;
         } catch (RuntimeException e) {

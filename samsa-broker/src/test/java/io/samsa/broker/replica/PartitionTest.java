@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.samsa.metadata.ControllerException;
+import io.samsa.metadata.IsrMember;
 import io.samsa.metadata.PartitionImage;
 import io.samsa.storage.LogConfig;
 import io.samsa.storage.LogManager;
@@ -42,7 +43,14 @@ class PartitionTest {
     int highWatermarkChanges;
     Partition partition;
 
-    record Proposal(int leaderEpoch, int partitionEpoch, List<Integer> isr, CompletableFuture<PartitionImage> reply) {
+    /** The broker epoch the followers' fetches name (KIP-903). */
+    static final long FOLLOWER_EPOCH = 42;
+
+    record Proposal(int leaderEpoch, int partitionEpoch, List<IsrMember> members,
+                    CompletableFuture<PartitionImage> reply) {
+        List<Integer> isr() {
+            return IsrMember.ids(members);
+        }
     }
 
     @BeforeEach
@@ -80,15 +88,15 @@ class PartitionTest {
         CompletableFuture<Void> acked = partition.awaitHighWatermark(10);
 
         assertThat(log.highWatermark()).isZero();
-        partition.updateFollowerFetchState(2, 10, log.logEndOffset(), clock.get());
+        partition.updateFollowerFetchState(2, FOLLOWER_EPOCH, 10, log.logEndOffset(), clock.get());
         assertThat(log.highWatermark()).as("follower 3 has nothing yet").isZero();
         assertThat(acked).isNotDone();
 
-        partition.updateFollowerFetchState(3, 4, log.logEndOffset(), clock.get());
+        partition.updateFollowerFetchState(3, FOLLOWER_EPOCH, 4, log.logEndOffset(), clock.get());
         assertThat(log.highWatermark()).isEqualTo(4);
         assertThat(acked).isNotDone();
 
-        partition.updateFollowerFetchState(3, 10, log.logEndOffset(), clock.get());
+        partition.updateFollowerFetchState(3, FOLLOWER_EPOCH, 10, log.logEndOffset(), clock.get());
         assertThat(log.highWatermark()).isEqualTo(10);
         assertThat(acked).isCompleted();
         assertThat(highWatermarkChanges).isEqualTo(2);
@@ -123,10 +131,10 @@ class PartitionTest {
     void aLaggingFollowerLeavesTheIsrAndTheHighWatermarkMovesOnOnlyOnceThatIsCommitted() {
         partition.apply(state(1, 1, 1, List.of(1, 2, 3)));
         partition.appendAsLeader(batch(5), 0);
-        partition.updateFollowerFetchState(2, 5, log.logEndOffset(), clock.get());
+        partition.updateFollowerFetchState(2, FOLLOWER_EPOCH, 5, log.logEndOffset(), clock.get());
 
         clock.addAndGet(LAG_MS + 1);
-        partition.updateFollowerFetchState(2, 5, log.logEndOffset(), clock.get());
+        partition.updateFollowerFetchState(2, FOLLOWER_EPOCH, 5, log.logEndOffset(), clock.get());
         partition.maybeShrinkIsr(LAG_MS);
 
         assertThat(proposals).hasSize(1);
@@ -149,13 +157,13 @@ class PartitionTest {
     void aCaughtUpFollowerIsProposedBackAndCountsForTheHighWatermarkWhilePending() {
         partition.apply(state(1, 1, 4, List.of(1, 2)));
         partition.appendAsLeader(batch(5), 0);
-        partition.updateFollowerFetchState(2, 5, log.logEndOffset(), clock.get());
+        partition.updateFollowerFetchState(2, FOLLOWER_EPOCH, 5, log.logEndOffset(), clock.get());
         assertThat(log.highWatermark()).isEqualTo(5);
 
         partition.appendAsLeader(batch(5), 0);
-        partition.updateFollowerFetchState(3, 5, log.logEndOffset(), clock.get());
+        partition.updateFollowerFetchState(3, FOLLOWER_EPOCH, 5, log.logEndOffset(), clock.get());
         assertThat(proposals).singleElement().satisfies(p -> assertThat(p.isr()).containsExactly(1, 2, 3));
-        partition.updateFollowerFetchState(2, 10, log.logEndOffset(), clock.get());
+        partition.updateFollowerFetchState(2, FOLLOWER_EPOCH, 10, log.logEndOffset(), clock.get());
         assertThat(log.highWatermark()).as("the pending member holds the high watermark back").isEqualTo(5);
 
         proposals.getFirst().reply().completeExceptionally(
@@ -163,19 +171,42 @@ class PartitionTest {
         assertThat(log.highWatermark()).as("refused, not applied: only 1 and 2 count").isEqualTo(10);
     }
 
+    /**
+     * KIP-903: the proposal names each follower's broker epoch from its fetches; a fetch naming an earlier epoch (sent
+     * before the follower restarted) records nothing; a follower whose fetches name no epoch is not proposed.
+     */
+    @Test
+    void anExpansionNamesTheBrokerEpochOfTheFetchesAndStaleIncarnationsAreNotHeard() {
+        partition.apply(state(1, 1, 4, List.of(1, 2)));
+        partition.appendAsLeader(batch(5), 0);
+        partition.updateFollowerFetchState(2, FOLLOWER_EPOCH, 5, log.logEndOffset(), clock.get());
+        partition.updateFollowerFetchState(3, IsrMember.UNKNOWN_EPOCH, 5, log.logEndOffset(), clock.get());
+        assertThat(proposals).as("no broker epoch named: not proposed").isEmpty();
+
+        partition.updateFollowerFetchState(3, FOLLOWER_EPOCH + 1, 0, log.logEndOffset(), clock.get());
+        assertThatThrownBy(() -> partition.updateFollowerFetchState(3, FOLLOWER_EPOCH, 5, log.logEndOffset(),
+                clock.get())).isInstanceOf(NotLeaderOrFollowerException.class);
+        assertThat(proposals).as("the earlier incarnation's caught-up fetch is not heard").isEmpty();
+
+        partition.updateFollowerFetchState(3, FOLLOWER_EPOCH + 1, 5, log.logEndOffset(), clock.get());
+        assertThat(proposals).singleElement().satisfies(p -> assertThat(p.members()).containsExactly(
+                new IsrMember(1, IsrMember.UNKNOWN_EPOCH), new IsrMember(2, FOLLOWER_EPOCH),
+                new IsrMember(3, FOLLOWER_EPOCH + 1)));
+    }
+
     @Test
     void anExpansionOfUnknownOutcomeStaysPendingAndIsSentAgainUntilAnswered() {
         partition.apply(state(1, 1, 4, List.of(1, 2)));
         partition.appendAsLeader(batch(5), 0);
-        partition.updateFollowerFetchState(3, 5, log.logEndOffset(), clock.get());
+        partition.updateFollowerFetchState(3, FOLLOWER_EPOCH, 5, log.logEndOffset(), clock.get());
         assertThat(proposals).singleElement().satisfies(p -> assertThat(p.isr()).containsExactly(1, 2, 3));
         partition.appendAsLeader(batch(5), 0);
-        partition.updateFollowerFetchState(2, 10, log.logEndOffset(), clock.get());
+        partition.updateFollowerFetchState(2, FOLLOWER_EPOCH, 10, log.logEndOffset(), clock.get());
 
         proposals.getFirst().reply().completeExceptionally(new java.util.concurrent.CompletionException(
                 new ControllerException(ControllerException.Error.REQUEST_TIMED_OUT, "timed out")));
         assertThat(log.highWatermark()).as("the controller may have added 3: it still counts").isEqualTo(5);
-        partition.updateFollowerFetchState(2, 10, log.logEndOffset(), clock.get());
+        partition.updateFollowerFetchState(2, FOLLOWER_EPOCH, 10, log.logEndOffset(), clock.get());
         assertThat(proposals).as("no other proposal while pending").hasSize(1);
 
         partition.maybeShrinkIsr(LAG_MS);
@@ -194,7 +225,7 @@ class PartitionTest {
 
         partition.apply(state(1, 1, 5, List.of(1, 2, 3)));
         assertThat(partition.isr()).containsExactly(1, 2, 3);
-        partition.updateFollowerFetchState(3, 10, log.logEndOffset(), clock.get());
+        partition.updateFollowerFetchState(3, FOLLOWER_EPOCH, 10, log.logEndOffset(), clock.get());
         assertThat(log.highWatermark()).isEqualTo(10);
     }
 
@@ -202,13 +233,13 @@ class PartitionTest {
     void aLateAnswerToAnOlderProposalLeavesTheNewerPendingIsrAlone() {
         partition.apply(state(1, 1, 4, List.of(1, 2)));
         partition.appendAsLeader(batch(5), 0);
-        partition.updateFollowerFetchState(3, 5, log.logEndOffset(), clock.get());
+        partition.updateFollowerFetchState(3, FOLLOWER_EPOCH, 5, log.logEndOffset(), clock.get());
         Proposal old = proposals.getFirst();
         partition.apply(state(1, 1, 5, List.of(1, 2)));
-        partition.updateFollowerFetchState(3, 5, log.logEndOffset(), clock.get());
+        partition.updateFollowerFetchState(3, FOLLOWER_EPOCH, 5, log.logEndOffset(), clock.get());
         assertThat(proposals).hasSize(2).last().satisfies(p -> assertThat(p.partitionEpoch()).isEqualTo(5));
         partition.appendAsLeader(batch(5), 0);
-        partition.updateFollowerFetchState(2, 10, log.logEndOffset(), clock.get());
+        partition.updateFollowerFetchState(2, FOLLOWER_EPOCH, 10, log.logEndOffset(), clock.get());
 
         old.reply().completeExceptionally(
                 new ControllerException(ControllerException.Error.INVALID_UPDATE_VERSION, "at 5"));

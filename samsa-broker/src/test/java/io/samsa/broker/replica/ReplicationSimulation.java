@@ -136,6 +136,7 @@ final class ReplicationSimulation implements AutoCloseable {
             SimNode node = new SimNode(id, dir.resolve("node-" + id), config, time, updater, controller::unfenced);
             nodes.put(id, node);
             node.start();
+            node.registered(controller.brokerEpoch(id));
             node.apply(controller.image());
         }
     }
@@ -323,7 +324,7 @@ final class ReplicationSimulation implements AutoCloseable {
     /** Restart: recovery of the log directory, a fresh Partition at the current metadata, then the fetcher. */
     private void restart(SimNode n) {
         n.start();
-        controller.unfence(n.id);
+        n.registered(controller.unfence(n.id));
         n.apply(controller.image());
         event(n + " restarted (recovered)");
     }

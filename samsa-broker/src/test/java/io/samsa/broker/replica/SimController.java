@@ -2,6 +2,7 @@ package io.samsa.broker.replica;
 
 import io.samsa.broker.replica.SimNetwork.AlterPartitionRequest;
 import io.samsa.broker.replica.SimNetwork.AlterPartitionResponse;
+import io.samsa.metadata.IsrMember;
 import io.samsa.metadata.PartitionImage;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -20,15 +21,18 @@ import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 /**
  * The replication simulation's controller (simulated, a few lines of KRaft's {@code ReplicationControlManager}): the
  * one partition's state (leader, leader epoch, partition epoch, ISR), AlterPartition judged as Kafka does (fenced by
- * leader and partition epoch; only unfenced replicas may join), a crashed broker fenced at once (out of the ISR, a new
- * leader elected from the rest of the ISR, unclean election off), and a leader moved on request (a preferred or
- * controlled-shutdown election). Each change bumps the partition epoch (and the leader epoch when the leader
+ * leader and partition epoch; only unfenced replicas may join, each named with its current broker epoch or none,
+ * KIP-903), a crashed broker fenced at once (out of the ISR, a new leader elected from the rest of the ISR, unclean
+ * election off), and a leader moved on request (a preferred or controlled-shutdown election). Each change bumps the partition epoch (and the leader epoch when the leader
  * changes) and is published to every live broker through a per-broker queue, applied in order but at the
  * scheduler's pace (metadata propagation delay). Not thread-safe.
  */
 final class SimController {
     private final List<Integer> replicas;
     private final Set<Integer> fenced = new HashSet<>();
+    /** Each broker's current registration epoch (a new one at each registration, as KRaft's commit offset). */
+    private final Map<Integer, Long> brokerEpochs = new HashMap<>();
+    private long lastBrokerEpoch;
     private final Map<Integer, Deque<PartitionImage>> unpublished = new HashMap<>();
     private PartitionImage image;
 
@@ -36,6 +40,11 @@ final class SimController {
         this.replicas = List.copyOf(replicas);
         this.image = new PartitionImage(0, replicas, replicas, replicas.getFirst(), 0, 0);
         replicas.forEach(r -> unpublished.put(r, new ArrayDeque<>()));
+        replicas.forEach(r -> brokerEpochs.put(r, ++lastBrokerEpoch));
+    }
+
+    long brokerEpoch(int node) {
+        return brokerEpochs.get(node);
     }
 
     PartitionImage image() {
@@ -58,6 +67,10 @@ final class SimController {
                     + image.partitionEpoch());
         } else if (!r.isr().contains(r.from()) || r.isr().stream().anyMatch(fenced::contains)) {
             error = new IneligibleReplicaException("ISR " + r.isr() + " has a fenced replica or lacks the leader");
+        } else if (r.members().stream().anyMatch(m -> m.brokerEpoch() != IsrMember.UNKNOWN_EPOCH
+                && m.brokerEpoch() != brokerEpochs.get(m.brokerId()))) {
+            error = new IneligibleReplicaException("ISR " + r.members() + " names a broker epoch not registered now "
+                    + brokerEpochs + " (KIP-903)");
         }
         if (error != null) {
             return new AlterPartitionResponse(SimNetwork.CONTROLLER, r.from(), r.reply(), null, error);
@@ -82,13 +95,20 @@ final class SimController {
         }
     }
 
-    /** The broker registered again after a restart: unfenced; it leads again only if the partition was offline. */
-    void unfence(int node) {
+    /**
+     * The broker registered again after a restart: a new broker epoch, unfenced; it leads again only if the partition
+     * was offline.
+     *
+     * @return its new broker epoch
+     */
+    long unfence(int node) {
         fenced.remove(node);
+        brokerEpochs.put(node, ++lastBrokerEpoch);
         unpublished.get(node).clear();
         if (image.leader() < 0 && image.isr().contains(node)) {
             commit(node, image.leaderEpoch() + 1, image.isr());
         }
+        return brokerEpochs.get(node);
     }
 
     /** Moves leadership to another live ISR member (preferred-leader or controlled-shutdown election). */

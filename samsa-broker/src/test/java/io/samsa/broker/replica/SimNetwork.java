@@ -1,6 +1,7 @@
 package io.samsa.broker.replica;
 
 import io.samsa.broker.replica.ReplicaFetcherThread.FetchState;
+import io.samsa.metadata.IsrMember;
 import io.samsa.metadata.PartitionImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,9 +31,12 @@ final class SimNetwork {
         int to();
     }
 
-    /** A follower's Fetch (as a replica: its log end offset and current leader epoch, KIP-320) for its fetch state. */
-    record FetchRequest(int from, int to, FetchState state, long fetchOffset, int currentLeaderEpoch, int maxBytes)
-            implements Message {
+    /**
+     * A follower's Fetch (as a replica: its log end offset, current leader epoch, KIP-320, and broker epoch, KIP-903)
+     * for its fetch state.
+     */
+    record FetchRequest(int from, int to, FetchState state, long fetchOffset, int currentLeaderEpoch, long brokerEpoch,
+                        int maxBytes) implements Message {
     }
 
     record FetchResponse(int from, int to, FetchState state, FetchResponseData.PartitionData data) implements Message {
@@ -47,8 +51,11 @@ final class SimNetwork {
     }
 
     /** AlterPartition (KIP-497) from a leader's {@code IsrUpdater}; {@code reply} is the future its Partition holds. */
-    record AlterPartitionRequest(int from, int to, int leaderEpoch, int partitionEpoch, List<Integer> isr,
+    record AlterPartitionRequest(int from, int to, int leaderEpoch, int partitionEpoch, List<IsrMember> members,
                                  CompletableFuture<PartitionImage> reply) implements Message {
+        List<Integer> isr() {
+            return IsrMember.ids(members);
+        }
     }
 
     /** The controller's answer: the committed partition, or the error it refused with (null when committed). */

@@ -62,6 +62,8 @@ final class SimNode {
     private final MockTime time;
     private final Partition.IsrUpdater isrUpdater;
     private final IntPredicate unfenced;
+    /** This incarnation's broker epoch, named in its fetches (KIP-903). */
+    private long brokerEpoch = -1;
 
     private PowerCutFiles files;
     private AutoCloseable installed;
@@ -113,6 +115,11 @@ final class SimNode {
         fetch = null;
         awaiting = null;
         backgroundFlushes.clear();
+    }
+
+    /** The broker registered: its fetches name {@code epoch} from now on. */
+    void registered(long epoch) {
+        brokerEpoch = epoch;
     }
 
     /** Runs the background flushes queued so far: the flusher threads' work, done between two steps. */
@@ -194,7 +201,7 @@ final class SimNode {
             }
             responses.truncated(s, log().highWatermark(), "no leader epoch in the local log");
         }
-        return Optional.of(new FetchRequest(id, leader, s, s.fetchOffset, s.leaderEpoch, maxBytes));
+        return Optional.of(new FetchRequest(id, leader, s, s.fetchOffset, s.leaderEpoch, brokerEpoch, maxBytes));
     }
 
     /** A response for this follower: handled by Samsa's fetcher code when still for the current fetch state. */
@@ -249,7 +256,8 @@ final class SimNode {
         try {
             Partition p = leaderPartition(r.currentLeaderEpoch());
             log = p.log();
-            p.updateFollowerFetchState(r.from(), r.fetchOffset(), log.logEndOffset(), time.milliseconds());
+            p.updateFollowerFetchState(r.from(), r.brokerEpoch(), r.fetchOffset(), log.logEndOffset(),
+                    time.milliseconds());
         } catch (RuntimeException e) {
             return new FetchResponse(id, r.from(), r.state(), out.setErrorCode(Errors.forException(e).code())
                     .setHighWatermark(-1).setLogStartOffset(-1).setRecords(MemoryRecords.EMPTY));
