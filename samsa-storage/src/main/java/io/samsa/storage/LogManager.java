@@ -213,7 +213,7 @@ public final class LogManager implements Closeable {
         LogDirectory dir = load.dir();
         int loaded = 0;
         for (PartitionLog log : StoragePools.awaitAll(load.partitions(), "loading " + dir.path())) {
-            log.afterTruncation(() -> checkpointAfterTruncation(log));
+            log.onTruncationCheckpoint(() -> checkpointTruncations(log));
             logs.put(log.topicPartition(), log);
             placement.put(log.topicPartition(), dir);
             loaded++;
@@ -267,7 +267,7 @@ public final class LogManager implements Closeable {
         }
         PartitionLog log = LogLoader.load(path, tp, topicId, config, time, true, LogLoader.Checkpoints.NONE,
                 background, deleter);
-        log.afterTruncation(() -> checkpointAfterTruncation(log));
+        log.onTruncationCheckpoint(() -> checkpointTruncations(log));
         logs.put(tp, log);
         placement.put(tp, dir);
         LOGGER.info("Created log topicPartition={} dir={}", tp, path);
@@ -456,21 +456,24 @@ public final class LogManager implements Closeable {
     }
 
     /**
-     * After a truncation that removed data from {@code log} (Kafka's {@code LogManager.truncateTo} and
-     * {@code truncateFullyAndStartAt}, which call {@code checkpointLogRecoveryOffsetsInDir}): rewrites the
-     * checkpoints of its directory at once, so that the recovery point on disk comes down to the truncation point
-     * before the follower appends (and fsyncs) new data above it. Left stale, a power loss would make recovery trust a
-     * recovery point above the truncation, skip rescanning the segment holding it, and bring back (with a hole below)
-     * segments whose removal was not yet durable. Called without the log's lock (this monitor is taken before log
-     * locks on close).
+     * {@link PartitionLog#checkpointTruncation} of {@code log} (Kafka's {@code LogManager.truncateTo}, which calls
+     * {@code checkpointLogRecoveryOffsetsInDir} once per directory after truncating a fetcher round's partitions):
+     * unless a write since its truncation already did, rewrites the checkpoints of its directory, so that the recovery
+     * point on disk comes down to the truncation point before new data is appended (and fsynced) above it. Left stale,
+     * a power loss would make recovery trust a recovery point above the truncation, skip rescanning the segment
+     * holding it, and bring back (with a hole below) segments whose removal was not yet durable. The write covers
+     * every log of the directory, so the other truncated logs there skip theirs. Called without the log's lock (this
+     * monitor is taken before log locks on close).
      */
-    private synchronized void checkpointAfterTruncation(PartitionLog log) {
+    private synchronized void checkpointTruncations(PartitionLog log) {
         LogDirectory dir = placement.get(log.topicPartition());
-        if (closed || dir == null || logs.get(log.topicPartition()) != log) {
+        if (closed || dir == null || logs.get(log.topicPartition()) != log || !log.truncationCheckpointDue()) {
             return;
         }
+        List<PartitionLog> inDir = logsIn(dir);
+        inDir.forEach(PartitionLog::truncationCheckpointed); // before the recovery points are read
         try {
-            dir.writeCheckpoints(logsIn(dir));
+            dir.writeCheckpoints(inDir);
             checkpointFailures.succeeded();
         } catch (IOException e) {
             checkpointFailures.failed("checkpoint write after truncation", e);

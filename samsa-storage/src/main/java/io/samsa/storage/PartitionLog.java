@@ -72,8 +72,10 @@ public final class PartitionLog {
     /** What holds the last stable offset back (published under the lock, read without it). */
     private volatile UnstableOffsets unstable = UnstableOffsets.NONE;
     private boolean closed;
-    /** See {@link #afterTruncation(Runnable)}; nothing for a log outside a {@link LogManager}. */
-    private volatile Runnable afterTruncation = () -> { };
+    /** Set by a truncation that removed data, cleared by the checkpoint write that covers it (see below). */
+    private volatile boolean truncationCheckpointDue;
+    /** See {@link #onTruncationCheckpoint(Runnable)}; outside a {@link LogManager}, nothing to write. */
+    private volatile Runnable truncationCheckpointer = this::truncationCheckpointed;
 
     PartitionLog(TopicPartition topicPartition, Uuid topicId, Path dir, LogConfig config, Time time,
                  LogSegments segments, ProducerStateManager producerState, LeaderEpochCache epochCache,
@@ -188,6 +190,7 @@ public final class PartitionLog {
      */
     public LogAppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch, AppendOrigin origin,
                                         VerificationGuard guard) {
+        checkpointTruncation();
         return LeaderAppend.append(this, records, leaderEpoch, origin, guard);
     }
 
@@ -210,6 +213,7 @@ public final class PartitionLog {
      * @throws KafkaStorageException on an I/O failure or a closed log
      */
     public LogAppendInfo appendAsFollower(MemoryRecords records) {
+        checkpointTruncation();
         return FollowerAppend.append(this, records);
     }
 
@@ -464,7 +468,9 @@ public final class PartitionLog {
      * recovery point come down to the LEO if above it (the one place the HW moves back); epoch cache entries starting
      * at or after the LEO go; producer state is rebuilt from the newest snapshot at or below the LEO plus a replay
      * (newer snapshots are deleted). When the first segment starts above {@code targetOffset} this is
-     * {@link #truncateFullyAndStartAt}. Concurrent reads of the removed range return fewer batches or none.
+     * {@link #truncateFullyAndStartAt}. Concurrent reads of the removed range return fewer batches or none. The
+     * lowered recovery point reaches the checkpoint file at {@link #checkpointTruncation}, at the latest before the
+     * next append.
      *
      * <p>At or above the LEO no data goes, but an epoch cache entry starting at the LEO still does (Kafka's
      * {@code truncateTo}, KIP-101/279): a leadership that ended before it appended anything leaves such an entry, and
@@ -477,7 +483,7 @@ public final class PartitionLog {
     public boolean truncateTo(long targetOffset) {
         boolean removed = LogTruncation.truncateTo(this, targetOffset);
         if (removed) {
-            afterTruncation.run();
+            truncationCheckpointDue = true; // after the recovery point came down: a write that clears this covers it
         }
         return removed;
     }
@@ -485,21 +491,49 @@ public final class PartitionLog {
     /**
      * Deletes every segment and starts an empty log at {@code newOffset} (Kafka's {@code truncateFullyAndStartAt}: a
      * follower whose fetch offset fell out of the leader's range): log start offset = LEO = HW = recovery point =
-     * {@code newOffset}; the epoch cache and producer state (with its snapshots) are cleared.
+     * {@code newOffset}; the epoch cache and producer state (with its snapshots) are cleared. The new recovery point
+     * reaches the checkpoint file as after {@link #truncateTo}.
      *
      * @throws KafkaStorageException on an I/O failure or a closed log
      */
     public void truncateFullyAndStartAt(long newOffset) {
         LogTruncation.truncateFullyAndStartAt(this, newOffset);
-        afterTruncation.run();
+        truncationCheckpointDue = true;
     }
 
     /**
-     * What runs after a truncation that removed data, once the lock is released: {@link LogManager} checkpoints the
-     * lowered recovery point (and log start offset) of the log's directory, as Kafka's {@code LogManager.truncateTo}.
+     * Makes the truncations of this log durable in its directory's checkpoints (Kafka's {@code LogManager.truncateTo},
+     * KIP-101/279): unless a checkpoint write since the last truncation that removed data already did, rewrites the
+     * checkpoints of the log's directory (one write, covering every log there). Until then a power loss could make
+     * recovery trust a recovery point above the truncation and bring removed segments back above new data, so every
+     * append calls this first; a follower calls it after each fetcher round, so that the truncations of one round
+     * cost one write per directory. Without a pending truncation it costs a volatile read.
+     *
+     * <p>Thread-safe; call it without this log's lock (it takes the log manager's). A failed write is logged (the log
+     * manager's checkpoint failures), not thrown nor retried: the next periodic or closing checkpoint writes again.
      */
-    void afterTruncation(Runnable action) {
-        this.afterTruncation = action;
+    public void checkpointTruncation() {
+        if (truncationCheckpointDue) {
+            truncationCheckpointer.run();
+        }
+    }
+
+    /** True from a truncation that removed data until a checkpoint write covers it. */
+    boolean truncationCheckpointDue() {
+        return truncationCheckpointDue;
+    }
+
+    /**
+     * A checkpoint write of this log's directory is about to read the recovery points: it covers every truncation
+     * done so far (one done later marks the log again).
+     */
+    void truncationCheckpointed() {
+        truncationCheckpointDue = false;
+    }
+
+    /** What {@link #checkpointTruncation} runs when one is due: {@link LogManager} writes the directory. */
+    void onTruncationCheckpoint(Runnable checkpointer) {
+        this.truncationCheckpointer = checkpointer;
     }
 
     /**
