@@ -3,6 +3,8 @@ package io.samsa.broker.replica;
 import io.samsa.broker.replica.ReplicaFetcherThread.FetchState;
 import io.samsa.storage.LogAppendInfo;
 import io.samsa.storage.PartitionLog;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
@@ -21,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * latest epoch ends (OffsetsForLeaderEpoch, KIP-101/279); append fetched batches as follower, take the leader's high
  * watermark (bounded by the local log end offset) and log start offset, or restart the log at the leader's log start
  * when it fell behind it; back off after a partition error. Each step leaves the partition's next fetch offset, and
- * whether it truncates first, in its {@link FetchState}.
+ * whether it truncates first, in its {@link FetchState}. The truncations of one round (one response) reach the
+ * checkpoint files together, at {@link #checkpointTruncations}: one write per log directory.
  *
  * <p>Not thread-safe: one per fetcher thread, called on that thread only (the only one that mutates its
  * {@link FetchState}s).
@@ -32,6 +35,8 @@ final class ReplicaFetcherResponses {
     private final int leaderId;
     private final ReplicationSettings settings;
     private final Consumer<TopicPartition> onFollowerHighWatermark;
+    /** The logs truncated since the last {@link #checkpointTruncations}. */
+    private final List<PartitionLog> truncated = new ArrayList<>();
 
     /** @param onFollowerHighWatermark told when a fetch response moved a partition's high watermark */
     ReplicaFetcherResponses(int leaderId, ReplicationSettings settings,
@@ -64,6 +69,7 @@ final class ReplicaFetcherResponses {
                 // the leader never had our epoch: cut to where our older epoch ends and ask again with it
                 long target = Math.min(mine.get().endOffset(), leo);
                 if (log.truncateTo(target)) {
+                    truncated.add(log);
                     LOGGER.info("Truncated {} to {} (leader {} ends epoch {} at {}; asking again)",
                             s.partition.topicPartition(), log.logEndOffset(), leaderId, p.leaderEpoch(), p.endOffset());
                 }
@@ -79,10 +85,24 @@ final class ReplicaFetcherResponses {
     void truncated(FetchState s, long target, String why) {
         PartitionLog log = s.partition.log();
         if (log.truncateTo(target)) {
+            truncated.add(log);
             LOGGER.info("Truncated {} to offset {} ({})", s.partition.topicPartition(), log.logEndOffset(), why);
         }
         s.fetchOffset = log.logEndOffset();
         s.truncating = false;
+    }
+
+    /**
+     * Ends a round (a response handled, or a request that failed): makes the truncations since the last call durable
+     * in the checkpoint files ({@link PartitionLog#checkpointTruncation}), one write per log directory however many
+     * of its logs were truncated (Kafka's {@code LogManager.truncateTo}). Call it before the next round appends; an
+     * append would otherwise do it first. Blocks for the writes (an fsync each); failures are reported by the storage.
+     */
+    void checkpointTruncations() {
+        for (PartitionLog log : truncated) {
+            log.checkpointTruncation();
+        }
+        truncated.clear();
     }
 
     // ---- fetching ----
@@ -96,6 +116,7 @@ final class ReplicaFetcherResponses {
                 LOGGER.info("{} is behind the leader's log start offset {}: starting the log there",
                         s.partition.topicPartition(), p.logStartOffset());
                 log.truncateFullyAndStartAt(p.logStartOffset());
+                truncated.add(log);
                 s.fetchOffset = p.logStartOffset();
             } else {
                 s.truncating = true;

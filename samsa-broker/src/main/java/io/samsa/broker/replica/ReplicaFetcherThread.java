@@ -138,11 +138,7 @@ final class ReplicaFetcherThread extends Thread {
                     continue;
                 }
                 try {
-                    if (!truncating.isEmpty()) {
-                        truncate(truncating);
-                    } else {
-                        fetch(fetching);
-                    }
+                    round(truncating, fetching);
                 } catch (IOException | RuntimeException e) {
                     if (!running) {
                         break;
@@ -212,6 +208,22 @@ final class ReplicaFetcherThread extends Thread {
             endpoint.close();
             endpoint = null;
             fetchSession = null;
+        }
+    }
+
+    /**
+     * Truncates the partitions still truncating, else fetches; then writes the checkpoints of the directories whose
+     * logs the round truncated, once each, before the next round appends.
+     */
+    private void round(List<FetchState> truncating, List<FetchState> fetching) throws IOException {
+        try {
+            if (!truncating.isEmpty()) {
+                truncate(truncating);
+            } else {
+                fetch(fetching);
+            }
+        } finally {
+            responses.checkpointTruncations();
         }
     }
 

@@ -200,6 +200,7 @@ final class SimNode {
                 return Optional.of(new EpochRequest(id, leader, s, s.leaderEpoch, latest.getAsInt()));
             }
             responses.truncated(s, log().highWatermark(), "no leader epoch in the local log");
+            responses.checkpointTruncations(); // the end of the fetcher's truncation round
         }
         return Optional.of(new FetchRequest(id, leader, s, s.fetchOffset, s.leaderEpoch, brokerEpoch, maxBytes));
     }
@@ -210,10 +211,12 @@ final class SimNode {
             case FetchResponse r when r.state() == fetch -> {
                 awaiting = null;
                 responses.onFetched(fetch, r.data());
+                responses.checkpointTruncations(); // the end of the fetcher's round, as ReplicaFetcherThread.round
             }
             case EpochResponse r when r.state() == fetch -> {
                 awaiting = null;
                 responses.onEpochEndOffset(fetch, r.data());
+                responses.checkpointTruncations();
             }
             default -> { } // for an older fetch state (a new leader epoch since): ignored, as stillCurrent does
         }
