@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * <p>Crash safety (as Kafka): the partition directory is fsynced after the renames, so removed segments cannot come
  * back from a power loss above data appended after the truncation, and {@link PartitionLog} then has its
  * {@link LogManager} checkpoint the lowered recovery point, so recovery after a power loss rescans from the
- * truncation point instead of trusting a recovery point above it.
+ * truncation point instead of trusting a recovery point above it. Beyond Kafka, {@link LogSegment#truncateTo} fsyncs
+ * the cut {@code .log}, so its removed batches cannot come back either.
  *
  * <p>Stateless: every method works on the log it is given, under that log's lock.
  */

@@ -353,6 +353,12 @@ public final class LogSegment implements Closeable {
      * {@code offset} go and the max timestamp is recomputed. Readers holding a slice of the removed range read less or
      * nothing.
      *
+     * <p>Durability: when bytes go, the {@code .log} is fsynced ({@code fdatasync}, which covers a size change) before
+     * this returns, so the cut survives a power loss. Kafka leaves it to the next flush; until then a power loss can
+     * undo the cut on ext4 or XFS and bring the removed batches back below checkpoints (high watermark, leader
+     * epochs) written for the data appended after it. The indexes are not fsynced: the lowered recovery point makes
+     * recovery rebuild them.
+     *
      * @return the number of bytes removed
      */
     public int truncateTo(long offset) throws IOException {
@@ -364,6 +370,9 @@ public final class LogSegment implements Closeable {
             return 0;
         }
         int removed = log.truncateTo(cut.position);
+        if (removed > 0) {
+            log.channel().force(false);
+        }
         bytesSinceLastIndexEntry = 0;
         if (log.sizeInBytes() == 0) {
             rollingBasedTimestamp = OptionalLong.empty();

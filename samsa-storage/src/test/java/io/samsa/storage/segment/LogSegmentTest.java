@@ -3,6 +3,8 @@ package io.samsa.storage.segment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.samsa.storage.TestBatches;
+import io.samsa.storage.files.PowerCutFiles;
+import io.samsa.storage.files.StorageFiles;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,6 +88,30 @@ class LogSegmentTest {
         appended.append(109, 509, older);
         assertThat(appended.maxTimestampSoFar()).isEqualTo(1099);
         appended.close();
+    }
+
+    @Test
+    void aTruncationSurvivesAPowerLossWithoutALaterFsync() throws Exception {
+        PowerCutFiles files = new PowerCutFiles(dir, Long.MAX_VALUE);
+        int twoBatches;
+        try (AutoCloseable ignored = StorageFiles.install(dir, files)) {
+            LogSegment segment = LogSegment.open(dir, 0, 1000, 4096, 0);
+            List<Integer> sizes = fill(segment, 5);
+            twoBatches = sizes.get(0) + sizes.get(1);
+            segment.flush();
+            files.fsyncDirectory(dir);
+
+            assertThat(segment.truncateTo(20)).isEqualTo(sizes.stream().skip(2).mapToInt(Integer::intValue).sum());
+            files.cutNow(); // nothing fsynced the .log after the truncation
+            segment.closeHandlers();
+            files.applyCut();
+        }
+
+        LogSegment reopened = LogSegment.openForRecovery(dir, 0, 1000, 4096, 0);
+        reopened.recover();
+        assertThat(reopened.size()).as("the truncated batches do not come back").isEqualTo(twoBatches);
+        assertThat(reopened.readNextOffset()).isEqualTo(20);
+        reopened.close();
     }
 
     @Test
