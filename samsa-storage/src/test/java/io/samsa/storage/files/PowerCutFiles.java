@@ -17,21 +17,33 @@ import java.util.stream.Stream;
 import org.apache.kafka.common.record.internal.FileRecords;
 
 /**
- * A {@link StorageFiles} that simulates a power loss. It keeps, per file it saw, the content covered by the last fsync
- * (the channel's {@code force}, or {@code force} of an index mapping), and per directory the entries (creations,
- * renames) covered by the last directory fsync. Each operation through it is an event; at event number
+ * A {@link StorageFiles} that simulates a power loss. Each operation through it is an event; at event number
  * {@code cutAtEvent} the power goes off: that operation and every later one fail with an {@link IOException}.
  * {@link #applyCut()} then rewrites the directory tree as a disk would come back: every file this layer saw is
- * replaced by its durable entry and content (absent when its directory entry was never fsynced; empty when its content
- * never was), which drops every byte and entry not covered by an fsync.
+ * replaced by its durable entry and content, which drops every change not covered by an fsync.
  *
- * <p>Nothing is really fsynced (only recorded), so the simulation is fast. Simplifications: directories themselves are durable; renames done inside kafka-clients ({@code FileRecords
- * .renameTo}: retention, the cleaner) are not seen; a truncation counts as durable when made. Thread-safe.
+ * <p>What is durable when:
+ * <ul>
+ *   <li>A file's content (its bytes and its size) is what it was at its last fsync (the channel's {@code force}, or
+ *       {@code force} of an index mapping); empty when it was never fsynced. Writes, truncations (a channel's
+ *       {@code truncate}, {@code openForWrite} emptying an existing file) and size changes of a mapped index
+ *       ({@code setLength}, not seen by this layer) become durable only with the next fsync of that file: at a cut,
+ *       a file truncated since its last fsync comes back at its old durable size with its old durable bytes (ext4
+ *       {@code data=ordered} and XFS can lose an uncommitted truncation with the inode change).</li>
+ *   <li>A directory's entries (creations, renames, deletions) are those at its last fsync: a file whose entry was
+ *       never fsynced is absent; a file renamed or deleted since comes back under its old name, with the durable
+ *       content of its inode (a rename keeps the inode).</li>
+ * </ul>
+ *
+ * <p>Nothing is really fsynced (only recorded), so the simulation is fast. Simplifications: directories themselves
+ * are durable; each fsync of a file covers all of it (no partially committed state between two fsyncs); renames done
+ * inside kafka-clients ({@code FileRecords.renameTo}: retention, the cleaner) are not seen. Thread-safe.
  */
 public final class PowerCutFiles implements StorageFiles {
     /** One file's identity (survives renames). */
     private static final class Inode {
-        byte[] durable; // content at the last fsync; null: never fsynced
+        /** Content (bytes and size) at the last fsync; null: never fsynced. Writes and truncations leave it. */
+        byte[] durable;
     }
 
     private final Path root;
@@ -136,12 +148,7 @@ public final class PowerCutFiles implements StorageFiles {
             @Override
             protected void beforeTruncate(long size) throws IOException {
                 event("truncate " + file.getFileName());
-                synchronized (PowerCutFiles.this) {
-                    Inode inode = inode(file);
-                    if (inode.durable != null && inode.durable.length > size) {
-                        inode.durable = java.util.Arrays.copyOf(inode.durable, (int) size);
-                    }
-                }
+                inode(file); // durable only with the next fsync: the durable content stays as it is
             }
         };
     }
@@ -166,11 +173,8 @@ public final class PowerCutFiles implements StorageFiles {
     @Override
     public FileChannel openForWrite(Path file) throws IOException {
         event("create " + file.getFileName());
-        FileChannel channel = REAL.openForWrite(file);
-        synchronized (this) {
-            Inode inode = inode(file);
-            inode.durable = inode.durable == null ? null : new byte[0]; // truncated: the old content is gone
-        }
+        inode(file); // before emptying it, so that a file made outside this layer keeps its content as durable
+        FileChannel channel = REAL.openForWrite(file); // emptied: as a truncation, durable only with the next fsync
         return wrap(file, channel);
     }
 
