@@ -16,9 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,9 +49,14 @@ import org.apache.kafka.common.record.internal.SimpleRecord;
  * of one, a clock advance with the leader's ISR shrink check ({@code replica.lag.time.max.ms}), an fsync or checkpoint
  * on one broker, a metadata update reaching one broker, a power loss on one broker (never on the last live ISR member:
  * without fsync, Kafka's {@code acks=all} promise holds only while one in-sync copy survives), a restart, a leader
- * move. The invariants are checked after every step ({@link #check}); {@link #drain} then stops the faults and runs the
- * cluster until every replica caught up, and {@link #checkConverged} compares the logs. The logs' background flushes
- * (of rolled segments) run between steps, so a seed replays exactly.
+ * move. A power loss closes the broker's connections: the messages to it and its peers' answers are lost, and so are
+ * its own requests, except that each one (Fetch, OffsetsForLeaderEpoch, AlterPartition) may, at the seed's choice,
+ * already sit whole in its peer's socket buffer: that peer still handles it, at any later step (possibly after the
+ * sender restarted, as a new incarnation with a new broker epoch), and its answer, written to a closed connection, is
+ * lost ({@link Options#lateRequestsAfterCrash}). The invariants are checked after every step ({@link #check});
+ * {@link #drain} then stops the faults and runs the cluster until every replica caught up, and {@link #checkConverged}
+ * compares the logs. The logs' background flushes (of rolled segments) run between steps, so a seed replays
+ * exactly.
  *
  * <p>Not thread-safe.
  */
@@ -73,6 +80,16 @@ final class ReplicationSimulation implements AutoCloseable {
     /** Per broker while it leads: {leader epoch, highest high watermark seen in it}. */
     private final Map<Integer, long[]> leaderHighWatermarks = new HashMap<>();
     private final Deque<String> lastEvents = new ArrayDeque<>();
+    /**
+     * Requests in flight whose sender lost power after sending them (by identity): handled when delivered, but their
+     * answers are lost with the sender's connection.
+     */
+    private final Set<Message> orphaned = Collections.newSetFromMap(new IdentityHashMap<>());
+    /**
+     * Orphaned requests whose peer reads them only once their sender restarted (a peer slow to drain its socket
+     * buffer): out of the network until then, so that the stale request meets the sender's new incarnation.
+     */
+    private final List<Message> parked = new ArrayList<>();
     private int step;
     private int steps;
     private int nextValue;
@@ -89,13 +106,18 @@ final class ReplicationSimulation implements AutoCloseable {
         long elections;
         long truncations;
         long isrChanges;
+        /** Requests handled after their sender lost power (kept in the peer's socket buffer), answers lost. */
+        long lateRequests;
+        /** Fetches the leader refused as NOT_LEADER_OR_FOLLOWER for naming an earlier broker epoch (KIP-903). */
+        long staleFetchesRefused;
 
         @Override
         public String toString() {
             return seeds + " seeds, " + produced + " records produced, " + acknowledged + " acknowledged, "
                     + delivered + " messages delivered, " + lost + " lost, " + crashes + " power losses, "
                     + elections + " leader elections, " + truncations + " follower truncations, " + isrChanges
-                    + " ISR changes committed";
+                    + " ISR changes committed, " + lateRequests + " requests handled after their sender's crash, "
+                    + staleFetchesRefused + " fetches refused as from an earlier broker epoch";
         }
     }
 
@@ -114,9 +136,16 @@ final class ReplicationSimulation implements AutoCloseable {
      *                                  as a follower recovered after a truncation and a power loss may until it
      *                                  truncates again (a bug, fixed: see the test's
      *                                  {@code aTruncatedFollowerRecoversFromAPowerLossWithoutAHole})
+     * @param lateRequestsAfterCrash    whether a request a broker sent before it lost power may still reach its peer
+     *                                  (fully received into the peer's socket buffer) and be handled later, even after
+     *                                  the broker restarted; the answer is lost (the old connection is closed). Each
+     *                                  such request is kept with probability 1/2, and half of those reach the peer
+     *                                  only after the broker restarted. When off, a crash loses all of them
      */
-    record Options(boolean loseAlterPartitionAnswers, boolean holesAllowed) {
-        static final Options DEFAULT = new Options(false, true);
+    record Options(boolean loseAlterPartitionAnswers, boolean holesAllowed, boolean lateRequestsAfterCrash) {
+        static final Options DEFAULT = new Options(false, true, true);
+        /** The default fault model before late requests: the fault model the regression seeds' traces were found in. */
+        static final Options NO_LATE_REQUESTS = new Options(false, true, false);
     }
 
     ReplicationSimulation(long seed, Path dir, Options options, Stats stats) {
@@ -238,6 +267,10 @@ final class ReplicationSimulation implements AutoCloseable {
 
     private void deliver(Message m) {
         stats.delivered++;
+        if (orphaned.remove(m)) {
+            deliverOrphaned(m);
+            return;
+        }
         switch (m) {
             case AlterPartitionRequest r -> {
                 AlterPartitionResponse answer = controller.alterPartition(r);
@@ -254,7 +287,7 @@ final class ReplicationSimulation implements AutoCloseable {
                 }
             }
             case FetchRequest r -> {
-                FetchResponse answer = nodes.get(r.to()).handle(r);
+                FetchResponse answer = handleFetch(r);
                 event("node" + r.to() + " answers node" + r.from() + "'s fetch at " + r.fetchOffset() + " e"
                         + r.currentLeaderEpoch() + ": error " + answer.data().errorCode() + " hw "
                         + answer.data().highWatermark() + " bytes " + answer.data().records().sizeInBytes());
@@ -267,8 +300,9 @@ final class ReplicationSimulation implements AutoCloseable {
                 net.send(answer);
             }
             case FetchResponse r -> nodes.get(r.to()).onResponse(r);
+            case EpochResponse r when !nodes.get(r.to()).alive() -> { } // never: answers to a crashed node are cut
             case EpochResponse r -> {
-                long before = nodes.get(r.to()).alive() ? nodes.get(r.to()).log().logEndOffset() : -1;
+                long before = nodes.get(r.to()).log().logEndOffset();
                 nodes.get(r.to()).onResponse(r);
                 stats.truncations += nodes.get(r.to()).log().logEndOffset() < before ? 1 : 0;
                 event(nodes.get(r.to()) + " after OffsetsForLeaderEpoch");
@@ -276,10 +310,48 @@ final class ReplicationSimulation implements AutoCloseable {
         }
     }
 
+    /**
+     * A request whose sender lost power after sending it, handled by its peer now; the answer goes to a closed
+     * connection and is lost (the sender, restarted or not, never sees it).
+     */
+    private void deliverOrphaned(Message m) {
+        stats.lateRequests++;
+        String answer = switch (m) {
+            case FetchRequest r -> {
+                FetchResponse a = handleFetch(r);
+                yield "its fetch at " + r.fetchOffset() + " e" + r.currentLeaderEpoch() + " (broker epoch "
+                        + r.brokerEpoch() + "): error " + a.data().errorCode() + " hw " + a.data().highWatermark();
+            }
+            case EpochRequest r -> "its OffsetsForLeaderEpoch(" + r.leaderEpoch() + "): "
+                    + nodes.get(r.to()).handle(r).data();
+            case AlterPartitionRequest r -> {
+                AlterPartitionResponse a = controller.alterPartition(r);
+                stats.isrChanges += a.error() == null ? 1 : 0;
+                yield "its isr " + r.members() + " (e" + r.leaderEpoch() + " pe" + r.partitionEpoch() + "): "
+                        + (a.error() == null ? "commits " + a.committed() : a.error().getClass().getSimpleName());
+            }
+            default -> throw new IllegalStateException("only requests outlive their sender: " + m);
+        };
+        event((m.to() == SimNetwork.CONTROLLER ? "controller" : "node" + m.to()) + " handles, from before node"
+                + m.from() + "'s crash, " + answer + "; the answer is lost");
+    }
+
+    /** A follower's fetch handled by its leader, counting a refusal of an earlier incarnation's fetch (KIP-903). */
+    private FetchResponse handleFetch(FetchRequest r) {
+        SimNode leader = nodes.get(r.to());
+        long before = leader.staleFetchesRefused();
+        FetchResponse answer = leader.handle(r);
+        stats.staleFetchesRefused += leader.staleFetchesRefused() - before;
+        return answer;
+    }
+
     /** A lost message: a fetcher times out and sends again; a lost AlterPartition times out at its leader. */
     private void drop(Message m) {
         stats.lost++;
         event("network loses " + m.getClass().getSimpleName() + " " + m.from() + "->" + m.to());
+        if (orphaned.remove(m)) {
+            return; // its sender is gone (or restarted): nobody waits for it
+        }
         switch (m) {
             case FetchRequest r -> nodes.get(r.from()).onLost(r.state());
             case EpochRequest r -> nodes.get(r.from()).onLost(r.state());
@@ -304,16 +376,47 @@ final class ReplicationSimulation implements AutoCloseable {
         event(n + " applies " + image + " (" + t + ")");
     }
 
-    /** Power loss on one broker: the controller fences it; its connections and unflushed bytes are gone. */
+    /**
+     * Power loss on one broker: the controller fences it; its connections and unflushed bytes are gone. Each of its
+     * requests in flight may stay (with {@link Options#lateRequestsAfterCrash}, probability 1/2): already in the
+     * peer's socket buffer, it is handled later, its answer lost; half of those are read by the peer only once the
+     * broker restarted ({@link #parked}).
+     */
     private void crash(SimNode n) {
         event(n + " loses power");
         stats.crashes++;
         n.crash();
         leaderHighWatermarks.remove(n.id);
         inFlightProduces.removeIf(p -> p.leader() == n.id && !p.ack().isDone());
-        for (Message m : net.cut(n.id)) {
+        List<Message> kept = new ArrayList<>();
+        for (Message m : net.cut(n.id, m -> {
+            boolean stays = options.lateRequestsAfterCrash() && m.from() == n.id && isRequest(m)
+                    && random.nextInt(2) == 0;
+            if (stays) {
+                kept.add(m);
+            }
+            return stays;
+        })) {
             int other = m.from() == n.id ? m.to() : m.from();
             if (other == SimNetwork.CONTROLLER || nodes.get(other).alive()) {
+                drop(m);
+            }
+        }
+        for (Message m : kept) {
+            orphaned.add(m);
+            boolean park = random.nextBoolean();
+            if (park) {
+                net.remove(m);
+                parked.add(m);
+            }
+            event(m.getClass().getSimpleName() + " " + m.from() + "->" + m.to()
+                    + " stays in flight (already in the peer's socket buffer)"
+                    + (park ? ", read only after node" + n.id + " restarted" : ""));
+        }
+        for (Iterator<Message> it = parked.iterator(); it.hasNext(); ) {
+            Message m = it.next();
+            if (m.to() == n.id) { // the socket buffer it waited in is gone
+                it.remove();
                 drop(m);
             }
         }
@@ -327,6 +430,17 @@ final class ReplicationSimulation implements AutoCloseable {
         n.registered(controller.unfence(n.id));
         n.apply(controller.image());
         event(n + " restarted (recovered)");
+        for (Iterator<Message> it = parked.iterator(); it.hasNext(); ) {
+            Message m = it.next();
+            if (m.from() == n.id) {
+                it.remove();
+                net.send(m);
+            }
+        }
+    }
+
+    private static boolean isRequest(Message m) {
+        return m instanceof FetchRequest || m instanceof EpochRequest || m instanceof AlterPartitionRequest;
     }
 
     /** Never the last live member of the ISR: its page cache may hold the only copy of acknowledged records. */
@@ -517,6 +631,7 @@ final class ReplicationSimulation implements AutoCloseable {
     private String report(String failure) {
         return "seed " + seed + " (replay: -Dsim.seed=" + seed + " -Dsim.steps=" + steps
                 + (options.loseAlterPartitionAnswers() ? " -Dsim.loseAlterPartitionAnswers=true" : "")
+                + (options.lateRequestsAfterCrash() ? "" : " -Dsim.lateRequests=false")
                 + (options.holesAllowed() ? "" : ", holes not allowed") + ") failed at step " + step + ": " + failure
                 + "\nnodes: " + nodes.values() + "\nleader epoch caches: " + nodes.values().stream()
                         .map(n -> n.alive() ? "node" + n.id + "=" + n.log().epochEntries() : "node" + n.id + "=down")

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData.EpochEndOffset;
 
@@ -14,7 +15,7 @@ import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData.EpochEnd
  * The replication simulation's network (simulated, not Samsa's): the messages in flight between the three brokers
  * and the controller, in one pool. The scheduler delivers any one of them next (so messages are reordered), or drops
  * one (a timed-out request, a closed connection). A crashed broker's messages, to and from it, are lost with its
- * connections. No serialization: a fetch response carries the bytes of the batches read from the leader's log,
+ * connections, but for the requests it sent that the simulation keeps (already in the peer's socket buffer). No serialization: a fetch response carries the bytes of the batches read from the leader's log,
  * copied at send time as a socket would.
  *
  * <p>Not thread-safe: the simulation is single-threaded.
@@ -82,16 +83,29 @@ final class SimNetwork {
         return inFlight.remove(random.nextInt(inFlight.size()));
     }
 
+    /** Removes {@code m} itself (by identity) if in flight. */
+    void remove(Message m) {
+        for (int i = 0; i < inFlight.size(); i++) {
+            if (inFlight.get(i) == m) {
+                inFlight.remove(i);
+                return;
+            }
+        }
+    }
+
     /** Removes and returns the oldest message (the drain delivers in order). */
     Message takeOldest() {
         return inFlight.removeFirst();
     }
 
-    /** Removes every message to or from {@code node} (its connections closed with it); returns them. */
-    List<Message> cut(int node) {
+    /**
+     * Removes every message to or from {@code node} (its connections closed with it) except those that {@code stays}
+     * keeps (asked once per message, in order); returns the removed ones.
+     */
+    List<Message> cut(int node, Predicate<Message> stays) {
         List<Message> lost = new ArrayList<>();
         inFlight.removeIf(m -> {
-            boolean gone = m.from() == node || m.to() == node;
+            boolean gone = (m.from() == node || m.to() == node) && !stays.test(m);
             if (gone) {
                 lost.add(m);
             }

@@ -64,6 +64,8 @@ final class SimNode {
     private final IntPredicate unfenced;
     /** This incarnation's broker epoch, named in its fetches (KIP-903). */
     private long brokerEpoch = -1;
+    /** Fetches this broker refused, as leader, for naming an earlier broker epoch than the follower's last (all runs). */
+    private long staleFetchesRefused;
 
     private PowerCutFiles files;
     private AutoCloseable installed;
@@ -259,8 +261,13 @@ final class SimNode {
         try {
             Partition p = leaderPartition(r.currentLeaderEpoch());
             log = p.log();
-            p.updateFollowerFetchState(r.from(), r.brokerEpoch(), r.fetchOffset(), log.logEndOffset(),
-                    time.milliseconds());
+            try {
+                p.updateFollowerFetchState(r.from(), r.brokerEpoch(), r.fetchOffset(), log.logEndOffset(),
+                        time.milliseconds());
+            } catch (NotLeaderOrFollowerException e) { // this leader's only refusal there: an earlier broker epoch
+                staleFetchesRefused++;
+                throw e;
+            }
         } catch (RuntimeException e) {
             return new FetchResponse(id, r.from(), r.state(), out.setErrorCode(Errors.forException(e).code())
                     .setHighWatermark(-1).setLogStartOffset(-1).setRecords(MemoryRecords.EMPTY));
@@ -276,6 +283,11 @@ final class SimNode {
                     .setLogStartOffset(error == Errors.OFFSET_OUT_OF_RANGE ? log.logStartOffset() : -1);
         }
         return new FetchResponse(id, r.from(), r.state(), out);
+    }
+
+    /** Fetches refused so far as from an earlier incarnation of their follower (KIP-903). */
+    long staleFetchesRefused() {
+        return staleFetchesRefused;
     }
 
     private Partition leaderPartition(int currentLeaderEpoch) {
