@@ -20,8 +20,13 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class LogFlusher {
     private final PartitionLog log;
-    /** Runs the background flush of a rolled segment; null: none (tests). */
+    /** Runs the group-commit rounds; null: on the caller's thread, and no background flush of rolled segments. */
     private final Executor background;
+    /**
+     * Runs the background flush of a rolled segment: {@link #background}, unless a deterministic simulation chose
+     * another ({@link #runRolledSegmentFlushesOnForTesting}); null: none.
+     */
+    private volatile Executor rolledSegmentFlushes;
     private final GroupCommit groupCommit;
     private volatile long recoveryPoint;
     private volatile long firstUnflushedAppendMs = -1;
@@ -41,6 +46,7 @@ final class LogFlusher {
         this.log = log;
         this.recoveryPoint = recoveryPoint;
         this.background = background;
+        this.rolledSegmentFlushes = background;
         this.groupCommit = new GroupCommit(log.topicPartition().toString(), recoveryPoint,
                 background != null ? background : Runnable::run, this::flushForGroupCommit);
     }
@@ -196,8 +202,9 @@ final class LogFlusher {
 
     /** Flushes the segments below {@code upTo} (a rolled segment) on the background executor, if there is one. */
     void flushInBackground(long upTo) {
-        if (background != null) {
-            background.execute(() -> {
+        Executor executor = rolledSegmentFlushes;
+        if (executor != null) {
+            executor.execute(() -> {
                 try {
                     flush(upTo);
                 } catch (IOException | RuntimeException e) {
@@ -205,6 +212,15 @@ final class LogFlusher {
                 }
             });
         }
+    }
+
+    /**
+     * Test seam (deterministic simulations, through the tests' {@code SimulationHooks}; never called in production):
+     * from now on, runs the background flushes of rolled segments on {@code executor} instead of the log manager's
+     * flusher pool, so that the test decides when they happen. Group-commit rounds stay where they were.
+     */
+    void runRolledSegmentFlushesOnForTesting(Executor executor) {
+        rolledSegmentFlushes = executor;
     }
 
     /** The log start offset moved up to {@code offset} (caller holds the lock): nothing below it needs recovery. */

@@ -1,7 +1,6 @@
 package io.samsa.storage;
 
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.util.concurrent.Executor;
 
 /**
@@ -19,16 +18,10 @@ public final class SimulationHooks {
 
     /**
      * Runs the background flushes of {@code log} (the fsync of each rolled segment) on {@code executor} instead of
-     * the log manager's flusher threads, so a simulation decides when they happen (replacing the flusher's executor
-     * by reflection: there is no seam for it).
+     * the log manager's flusher threads, so a simulation decides when they happen. Group-commit rounds (with
+     * {@code flush.messages}) stay on the flusher threads. See {@link LogFlusher#runRolledSegmentFlushesOnForTesting}.
      */
     public static void runBackgroundFlushesOn(PartitionLog log, Executor executor) {
-        try {
-            Field field = LogFlusher.class.getDeclaredField("background");
-            field.setAccessible(true);
-            field.set(log.flusher(), executor);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("LogFlusher's executor moved: update this hook", e);
-        }
+        log.flusher().runRolledSegmentFlushesOnForTesting(executor);
     }
 }
