@@ -65,6 +65,7 @@ final class ReplicationSimulation implements AutoCloseable {
     static final long LAG_MS = 1_000;
     private static final List<Integer> REPLICAS = List.of(1, 2, 3);
     private static final int FULL_CHECK_EVERY = 25;
+    private static final int PARKED_RELEASE = 40;
 
     private final long seed;
     private final Options options;
@@ -86,8 +87,10 @@ final class ReplicationSimulation implements AutoCloseable {
      */
     private final Set<Message> orphaned = Collections.newSetFromMap(new IdentityHashMap<>());
     /**
-     * Orphaned requests whose peer reads them only once their sender restarted (a peer slow to drain its socket
-     * buffer): out of the network until then, so that the stale request meets the sender's new incarnation.
+     * Orphaned requests whose peer reads them only after their sender restarted (a peer slow to drain its socket
+     * buffer): out of the network until then, and from then on released one step at a time with probability
+     * {@code 1/PARKED_RELEASE} each, so that the stale request meets the sender's new incarnation, possibly well after
+     * it rejoined the ISR.
      */
     private final List<Message> parked = new ArrayList<>();
     private int step;
@@ -226,8 +229,22 @@ final class ReplicationSimulation implements AutoCloseable {
                 event("controller moves the leadership to node" + to + ": " + controller.image());
             }
         }
+        releaseParked();
         collectAcks();
         live().forEach(SimNode::runBackgroundFlushes);
+    }
+
+    /** Each parked request whose sender restarted reaches its peer now with probability 1/PARKED_RELEASE. */
+    private void releaseParked() {
+        for (Iterator<Message> it = parked.iterator(); it.hasNext(); ) {
+            Message m = it.next();
+            if (nodes.get(m.from()).alive() && random.nextInt(PARKED_RELEASE) == 0) {
+                it.remove();
+                net.send(m);
+                event(m.getClass().getSimpleName() + " " + m.from() + "->" + m.to() + ", from before node" + m.from()
+                        + "'s crash, reaches its peer");
+            }
+        }
     }
 
     private void issueFetches() {
@@ -379,7 +396,7 @@ final class ReplicationSimulation implements AutoCloseable {
     /**
      * Power loss on one broker: the controller fences it; its connections and unflushed bytes are gone. Each of its
      * requests in flight may stay (with {@link Options#lateRequestsAfterCrash}, probability 1/2): already in the
-     * peer's socket buffer, it is handled later, its answer lost; half of those are read by the peer only once the
+     * peer's socket buffer, it is handled later, its answer lost; half of those are read by the peer only after the
      * broker restarted ({@link #parked}).
      */
     private void crash(SimNode n) {
@@ -430,13 +447,6 @@ final class ReplicationSimulation implements AutoCloseable {
         n.registered(controller.unfence(n.id));
         n.apply(controller.image());
         event(n + " restarted (recovered)");
-        for (Iterator<Message> it = parked.iterator(); it.hasNext(); ) {
-            Message m = it.next();
-            if (m.from() == n.id) {
-                it.remove();
-                net.send(m);
-            }
-        }
     }
 
     private static boolean isRequest(Message m) {
@@ -523,6 +533,8 @@ final class ReplicationSimulation implements AutoCloseable {
     private void drain() {
         event("--- drain ---");
         nodes.values().stream().filter(n -> !n.alive()).forEach(this::restart);
+        parked.forEach(net::send);
+        parked.clear();
         for (int i = 0; i < 20_000 && !converged(); i++) {
             for (SimNode n : live()) {
                 while (controller.hasUpdates(n.id)) {
