@@ -194,6 +194,27 @@ class PartitionTest {
                 new IsrMember(3, FOLLOWER_EPOCH + 1)));
     }
 
+    /**
+     * KIP-903, the high watermark: once a restarted ISR member's new incarnation fetched (at 4, what it recovered), a
+     * late fetch of its earlier incarnation (at 10, sent before the power loss) is refused and does not count: the
+     * high watermark stays at what the running replica has. The replication simulation's late requests reach this
+     * path (its "fetches refused as from an earlier broker epoch") but have not been seen to break an invariant
+     * without the refusal; this pins it.
+     */
+    @Test
+    void aFetchFromAnEarlierIncarnationDoesNotMoveTheHighWatermark() {
+        partition.apply(state(1, 1, 1, List.of(1, 2, 3)));
+        partition.appendAsLeader(batch(10), 0);
+        partition.updateFollowerFetchState(2, FOLLOWER_EPOCH, 10, log.logEndOffset(), clock.get());
+        partition.updateFollowerFetchState(3, FOLLOWER_EPOCH + 1, 4, log.logEndOffset(), clock.get());
+        assertThat(log.highWatermark()).isEqualTo(4);
+
+        assertThatThrownBy(() -> partition.updateFollowerFetchState(3, FOLLOWER_EPOCH, 10, log.logEndOffset(),
+                clock.get())).isInstanceOf(NotLeaderOrFollowerException.class);
+
+        assertThat(log.highWatermark()).as("node3 runs with offsets 0-3 only").isEqualTo(4);
+    }
+
     @Test
     void anExpansionOfUnknownOutcomeStaysPendingAndIsSentAgainUntilAnswered() {
         partition.apply(state(1, 1, 4, List.of(1, 2)));
