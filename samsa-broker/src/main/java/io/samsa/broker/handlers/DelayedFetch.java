@@ -141,6 +141,11 @@ final class DelayedFetch implements DelayedOperation {
     }
 
     @Override
+    public int replicaId() {
+        return replicaId;
+    }
+
+    @Override
     public boolean isCompleted() {
         return completed.get();
     }

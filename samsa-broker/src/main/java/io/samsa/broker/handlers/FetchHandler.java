@@ -120,7 +120,8 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
                 if (request.maxWaitMs() <= 0 || partitions.isEmpty() || fetch.tryComplete()) {
                     fetch.forceComplete();
                 } else {
-                    ctx.purgatory().watch(fetch, fetch.watchedPartitions(), request.maxWaitMs());
+                    ctx.purgatory().watch(fetch, fetch.watchedPartitions(), replicaId < 0 ? request.maxWaitMs()
+                            : ctx.replicas().followerFetchMaxWaitMs(replicaId, request.maxWaitMs()));
                 }
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);

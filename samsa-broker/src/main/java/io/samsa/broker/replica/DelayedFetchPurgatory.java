@@ -17,6 +17,8 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class DelayedFetchPurgatory implements AutoCloseable {
     private final ConcurrentHashMap<TopicPartition, Set<DelayedOperation>> watchers = new ConcurrentHashMap<>();
+    /** The parked fetches of followers ({@link DelayedOperation#replicaId} >= 0), until their deadline passes. */
+    private final Set<DelayedOperation> followerFetches = ConcurrentHashMap.newKeySet();
     private final ScheduledThreadPoolExecutor timer;
 
     public DelayedFetchPurgatory() {
@@ -32,6 +34,9 @@ public final class DelayedFetchPurgatory implements AutoCloseable {
      * Parks {@code op} on {@code keys} unless it completes right away; forces it at {@code timeoutMs}.
      */
     public void watch(DelayedOperation op, Collection<TopicPartition> keys, long timeoutMs) {
+        if (op.replicaId() >= 0) {
+            followerFetches.add(op);
+        }
         for (TopicPartition tp : keys) {
             watchers.computeIfAbsent(tp, k -> ConcurrentHashMap.newKeySet()).add(op);
         }
@@ -50,6 +55,7 @@ public final class DelayedFetchPurgatory implements AutoCloseable {
     }
 
     private void unwatch(DelayedOperation op, Collection<TopicPartition> keys) {
+        followerFetches.remove(op);
         for (TopicPartition tp : keys) {
             Set<DelayedOperation> set = watchers.get(tp);
             if (set != null) {
@@ -67,6 +73,18 @@ public final class DelayedFetchPurgatory implements AutoCloseable {
         for (DelayedOperation op : set) {
             if (op.isCompleted() || op.tryComplete()) {
                 set.remove(op);
+            }
+        }
+    }
+
+    /**
+     * Answers now the parked fetches of the followers {@code replicaIds} (node ids), whatever partitions they watch:
+     * a leadership they are to follow began here ({@link NewLeaderships}).
+     */
+    public void wakeFollowerFetches(Collection<Integer> replicaIds) {
+        for (DelayedOperation op : followerFetches) {
+            if (!op.isCompleted() && replicaIds.contains(op.replicaId())) {
+                op.forceComplete();
             }
         }
     }
@@ -89,5 +107,6 @@ public final class DelayedFetchPurgatory implements AutoCloseable {
         timer.shutdownNow();
         watchers.values().forEach(s -> s.forEach(DelayedOperation::forceComplete));
         watchers.clear();
+        followerFetches.clear();
     }
 }

@@ -13,4 +13,9 @@ public interface DelayedOperation {
     void forceComplete();
 
     boolean isCompleted();
+
+    /** The node id of the follower that sent this fetch, or -1 when it is not a follower's (a consumer's). */
+    default int replicaId() {
+        return -1;
+    }
 }

@@ -46,6 +46,7 @@ final class HostedPartitions {
     private final ImageLookups lookups;
     private final DelayedFetchPurgatory purgatory;
     private final Partition.IsrUpdater isrUpdater;
+    private final NewLeaderships newLeaderships;
     private final ReplicaFetcherManager fetchers;
     private final LongSupplier clockMs;
     private final ConcurrentHashMap<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
@@ -77,6 +78,7 @@ final class HostedPartitions {
         this.isrUpdater = isrUpdater;
         this.fetchers = fetchers;
         this.clockMs = clockMs;
+        this.newLeaderships = new NewLeaderships(purgatory, clockMs);
     }
 
     /** See {@link ReplicaManager#onImage}. */
@@ -184,6 +186,9 @@ final class HostedPartitions {
     private void applyState(Partition partition, PartitionImage p) {
         Partition.Transition transition = partition.apply(p);
         TopicPartition tp = partition.topicPartition();
+        if (transition == Partition.Transition.BECAME_LEADER) {
+            newLeaderships.began(tp, p.replicas().stream().filter(r -> r != nodeId).toList());
+        }
         if (partition.isLeader() || p.leader() < 0) {
             if (transition != Partition.Transition.NONE || p.leader() < 0) {
                 fetchers.stopFollowing(tp);
@@ -191,6 +196,16 @@ final class HostedPartitions {
         } else if (transition == Partition.Transition.BECAME_FOLLOWER || p.leader() == partition.leaderId()) {
             fetchers.follow(partition, partition.leaderId(), partition.leaderEpoch());
         }
+    }
+
+    /** See {@link ReplicaManager#followerFetchMaxWaitMs}. */
+    int followerFetchMaxWaitMs(int replicaId, int requestedMs) {
+        return newLeaderships.maxWaitMs(replicaId, requestedMs);
+    }
+
+    /** Leaderships that began here, and the followers' first fetches of them ({@link NewLeaderships}). */
+    NewLeaderships newLeaderships() {
+        return newLeaderships;
     }
 
     /** See {@link ReplicaManager#leaderPartition}. */

@@ -172,9 +172,13 @@ final class ReplicaFetcherResponses {
     }
 
     private void delay(FetchState s, Errors error) {
-        // the leader not knowing its new epoch yet, or this follower's metadata lagging, clears up within milliseconds
-        long wait = error == Errors.UNKNOWN_LEADER_EPOCH || error == Errors.NOT_LEADER_OR_FOLLOWER
-                ? Math.min(50, settings.fetchBackoffMs()) : settings.fetchBackoffMs();
+        // the leader not knowing the partition, the topic or its new epoch yet, or this follower's metadata lagging,
+        // clears up within milliseconds (a new topic, a new leadership)
+        long wait = switch (error) {
+            case UNKNOWN_LEADER_EPOCH, NOT_LEADER_OR_FOLLOWER, UNKNOWN_TOPIC_ID, UNKNOWN_TOPIC_OR_PARTITION ->
+                    Math.min(50, settings.fetchBackoffMs());
+            default -> settings.fetchBackoffMs();
+        };
         LOGGER.debug("Fetch of {} from leader {} got {}: retrying in {} ms", s.partition.topicPartition(), leaderId,
                 error, wait);
         s.delayedUntilMs = System.currentTimeMillis() + wait;

@@ -330,6 +330,15 @@ public final class ReplicaManager implements AutoCloseable {
     }
 
     /**
+     * How long a fetch of follower {@code replicaId} asking to park up to {@code requestedMs} ({@code max.wait.ms})
+     * may park, in ms: briefly for a while after this broker began leading a partition it follows, so that it comes
+     * back with that partition at once ({@link NewLeaderships}); else {@code requestedMs}.
+     */
+    public int followerFetchMaxWaitMs(int replicaId, int requestedMs) {
+        return hosted.followerFetchMaxWaitMs(replicaId, requestedMs);
+    }
+
+    /**
      * Reads a leader's data for a follower: up to the log end offset, with the high watermark for the follower to
      * take. On OFFSET_OUT_OF_RANGE the result still carries the leader's log start offset, so a follower that fell
      * behind it can restart its log there.

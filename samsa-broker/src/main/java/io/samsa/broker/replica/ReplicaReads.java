@@ -164,6 +164,7 @@ final class ReplicaReads {
             ReplicaManager.validateLeaderEpoch(partition, currentLeaderEpoch);
             partition.updateFollowerFetchState(replicaId, replicaEpoch, fetchOffset, partition.log().logEndOffset(),
                     clockMs.getAsLong());
+            hosted.newLeaderships().fetched(replicaId, tp);
             return Errors.NONE;
         } catch (RuntimeException e) {
             return Errors.forException(e);
