@@ -16,11 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,7 +63,6 @@ final class ReplicationSimulation implements AutoCloseable {
     static final long LAG_MS = 1_000;
     private static final List<Integer> REPLICAS = List.of(1, 2, 3);
     private static final int FULL_CHECK_EVERY = 25;
-    private static final int PARKED_RELEASE = 40;
 
     private final long seed;
     private final Options options;
@@ -81,18 +78,8 @@ final class ReplicationSimulation implements AutoCloseable {
     /** Per broker while it leads: {leader epoch, highest high watermark seen in it}. */
     private final Map<Integer, long[]> leaderHighWatermarks = new HashMap<>();
     private final Deque<String> lastEvents = new ArrayDeque<>();
-    /**
-     * Requests in flight whose sender lost power after sending them (by identity): handled when delivered, but their
-     * answers are lost with the sender's connection.
-     */
-    private final Set<Message> orphaned = Collections.newSetFromMap(new IdentityHashMap<>());
-    /**
-     * Orphaned requests whose peer reads them only after their sender restarted (a peer slow to drain its socket
-     * buffer): out of the network until then, and from then on released one step at a time with probability
-     * {@code 1/PARKED_RELEASE} each, so that the stale request meets the sender's new incarnation, possibly well after
-     * it rejoined the ISR.
-     */
-    private final List<Message> parked = new ArrayList<>();
+    /** A crashed broker's requests that its peers still handle later ({@link Options#lateRequestsAfterCrash}). */
+    private final LateRequests late;
     private int step;
     private int steps;
     private int nextValue;
@@ -156,6 +143,8 @@ final class ReplicationSimulation implements AutoCloseable {
         this.stats = stats;
         this.options = options;
         this.random = new Random(seed);
+        this.late = new LateRequests(options.lateRequestsAfterCrash(), random, net, controller, nodes, stats,
+                this::handleFetch, this::event);
         LogConfig config = LogConfig.defaults().withSegmentBytes(1024 + random.nextInt(3072))
                 .withIndexIntervalBytes(64 + random.nextInt(256)).withSegmentIndexBytes(1024);
         for (int id : REPLICAS) {
@@ -229,22 +218,9 @@ final class ReplicationSimulation implements AutoCloseable {
                 event("controller moves the leadership to node" + to + ": " + controller.image());
             }
         }
-        releaseParked();
+        late.releaseParked();
         collectAcks();
         live().forEach(SimNode::runBackgroundFlushes);
-    }
-
-    /** Each parked request whose sender restarted reaches its peer now with probability 1/PARKED_RELEASE. */
-    private void releaseParked() {
-        for (Iterator<Message> it = parked.iterator(); it.hasNext(); ) {
-            Message m = it.next();
-            if (nodes.get(m.from()).alive() && random.nextInt(PARKED_RELEASE) == 0) {
-                it.remove();
-                net.send(m);
-                event(m.getClass().getSimpleName() + " " + m.from() + "->" + m.to() + ", from before node" + m.from()
-                        + "'s crash, reaches its peer");
-            }
-        }
     }
 
     private void issueFetches() {
@@ -284,8 +260,7 @@ final class ReplicationSimulation implements AutoCloseable {
 
     private void deliver(Message m) {
         stats.delivered++;
-        if (orphaned.remove(m)) {
-            deliverOrphaned(m);
+        if (late.deliver(m)) {
             return;
         }
         switch (m) {
@@ -327,32 +302,6 @@ final class ReplicationSimulation implements AutoCloseable {
         }
     }
 
-    /**
-     * A request whose sender lost power after sending it, handled by its peer now; the answer goes to a closed
-     * connection and is lost (the sender, restarted or not, never sees it).
-     */
-    private void deliverOrphaned(Message m) {
-        stats.lateRequests++;
-        String answer = switch (m) {
-            case FetchRequest r -> {
-                FetchResponse a = handleFetch(r);
-                yield "its fetch at " + r.fetchOffset() + " e" + r.currentLeaderEpoch() + " (broker epoch "
-                        + r.brokerEpoch() + "): error " + a.data().errorCode() + " hw " + a.data().highWatermark();
-            }
-            case EpochRequest r -> "its OffsetsForLeaderEpoch(" + r.leaderEpoch() + "): "
-                    + nodes.get(r.to()).handle(r).data();
-            case AlterPartitionRequest r -> {
-                AlterPartitionResponse a = controller.alterPartition(r);
-                stats.isrChanges += a.error() == null ? 1 : 0;
-                yield "its isr " + r.members() + " (e" + r.leaderEpoch() + " pe" + r.partitionEpoch() + "): "
-                        + (a.error() == null ? "commits " + a.committed() : a.error().getClass().getSimpleName());
-            }
-            default -> throw new IllegalStateException("only requests outlive their sender: " + m);
-        };
-        event((m.to() == SimNetwork.CONTROLLER ? "controller" : "node" + m.to()) + " handles, from before node"
-                + m.from() + "'s crash, " + answer + "; the answer is lost");
-    }
-
     /** A follower's fetch handled by its leader, counting a refusal of an earlier incarnation's fetch (KIP-903). */
     private FetchResponse handleFetch(FetchRequest r) {
         SimNode leader = nodes.get(r.to());
@@ -366,7 +315,7 @@ final class ReplicationSimulation implements AutoCloseable {
     private void drop(Message m) {
         stats.lost++;
         event("network loses " + m.getClass().getSimpleName() + " " + m.from() + "->" + m.to());
-        if (orphaned.remove(m)) {
+        if (late.lost(m)) {
             return; // its sender is gone (or restarted): nobody waits for it
         }
         switch (m) {
@@ -397,7 +346,7 @@ final class ReplicationSimulation implements AutoCloseable {
      * Power loss on one broker: the controller fences it; its connections and unflushed bytes are gone. Each of its
      * requests in flight may stay (with {@link Options#lateRequestsAfterCrash}, probability 1/2): already in the
      * peer's socket buffer, it is handled later, its answer lost; half of those are read by the peer only after the
-     * broker restarted ({@link #parked}).
+     * broker restarted ({@link LateRequests}).
      */
     private void crash(SimNode n) {
         event(n + " loses power");
@@ -405,38 +354,12 @@ final class ReplicationSimulation implements AutoCloseable {
         n.crash();
         leaderHighWatermarks.remove(n.id);
         inFlightProduces.removeIf(p -> p.leader() == n.id && !p.ack().isDone());
-        List<Message> kept = new ArrayList<>();
-        for (Message m : net.cut(n.id, m -> {
-            boolean stays = options.lateRequestsAfterCrash() && m.from() == n.id && isRequest(m)
-                    && random.nextInt(2) == 0;
-            if (stays) {
-                kept.add(m);
-            }
-            return stays;
-        })) {
+        late.crash(n.id, m -> {
             int other = m.from() == n.id ? m.to() : m.from();
             if (other == SimNetwork.CONTROLLER || nodes.get(other).alive()) {
                 drop(m);
             }
-        }
-        for (Message m : kept) {
-            orphaned.add(m);
-            boolean park = random.nextBoolean();
-            if (park) {
-                net.remove(m);
-                parked.add(m);
-            }
-            event(m.getClass().getSimpleName() + " " + m.from() + "->" + m.to()
-                    + " stays in flight (already in the peer's socket buffer)"
-                    + (park ? ", read only after node" + n.id + " restarted" : ""));
-        }
-        for (Iterator<Message> it = parked.iterator(); it.hasNext(); ) {
-            Message m = it.next();
-            if (m.to() == n.id) { // the socket buffer it waited in is gone
-                it.remove();
-                drop(m);
-            }
-        }
+        }, this::drop);
         controller.fence(n.id);
         event("controller fences node" + n.id + ": " + controller.image());
     }
@@ -447,10 +370,6 @@ final class ReplicationSimulation implements AutoCloseable {
         n.registered(controller.unfence(n.id));
         n.apply(controller.image());
         event(n + " restarted (recovered)");
-    }
-
-    private static boolean isRequest(Message m) {
-        return m instanceof FetchRequest || m instanceof EpochRequest || m instanceof AlterPartitionRequest;
     }
 
     /** Never the last live member of the ISR: its page cache may hold the only copy of acknowledged records. */
@@ -533,8 +452,7 @@ final class ReplicationSimulation implements AutoCloseable {
     private void drain() {
         event("--- drain ---");
         nodes.values().stream().filter(n -> !n.alive()).forEach(this::restart);
-        parked.forEach(net::send);
-        parked.clear();
+        late.releaseAll();
         for (int i = 0; i < 20_000 && !converged(); i++) {
             for (SimNode n : live()) {
                 while (controller.hasUpdates(n.id)) {
