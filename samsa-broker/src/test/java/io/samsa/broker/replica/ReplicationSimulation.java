@@ -8,31 +8,24 @@ import io.samsa.broker.replica.SimNetwork.FetchRequest;
 import io.samsa.broker.replica.SimNetwork.FetchResponse;
 import io.samsa.broker.replica.SimNetwork.Message;
 import io.samsa.metadata.PartitionImage;
-import io.samsa.storage.FetchDataInfo;
 import io.samsa.storage.LogConfig;
 import io.samsa.storage.MockTime;
-import io.samsa.storage.PartitionLog;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.Record;
-import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 
 /**
@@ -51,10 +44,9 @@ import org.apache.kafka.common.record.internal.SimpleRecord;
  * its own requests, except that each one (Fetch, OffsetsForLeaderEpoch, AlterPartition) may, at the seed's choice,
  * already sit whole in its peer's socket buffer: that peer still handles it, at any later step (possibly after the
  * sender restarted, as a new incarnation with a new broker epoch), and its answer, written to a closed connection, is
- * lost ({@link Options#lateRequestsAfterCrash}). The invariants are checked after every step ({@link #check});
- * {@link #drain} then stops the faults and runs the cluster until every replica caught up, and {@link #checkConverged}
- * compares the logs. The logs' background flushes (of rolled segments) run between steps, so a seed replays
- * exactly.
+ * lost ({@link LateRequests}). The invariants are checked after every step ({@link Invariants#check}); {@link #drain}
+ * then stops the faults and runs the cluster until every replica caught up, and {@link Invariants#checkConverged}
+ * compares the logs. The logs' background flushes (of rolled segments) run between steps, so a seed replays exactly.
  *
  * <p>Not thread-safe.
  */
@@ -75,8 +67,8 @@ final class ReplicationSimulation implements AutoCloseable {
     private final List<Produced> inFlightProduces = new ArrayList<>();
     /** Acknowledged records: offset to value. */
     private final TreeMap<Long, String> acked = new TreeMap<>();
-    /** Per broker while it leads: {leader epoch, highest high watermark seen in it}. */
-    private final Map<Integer, long[]> leaderHighWatermarks = new HashMap<>();
+    /** What must hold after every step and at the end, read from the logs and {@link #acked}. */
+    private final Invariants invariants;
     private final Deque<String> lastEvents = new ArrayDeque<>();
     /** A crashed broker's requests that its peers still handle later ({@link Options#lateRequestsAfterCrash}). */
     private final LateRequests late;
@@ -142,6 +134,7 @@ final class ReplicationSimulation implements AutoCloseable {
         this.seed = seed;
         this.stats = stats;
         this.options = options;
+        this.invariants = new Invariants(nodes, acked, options.holesAllowed(), this::live, this::currentLeader);
         this.random = new Random(seed);
         this.late = new LateRequests(options.lateRequestsAfterCrash(), random, net, controller, nodes, stats,
                 this::handleFetch, this::event);
@@ -168,10 +161,10 @@ final class ReplicationSimulation implements AutoCloseable {
         try {
             for (step = 0; step < steps; step++) {
                 step();
-                check(step % FULL_CHECK_EVERY == 0);
+                invariants.check(step % FULL_CHECK_EVERY == 0);
             }
             drain();
-            checkConverged();
+            invariants.checkConverged();
             countRun();
         } catch (AssertionError | RuntimeException e) {
             throw new AssertionError(report(e.toString()), e);
@@ -352,7 +345,7 @@ final class ReplicationSimulation implements AutoCloseable {
         event(n + " loses power");
         stats.crashes++;
         n.crash();
-        leaderHighWatermarks.remove(n.id);
+        invariants.crashed(n.id);
         inFlightProduces.removeIf(p -> p.leader() == n.id && !p.ack().isDone());
         late.crash(n.id, m -> {
             int other = m.from() == n.id ? m.to() : m.from();
@@ -392,62 +385,6 @@ final class ReplicationSimulation implements AutoCloseable {
         }
     }
 
-    // ---- invariants ----
-
-    /**
-     * After every step: the high watermark of a leader never moves back within its leader epoch and stays within its
-     * log; the controller's leader has every acknowledged offset; with {@code full}, its log holds every acknowledged
-     * record at its offset and no value twice, and each live replica's log up to its own high watermark (committed)
-     * is the leader's.
-     */
-    private void check(boolean full) {
-        for (SimNode n : live()) {
-            PartitionLog log = n.log();
-            assertTrue(log.highWatermark() <= log.logEndOffset(), n + ": high watermark above the log end");
-            Partition p = n.partition();
-            if (p.isLeader()) {
-                long[] seen = leaderHighWatermarks.get(n.id);
-                if (seen != null && seen[0] == p.leaderEpoch()) {
-                    assertTrue(log.highWatermark() >= seen[1], n + ": the high watermark went back from " + seen[1]
-                            + " within leader epoch " + seen[0]);
-                }
-                leaderHighWatermarks.put(n.id, new long[] {p.leaderEpoch(), log.highWatermark()});
-            }
-        }
-        SimNode leader = currentLeader();
-        if (leader == null) {
-            return;
-        }
-        if (!acked.isEmpty()) {
-            assertTrue(leader.log().logEndOffset() > acked.lastKey(), leader + " lacks acknowledged offset "
-                    + acked.lastKey() + " (" + acked.lastEntry().getValue() + ")");
-        }
-        if (full) {
-            List<String> leaderLog = readLog(leader);
-            checkAcknowledged(leader, leaderLog);
-            for (SimNode n : live()) {
-                long hw = n.log().highWatermark();
-                List<String> mine = readLog(n);
-                assertTrue(mine.subList(0, (int) hw).equals(leaderLog.subList(0, (int) Math.min(hw, leaderLog.size()))),
-                        n + ": the committed prefix up to " + hw + " differs from leader " + leader + "\n  mine:   "
-                                + mine + "\n  leader: " + leaderLog);
-            }
-        }
-    }
-
-    private void checkAcknowledged(SimNode leader, List<String> entries) {
-        Set<String> values = new HashSet<>();
-        for (String e : entries) {
-            String value = e.substring(e.indexOf(' ') + 1);
-            assertTrue(values.add(value), leader + ": value " + value + " twice in the log");
-        }
-        acked.forEach((offset, value) -> {
-            String at = offset < entries.size() ? entries.get(offset.intValue()) : "nothing";
-            assertTrue(at.endsWith(" " + value), leader + ": acknowledged " + value + " at offset " + offset
-                    + " is lost; the log has " + at);
-        });
-    }
-
     /** Stops the faults, restarts every broker and runs the cluster in order until all replicas caught up. */
     private void drain() {
         event("--- drain ---");
@@ -468,10 +405,11 @@ final class ReplicationSimulation implements AutoCloseable {
             }
             collectAcks();
             live().forEach(SimNode::runBackgroundFlushes);
-            check(false);
+            invariants.check(false);
         }
-        assertTrue(converged(), "the cluster did not converge: " + nodes.values() + " " + controller.image());
-        check(true);
+        Invariants.assertTrue(converged(),
+                "the cluster did not converge: " + nodes.values() + " " + controller.image());
+        invariants.check(true);
     }
 
     private boolean converged() {
@@ -489,18 +427,6 @@ final class ReplicationSimulation implements AutoCloseable {
         return controller.image().isr().size() == REPLICAS.size();
     }
 
-    /** At the end: every replica's log is the leader's, offset by offset (values and leader epochs). */
-    private void checkConverged() {
-        SimNode leader = currentLeader();
-        List<String> leaderLog = readLog(leader);
-        checkAcknowledged(leader, leaderLog);
-        for (SimNode n : nodes.values()) {
-            List<String> mine = readLog(n);
-            assertTrue(mine.equals(leaderLog), n + " diverges from leader " + leader + "\n  mine:   " + mine
-                    + "\n  leader: " + leaderLog);
-        }
-    }
-
     // ---- helpers ----
 
     private SimNode currentLeader() {
@@ -515,40 +441,6 @@ final class ReplicationSimulation implements AutoCloseable {
     private <T> java.util.Optional<T> pick(List<T> choices) {
         return choices.isEmpty() ? java.util.Optional.empty()
                 : java.util.Optional.of(choices.get(random.nextInt(choices.size())));
-    }
-
-    /**
-     * The whole log as "offset e{leaderEpoch} value", one entry per offset from 0 ("offset missing" for a hole, which
-     * a recovered follower may have above its high watermark until it truncates).
-     */
-    private List<String> readLog(SimNode n) {
-        boolean holesAllowed = options.holesAllowed();
-        PartitionLog log = n.log();
-        assertTrue(log.logStartOffset() == 0, n + ": log start offset " + log.logStartOffset());
-        List<String> out = new ArrayList<>();
-        long next = 0;
-        while (next < log.logEndOffset()) {
-            FetchDataInfo data = log.read(next, 1 << 20, log.logEndOffset(), true);
-            for (RecordBatch batch : data.records().batches()) {
-                for (Record r : batch) {
-                    assertTrue(r.offset() == out.size() || (holesAllowed && r.offset() > out.size()),
-                            n + ": offset " + r.offset() + " where " + out.size() + " was expected (a hole)");
-                    while (out.size() < r.offset()) {
-                        out.add(out.size() + " missing"); // a hole: compared like any other entry
-                    }
-                    out.add(r.offset() + " e" + batch.partitionLeaderEpoch() + " "
-                            + StandardCharsets.UTF_8.decode(r.value()));
-                }
-                next = batch.lastOffset() + 1;
-            }
-        }
-        return out;
-    }
-
-    private static void assertTrue(boolean condition, String message) {
-        if (!condition) {
-            throw new AssertionError(message);
-        }
     }
 
     private void event(String what) {
