@@ -464,19 +464,25 @@ public final class LogManager implements Closeable {
      * holding it, and bring back (with a hole below) segments whose removal was not yet durable. The write covers
      * every log of the directory, so the other truncated logs there skip theirs. Called without the log's lock (this
      * monitor is taken before log locks on close).
+     *
+     * @return false when the write failed: the logs it was to cover are due again, and refuse appends until it succeeds
      */
-    private synchronized void checkpointTruncations(PartitionLog log) {
+    private synchronized boolean checkpointTruncations(PartitionLog log) {
         LogDirectory dir = placement.get(log.topicPartition());
         if (closed || dir == null || logs.get(log.topicPartition()) != log || !log.truncationCheckpointDue()) {
-            return;
+            return true;
         }
         List<PartitionLog> inDir = logsIn(dir);
-        inDir.forEach(PartitionLog::truncationCheckpointed); // before the recovery points are read
+        List<PartitionLog> due = inDir.stream().filter(PartitionLog::truncationCheckpointDue).toList();
+        due.forEach(PartitionLog::truncationCheckpointed); // before the recovery points are read
         try {
             dir.writeCheckpoints(inDir);
             checkpointFailures.succeeded();
+            return true;
         } catch (IOException e) {
+            due.forEach(PartitionLog::truncationCheckpointFailed);
             checkpointFailures.failed("checkpoint write after truncation", e);
+            return false;
         }
     }
 

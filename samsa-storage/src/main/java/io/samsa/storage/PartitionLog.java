@@ -18,6 +18,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -75,7 +76,10 @@ public final class PartitionLog {
     /** Set by a truncation that removed data, cleared by the checkpoint write that covers it (see below). */
     private volatile boolean truncationCheckpointDue;
     /** See {@link #onTruncationCheckpoint(Runnable)}; outside a {@link LogManager}, nothing to write. */
-    private volatile Runnable truncationCheckpointer = this::truncationCheckpointed;
+    private volatile BooleanSupplier truncationCheckpointer = () -> {
+        truncationCheckpointed();
+        return true;
+    };
 
     PartitionLog(TopicPartition topicPartition, Uuid topicId, Path dir, LogConfig config, Time time,
                  LogSegments segments, ProducerStateManager producerState, LeaderEpochCache epochCache,
@@ -190,7 +194,7 @@ public final class PartitionLog {
      */
     public LogAppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch, AppendOrigin origin,
                                         VerificationGuard guard) {
-        checkpointTruncation();
+        refuseAboveAnUncheckpointedTruncation();
         return LeaderAppend.append(this, records, leaderEpoch, origin, guard);
     }
 
@@ -213,7 +217,7 @@ public final class PartitionLog {
      * @throws KafkaStorageException on an I/O failure or a closed log
      */
     public LogAppendInfo appendAsFollower(MemoryRecords records) {
-        checkpointTruncation();
+        refuseAboveAnUncheckpointedTruncation();
         return FollowerAppend.append(this, records);
     }
 
@@ -510,11 +514,19 @@ public final class PartitionLog {
      * cost one write per directory. Without a pending truncation it costs a volatile read.
      *
      * <p>Thread-safe; call it without this log's lock (it takes the log manager's). A failed write is logged (the log
-     * manager's checkpoint failures), not thrown nor retried: the next periodic or closing checkpoint writes again.
+     * manager's checkpoint failures) and leaves the truncation due: appends are refused with KAFKA_STORAGE_ERROR, each
+     * trying the write again, until it succeeds (as a full disk refuses them, ADR 0006).
+     *
+     * @return false when a write was due and failed
      */
-    public void checkpointTruncation() {
-        if (truncationCheckpointDue) {
-            truncationCheckpointer.run();
+    public boolean checkpointTruncation() {
+        return !truncationCheckpointDue || truncationCheckpointer.getAsBoolean();
+    }
+
+    private void refuseAboveAnUncheckpointedTruncation() {
+        if (!checkpointTruncation()) {
+            throw new KafkaStorageException("The checkpoint of a truncation of " + topicPartition + " could not be "
+                    + "written: appends above it are refused until it is");
         }
     }
 
@@ -531,8 +543,16 @@ public final class PartitionLog {
         truncationCheckpointDue = false;
     }
 
-    /** What {@link #checkpointTruncation} runs when one is due: {@link LogManager} writes the directory. */
-    void onTruncationCheckpoint(Runnable checkpointer) {
+    /** The checkpoint write that was to cover this log's truncation failed: it is due again. */
+    void truncationCheckpointFailed() {
+        truncationCheckpointDue = true;
+    }
+
+    /**
+     * What {@link #checkpointTruncation} runs when one is due: {@link LogManager} writes the directory, and answers
+     * false when the write failed.
+     */
+    void onTruncationCheckpoint(BooleanSupplier checkpointer) {
         this.truncationCheckpointer = checkpointer;
     }
 

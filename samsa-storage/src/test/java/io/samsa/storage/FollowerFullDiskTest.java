@@ -3,6 +3,7 @@ package io.samsa.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.samsa.storage.checkpoint.OffsetCheckpointFile;
 import io.samsa.storage.files.FullDiskFiles;
 import io.samsa.storage.files.StorageFiles;
 import java.nio.file.Files;
@@ -110,5 +111,41 @@ class FollowerFullDiskTest {
                 PEPOCH, 20), 3).duplicate()).isTrue();
         assertThat(again.appendAsLeader(TestBatches.idempotent(Compression.NONE, PartitionLogTest.T0, 1, PID,
                 PEPOCH, 30), 3).firstOffset()).isEqualTo(30);
+    }
+
+    /**
+     * A truncation whose checkpoint write fails (the disk filled after the cut): no append goes above it, leader or
+     * follower, until the lowered recovery point is on disk; then the next append writes it and goes through.
+     */
+    @Test
+    void appendsAboveATruncationWaitForItsCheckpointWhenTheDiskIsFull() throws Exception {
+        // Given a follower that held producer 9's records 0..29 and cut them to 10
+        manager = LogManager.open(List.of(dir), config, time);
+        PartitionLog log = manager.getOrCreate(TP, Uuid.randomUuid(), config);
+        log.appendAsFollower(ReplicaBatches.withValueSize(0, 10, 1, PID, PEPOCH, 0, 1000));
+        log.appendAsFollower(ReplicaBatches.withValueSize(10, 20, 1, PID, PEPOCH, 10, 1000));
+        log.flush();
+        manager.checkpoint();
+        disk.failForcesWhenFull(false);
+        assertThat(log.truncateTo(10)).isTrue();
+
+        // When the disk is full before the truncation's checkpoint is written
+        disk.fillAfter(0);
+        assertThat(log.checkpointTruncation()).as("the end of the fetcher's round").isFalse();
+
+        // Then appends are refused, as a follower and as a leader, and the log stays at the cut
+        assertThatThrownBy(() -> log.appendAsFollower(epochTwo())).isInstanceOf(KafkaStorageException.class)
+                .hasMessageContaining("checkpoint of a truncation");
+        assertThatThrownBy(() -> log.appendAsLeader(ReplicaBatches.withValueSize(0, 1, 2, PID, PEPOCH, 10, 10), 2))
+                .isInstanceOf(KafkaStorageException.class);
+        assertThat(log.logEndOffset()).isEqualTo(10);
+        Path recoveryPoints = dir.resolve(OffsetCheckpointFile.RECOVERY_POINT);
+        assertThat(new OffsetCheckpointFile(recoveryPoints).read()).containsEntry(TP, 30L);
+
+        // When space is back, the next append writes the checkpoint first, then goes through
+        disk.freeSpace();
+        log.appendAsFollower(epochTwo());
+        assertThat(log.logEndOffset()).isEqualTo(30);
+        assertThat(new OffsetCheckpointFile(recoveryPoints).read().get(TP)).isLessThanOrEqualTo(10L);
     }
 }
