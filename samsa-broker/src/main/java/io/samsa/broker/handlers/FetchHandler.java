@@ -119,9 +119,15 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
                 }
                 if (request.maxWaitMs() <= 0 || partitions.isEmpty() || fetch.tryComplete()) {
                     fetch.forceComplete();
+                } else if (replicaId < 0) {
+                    ctx.purgatory().watch(fetch, fetch.watchedPartitions(), request.maxWaitMs());
                 } else {
-                    ctx.purgatory().watch(fetch, fetch.watchedPartitions(), replicaId < 0 ? request.maxWaitMs()
-                            : ctx.replicas().followerFetchMaxWaitMs(replicaId, request.maxWaitMs()));
+                    long begun = ctx.replicas().leadershipsBegun();
+                    ctx.purgatory().watch(fetch, fetch.watchedPartitions(),
+                            ctx.replicas().followerFetchMaxWaitMs(replicaId, request.maxWaitMs()));
+                    if (ctx.replicas().leadershipsBegun() != begun) {
+                        fetch.forceComplete(); // a leadership it follows may have begun without waking it
+                    }
                 }
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);

@@ -3,6 +3,7 @@ package io.samsa.broker.replica;
 import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
 
@@ -16,8 +17,8 @@ import org.apache.kafka.common.TopicPartition;
  * <p>When a leadership begins ({@link #began}), the parked fetches of its followers are answered now, and until each
  * follower's fetch names the partition ({@link #fetched}), for at most {@link #WINDOW_MS}, its fetches park at most
  * {@link #SHORT_WAIT_MS}: a follower that answers before it applied the same metadata comes back soon after, with the
- * partition. Kafka's followers wait out the long poll. (A fetch that parks at the very moment a leadership begins may
- * still wait out its long poll, as before.)
+ * partition. Kafka's followers wait out the long poll. A fetch parking at the very moment a leadership begins is
+ * answered by its handler when {@link #begun} moved meanwhile.
  *
  * <p>Thread-safe.
  */
@@ -35,6 +36,8 @@ final class NewLeaderships {
     private final LongSupplier clockMs;
     /** Per follower node id. */
     private final ConcurrentHashMap<Integer, Awaited> awaited = new ConcurrentHashMap<>();
+    /** How many leaderships began here: moved before their followers' parked fetches are woken. */
+    private final AtomicLong begun = new AtomicLong();
 
     NewLeaderships(DelayedFetchPurgatory purgatory, LongSupplier clockMs) {
         this.purgatory = purgatory;
@@ -54,7 +57,17 @@ final class NewLeaderships {
                 return new Awaited(partitions, until);
             });
         }
+        begun.incrementAndGet();
         purgatory.wakeFollowerFetches(followers);
+    }
+
+    /**
+     * How many leaderships began here so far. A follower fetch's handler reads it before choosing how long to park
+     * and again once parked: when it moved, a leadership began between the two and may have missed the fetch, which
+     * is then answered at once.
+     */
+    long begun() {
+        return begun.get();
     }
 
     /** Follower {@code replicaId}'s fetch names {@code tp}: a leadership of it no longer waits for that follower. */

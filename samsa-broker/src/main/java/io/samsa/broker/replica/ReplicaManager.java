@@ -339,6 +339,14 @@ public final class ReplicaManager implements AutoCloseable {
     }
 
     /**
+     * How many leaderships began on this broker so far: read it before {@link #followerFetchMaxWaitMs} and again once
+     * the fetch is parked; when it moved, answer the fetch now (a leadership that began in between may have missed it).
+     */
+    public long leadershipsBegun() {
+        return hosted.newLeaderships().begun();
+    }
+
+    /**
      * Reads a leader's data for a follower: up to the log end offset, with the high watermark for the follower to
      * take. On OFFSET_OUT_OF_RANGE the result still carries the leader's log start offset, so a follower that fell
      * behind it can restart its log there.
