@@ -213,7 +213,7 @@ public final class LogManager implements Closeable {
         LogDirectory dir = load.dir();
         int loaded = 0;
         for (PartitionLog log : StoragePools.awaitAll(load.partitions(), "loading " + dir.path())) {
-            log.onTruncationCheckpoint(() -> checkpointTruncations(log));
+            log.truncationCheckpoint().writeWith(() -> checkpointTruncations(log));
             logs.put(log.topicPartition(), log);
             placement.put(log.topicPartition(), dir);
             loaded++;
@@ -267,7 +267,7 @@ public final class LogManager implements Closeable {
         }
         PartitionLog log = LogLoader.load(path, tp, topicId, config, time, true, LogLoader.Checkpoints.NONE,
                 background, deleter);
-        log.onTruncationCheckpoint(() -> checkpointTruncations(log));
+        log.truncationCheckpoint().writeWith(() -> checkpointTruncations(log));
         logs.put(tp, log);
         placement.put(tp, dir);
         LOGGER.info("Created log topicPartition={} dir={}", tp, path);
@@ -469,18 +469,19 @@ public final class LogManager implements Closeable {
      */
     private synchronized boolean checkpointTruncations(PartitionLog log) {
         LogDirectory dir = placement.get(log.topicPartition());
-        if (closed || dir == null || logs.get(log.topicPartition()) != log || !log.truncationCheckpointDue()) {
+        if (closed || dir == null || logs.get(log.topicPartition()) != log || !log.truncationCheckpoint().isDue()) {
             return true;
         }
         List<PartitionLog> inDir = logsIn(dir);
-        List<PartitionLog> due = inDir.stream().filter(PartitionLog::truncationCheckpointDue).toList();
-        due.forEach(PartitionLog::truncationCheckpointed); // before the recovery points are read
+        List<TruncationCheckpoint> due = inDir.stream().map(PartitionLog::truncationCheckpoint)
+                .filter(TruncationCheckpoint::isDue).toList();
+        due.forEach(TruncationCheckpoint::covered); // before the recovery points are read
         try {
             dir.writeCheckpoints(inDir);
             checkpointFailures.succeeded();
             return true;
         } catch (IOException e) {
-            due.forEach(PartitionLog::truncationCheckpointFailed);
+            due.forEach(TruncationCheckpoint::failed);
             checkpointFailures.failed("checkpoint write after truncation", e);
             return false;
         }

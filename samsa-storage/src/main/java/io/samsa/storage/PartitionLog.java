@@ -18,7 +18,6 @@ import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -73,18 +72,14 @@ public final class PartitionLog {
     /** What holds the last stable offset back (published under the lock, read without it). */
     private volatile UnstableOffsets unstable = UnstableOffsets.NONE;
     private boolean closed;
-    /** Set by a truncation that removed data, cleared by the checkpoint write that covers it (see below). */
-    private volatile boolean truncationCheckpointDue;
-    /** See {@link #onTruncationCheckpoint(Runnable)}; outside a {@link LogManager}, nothing to write. */
-    private volatile BooleanSupplier truncationCheckpointer = () -> {
-        truncationCheckpointed();
-        return true;
-    };
+    /** Whether this log's truncations are in its directory's checkpoints yet. */
+    private final TruncationCheckpoint truncationCheckpoint;
 
     PartitionLog(TopicPartition topicPartition, Uuid topicId, Path dir, LogConfig config, Time time,
                  LogSegments segments, ProducerStateManager producerState, LeaderEpochCache epochCache,
                  Executor background, SegmentDeleter deleter, LoadedState state) {
         this.topicPartition = topicPartition;
+        this.truncationCheckpoint = new TruncationCheckpoint(topicPartition);
         this.topicId = topicId;
         this.dir = dir;
         this.config = config;
@@ -194,7 +189,7 @@ public final class PartitionLog {
      */
     public LogAppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch, AppendOrigin origin,
                                         VerificationGuard guard) {
-        refuseAboveAnUncheckpointedTruncation();
+        truncationCheckpoint.beforeAppend();
         return LeaderAppend.append(this, records, leaderEpoch, origin, guard);
     }
 
@@ -217,7 +212,7 @@ public final class PartitionLog {
      * @throws KafkaStorageException on an I/O failure or a closed log
      */
     public LogAppendInfo appendAsFollower(MemoryRecords records) {
-        refuseAboveAnUncheckpointedTruncation();
+        truncationCheckpoint.beforeAppend();
         return FollowerAppend.append(this, records);
     }
 
@@ -487,7 +482,7 @@ public final class PartitionLog {
     public boolean truncateTo(long targetOffset) {
         boolean removed = LogTruncation.truncateTo(this, targetOffset);
         if (removed) {
-            truncationCheckpointDue = true; // after the recovery point came down: a write that clears this covers it
+            truncationCheckpoint.markDue(); // after the recovery point came down
         }
         return removed;
     }
@@ -502,58 +497,25 @@ public final class PartitionLog {
      */
     public void truncateFullyAndStartAt(long newOffset) {
         LogTruncation.truncateFullyAndStartAt(this, newOffset);
-        truncationCheckpointDue = true;
+        truncationCheckpoint.markDue();
     }
 
     /**
-     * Makes the truncations of this log durable in its directory's checkpoints (Kafka's {@code LogManager.truncateTo},
-     * KIP-101/279): unless a checkpoint write since the last truncation that removed data already did, rewrites the
-     * checkpoints of the log's directory (one write, covering every log there). Until then a power loss could make
-     * recovery trust a recovery point above the truncation and bring removed segments back above new data, so every
-     * append calls this first; a follower calls it after each fetcher round, so that the truncations of one round
-     * cost one write per directory. Without a pending truncation it costs a volatile read.
-     *
-     * <p>Thread-safe; call it without this log's lock (it takes the log manager's). A failed write is logged (the log
-     * manager's checkpoint failures) and leaves the truncation due: appends are refused with KAFKA_STORAGE_ERROR, each
-     * trying the write again, until it succeeds (as a full disk refuses them, ADR 0006).
+     * Makes this log's truncations durable in its directory's checkpoints ({@link TruncationCheckpoint}, Kafka's
+     * {@code LogManager.truncateTo}): one write of the directory if a truncation is due, a volatile read otherwise.
+     * Every append does it first; a follower does it after each fetcher round, so one round's truncations cost one
+     * write per directory. Thread-safe; call it without this log's lock. A failed write is logged and stays due:
+     * appends are refused with KAFKA_STORAGE_ERROR, each retrying it, until it succeeds (ADR 0006).
      *
      * @return false when a write was due and failed
      */
     public boolean checkpointTruncation() {
-        return !truncationCheckpointDue || truncationCheckpointer.getAsBoolean();
+        return truncationCheckpoint.write();
     }
 
-    private void refuseAboveAnUncheckpointedTruncation() {
-        if (!checkpointTruncation()) {
-            throw new KafkaStorageException("The checkpoint of a truncation of " + topicPartition + " could not be "
-                    + "written: appends above it are refused until it is");
-        }
-    }
-
-    /** True from a truncation that removed data until a checkpoint write covers it. */
-    boolean truncationCheckpointDue() {
-        return truncationCheckpointDue;
-    }
-
-    /**
-     * A checkpoint write of this log's directory is about to read the recovery points: it covers every truncation
-     * done so far (one done later marks the log again).
-     */
-    void truncationCheckpointed() {
-        truncationCheckpointDue = false;
-    }
-
-    /** The checkpoint write that was to cover this log's truncation failed: it is due again. */
-    void truncationCheckpointFailed() {
-        truncationCheckpointDue = true;
-    }
-
-    /**
-     * What {@link #checkpointTruncation} runs when one is due: {@link LogManager} writes the directory, and answers
-     * false when the write failed.
-     */
-    void onTruncationCheckpoint(BooleanSupplier checkpointer) {
-        this.truncationCheckpointer = checkpointer;
+    /** See {@link TruncationCheckpoint}: {@link LogManager} writes it and clears or restores its mark. */
+    TruncationCheckpoint truncationCheckpoint() {
+        return truncationCheckpoint;
     }
 
     /**

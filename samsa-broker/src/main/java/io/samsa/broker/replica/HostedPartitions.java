@@ -198,11 +198,6 @@ final class HostedPartitions {
         }
     }
 
-    /** See {@link ReplicaManager#followerFetchMaxWaitMs}. */
-    int followerFetchMaxWaitMs(int replicaId, int requestedMs) {
-        return newLeaderships.maxWaitMs(replicaId, requestedMs);
-    }
-
     /** Leaderships that began here, and the followers' first fetches of them ({@link NewLeaderships}). */
     NewLeaderships newLeaderships() {
         return newLeaderships;

@@ -335,7 +335,7 @@ public final class ReplicaManager implements AutoCloseable {
      * back with that partition at once ({@link NewLeaderships}); else {@code requestedMs}.
      */
     public int followerFetchMaxWaitMs(int replicaId, int requestedMs) {
-        return hosted.followerFetchMaxWaitMs(replicaId, requestedMs);
+        return hosted.newLeaderships().maxWaitMs(replicaId, requestedMs);
     }
 
     /**
